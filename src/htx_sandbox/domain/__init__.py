@@ -1,0 +1,1 @@
+"""The pure exchange core: no I/O, no clock reads, no asyncio."""
