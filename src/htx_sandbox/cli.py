@@ -1,0 +1,43 @@
+"""The `htx-sandbox` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from htx_sandbox import __version__
+
+PROG = "htx-sandbox"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="A self-hosted exchange that speaks HTX's Coin-Margined Swap API.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    # Subcommands (`serve`, ...) register here and set `command`; none exist yet.
+    parser.set_defaults(command=None)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the process exit status instead of exiting."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            # Same shape as argparse's own usage errors: usage and one line on stderr, status 2.
+            parser.error("a command is required")
+    except SystemExit as exc:  # argparse exits for --version, --help and usage errors
+        return _exit_status(exc)
+    sys.stderr.write(f"{PROG}: error: unknown command {args.command!r}\n")
+    return 2
+
+
+def _exit_status(exc: SystemExit) -> int:
+    if exc.code is None:
+        return 0
+    if isinstance(exc.code, int):
+        return exc.code
+    return 1
