@@ -1,0 +1,56 @@
+"""The dead man's switch (HTX's swap-cancel-after).
+
+Armed with a timeout, it must be refreshed before the timeout ends; if not, every open order of
+the UID, on every contract, is cancelled. Time comes from the commands, never from a clock.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+from .cancellation import cancel_matched
+from .commands import CancelAfter, CancelAfterReply
+from .errors import ErrorCode, HtxError
+from .events import CancelAfterFired, CancelAfterSet
+from .orders import Order
+from .state import ExchangeState
+from .types import UID, Millis
+
+MIN_TIME_OUT_MS = 5000
+
+
+def set_cancel_after(state: ExchangeState, cmd: CancelAfter, now: Millis) -> CancelAfterReply:
+    state.require_user(cmd.uid)
+    if not cmd.on:
+        state.cancel_after.pop(cmd.uid, None)
+        state.events.append(CancelAfterSet(cmd.uid, None))
+        return CancelAfterReply(now, None)
+    if cmd.time_out < MIN_TIME_OUT_MS:
+        raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "time_out")
+    trigger = Millis(now + cmd.time_out)
+    state.cancel_after[cmd.uid] = trigger
+    heapq.heappush(state.cancel_after_heap, (trigger, cmd.uid))
+    state.events.append(CancelAfterSet(cmd.uid, trigger))
+    return CancelAfterReply(now, trigger)
+
+
+def next_trigger(state: ExchangeState) -> tuple[Millis, UID] | None:
+    """The earliest live trigger; refreshed or disarmed entries are dropped from the heap."""
+    heap = state.cancel_after_heap
+    while heap:
+        trigger, uid = heap[0]
+        if state.cancel_after.get(uid) == trigger:
+            return trigger, uid
+        heapq.heappop(heap)
+    return None
+
+
+def fire(state: ExchangeState, uid: UID, trigger: Millis) -> None:
+    """The switch ran out: cancel every open order of the UID, contract by contract."""
+    heapq.heappop(state.cancel_after_heap)
+    del state.cancel_after[uid]
+    state.events.append(CancelAfterFired(uid, trigger))
+    orders: list[Order] = []
+    for code in sorted(state.holdings_by_user.get(uid, {})):
+        orders.extend(state.holdings_by_user[uid][code].open_orders.values())
+    cancel_matched(state, orders, trigger)

@@ -1,0 +1,133 @@
+"""swap_cancel and swap_cancelall, answered as HTX answers them.
+
+Cancel-all walks only the caller's open orders on the contract (the holding's index), never the
+book, so its cost is O(own open orders) whatever else rests there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .commands import CancelAll, CancelError, CancelOrders, CancelReply
+from .contracts import Contract
+from .errors import ErrorCode, HtxError
+from .events import OrderCancelling
+from .orders import Order
+from .state import ExchangeState
+from .types import UID, ContractStatus, Millis, OrderId, OrderStatus
+
+MAX_CANCEL_IDS = 10
+
+_CANCEL_BLOCKED = {
+    ContractStatus.IN_SETTLEMENT: ErrorCode.IN_SETTLEMENT,
+    ContractStatus.SETTLEMENT_COMPLETED: ErrorCode.IN_SETTLEMENT,
+    ContractStatus.DELIVERING: ErrorCode.IN_DELIVERY,
+    ContractStatus.DELIVERED: ErrorCode.IN_DELIVERY,
+}
+_NOT_CANCELLABLE = {
+    OrderStatus.FILLED: ErrorCode.ORDER_EXECUTED,
+    OrderStatus.CANCELLED: ErrorCode.REPEATED_CANCELLATION,
+    OrderStatus.PARTIALLY_FILLED_CANCELLED: ErrorCode.REPEATED_CANCELLATION,
+    OrderStatus.CANCELLING: ErrorCode.CANCELLING,
+}
+
+
+def require_cancellable_contract(contract: Contract) -> None:
+    """Settlement and delivery freeze cancels as well as orders; a suspended book can be emptied."""
+    code = _CANCEL_BLOCKED.get(contract.contract_status)
+    if code is not None:
+        raise HtxError(code)
+
+
+def request_cancel(state: ExchangeState, order: Order, now: Millis) -> None:
+    """Cancel now, or move to status 11 and land after the exchange's cancel delay."""
+    if state.cancel_delay_ms:
+        order.mark_cancelling(now)
+        state.schedule_cancel(order, now)
+        state.events.append(OrderCancelling(order.order_id))
+    else:
+        state.cancel_now(order, now)
+
+
+def cancel_orders(state: ExchangeState, cmd: CancelOrders, now: Millis) -> CancelReply:
+    state.require_user(cmd.uid)
+    contract = state.contracts.get(cmd.contract_code)
+    # order_id wins when both lists are given, as on HTX.
+    by_client = not cmd.order_ids
+    ids = cmd.client_order_ids if by_client else cmd.order_ids
+    if not ids:
+        raise HtxError(ErrorCode.FIELD_EMPTY, "order_id")
+    if len(ids) > MAX_CANCEL_IDS:
+        raise HtxError(ErrorCode.BATCH_LIMIT_EXCEEDED)
+    require_cancellable_contract(contract)
+    reply = CancelReply()
+    for given in ids:
+        order = _find(state, cmd.uid, contract.contract_code, given, by_client)
+        if order is None:
+            reply.errors.append(CancelError(given, HtxError(ErrorCode.CANCEL_ORDER_NOT_EXIST)))
+            continue
+        refusal = _NOT_CANCELLABLE.get(order.status)
+        if refusal is not None:
+            reply.errors.append(CancelError(given, HtxError(refusal)))
+            continue
+        request_cancel(state, order, now)
+        reply.successes.append(given)
+    return reply
+
+
+def _find(
+    state: ExchangeState, uid: UID, contract_code: str, given: str, by_client: bool
+) -> Order | None:
+    """The caller's order on this contract; another UID's order is as unknown as a missing one."""
+    try:
+        number = int(given.strip())
+    except ValueError:
+        return None
+    if by_client:
+        order_id = state.client_orders.get((uid, number))
+        order = state.orders.get(order_id) if order_id is not None else None
+    else:
+        order = state.orders.get(OrderId(number))
+    if order is None or order.uid != uid or order.contract_code != contract_code:
+        return None
+    return order
+
+
+def cancel_all(state: ExchangeState, cmd: CancelAll, now: Millis) -> CancelReply:
+    state.require_user(cmd.uid)
+    contract = state.contracts.get(cmd.contract_code)
+    require_cancellable_contract(contract)
+    holding = state.holdings.get((cmd.uid, contract.contract_code))
+    if holding is None or not holding.open_orders:
+        raise HtxError(ErrorCode.NO_ORDERS_TO_CANCEL)
+    direction, offset = cmd.direction, cmd.offset
+    matched = [
+        order
+        for order in holding.open_orders.values()
+        if (direction is None or order.direction is direction)
+        and (offset is None or order.offset is offset)
+    ]
+    if not matched:
+        raise HtxError(ErrorCode.NO_ORDERS_TO_CANCEL)
+    return cancel_matched(state, matched, now)
+
+
+def cancel_matched(state: ExchangeState, orders: Iterable[Order], now: Millis) -> CancelReply:
+    """Cancel each order; those already cancelling are reported with 1062, as HTX does."""
+    reply = CancelReply()
+    for order in orders:
+        if order.status is OrderStatus.CANCELLING:
+            reply.errors.append(
+                CancelError(str(order.order_id), HtxError(ErrorCode.CANCELLING))
+            )
+            continue
+        request_cancel(state, order, now)
+        reply.successes.append(str(order.order_id))
+    return reply
+
+
+def land_cancel(state: ExchangeState, order_id: OrderId, due: Millis) -> None:
+    """A delayed cancel falls due; the order may have filled in the meantime."""
+    order = state.orders[order_id]
+    if order.status is OrderStatus.CANCELLING:
+        state.cancel_now(order, due)

@@ -1,0 +1,166 @@
+"""Commands the exchange applies, and their replies.
+
+Commands carry already-typed values; decoding HTX's wire forms (numeric strings, case, nulls) is
+the HTTP layer's job. Identifier lists in cancels stay strings because HTX answers an unparsable
+id with a per-order error, which only the domain can place in the reply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .errors import HtxError
+from .events import Event
+from .types import (
+    UID,
+    ClientOrderId,
+    Direction,
+    Millis,
+    Offset,
+    OrderId,
+    OrderPriceType,
+    SelfMatchPrevent,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenUser:
+    uid: UID
+
+
+@dataclass(frozen=True, slots=True)
+class Deposit:
+    uid: UID
+    symbol: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceOrder:
+    uid: UID
+    contract_code: str
+    direction: Direction
+    offset: Offset
+    volume: int
+    lever_rate: int
+    order_price_type: OrderPriceType
+    price: Decimal | None = None
+    client_order_id: ClientOrderId | None = None
+    self_match_prevent: SelfMatchPrevent = SelfMatchPrevent.CANCEL_TAKER
+    order_source: str = "api"
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceBatch:
+    uid: UID
+    orders: Sequence[PlaceOrder]
+
+
+@dataclass(frozen=True, slots=True)
+class CancelOrders:
+    """swap_cancel: by order ids, or by client order ids when no order id is given."""
+
+    uid: UID
+    contract_code: str
+    order_ids: Sequence[str] = ()
+    client_order_ids: Sequence[str] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CancelAll:
+    """swap_cancelall: the UID's open orders on one contract, filtered by direction and offset."""
+
+    uid: UID
+    contract_code: str
+    direction: Direction | None = None
+    offset: Offset | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SwitchLeverRate:
+    uid: UID
+    contract_code: str
+    lever_rate: int
+
+
+@dataclass(frozen=True, slots=True)
+class CancelAfter:
+    """swap-cancel-after: arm or refresh (on) or disarm (off) the UID's dead man's switch."""
+
+    uid: UID
+    on: bool
+    time_out: int = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """No change of its own: lets time-driven work (the switch, delayed cancels) run."""
+
+
+Command = (
+    OpenUser
+    | Deposit
+    | PlaceOrder
+    | PlaceBatch
+    | CancelOrders
+    | CancelAll
+    | SwitchLeverRate
+    | CancelAfter
+    | Tick
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPlaced:
+    order_id: OrderId
+    client_order_id: ClientOrderId | None
+
+
+@dataclass(frozen=True, slots=True)
+class BatchItem:
+    """One order of a batch: placed, or rejected with an error; index is 1-based as HTX's."""
+
+    index: int
+    placed: OrderPlaced | None
+    error: HtxError | None
+
+
+@dataclass(frozen=True, slots=True)
+class CancelError:
+    order_id: str
+    error: HtxError
+
+
+@dataclass(frozen=True, slots=True)
+class CancelReply:
+    """successes and errors as cancel and cancel-all answer them."""
+
+    successes: list[str] = field(default_factory=list)
+    errors: list[CancelError] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class LeverRateReply:
+    contract_code: str
+    lever_rate: int
+
+
+@dataclass(frozen=True, slots=True)
+class CancelAfterReply:
+    current_time: Millis
+    trigger_time: Millis | None
+
+
+Reply = OrderPlaced | list[BatchItem] | CancelReply | LeverRateReply | CancelAfterReply | None
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What one command did: its reply or its error, and every event it caused (including those of
+    timers that fell due before it)."""
+
+    reply: Reply = None
+    error: HtxError | None = None
+    events: list[Event] = field(default_factory=list)

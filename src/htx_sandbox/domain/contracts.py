@@ -1,0 +1,101 @@
+"""Perpetual swap contracts: HTX's contract_info fields plus the sandbox's own settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .errors import ErrorCode, HtxError
+from .types import ContractStatus, Millis
+
+FUNDING_INTERVAL_MS = 8 * 3_600_000
+# Coin-margined swaps settle funding at 04:00, 12:00 and 20:00 GMT+8, i.e. 20:00, 04:00, 12:00 UTC.
+FUNDING_PHASE_MS = 4 * 3_600_000
+DEFAULT_LEVER_RATES = (1, 2, 3, 5, 10, 20, 30, 50, 75, 100, 125)
+
+
+@dataclass(slots=True)
+class Contract:
+    contract_code: str
+    symbol: str
+    contract_size: Decimal
+    """Face value of one contract in USD."""
+    price_tick: Decimal
+    reference_price: Decimal
+    """Mark price used until the contract's first trade."""
+    contract_status: ContractStatus = ContractStatus.LISTING
+    create_date: str = "20200325"
+    max_order_volume: int = 1_000_000
+    """Per-order volume cap (1041 above it)."""
+    max_open_orders: int = 10_000
+    """Cap on an account's unfinished opening orders, and separately closing orders (1234/1235)."""
+    lever_rates: tuple[int, ...] = DEFAULT_LEVER_RATES
+    maker_fee_rate: Decimal = Decimal("0.0002")
+    taker_fee_rate: Decimal = Decimal("0.0005")
+
+    def __post_init__(self) -> None:
+        self.contract_code = self.contract_code.upper()
+        self.symbol = self.symbol.upper()
+        if self.contract_size <= 0 or self.price_tick <= 0:
+            raise ValueError("contract_size and price_tick must be positive")
+        if self.reference_price <= 0 or self.reference_price % self.price_tick:
+            raise ValueError("reference_price must be a positive multiple of price_tick")
+
+    def ticks(self, price: Decimal) -> int:
+        """The price as a whole number of ticks; 1069 if not positive, 1038 if off the grid."""
+        if not price.is_finite() or price <= 0:
+            raise HtxError(ErrorCode.PRICE_NOT_REASONABLE)
+        whole, rest = divmod(price, self.price_tick)
+        if rest:
+            raise HtxError(ErrorCode.PRICE_PRECISION)
+        return int(whole)
+
+    def price(self, ticks: int) -> Decimal:
+        return ticks * self.price_tick
+
+    def settlement_date(self, now: Millis) -> Millis:
+        """The next funding settlement after now, as HTX's contract_info reports it."""
+        elapsed = (now - FUNDING_PHASE_MS) % FUNDING_INTERVAL_MS
+        return Millis(now - elapsed + FUNDING_INTERVAL_MS)
+
+
+def default_contracts() -> list[Contract]:
+    return [
+        Contract("BTC-USD", "BTC", Decimal(100), Decimal("0.1"), Decimal(60000)),
+        Contract("ETH-USD", "ETH", Decimal(10), Decimal("0.01"), Decimal(3000)),
+    ]
+
+
+@dataclass(slots=True)
+class ContractRegistry:
+    """Contracts by upper-case code; lookups are case-insensitive as HTX's are."""
+
+    _by_code: dict[str, Contract] = field(default_factory=dict)
+
+    @classmethod
+    def with_defaults(cls) -> ContractRegistry:
+        registry = cls()
+        for contract in default_contracts():
+            registry.add(contract)
+        return registry
+
+    def add(self, contract: Contract) -> None:
+        if contract.contract_code in self._by_code:
+            raise ValueError(f"contract {contract.contract_code} is already listed")
+        self._by_code[contract.contract_code] = contract
+
+    def get(self, contract_code: str) -> Contract:
+        contract = self._by_code.get(contract_code.upper())
+        if contract is None:
+            raise HtxError(ErrorCode.CONTRACT_NOT_EXIST)
+        return contract
+
+    def __contains__(self, contract_code: str) -> bool:
+        return contract_code.upper() in self._by_code
+
+    def __iter__(self) -> Iterator[Contract]:
+        return iter(self._by_code.values())
+
+    def __len__(self) -> int:
+        return len(self._by_code)

@@ -1,0 +1,99 @@
+"""Domain events: what a command changed, in the order it happened.
+
+Events name what changed; the state they point to is the engine's. Storage persists the named
+rows and pushes go out from them, so an event never has to copy a whole order or account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .orders import Trade
+from .types import UID, Millis, OrderId, OrderStatus
+
+
+@dataclass(frozen=True, slots=True)
+class OrderAccepted:
+    order_id: OrderId
+
+
+@dataclass(frozen=True, slots=True)
+class OrderTraded:
+    """One side of a match; maker and taker each get one."""
+
+    trade: Trade
+
+
+@dataclass(frozen=True, slots=True)
+class OrderCancelling:
+    """A cancel was accepted and lands after the exchange's cancel delay (status 11)."""
+
+    order_id: OrderId
+
+
+@dataclass(frozen=True, slots=True)
+class OrderCancelled:
+    order_id: OrderId
+    status: OrderStatus
+    """5 when partly filled, otherwise 7."""
+
+
+@dataclass(frozen=True, slots=True)
+class AccountChanged:
+    uid: UID
+    symbol: str
+
+
+@dataclass(frozen=True, slots=True)
+class PositionChanged:
+    uid: UID
+    contract_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class LeverRateSwitched:
+    uid: UID
+    contract_code: str
+    lever_rate: int
+
+
+@dataclass(frozen=True, slots=True)
+class CancelAfterSet:
+    """The dead man's switch was armed or refreshed (trigger_time set) or disarmed (None)."""
+
+    uid: UID
+    trigger_time: Millis | None
+
+
+@dataclass(frozen=True, slots=True)
+class CancelAfterFired:
+    uid: UID
+    trigger_time: Millis
+
+
+@dataclass(frozen=True, slots=True)
+class UserOpened:
+    uid: UID
+
+
+@dataclass(frozen=True, slots=True)
+class Deposited:
+    uid: UID
+    symbol: str
+    amount: Decimal
+
+
+Event = (
+    OrderAccepted
+    | OrderTraded
+    | OrderCancelling
+    | OrderCancelled
+    | AccountChanged
+    | PositionChanged
+    | LeverRateSwitched
+    | CancelAfterSet
+    | CancelAfterFired
+    | UserOpened
+    | Deposited
+)

@@ -1,0 +1,290 @@
+"""The exchange: applies commands one at a time, deterministically, and answers queries.
+
+`execute` is the engine's single entry point: it first lets the timers that fell due run (the
+dead man's switch, delayed cancels), then applies the command, and returns the reply or the error
+together with every event. The typed methods apply one command without advancing time, which is
+what tests of a single behaviour want.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Generic, TypeVar
+
+from .accounts import Account
+from .cancel_after import fire, next_trigger, set_cancel_after
+from .cancellation import cancel_all, cancel_orders, land_cancel
+from .commands import (
+    BatchItem,
+    CancelAfter,
+    CancelAfterReply,
+    CancelAll,
+    CancelOrders,
+    CancelReply,
+    Command,
+    Deposit,
+    LeverRateReply,
+    OpenUser,
+    OrderPlaced,
+    Outcome,
+    PlaceBatch,
+    PlaceOrder,
+    Reply,
+    SwitchLeverRate,
+    Tick,
+)
+from .contracts import ContractRegistry
+from .errors import ErrorCode, HtxError
+from .events import Deposited, Event, LeverRateSwitched, UserOpened
+from .margin import AccountFigures, PositionFigures, account_figures, position_figures
+from .money import coin, initial_margin
+from .orders import Order
+from .placement import place_order
+from .state import ExchangeState
+from .types import UID, ContractStatus, Millis, OrderId
+
+MAX_BATCH_ORDERS = 25
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Applied(Generic[T_co]):
+    """A command's reply and the events it caused."""
+
+    reply: T_co
+    events: list[Event] = field(default_factory=list)
+
+
+class Exchange:
+    def __init__(
+        self, contracts: ContractRegistry | None = None, *, cancel_delay_ms: int = 0
+    ) -> None:
+        self.state = ExchangeState(
+            contracts if contracts is not None else ContractRegistry.with_defaults(),
+            cancel_delay_ms=cancel_delay_ms,
+        )
+
+    @property
+    def contracts(self) -> ContractRegistry:
+        return self.state.contracts
+
+    # -- the engine's entry point ----------------------------------------------------------
+
+    def execute(self, command: Command, now: Millis) -> Outcome:
+        """Advance to `now`, then apply `command`; never raises an HtxError."""
+        outcome = Outcome(events=self.advance(now).events)
+        try:
+            applied = self._dispatch(command, self.state.now)
+        except HtxError as error:
+            self.state.discard_events()
+            outcome.error = error
+        else:
+            outcome.reply = applied.reply
+            outcome.events.extend(applied.events)
+        return outcome
+
+    def _dispatch(self, command: Command, now: Millis) -> Applied[Reply]:
+        match command:
+            case OpenUser():
+                return self.open_user(command, now)
+            case Deposit():
+                return self.deposit(command, now)
+            case PlaceOrder():
+                return self.place_order(command, now)
+            case PlaceBatch():
+                return self.place_batch(command, now)
+            case CancelOrders():
+                return self.cancel_orders(command, now)
+            case CancelAll():
+                return self.cancel_all(command, now)
+            case SwitchLeverRate():
+                return self.switch_lever_rate(command, now)
+            case CancelAfter():
+                return self.cancel_after(command, now)
+            case Tick():
+                return Applied(None)
+
+    def advance(self, now: Millis) -> Applied[None]:
+        """Let time pass to `now`: delayed cancels land and switches fire, in time order."""
+        state = self.state
+        if now < state.now:
+            now = state.now  # time never runs backwards for the exchange
+        while True:
+            cancel_due = state.pending_cancels[0][0] if state.pending_cancels else None
+            trigger = next_trigger(state)
+            if trigger is not None and trigger[0] <= now and (
+                cancel_due is None or trigger[0] <= cancel_due
+            ):
+                fire(state, trigger[1], trigger[0])
+            elif cancel_due is not None and cancel_due <= now:
+                due, order_id = heapq.heappop(state.pending_cancels)
+                land_cancel(state, order_id, due)
+            else:
+                break
+        state.now = now
+        return Applied(None, state.take_events())
+
+    def _apply(self, action: Callable[[], T]) -> Applied[T]:
+        try:
+            reply = action()
+        except HtxError:
+            self.state.discard_events()
+            raise
+        return Applied(reply, self.state.take_events())
+
+    # -- commands --------------------------------------------------------------------------
+
+    def open_user(self, cmd: OpenUser, now: Millis) -> Applied[None]:
+        def action() -> None:
+            if cmd.uid <= 0:
+                raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "uid")
+            if cmd.uid not in self.state.users:
+                self.state.users.add(cmd.uid)
+                self.state.events.append(UserOpened(cmd.uid))
+
+        return self._apply(action)
+
+    def deposit(self, cmd: Deposit, now: Millis) -> Applied[None]:
+        """Credit coin to an account: the sandbox's stand-in for a transfer in."""
+
+        def action() -> None:
+            state = self.state
+            state.require_user(cmd.uid)
+            symbol = cmd.symbol.upper()
+            if not any(c.symbol == symbol for c in state.contracts):
+                raise HtxError(ErrorCode.CONTRACT_SYMBOL_NOT_EXIST)
+            amount = cmd.amount
+            if not amount.is_finite() or amount <= 0 or coin(amount) != amount:
+                raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "amount")
+            account = state.account(cmd.uid, symbol)
+            account.margin_static += amount
+            account.deposited += amount
+            state.events.append(Deposited(cmd.uid, symbol, amount))
+            state.touch_account(cmd.uid, symbol)
+
+        return self._apply(action)
+
+    def place_order(self, cmd: PlaceOrder, now: Millis) -> Applied[OrderPlaced]:
+        return self._apply(lambda: place_order(self.state, cmd, now))
+
+    def place_batch(self, cmd: PlaceBatch, now: Millis) -> Applied[list[BatchItem]]:
+        """swap_batchorder: each order stands or falls alone; indexes are 1-based."""
+
+        def action() -> list[BatchItem]:
+            if not cmd.orders:
+                raise HtxError(ErrorCode.FIELD_EMPTY, "orders_data")
+            if len(cmd.orders) > MAX_BATCH_ORDERS:
+                raise HtxError(ErrorCode.BATCH_LIMIT_EXCEEDED)
+            items = []
+            for index, order in enumerate(cmd.orders, start=1):
+                if order.uid != cmd.uid:
+                    raise ValueError("every order of a batch belongs to the batch's UID")
+                try:
+                    placed = place_order(self.state, order, now)
+                except HtxError as error:
+                    items.append(BatchItem(index, None, error))
+                else:
+                    items.append(BatchItem(index, placed, None))
+            return items
+
+        return self._apply(action)
+
+    def cancel_orders(self, cmd: CancelOrders, now: Millis) -> Applied[CancelReply]:
+        return self._apply(lambda: cancel_orders(self.state, cmd, now))
+
+    def cancel_all(self, cmd: CancelAll, now: Millis) -> Applied[CancelReply]:
+        return self._apply(lambda: cancel_all(self.state, cmd, now))
+
+    def switch_lever_rate(self, cmd: SwitchLeverRate, now: Millis) -> Applied[LeverRateReply]:
+        def action() -> LeverRateReply:
+            state = self.state
+            state.require_user(cmd.uid)
+            contract = state.contracts.get(cmd.contract_code)
+            if contract.contract_status is not ContractStatus.LISTING:
+                raise HtxError(ErrorCode.SWITCH_LEVERAGE_NON_TRADING)
+            if cmd.lever_rate not in contract.lever_rates:
+                raise HtxError(ErrorCode.INVALID_LEVERAGE)
+            holding = state.holding(cmd.uid, contract.contract_code)
+            if holding.open_orders:
+                raise HtxError(ErrorCode.SWITCH_LEVERAGE_WITH_OPEN_ORDERS)
+            volume = holding.long.volume + holding.short.volume
+            if volume and holding.lever_rate is not None:
+                # A lower lever rate needs more position margin; refuse what the account lacks.
+                mark, size = state.mark_price(contract), contract.contract_size
+                more = initial_margin(volume, size, mark, cmd.lever_rate) - initial_margin(
+                    volume, size, mark, holding.lever_rate
+                )
+                account = state.account(cmd.uid, contract.symbol)
+                if more > account_figures(state, account).margin_available:
+                    raise HtxError(ErrorCode.INSUFFICIENT_MARGIN)
+            holding.lever_rate = cmd.lever_rate
+            state.events.append(
+                LeverRateSwitched(cmd.uid, contract.contract_code, cmd.lever_rate)
+            )
+            state.touch_holding(cmd.uid, contract.contract_code)
+            state.touch_account(cmd.uid, contract.symbol)
+            return LeverRateReply(contract.contract_code, cmd.lever_rate)
+
+        return self._apply(action)
+
+    def cancel_after(self, cmd: CancelAfter, now: Millis) -> Applied[CancelAfterReply]:
+        return self._apply(lambda: set_cancel_after(self.state, cmd, now))
+
+    # -- queries ---------------------------------------------------------------------------
+
+    def order(self, order_id: OrderId) -> Order | None:
+        return self.state.orders.get(order_id)
+
+    def order_by_client_id(self, uid: UID, client_order_id: int) -> Order | None:
+        order_id = self.state.client_orders.get((uid, client_order_id))
+        return self.state.orders.get(order_id) if order_id is not None else None
+
+    def open_orders(self, uid: UID, contract_code: str | None = None) -> list[Order]:
+        holdings = self.state.holdings_by_user.get(uid, {})
+        codes = [contract_code.upper()] if contract_code else sorted(holdings)
+        return [
+            order
+            for code in codes
+            if code in holdings
+            for order in holdings[code].open_orders.values()
+        ]
+
+    def accounts(self, uid: UID) -> list[AccountFigures]:
+        """Figures of each of the UID's margin accounts, one per coin of a listed contract."""
+        symbols = sorted({contract.symbol for contract in self.state.contracts})
+        return [self.account(uid, symbol) for symbol in symbols]
+
+    def account(self, uid: UID, symbol: str) -> AccountFigures:
+        existing = self.state.accounts.get((uid, symbol.upper()))
+        return account_figures(self.state, existing or Account(uid, symbol.upper()))
+
+    def positions(self, uid: UID, contract_code: str | None = None) -> list[PositionFigures]:
+        """Open positions (volume > 0), long before short, contracts in code order."""
+        holdings = self.state.holdings_by_user.get(uid, {})
+        out = []
+        for code in sorted(holdings):
+            if contract_code and code != contract_code.upper():
+                continue
+            holding = holdings[code]
+            for position in (holding.long, holding.short):
+                if position.volume and holding.lever_rate is not None:
+                    out.append(position_figures(self.state, position, holding.lever_rate))
+        return out
+
+    def depth(self, contract_code: str, levels: int = 150) -> tuple[
+        list[tuple[Decimal, int]], list[tuple[Decimal, int]]
+    ]:
+        """(bids, asks) as (price, volume), best first."""
+        contract = self.state.contracts.get(contract_code)
+        book = self.state.book(contract)
+        return (
+            [(contract.price(t), v) for t, v in book.bids.depth(levels)],
+            [(contract.price(t), v) for t, v in book.asks.depth(levels)],
+        )
+
+    def all_orders(self) -> Iterator[Order]:
+        return iter(self.state.orders.values())

@@ -1,0 +1,119 @@
+"""Figures that depend on the mark price, derived when asked rather than stored.
+
+margin_balance = margin_static + profit_unreal
+margin_available = margin_balance - margin_position - margin_frozen
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .accounts import Account
+from .money import initial_margin
+from .positions import Position
+from .state import ExchangeState
+from .types import UID, ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class AccountFigures:
+    uid: UID
+    symbol: str
+    margin_static: Decimal
+    margin_balance: Decimal
+    margin_position: Decimal
+    margin_frozen: Decimal
+    margin_available: Decimal
+    profit_real: Decimal
+    profit_unreal: Decimal
+    withdraw_available: Decimal
+    lever_rate: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PositionFigures:
+    uid: UID
+    contract_code: str
+    symbol: str
+    direction: str
+    volume: int
+    available: int
+    frozen: int
+    cost_open: Decimal
+    cost_hold: Decimal
+    profit_unreal: Decimal
+    profit_rate: Decimal
+    position_margin: Decimal
+    lever_rate: int
+    last_price: Decimal
+
+
+def account_figures(state: ExchangeState, account: Account) -> AccountFigures:
+    position_margin = ZERO
+    profit_unreal = ZERO
+    lever_rate: int | None = None
+    for holding in state.holdings_by_user.get(account.uid, {}).values():
+        contract = state.contracts.get(holding.contract_code)
+        if contract.symbol != account.symbol:
+            continue
+        lever_rate = holding.lever_rate
+        volume = holding.long.volume + holding.short.volume
+        if not volume or holding.lever_rate is None:
+            continue
+        mark = state.mark_price(contract)
+        size = contract.contract_size
+        position_margin += initial_margin(volume, size, mark, holding.lever_rate)
+        profit_unreal += holding.long.profit_unreal(size, mark)
+        profit_unreal += holding.short.profit_unreal(size, mark)
+    balance = account.margin_static + profit_unreal
+    available = balance - position_margin - account.margin_frozen
+    return AccountFigures(
+        uid=account.uid,
+        symbol=account.symbol,
+        margin_static=account.margin_static,
+        margin_balance=balance,
+        margin_position=position_margin,
+        margin_frozen=account.margin_frozen,
+        margin_available=available,
+        profit_real=account.profit_real,
+        profit_unreal=profit_unreal,
+        # Unrealized gains cannot be withdrawn; losses reduce what can.
+        withdraw_available=max(ZERO, available - max(ZERO, profit_unreal)),
+        lever_rate=lever_rate,
+    )
+
+
+def margin_available(state: ExchangeState, account: Account) -> Decimal:
+    holdings = state.holdings_by_user.get(account.uid)
+    if not holdings:
+        return account.margin_static - account.margin_frozen
+    return account_figures(state, account).margin_available
+
+
+def position_figures(state: ExchangeState, position: Position, lever_rate: int) -> PositionFigures:
+    contract = state.contracts.get(position.contract_code)
+    size = contract.contract_size
+    mark = state.mark_price(contract)
+    cost_open = position.cost_open(size) or ZERO
+    profit_unreal = position.profit_unreal(size, mark)
+    position_margin = initial_margin(position.volume, size, mark, lever_rate)
+    profit_rate = (
+        profit_unreal * lever_rate / position.cost_value if position.cost_value else ZERO
+    )
+    return PositionFigures(
+        uid=position.uid,
+        contract_code=position.contract_code,
+        symbol=contract.symbol,
+        direction=position.side.value,
+        volume=position.volume,
+        available=position.available,
+        frozen=position.frozen,
+        cost_open=cost_open,
+        cost_hold=cost_open,
+        profit_unreal=profit_unreal,
+        profit_rate=profit_rate,
+        position_margin=position_margin,
+        lever_rate=lever_rate,
+        last_price=mark,
+    )

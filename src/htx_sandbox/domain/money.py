@@ -1,0 +1,49 @@
+"""Inverse (coin-margined) arithmetic in Decimal.
+
+Every coin amount is quantized to 18 decimal places (HTX prints 18) as soon as it is computed, so
+that sums and differences of amounts are exact and conservation identities hold to the last digit.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, Context, Decimal
+
+COIN_QUANTUM = Decimal("1e-18")
+# Wide enough that no product or quotient of contract sizes, volumes and prices is rounded before
+# it is quantized.
+_CONTEXT = Context(prec=60, rounding=ROUND_HALF_EVEN)
+_PRICE_CONTEXT = Context(prec=15, rounding=ROUND_HALF_EVEN)
+
+
+def coin(amount: Decimal) -> Decimal:
+    """An amount of coin on the 1e-18 grid."""
+    return amount.quantize(COIN_QUANTUM, context=_CONTEXT)
+
+
+def contract_value(volume: int, contract_size: Decimal, price: Decimal) -> Decimal:
+    """Coin value of `volume` contracts at `price`: volume x contract_size / price."""
+    return coin(_CONTEXT.divide(contract_size * volume, price))
+
+
+def initial_margin(volume: int, contract_size: Decimal, price: Decimal, lever_rate: int) -> Decimal:
+    return coin(_CONTEXT.divide(contract_size * volume, price * lever_rate))
+
+
+def fee(value: Decimal, rate: Decimal) -> Decimal:
+    return coin(_CONTEXT.multiply(value, rate))
+
+
+def share(amount: Decimal, part: int, whole: int) -> Decimal:
+    """The part/whole share of an amount; exactly the amount when part == whole."""
+    if part == whole:
+        return amount
+    return coin(_CONTEXT.divide(amount * part, whole))
+
+
+def average_price(turnover: Decimal, value: Decimal) -> Decimal:
+    """The price at which `turnover` USD is worth `value` coin: the harmonic mean of fill prices.
+
+    Values are on the 1e-18 grid, so the quotient carries noise far below any tick; 15
+    significant digits keep every real digit of a price and drop that noise.
+    """
+    return _PRICE_CONTEXT.divide(turnover, value)

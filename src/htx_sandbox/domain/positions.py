@@ -1,0 +1,108 @@
+"""Positions, and the holding that groups one UID's positions and open orders on one contract."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .money import average_price, contract_value, share
+from .orders import Order
+from .types import UID, ZERO, Direction, Offset, OrderId, PositionSide
+
+
+class Position:
+    """One side (long or short) of a UID's position on a contract.
+
+    The coin value paid in (`cost_value`) is kept rather than an average price: coin values add
+    up exactly, and the average open price of an inverse position is their harmonic mean,
+    volume x contract_size / cost_value.
+    """
+
+    __slots__ = ("contract_code", "cost_value", "frozen", "side", "uid", "volume")
+
+    def __init__(self, uid: UID, contract_code: str, side: PositionSide) -> None:
+        self.uid = uid
+        self.contract_code = contract_code
+        self.side = side
+        self.volume = 0
+        self.frozen = 0
+        """Volume held by pending close orders."""
+        self.cost_value = ZERO
+
+    @property
+    def available(self) -> int:
+        return self.volume - self.frozen
+
+    def cost_open(self, contract_size: Decimal) -> Decimal | None:
+        if not self.volume:
+            return None
+        return average_price(contract_size * self.volume, self.cost_value)
+
+    def open(self, volume: int, value: Decimal) -> None:
+        self.volume += volume
+        self.cost_value += value
+
+    def close(self, volume: int, value: Decimal) -> Decimal:
+        """Take `volume` (already frozen by the close order) out at coin value `value`; returns the
+        realized profit: long volume x size x (1/open - 1/close), short the opposite."""
+        released = share(self.cost_value, volume, self.volume)
+        self.volume -= volume
+        self.frozen -= volume
+        self.cost_value -= released
+        return released - value if self.side is PositionSide.LONG else value - released
+
+    def profit_unreal(self, contract_size: Decimal, mark_price: Decimal) -> Decimal:
+        if not self.volume:
+            return ZERO
+        at_mark = contract_value(self.volume, contract_size, mark_price)
+        if self.side is PositionSide.LONG:
+            return self.cost_value - at_mark
+        return at_mark - self.cost_value
+
+
+def closed_side(direction: Direction) -> PositionSide:
+    """The position a close order of `direction` reduces: selling closes the long."""
+    return PositionSide.SHORT if direction is Direction.BUY else PositionSide.LONG
+
+
+def opened_side(direction: Direction) -> PositionSide:
+    return PositionSide.LONG if direction is Direction.BUY else PositionSide.SHORT
+
+
+class Holding:
+    """Everything one UID has on one contract: both positions, the lever rate, and its open
+    orders. The open-order dict is the index that makes cancel-all O(own open orders)."""
+
+    __slots__ = ("close_orders", "contract_code", "lever_rate", "long", "open_orders",
+                 "opening_orders", "short", "uid")
+
+    def __init__(self, uid: UID, contract_code: str) -> None:
+        self.uid = uid
+        self.contract_code = contract_code
+        self.long = Position(uid, contract_code, PositionSide.LONG)
+        self.short = Position(uid, contract_code, PositionSide.SHORT)
+        self.lever_rate: int | None = None
+        self.open_orders: dict[OrderId, Order] = {}
+        self.opening_orders = 0
+        self.close_orders = 0
+
+    def position(self, side: PositionSide) -> Position:
+        return self.long if side is PositionSide.LONG else self.short
+
+    @property
+    def has_exposure(self) -> bool:
+        """Positions or open orders pin the lever rate."""
+        return bool(self.long.volume or self.short.volume or self.open_orders)
+
+    def add_open_order(self, order: Order) -> None:
+        self.open_orders[order.order_id] = order
+        if order.offset is Offset.OPEN:
+            self.opening_orders += 1
+        else:
+            self.close_orders += 1
+
+    def remove_open_order(self, order: Order) -> None:
+        del self.open_orders[order.order_id]
+        if order.offset is Offset.OPEN:
+            self.opening_orders -= 1
+        else:
+            self.close_orders -= 1

@@ -1,0 +1,214 @@
+"""The exchange's state and the primitives every command is built from.
+
+Commands (placement, cancellation, the dead man's switch) validate first and only then call these
+primitives, so a rejected command changes nothing.
+"""
+
+from __future__ import annotations
+
+import heapq
+from decimal import Decimal
+
+from .accounts import Account
+from .book import OrderBook
+from .contracts import Contract, ContractRegistry
+from .errors import ErrorCode, HtxError
+from .events import AccountChanged, Event, OrderCancelled, OrderTraded, PositionChanged
+from .ids import OrderIdGenerator, TradeIdGenerator
+from .money import contract_value, fee, initial_margin
+from .orders import Order, Trade
+from .positions import Holding, closed_side, opened_side
+from .types import UID, ZERO, Millis, Offset, OrderId, Role
+
+
+class ExchangeState:
+    """Everything the exchange knows. Deterministic: no clock, no randomness, no I/O."""
+
+    def __init__(self, contracts: ContractRegistry, *, cancel_delay_ms: int = 0) -> None:
+        self.contracts = contracts
+        self.cancel_delay_ms = cancel_delay_ms
+        """0 cancels at once; more leaves cancelled orders in status 11 (and fillable) that long."""
+        self.now = Millis(0)
+        self.users: set[UID] = set()
+        self.accounts: dict[tuple[UID, str], Account] = {}
+        self.holdings: dict[tuple[UID, str], Holding] = {}
+        self.holdings_by_user: dict[UID, dict[str, Holding]] = {}
+        self.orders: dict[OrderId, Order] = {}
+        self.client_orders: dict[tuple[UID, int], OrderId] = {}
+        self.books: dict[str, OrderBook] = {c.contract_code: OrderBook(c.contract_code)
+                                            for c in contracts}
+        self.last_price: dict[str, Decimal] = {}
+        self.fee_pool: dict[str, Decimal] = {}
+        """Fees collected, per coin: the exchange's side of every fee paid."""
+        self.order_ids = OrderIdGenerator()
+        self.trade_ids = TradeIdGenerator()
+        self.pending_cancels: list[tuple[Millis, OrderId]] = []
+        """Heap of (due time, order id) for orders in status 11."""
+        self.cancel_after: dict[UID, Millis] = {}
+        self.cancel_after_heap: list[tuple[Millis, UID]] = []
+        # The current command's events; account and position changes are named once each, at the
+        # end, in first-touched order.
+        self.events: list[Event] = []
+        self._touched_accounts: dict[tuple[UID, str], None] = {}
+        self._touched_holdings: dict[tuple[UID, str], None] = {}
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    def require_user(self, uid: UID) -> None:
+        if uid not in self.users:
+            raise HtxError(ErrorCode.CONTRACTS_NOT_OPENED)
+
+    def book(self, contract: Contract) -> OrderBook:
+        book = self.books.get(contract.contract_code)
+        if book is None:
+            book = self.books[contract.contract_code] = OrderBook(contract.contract_code)
+        return book
+
+    def account(self, uid: UID, symbol: str) -> Account:
+        key = (uid, symbol)
+        account = self.accounts.get(key)
+        if account is None:
+            account = self.accounts[key] = Account(uid, symbol)
+        return account
+
+    def holding(self, uid: UID, contract_code: str) -> Holding:
+        key = (uid, contract_code)
+        holding = self.holdings.get(key)
+        if holding is None:
+            holding = self.holdings[key] = Holding(uid, contract_code)
+            self.holdings_by_user.setdefault(uid, {})[contract_code] = holding
+        return holding
+
+    def mark_price(self, contract: Contract) -> Decimal:
+        """Last trade price, else the contract's reference price."""
+        return self.last_price.get(contract.contract_code, contract.reference_price)
+
+    # -- change tracking -------------------------------------------------------------------
+
+    def touch_account(self, uid: UID, symbol: str) -> None:
+        self._touched_accounts[(uid, symbol)] = None
+
+    def touch_holding(self, uid: UID, contract_code: str) -> None:
+        self._touched_holdings[(uid, contract_code)] = None
+
+    def take_events(self) -> list[Event]:
+        """The current command's events, closing them with the accounts and positions it changed."""
+        events = self.events
+        events.extend(AccountChanged(uid, symbol) for uid, symbol in self._touched_accounts)
+        events.extend(PositionChanged(uid, code) for uid, code in self._touched_holdings)
+        self.events = []
+        self._touched_accounts = {}
+        self._touched_holdings = {}
+        return events
+
+    def discard_events(self) -> None:
+        self.events = []
+        self._touched_accounts = {}
+        self._touched_holdings = {}
+
+    # -- order life ------------------------------------------------------------------------
+
+    def rest(self, order: Order, book: OrderBook) -> None:
+        book.side(order.direction).add(order)
+        self.holding(order.uid, order.contract_code).add_open_order(order)
+
+    def release(self, order: Order) -> None:
+        """Give back what the order still holds: its margin, or the position volume it froze."""
+        if order.offset is Offset.OPEN:
+            if order.margin_frozen:
+                account = self.account(order.uid, order.symbol)
+                account.margin_frozen -= order.margin_frozen
+                order.margin_frozen = ZERO
+                self.touch_account(order.uid, order.symbol)
+        else:
+            holding = self.holding(order.uid, order.contract_code)
+            holding.position(closed_side(order.direction)).frozen -= order.remaining
+            self.touch_holding(order.uid, order.contract_code)
+
+    def cancel_now(self, order: Order, now: Millis) -> None:
+        """Finish a cancel: off the book, holdings released, status 5 or 7."""
+        if order.order_id in self.holding(order.uid, order.contract_code).open_orders:
+            self.books[order.contract_code].side(order.direction).remove(order)
+            self.holding(order.uid, order.contract_code).remove_open_order(order)
+        self.release(order)
+        order.mark_cancelled(now)
+        self.events.append(OrderCancelled(order.order_id, order.status))
+
+    def schedule_cancel(self, order: Order, now: Millis) -> None:
+        heapq.heappush(self.pending_cancels, (Millis(now + self.cancel_delay_ms), order.order_id))
+
+    # -- fills -----------------------------------------------------------------------------
+
+    def fill(
+        self,
+        contract: Contract,
+        taker: Order,
+        maker: Order,
+        volume: int,
+        book: OrderBook,
+        now: Millis,
+    ) -> None:
+        """One match at the maker's price: both orders, positions and accounts move together."""
+        price = maker.price
+        trade_id = self.trade_ids.next()
+        self._fill_side(contract, maker, volume, price, Role.MAKER, trade_id, now)
+        self._fill_side(contract, taker, volume, price, Role.TAKER, trade_id, now)
+        if not maker.remaining:
+            book.side(maker.direction).remove(maker)
+            self.holding(maker.uid, maker.contract_code).remove_open_order(maker)
+        self.last_price[contract.contract_code] = price
+
+    def _fill_side(
+        self,
+        contract: Contract,
+        order: Order,
+        volume: int,
+        price: Decimal,
+        role: Role,
+        trade_id: int,
+        now: Millis,
+    ) -> None:
+        size = contract.contract_size
+        value = contract_value(volume, size, price)
+        rate = contract.maker_fee_rate if role is Role.MAKER else contract.taker_fee_rate
+        paid = fee(value, rate)
+        uid, symbol = order.uid, order.symbol
+        account = self.account(uid, symbol)
+        account.margin_static -= paid
+        account.fees_paid += paid
+        self.fee_pool[symbol] = self.fee_pool.get(symbol, ZERO) + paid
+        holding = self.holding(uid, order.contract_code)
+        if order.offset is Offset.OPEN:
+            holding.position(opened_side(order.direction)).open(volume, value)
+            still_frozen = initial_margin(
+                order.remaining - volume, size, order.price, order.lever_rate
+            )
+            account.margin_frozen -= order.margin_frozen - still_frozen
+            order.margin_frozen = still_frozen
+            profit = ZERO
+        else:
+            profit = holding.position(closed_side(order.direction)).close(volume, value)
+            account.margin_static += profit
+            account.profit_real += profit
+        trade = Trade(
+            trade_id=trade_id,  # type: ignore[arg-type]
+            id=f"{trade_id}-{order.order_id}-{len(order.trades) + 1}",
+            order_id=order.order_id,
+            uid=uid,
+            contract_code=order.contract_code,
+            direction=order.direction,
+            offset=order.offset,
+            price=price,
+            volume=volume,
+            turnover=size * volume,
+            value=value,
+            fee=-paid,
+            fee_asset=symbol,
+            role=role,
+            profit=profit,
+            created_at=now,
+        )
+        order.record_fill(trade)
+        self.events.append(OrderTraded(trade))
+        self.touch_account(uid, symbol)
+        self.touch_holding(uid, order.contract_code)
