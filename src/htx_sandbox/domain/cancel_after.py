@@ -12,7 +12,6 @@ from .cancellation import cancel_matched
 from .commands import CancelAfter, CancelAfterReply
 from .errors import ErrorCode, HtxError
 from .events import CancelAfterFired, CancelAfterSet
-from .orders import Order
 from .state import ExchangeState
 from .types import UID, Millis
 
@@ -50,7 +49,8 @@ def fire(state: ExchangeState, uid: UID, trigger: Millis) -> None:
     heapq.heappop(state.cancel_after_heap)
     del state.cancel_after[uid]
     state.events.append(CancelAfterFired(uid, trigger))
-    orders: list[Order] = []
-    for code in sorted(state.holdings_by_user.get(uid, {})):
-        orders.extend(state.holdings_by_user[uid][code].open_orders.values())
-    cancel_matched(state, orders, trigger)
+    holdings = state.holdings_by_user.get(uid, {})
+    for code in sorted(holdings):
+        holding = holdings[code]
+        if holding.open_orders:
+            cancel_matched(state, holding, list(holding.open_orders.values()), trigger)

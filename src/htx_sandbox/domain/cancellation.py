@@ -6,13 +6,12 @@ book, so its cost is O(own open orders) whatever else rests there.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from .commands import CancelAll, CancelError, CancelOrders, CancelReply
 from .contracts import Contract
 from .errors import ErrorCode, HtxError
 from .events import OrderCancelling
 from .orders import Order
+from .positions import Holding
 from .state import ExchangeState
 from .types import UID, ContractStatus, Millis, OrderId, OrderStatus
 
@@ -109,20 +108,27 @@ def cancel_all(state: ExchangeState, cmd: CancelAll, now: Millis) -> CancelReply
     ]
     if not matched:
         raise HtxError(ErrorCode.NO_ORDERS_TO_CANCEL)
-    return cancel_matched(state, matched, now)
+    return cancel_matched(state, holding, matched, now)
 
 
-def cancel_matched(state: ExchangeState, orders: Iterable[Order], now: Millis) -> CancelReply:
-    """Cancel each order; those already cancelling are reported with 1062, as HTX does."""
+def cancel_matched(
+    state: ExchangeState, holding: Holding, orders: list[Order], now: Millis
+) -> CancelReply:
+    """Cancel open orders of one holding; those already cancelling are reported with 1062, as
+    HTX reports an order it is still cancelling."""
     reply = CancelReply()
+    cancellable = []
     for order in orders:
         if order.status is OrderStatus.CANCELLING:
-            reply.errors.append(
-                CancelError(str(order.order_id), HtxError(ErrorCode.CANCELLING))
-            )
-            continue
-        request_cancel(state, order, now)
-        reply.successes.append(str(order.order_id))
+            reply.errors.append(CancelError(str(order.order_id), HtxError(ErrorCode.CANCELLING)))
+        else:
+            cancellable.append(order)
+            reply.successes.append(str(order.order_id))
+    if state.cancel_delay_ms:
+        for order in cancellable:
+            request_cancel(state, order, now)
+    elif cancellable:
+        state.cancel_resting(holding, cancellable, now)
     return reply
 
 

@@ -85,10 +85,13 @@ def account_figures(state: ExchangeState, account: Account) -> AccountFigures:
 
 
 def margin_available(state: ExchangeState, account: Account) -> Decimal:
+    """The same figure as account_figures', without its cost when the UID holds no position."""
     holdings = state.holdings_by_user.get(account.uid)
-    if not holdings:
-        return account.margin_static - account.margin_frozen
-    return account_figures(state, account).margin_available
+    if holdings:
+        for holding in holdings.values():
+            if holding.long.volume or holding.short.volume:
+                return account_figures(state, account).margin_available
+    return account.margin_static - account.margin_frozen
 
 
 def position_figures(state: ExchangeState, position: Position, lever_rate: int) -> PositionFigures:

@@ -6,20 +6,24 @@ exchange applies a plan only once nothing can fail any more.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from .book import BookSide
 from .orders import Order
 from .types import UID, SelfMatchPrevent
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class FillPlan:
-    fills: list[tuple[Order, int]] = field(default_factory=list)
+    fills: Sequence[tuple[Order, int]]
     """(maker, volume) in price-time priority."""
-    volume: int = 0
-    self_match: bool = False
+    volume: int
+    self_match: bool
     """Matching stopped at the taker's own resting order (self_match_prevent = 1)."""
+
+
+NOTHING_TO_TAKE = FillPlan((), 0, False)
 
 
 def plan_fills(
@@ -30,7 +34,10 @@ def plan_fills(
     self_match_prevent: SelfMatchPrevent,
 ) -> FillPlan:
     """What an order of `volume` limited at `limit_ticks` would take from the opposite `side`."""
-    plan = FillPlan()
+    best = side.best_ticks()
+    if best is None or not side.crosses(best, limit_ticks):
+        return NOTHING_TO_TAKE  # the common case of a resting order
+    fills: list[tuple[Order, int]] = []
     left = volume
     stop_at_own = self_match_prevent is SelfMatchPrevent.CANCEL_TAKER
     for ticks, level in side.levels():
@@ -38,17 +45,13 @@ def plan_fills(
             break
         for maker in level.values():
             if stop_at_own and maker.uid == uid:
-                plan.self_match = True
-                plan.volume = volume - left
-                return plan
+                return FillPlan(fills, volume - left, True)
             take = min(left, maker.remaining)
-            plan.fills.append((maker, take))
+            fills.append((maker, take))
             left -= take
             if not left:
-                plan.volume = volume
-                return plan
-    plan.volume = volume - left
-    return plan
+                return FillPlan(fills, volume, False)
+    return FillPlan(fills, volume - left, False)
 
 
 def would_take(side: BookSide, limit_ticks: int) -> bool:

@@ -62,7 +62,8 @@ def place_order(state: ExchangeState, cmd: PlaceOrder, now: Millis) -> OrderPlac
     # -- validation: nothing changes until every check has passed --------------------------
     state.require_user(cmd.uid)
     contract = state.contracts.get(cmd.contract_code)
-    require_tradable(contract)
+    if contract.contract_status is not ContractStatus.LISTING:
+        require_tradable(contract)
     code = contract.contract_code
     if cmd.volume <= 0:
         raise HtxError(ErrorCode.INVALID_AMOUNT)
@@ -145,7 +146,7 @@ def place_order(state: ExchangeState, cmd: PlaceOrder, now: Millis) -> OrderPlac
     if order.remaining:
         rests = tif in (TimeInForce.GTC, TimeInForce.POST_ONLY) and not rejected
         if rests and not (plan is not None and plan.self_match):
-            state.rest(order, book)
+            state.rest(order, book, holding)
         else:
             state.cancel_now(order, now)
     return OrderPlaced(order.order_id, order.client_order_id)

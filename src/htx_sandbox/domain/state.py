@@ -18,7 +18,7 @@ from .ids import OrderIdGenerator, TradeIdGenerator
 from .money import contract_value, fee, initial_margin
 from .orders import Order, Trade
 from .positions import Holding, closed_side, opened_side
-from .types import UID, ZERO, Millis, Offset, OrderId, Role
+from .types import UID, ZERO, Direction, Millis, Offset, OrderId, Role
 
 
 class ExchangeState:
@@ -94,11 +94,15 @@ class ExchangeState:
     def take_events(self) -> list[Event]:
         """The current command's events, closing them with the accounts and positions it changed."""
         events = self.events
-        events.extend(AccountChanged(uid, symbol) for uid, symbol in self._touched_accounts)
-        events.extend(PositionChanged(uid, code) for uid, code in self._touched_holdings)
+        if self._touched_accounts:
+            for uid, symbol in self._touched_accounts:
+                events.append(AccountChanged(uid, symbol))
+            self._touched_accounts = {}
+        if self._touched_holdings:
+            for uid, code in self._touched_holdings:
+                events.append(PositionChanged(uid, code))
+            self._touched_holdings = {}
         self.events = []
-        self._touched_accounts = {}
-        self._touched_holdings = {}
         return events
 
     def discard_events(self) -> None:
@@ -108,9 +112,9 @@ class ExchangeState:
 
     # -- order life ------------------------------------------------------------------------
 
-    def rest(self, order: Order, book: OrderBook) -> None:
+    def rest(self, order: Order, book: OrderBook, holding: Holding) -> None:
         book.side(order.direction).add(order)
-        self.holding(order.uid, order.contract_code).add_open_order(order)
+        holding.add_open_order(order)
 
     def release(self, order: Order) -> None:
         """Give back what the order still holds: its margin, or the position volume it froze."""
@@ -127,12 +131,39 @@ class ExchangeState:
 
     def cancel_now(self, order: Order, now: Millis) -> None:
         """Finish a cancel: off the book, holdings released, status 5 or 7."""
-        if order.order_id in self.holding(order.uid, order.contract_code).open_orders:
+        holding = self.holding(order.uid, order.contract_code)
+        if order.order_id in holding.open_orders:
             self.books[order.contract_code].side(order.direction).remove(order)
-            self.holding(order.uid, order.contract_code).remove_open_order(order)
+            holding.remove_open_order(order)
         self.release(order)
         order.mark_cancelled(now)
         self.events.append(OrderCancelled(order.order_id, order.status))
+
+    def cancel_resting(self, holding: Holding, orders: list[Order], now: Millis) -> None:
+        """cancel_now for many resting orders of one holding, releasing margin once: the hot
+        path of cancel-all, whose cost must stay a small constant per own order."""
+        book = self.books[holding.contract_code]
+        bids, asks = book.bids, book.asks
+        events = self.events
+        released = ZERO
+        close_released = False
+        for order in orders:
+            (bids if order.direction is Direction.BUY else asks).remove(order)
+            holding.remove_open_order(order)
+            if order.offset is Offset.OPEN:
+                released += order.margin_frozen
+                order.margin_frozen = ZERO
+            else:
+                holding.position(closed_side(order.direction)).frozen -= order.remaining
+                close_released = True
+            order.mark_cancelled(now)
+            events.append(OrderCancelled(order.order_id, order.status))
+        if released:
+            symbol = orders[0].symbol
+            self.account(holding.uid, symbol).margin_frozen -= released
+            self.touch_account(holding.uid, symbol)
+        if close_released:
+            self.touch_holding(holding.uid, holding.contract_code)
 
     def schedule_cancel(self, order: Order, now: Millis) -> None:
         heapq.heappush(self.pending_cancels, (Millis(now + self.cancel_delay_ms), order.order_id))
