@@ -10,8 +10,9 @@ from .errors import ErrorCode, HtxError
 from .types import ContractStatus, Millis
 
 FUNDING_INTERVAL_MS = 8 * 3_600_000
-# Coin-margined swaps settle funding at 04:00, 12:00 and 20:00 GMT+8, i.e. 20:00, 04:00, 12:00 UTC.
-FUNDING_PHASE_MS = 4 * 3_600_000
+# Funding settles every 8 hours from 00:00 UTC: HTX's own contract_info example answers at 02:23 UTC
+# with settlement_date 08:00 UTC (see docs/compatibility.md).
+FUNDING_PHASE_MS = 0
 DEFAULT_LEVER_RATES = (1, 2, 3, 5, 10, 20, 30, 50, 75, 100, 125)
 
 

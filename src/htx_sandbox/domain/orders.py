@@ -167,6 +167,8 @@ class Order:
         self.update_time = now
 
     def record_fill(self, trade: Trade) -> None:
+        if not 0 < trade.volume <= self.remaining or not self.is_open:
+            raise IllegalTransitionError(f"order {self.order_id}: cannot fill {trade.volume}")
         self.trade_volume += trade.volume
         self.trade_turnover += trade.turnover
         self.trade_value += trade.value

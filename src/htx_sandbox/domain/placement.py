@@ -130,6 +130,7 @@ def place_order(state: ExchangeState, cmd: PlaceOrder, now: Millis) -> OrderPlac
     state.orders[order.order_id] = order
     if client_order_id is not None:
         state.client_orders[(cmd.uid, client_order_id)] = order.order_id
+        state.client_order_times.append((now, cmd.uid, client_order_id))
     holding = state.holding(cmd.uid, code)
     holding.lever_rate = cmd.lever_rate
     if cmd.offset is Offset.OPEN:

@@ -7,6 +7,7 @@ primitives, so a rejected command changes nothing.
 from __future__ import annotations
 
 import heapq
+from collections import deque
 from decimal import Decimal
 
 from .accounts import Account
@@ -44,6 +45,10 @@ class ExchangeState:
         self.trade_ids = TradeIdGenerator()
         self.pending_cancels: list[tuple[Millis, OrderId]] = []
         """Heap of (due time, order id) for orders in status 11."""
+        self.finished: deque[OrderId] = deque()
+        """Orders in the order they reached a final status: the eviction queue."""
+        self.client_order_times: deque[tuple[Millis, UID, int]] = deque()
+        """(created_at, uid, client_order_id) in acceptance order: the dedupe window's queue."""
         self.cancel_after: dict[UID, Millis] = {}
         self.cancel_after_heap: list[tuple[Millis, UID]] = []
         # The current command's events; account and position changes are named once each, at the
@@ -137,6 +142,7 @@ class ExchangeState:
             holding.remove_open_order(order)
         self.release(order)
         order.mark_cancelled(now)
+        self.finished.append(order.order_id)
         self.events.append(OrderCancelled(order.order_id, order.status))
 
     def cancel_resting(self, holding: Holding, orders: list[Order], now: Millis) -> None:
@@ -144,7 +150,7 @@ class ExchangeState:
         path of cancel-all, whose cost must stay a small constant per own order."""
         book = self.books[holding.contract_code]
         bids, asks = book.bids, book.asks
-        events = self.events
+        events, finished = self.events, self.finished
         released = ZERO
         close_released = False
         for order in orders:
@@ -157,6 +163,7 @@ class ExchangeState:
                 holding.position(closed_side(order.direction)).frozen -= order.remaining
                 close_released = True
             order.mark_cancelled(now)
+            finished.append(order.order_id)
             events.append(OrderCancelled(order.order_id, order.status))
         if released:
             symbol = orders[0].symbol
@@ -240,6 +247,32 @@ class ExchangeState:
             created_at=now,
         )
         order.record_fill(trade)
+        if not order.remaining:
+            self.finished.append(order.order_id)
         self.events.append(OrderTraded(trade))
         self.touch_account(uid, symbol)
         self.touch_holding(uid, order.contract_code)
+
+    # -- bounded memory --------------------------------------------------------------------
+
+    def evict_finished(self, before: Millis) -> int:
+        """Forget finished orders that ended before `before` (storage keeps them); returns how
+        many. Cancelling one afterwards answers 1061, as HTX does once it purges them."""
+        finished, orders = self.finished, self.orders
+        evicted = 0
+        while finished:
+            order = orders.get(finished[0])
+            if order is not None and order.update_time >= before:
+                break
+            finished.popleft()
+            if order is not None:
+                del orders[order.order_id]
+                evicted += 1
+        return evicted
+
+    def forget_client_order_ids(self, before: Millis) -> None:
+        """Client order ids accepted before `before` may be reused: the duplicate window."""
+        times, index = self.client_order_times, self.client_orders
+        while times and times[0][0] < before:
+            _, uid, client_order_id = times.popleft()
+            index.pop((uid, client_order_id), None)

@@ -12,6 +12,7 @@ TradeId = NewType("TradeId", int)
 ClientOrderId = NewType("ClientOrderId", int)
 Millis = NewType("Millis", int)
 """Milliseconds since the Unix epoch, as every HTX timestamp."""
+EPOCH = Millis(0)
 
 CLIENT_ORDER_ID_MAX = 2**63 - 1
 ZERO = Decimal(0)
