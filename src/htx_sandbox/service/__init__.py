@@ -1,0 +1,1 @@
+"""The application around the core: the single-writer engine, its clock and its storage port."""

@@ -1,0 +1,205 @@
+"""The single writer: one thread applies commands one at a time, in arrival order, and commits
+their changes before anyone hears of them.
+
+Commands that arrive while a commit is in flight queue up and are applied and committed together
+(group commit), so the cost of a durable commit is shared by everything that waited for it. An
+outcome is released only after its commit; a failed commit stops the engine, because memory is
+then ahead of storage and only a restart from storage is trustworthy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from ..domain.cancel_after import next_trigger
+from ..domain.commands import Command, Outcome, Tick
+from ..domain.contracts import ContractRegistry
+from ..domain.exchange import Exchange
+from ..domain.restore import restore
+from ..domain.types import Millis
+from .clock import Clock
+from .ports import Store
+from .unit_of_work import UnitOfWork
+
+T = TypeVar("T")
+HOUR_MS = 3_600_000
+IDLE_WAIT_S = 1.0
+
+
+class EngineStoppedError(RuntimeError):
+    """The engine is not running (never started, stopped, or failed on a commit)."""
+
+
+@dataclass(slots=True)
+class _Job:
+    command: Command | None
+    query: Callable[[Exchange], Any] | None
+    future: Future[Any]
+
+
+@dataclass(frozen=True, slots=True)
+class EngineSettings:
+    cancel_delay_ms: int = 0
+    retention_ms: int = 2 * HOUR_MS
+    """Finished orders stay in memory this long (HTX keeps cancelled orders queryable 2 h)."""
+    client_id_window_ms: int = 24 * HOUR_MS
+    """A client_order_id cannot be reused within this window (1050)."""
+    group_commit: bool = True
+    max_batch: int = 1024
+
+
+class Engine:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        *,
+        contracts: ContractRegistry | None = None,
+        settings: EngineSettings = EngineSettings(),
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.settings = settings
+        now = clock.now()
+        snapshot = store.load(
+            now,
+            retention_ms=settings.retention_ms,
+            client_id_window_ms=settings.client_id_window_ms,
+        )
+        if snapshot is None:
+            self.exchange = Exchange(contracts, cancel_delay_ms=settings.cancel_delay_ms)
+            first = UnitOfWork()
+            first.include_contracts()
+            store.commit(first.changes(self.exchange.state))
+        else:
+            self.exchange = restore(snapshot, cancel_delay_ms=settings.cancel_delay_ms)
+        self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._failure: BaseException | None = None
+        self._stopping = False
+        self.commits = 0
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="htx-engine", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Finish every command already submitted, commit it, then stop."""
+        if self._thread is None:
+            return
+        self._stopping = True
+        self._queue.put(None)
+        self._thread.join()
+        self._thread = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._failure is None and not self._stopping
+
+    # -- submitting ------------------------------------------------------------------------
+
+    def submit(self, command: Command) -> Future[Outcome]:
+        return self._enqueue(_Job(command, None, Future()))
+
+    def query(self, read: Callable[[Exchange], T]) -> Future[T]:
+        """Run a read on the engine thread, after the commit of everything before it."""
+        return self._enqueue(_Job(None, read, Future()))
+
+    def execute(self, command: Command) -> Outcome:
+        return self.submit(command).result()
+
+    async def execute_async(self, command: Command) -> Outcome:
+        return await asyncio.wrap_future(self.submit(command))
+
+    def _enqueue(self, job: _Job) -> Future[Any]:
+        if not self.running:
+            raise EngineStoppedError("the engine is not running") from self._failure
+        self._queue.put(job)
+        return job.future
+
+    # -- the loop --------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        stop = False
+        while not stop:
+            first = self._next(self._wait_seconds())
+            batch = [first]
+            if self.settings.group_commit:
+                while len(batch) < self.settings.max_batch:
+                    try:
+                        batch.append(self._queue.get_nowait())
+                    except queue.Empty:
+                        break
+            stop = None in batch
+            try:
+                self._apply([job for job in batch if job is not None])
+            except BaseException as error:  # memory is now ahead of storage: stop for good
+                self._fail(error, batch)
+                return
+
+    def _next(self, wait: float) -> _Job | None:
+        try:
+            return self._queue.get(timeout=wait)
+        except queue.Empty:
+            return _Job(Tick(), None, Future())
+
+    def _wait_seconds(self) -> float:
+        """Sleep until the next timer falls due (the switch, a delayed cancel), at most 1 s."""
+        state = self.exchange.state
+        due: list[int] = []
+        if state.pending_cancels:
+            due.append(state.pending_cancels[0][0])
+        trigger = next_trigger(state)
+        if trigger is not None:
+            due.append(trigger[0])
+        if not due:
+            return IDLE_WAIT_S
+        return min(IDLE_WAIT_S, max(0.0, (min(due) - self.clock.now()) / 1000))
+
+    def _apply(self, jobs: list[_Job]) -> None:
+        unit = UnitOfWork()
+        done: list[tuple[_Job, Outcome]] = []
+        for job in jobs:
+            if job.command is not None:
+                outcome = self.exchange.execute(job.command, self.clock.now())
+                unit.record(outcome.events)
+                done.append((job, outcome))
+        if unit.touched:
+            self.store.commit(unit.changes(self.exchange.state))
+            self.commits += 1
+        for job, outcome in done:
+            job.future.set_result(outcome)
+        for job in jobs:
+            if job.query is not None:
+                try:
+                    job.future.set_result(job.query(self.exchange))
+                except Exception as error:
+                    job.future.set_exception(error)
+        self._evict()
+
+    def _evict(self) -> None:
+        state, now = self.exchange.state, self.exchange.state.now
+        state.evict_finished(Millis(now - self.settings.retention_ms))
+        state.forget_client_order_ids(Millis(now - self.settings.client_id_window_ms))
+
+    def _fail(self, error: BaseException, batch: list[_Job | None]) -> None:
+        self._failure = error
+        stopped = EngineStoppedError(f"the engine stopped: {error}")
+        for job in batch:
+            if job is not None and not job.future.done():
+                job.future.set_exception(stopped)
+        while True:
+            try:
+                job = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if job is not None:
+                job.future.set_exception(stopped)

@@ -1,0 +1,58 @@
+"""What the engine needs from storage. Adapters live in `htx_sandbox.storage`; the port lives
+here, on the side that uses it, so that the engine never imports an adapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Protocol
+
+from ..domain.accounts import Account
+from ..domain.contracts import Contract
+from ..domain.orders import Order, Trade
+from ..domain.positions import Holding
+from ..domain.restore import Snapshot
+from ..domain.types import EPOCH, UID, Millis
+
+
+@dataclass(slots=True)
+class ChangeSet:
+    """Everything one commit writes: the rows that one or more commands changed, as they stand
+    after the last of them, plus the exchange's counters."""
+
+    users: list[UID] = field(default_factory=list)
+    contracts: list[Contract] = field(default_factory=list)
+    accounts: list[Account] = field(default_factory=list)
+    holdings: list[Holding] = field(default_factory=list)
+    orders: list[Order] = field(default_factory=list)
+    trades: list[Trade] = field(default_factory=list)
+    cancel_after: dict[UID, Millis | None] = field(default_factory=dict)
+    fee_pool: dict[str, Decimal] = field(default_factory=dict)
+    last_price: dict[str, Decimal] = field(default_factory=dict)
+    last_order_id: int = 0
+    last_trade_id: int = 0
+    now: Millis = EPOCH
+    commands: int = 0
+    """How many commands this commit covers (for figures, not stored)."""
+
+
+class StorageError(Exception):
+    """Storage cannot be used; the message is one line naming the file or database."""
+
+
+class Store(Protocol):
+    """Durable state. `commit` writes one ChangeSet in one transaction and returns only once it
+    is durable to the store's configured level."""
+
+    def load(self, now: Millis, *, retention_ms: int, client_id_window_ms: int) -> Snapshot | None:
+        """The state to restart from: open orders, orders finished within `retention_ms` of
+        `now`, client order ids used within `client_id_window_ms`; None for a new store."""
+        ...
+
+    def commit(self, changes: ChangeSet) -> None: ...
+
+    def order(self, order_id: int) -> Order | None:
+        """Any order ever stored, with its trades (for queries of evicted history)."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,88 @@
+"""Turns the events of a group of commands into one ChangeSet for one commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..domain.events import (
+    AccountChanged,
+    CancelAfterFired,
+    CancelAfterSet,
+    Deposited,
+    Event,
+    LeverRateSwitched,
+    OrderAccepted,
+    OrderCancelled,
+    OrderCancelling,
+    OrderTraded,
+    PositionChanged,
+    UserOpened,
+)
+from ..domain.orders import Trade
+from ..domain.state import ExchangeState
+from ..domain.types import UID, Millis, OrderId
+from .ports import ChangeSet
+
+
+class UnitOfWork:
+    """Collects what commands touched; rows are read from the state only at commit time, so a
+    row changed by several commands of one group is written once, as it ended up."""
+
+    def __init__(self) -> None:
+        self._users: dict[UID, None] = {}
+        self._accounts: dict[tuple[UID, str], None] = {}
+        self._holdings: dict[tuple[UID, str], None] = {}
+        self._orders: dict[OrderId, None] = {}
+        self._trades: list[Trade] = []
+        self._cancel_after: dict[UID, None] = {}
+        self._contracts = False
+        self.commands = 0
+
+    def record(self, events: Iterable[Event]) -> None:
+        self.commands += 1
+        for event in events:
+            match event:
+                case OrderAccepted(order_id) | OrderCancelling(order_id):
+                    self._orders[order_id] = None
+                case OrderCancelled(order_id, _):
+                    self._orders[order_id] = None
+                case OrderTraded(trade):
+                    self._orders[trade.order_id] = None
+                    self._trades.append(trade)
+                case AccountChanged(uid, symbol) | Deposited(uid, symbol, _):
+                    self._accounts[(uid, symbol)] = None
+                case PositionChanged(uid, code) | LeverRateSwitched(uid, code, _):
+                    self._holdings[(uid, code)] = None
+                case CancelAfterSet(uid, _) | CancelAfterFired(uid, _):
+                    self._cancel_after[uid] = None
+                case UserOpened(uid):
+                    self._users[uid] = None
+
+    @property
+    def touched(self) -> bool:
+        """Whether anything needs writing: a Tick that fired nothing commits nothing."""
+        return bool(
+            self._users or self._accounts or self._holdings or self._orders
+            or self._cancel_after or self._contracts
+        )
+
+    def include_contracts(self) -> None:
+        """Write the contract registry too (on first start, or after an admin change)."""
+        self._contracts = True
+
+    def changes(self, state: ExchangeState) -> ChangeSet:
+        return ChangeSet(
+            users=list(self._users),
+            contracts=list(state.contracts) if self._contracts else [],
+            accounts=[state.accounts[key] for key in self._accounts],
+            holdings=[state.holdings[key] for key in self._holdings],
+            orders=[state.orders[order_id] for order_id in self._orders],
+            trades=self._trades,
+            cancel_after={uid: state.cancel_after.get(uid) for uid in self._cancel_after},
+            fee_pool=dict(state.fee_pool) if self._trades else {},
+            last_price=dict(state.last_price) if self._trades else {},
+            last_order_id=state.order_ids.last,
+            last_trade_id=state.trade_ids.last,
+            now=Millis(state.now),
+            commands=self.commands,
+        )

@@ -1,0 +1,1 @@
+"""Storage adapters for the engine's `Store` port: memory (tests), SQLite (default), PostgreSQL."""

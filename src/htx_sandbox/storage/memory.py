@@ -1,0 +1,103 @@
+"""A store in memory for fast tests: rows are copied out at commit, as a database would, so a
+restart from it shows exactly what was committed and nothing the engine changed afterwards."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..domain.contracts import ContractRegistry
+from ..domain.orders import Order
+from ..domain.restore import Snapshot
+from ..domain.types import UID, Millis
+from ..service.ports import ChangeSet
+from . import rows
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self.users: set[UID] = set()
+        self.contracts: dict[str, rows.Row] = {}
+        self.accounts: dict[tuple[int, str], rows.Row] = {}
+        self.holdings: dict[tuple[int, str], rows.Row] = {}
+        self.orders: dict[int, rows.Row] = {}
+        self.trades: dict[int, list[rows.Row]] = {}
+        self.cancel_after: dict[UID, Millis] = {}
+        self.kv: dict[str, str] = {}
+        self.commits = 0
+
+    def commit(self, c: ChangeSet) -> None:
+        self.users.update(c.users)
+        for contract in c.contracts:
+            self.contracts[contract.contract_code] = rows.contract_row(contract)
+        for account in c.accounts:
+            self.accounts[(account.uid, account.symbol)] = rows.account_row(account)
+        for holding in c.holdings:
+            self.holdings[(holding.uid, holding.contract_code)] = rows.holding_row(holding)
+        for order in c.orders:
+            self.orders[order.order_id] = rows.order_row(order)
+        for trade in c.trades:
+            self.trades.setdefault(trade.order_id, []).append(rows.trade_row(trade))
+        for uid, trigger in c.cancel_after.items():
+            if trigger is None:
+                self.cancel_after.pop(uid, None)
+            else:
+                self.cancel_after[uid] = trigger
+        self.kv.update(
+            last_order_id=str(c.last_order_id), last_trade_id=str(c.last_trade_id), now=str(c.now)
+        )
+        self.kv.update({f"fee_pool:{k}": str(v) for k, v in c.fee_pool.items()})
+        self.kv.update({f"last_price:{k}": str(v) for k, v in c.last_price.items()})
+        self.commits += 1
+
+    def _order(self, row: rows.Row) -> Order:
+        order = rows.order_from(row)
+        order.trades.extend(rows.trade_from(t) for t in self.trades.get(order.order_id, []))
+        return order
+
+    def load(self, now: Millis, *, retention_ms: int, client_id_window_ms: int) -> Snapshot | None:
+        if not self.contracts:
+            return None
+        registry = ContractRegistry()
+        for code in sorted(self.contracts):
+            registry.add(rows.contract_from(self.contracts[code]))
+        orders = [self._order(r) for r in self.orders.values()]
+        kept = [
+            o for o in orders if o.status.is_open or o.update_time >= now - retention_ms
+        ]
+        client_orders = sorted(
+            (o.created_at, o.uid, o.client_order_id, o.order_id)
+            for o in orders
+            if o.client_order_id is not None and o.created_at >= now - client_id_window_ms
+        )
+        return Snapshot(
+            contracts=registry,
+            users=set(self.users),
+            accounts=[rows.account_from(r) for r in self.accounts.values()],
+            holdings=[rows.holding_from(r) for r in self.holdings.values()],
+            orders=kept,
+            client_orders=[(t, u, int(c), int(i)) for t, u, c, i in client_orders],
+            cancel_after=dict(self.cancel_after),
+            fee_pool={
+                k.split(":", 1)[1]: Decimal(v)
+                for k, v in self.kv.items()
+                if k.startswith("fee_pool:")
+            },
+            last_price={
+                k.split(":", 1)[1]: Decimal(v)
+                for k, v in self.kv.items()
+                if k.startswith("last_price:")
+            },
+            last_order_id=int(self.kv.get("last_order_id", 0)),
+            last_trade_id=int(self.kv.get("last_trade_id", 0)),
+            now=Millis(int(self.kv.get("now", 0))),
+        )
+
+    def order(self, order_id: int) -> Order | None:
+        row = self.orders.get(order_id)
+        return self._order(row) if row is not None else None
+
+    def close(self) -> None:
+        pass
+
+
+__all__ = ["MemoryStore"]

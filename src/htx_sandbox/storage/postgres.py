@@ -1,0 +1,95 @@
+"""The store for shared deployments: PostgreSQL through psycopg 3 (extra `postgres`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+from ..service.ports import StorageError
+from .sql import SqlStore
+
+Durability = Literal["normal", "full"]
+# One advisory lock per database: a second server on the same database is refused.
+ADVISORY_LOCK_KEY = 0x48545853
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    if "@" not in url or "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    credentials, host = rest.rsplit("@", 1)
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}@{host}"
+
+
+class PostgresStore(SqlStore):
+    dialect = "postgres"
+    mark = "%s"
+
+    def __init__(self, url: str, *, durability: Durability = "normal") -> None:
+        super().__init__(redact(url))
+        try:
+            import psycopg
+        except ImportError:
+            raise StorageError(
+                "PostgreSQL support is not installed: pip install 'htx-swap-sandbox[postgres]'"
+            ) from None
+        self._psycopg = psycopg
+        try:
+            self._conn = psycopg.connect(url, autocommit=False)
+        except psycopg.Error as error:
+            raise StorageError(f"{self.name}: cannot connect: {_first_line(error)}") from None
+        try:
+            self._execute(
+                f"SET synchronous_commit = {'on' if durability == 'full' else 'off'}"
+            )
+            (locked,) = self._execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_LOCK_KEY,))[0]
+            self._conn.commit()
+            if not locked:
+                raise StorageError(f"{self.name}: in use by another running htx-sandbox")
+            self._migrate()
+        except psycopg.Error as error:
+            self._conn.close()
+            raise StorageError(f"{self.name}: {_first_line(error)}") from None
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._conn.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
+
+    def _executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> None:
+        with self._conn.cursor() as cursor:
+            cursor.executemany(sql, params)
+
+    def _begin(self) -> None:
+        """psycopg opens a transaction on the first statement."""
+
+    def _commit(self) -> None:
+        self._conn.commit()
+
+    def _rollback(self) -> None:
+        self._conn.rollback()
+
+    def _has_table(self, name: str) -> bool:
+        (found,) = self._execute("SELECT to_regclass(%s) IS NOT NULL", (name,))[0]
+        return bool(found)
+
+    def _has_foreign_tables(self) -> bool:
+        (count,) = self._execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"
+        )[0]
+        return bool(count)
+
+    def _run_script(self, sql: str) -> None:
+        self._execute(sql)
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -1,0 +1,189 @@
+"""Domain objects to table rows and back, shared by every SQL adapter.
+
+Each table's columns are listed once here; the SQL statements are built from those lists, so a
+column cannot be written in one order and read in another. Decimals go out as text (exact in
+SQLite's TEXT and cast exactly into PostgreSQL's NUMERIC) and come back through Decimal().
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from ..domain.accounts import Account
+from ..domain.contracts import Contract
+from ..domain.orders import Order, Trade
+from ..domain.positions import Holding
+from ..domain.types import (
+    UID,
+    ClientOrderId,
+    ContractStatus,
+    Direction,
+    Millis,
+    Offset,
+    OrderId,
+    OrderPriceType,
+    OrderStatus,
+    Role,
+    SelfMatchPrevent,
+    TradeId,
+)
+
+Row = Sequence[Any]
+
+CONTRACT_COLUMNS = (
+    "contract_code", "symbol", "contract_size", "price_tick", "reference_price",
+    "contract_status", "create_date", "max_order_volume", "max_open_orders", "lever_rates",
+    "maker_fee_rate", "taker_fee_rate",
+)  # fmt: skip
+ACCOUNT_COLUMNS = (
+    "uid", "symbol", "margin_static", "margin_frozen", "profit_real", "fees_paid", "deposited",
+)  # fmt: skip
+HOLDING_COLUMNS = (
+    "uid", "contract_code", "lever_rate", "long_volume", "long_frozen", "long_cost_value",
+    "short_volume", "short_frozen", "short_cost_value",
+)  # fmt: skip
+ORDER_COLUMNS = (
+    "order_id", "uid", "contract_code", "symbol", "direction", '"offset"', "volume", "price",
+    "price_ticks", "order_price_type", "lever_rate", "client_order_id", "self_match_prevent",
+    "margin_frozen", "created_at", "update_time", "order_source", "status", "trade_volume",
+    "trade_turnover", "trade_value", "fee", "profit", "canceled_at",
+)  # fmt: skip
+TRADE_COLUMNS = (
+    "id", "trade_id", "order_id", "uid", "contract_code", "direction", '"offset"', "price",
+    "volume", "turnover", "value", "fee", "fee_asset", "role", "profit", "created_at",
+)  # fmt: skip
+
+
+def contract_row(c: Contract) -> Row:
+    return (
+        c.contract_code, c.symbol, str(c.contract_size), str(c.price_tick),
+        str(c.reference_price), int(c.contract_status), c.create_date, c.max_order_volume,
+        c.max_open_orders, ",".join(map(str, c.lever_rates)), str(c.maker_fee_rate),
+        str(c.taker_fee_rate),
+    )  # fmt: skip
+
+
+def contract_from(r: Row) -> Contract:
+    return Contract(
+        contract_code=r[0],
+        symbol=r[1],
+        contract_size=Decimal(r[2]),
+        price_tick=Decimal(r[3]),
+        reference_price=Decimal(r[4]),
+        contract_status=ContractStatus(r[5]),
+        create_date=r[6],
+        max_order_volume=r[7],
+        max_open_orders=r[8],
+        lever_rates=tuple(int(x) for x in r[9].split(",")),
+        maker_fee_rate=Decimal(r[10]),
+        taker_fee_rate=Decimal(r[11]),
+    )
+
+
+def account_row(a: Account) -> Row:
+    return (
+        a.uid, a.symbol, str(a.margin_static), str(a.margin_frozen), str(a.profit_real),
+        str(a.fees_paid), str(a.deposited),
+    )  # fmt: skip
+
+
+def account_from(r: Row) -> Account:
+    return Account(
+        uid=UID(r[0]),
+        symbol=r[1],
+        margin_static=Decimal(r[2]),
+        margin_frozen=Decimal(r[3]),
+        profit_real=Decimal(r[4]),
+        fees_paid=Decimal(r[5]),
+        deposited=Decimal(r[6]),
+    )
+
+
+def holding_row(h: Holding) -> Row:
+    return (
+        h.uid, h.contract_code, h.lever_rate, h.long.volume, h.long.frozen,
+        str(h.long.cost_value), h.short.volume, h.short.frozen, str(h.short.cost_value),
+    )  # fmt: skip
+
+
+def holding_from(r: Row) -> Holding:
+    """A holding with its positions and lever rate; open orders are re-attached on restore."""
+    holding = Holding(UID(r[0]), r[1])
+    holding.lever_rate = r[2]
+    holding.long.volume, holding.long.frozen = r[3], r[4]
+    holding.long.cost_value = Decimal(r[5])
+    holding.short.volume, holding.short.frozen = r[6], r[7]
+    holding.short.cost_value = Decimal(r[8])
+    return holding
+
+
+def order_row(o: Order) -> Row:
+    return (
+        o.order_id, o.uid, o.contract_code, o.symbol, o.direction.value, o.offset.value,
+        o.volume, str(o.price), o.price_ticks, o.order_price_type.value, o.lever_rate,
+        o.client_order_id, int(o.self_match_prevent), str(o.margin_frozen), o.created_at,
+        o.update_time, o.order_source, int(o.status), o.trade_volume, str(o.trade_turnover),
+        str(o.trade_value), str(o.fee), str(o.profit), o.canceled_at,
+    )  # fmt: skip
+
+
+def order_from(r: Row) -> Order:
+    client_order_id = r[11]
+    order = Order(
+        order_id=OrderId(r[0]),
+        uid=UID(r[1]),
+        contract_code=r[2],
+        symbol=r[3],
+        direction=Direction(r[4]),
+        offset=Offset(r[5]),
+        volume=r[6],
+        price=Decimal(r[7]),
+        price_ticks=r[8],
+        order_price_type=OrderPriceType(r[9]),
+        lever_rate=r[10],
+        client_order_id=ClientOrderId(client_order_id) if client_order_id is not None else None,
+        self_match_prevent=SelfMatchPrevent(r[12]),
+        margin_frozen=Decimal(r[13]),
+        created_at=Millis(r[14]),
+        order_source=r[16],
+    )
+    order.update_time = Millis(r[15])
+    order.status = OrderStatus(r[17])
+    order.trade_volume = r[18]
+    order.trade_turnover = Decimal(r[19])
+    order.trade_value = Decimal(r[20])
+    order.fee = Decimal(r[21])
+    order.profit = Decimal(r[22])
+    order.canceled_at = Millis(r[23])
+    return order
+
+
+def trade_row(t: Trade) -> Row:
+    return (
+        t.id, t.trade_id, t.order_id, t.uid, t.contract_code, t.direction.value, t.offset.value,
+        str(t.price), t.volume, str(t.turnover), str(t.value), str(t.fee), t.fee_asset,
+        t.role.value, str(t.profit), t.created_at,
+    )  # fmt: skip
+
+
+def trade_from(r: Row) -> Trade:
+    return Trade(
+        id=r[0],
+        trade_id=TradeId(r[1]),
+        order_id=OrderId(r[2]),
+        uid=UID(r[3]),
+        contract_code=r[4],
+        direction=Direction(r[5]),
+        offset=Offset(r[6]),
+        price=Decimal(r[7]),
+        volume=r[8],
+        turnover=Decimal(r[9]),
+        value=Decimal(r[10]),
+        fee=Decimal(r[11]),
+        fee_asset=r[12],
+        role=Role(r[13]),
+        profit=Decimal(r[14]),
+        created_at=Millis(r[15]),
+    )

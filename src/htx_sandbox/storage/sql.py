@@ -1,0 +1,277 @@
+"""What the SQLite and PostgreSQL stores share: schema migrations, the commit of a ChangeSet in
+one transaction, and the load of a Snapshot. Subclasses supply the connection and the dialect."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from importlib import resources
+from typing import Any
+
+from ..domain.contracts import ContractRegistry
+from ..domain.orders import Order
+from ..domain.restore import Snapshot
+from ..domain.types import UID, Millis
+from ..service.ports import ChangeSet, StorageError
+from . import rows
+
+APPLICATION = "htx-swap-sandbox"
+OPEN_STATUSES = "(3, 4, 11)"
+FINISHED_STATUSES = "(5, 6, 7)"
+
+
+def migrations(dialect: str) -> list[tuple[int, str]]:
+    """(version, sql) of the packaged migrations, ascending: files named NNNN_name.sql."""
+    folder = resources.files(__package__).joinpath("migrations", dialect)
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            found.append((int(entry.name.split("_", 1)[0]), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def _upsert(table: str, columns: Sequence[str], keys: int, mark: str) -> str:
+    """INSERT ... ON CONFLICT (first `keys` columns) DO UPDATE: the same text in both dialects."""
+    names = ", ".join(columns)
+    marks = ", ".join([mark] * len(columns))
+    conflict = ", ".join(columns[:keys])
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns[keys:])
+    return (
+        f"INSERT INTO {table} ({names}) VALUES ({marks}) "
+        f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+    )
+
+
+class SqlStore(abc.ABC):
+    dialect: str
+    mark: str
+    """The driver's placeholder."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        """The file or database, as error messages name it."""
+        m = self.mark
+        self._sql_contract = _upsert("contracts", rows.CONTRACT_COLUMNS, 1, m)
+        self._sql_account = _upsert("accounts", rows.ACCOUNT_COLUMNS, 2, m)
+        self._sql_holding = _upsert("holdings", rows.HOLDING_COLUMNS, 2, m)
+        self._sql_order = _upsert("orders", rows.ORDER_COLUMNS, 1, m)
+        self._sql_trade = (
+            f"INSERT INTO trades ({', '.join(rows.TRADE_COLUMNS)}) "
+            f"VALUES ({', '.join([m] * len(rows.TRADE_COLUMNS))})"
+        )
+        self._sql_kv = _upsert("exchange", ("key", "value"), 1, m)
+        self._sql_cancel_after = _upsert("cancel_after", ("uid", "trigger_time"), 1, m)
+
+    # -- dialect hooks ---------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
+
+    @abc.abstractmethod
+    def _executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> None: ...
+
+    @abc.abstractmethod
+    def _begin(self) -> None: ...
+
+    @abc.abstractmethod
+    def _commit(self) -> None: ...
+
+    @abc.abstractmethod
+    def _rollback(self) -> None: ...
+
+    @abc.abstractmethod
+    def _has_table(self, name: str) -> bool: ...
+
+    @abc.abstractmethod
+    def _run_script(self, sql: str) -> None:
+        """Run a migration's statements inside the current transaction."""
+
+    # -- schema ----------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        """Bring the schema up to date, refusing a database that is not ours or is newer."""
+        known = migrations(self.dialect)
+        latest = known[-1][0]
+        self._begin()
+        try:
+            version = self._schema_version()
+            if version > latest:
+                raise StorageError(
+                    f"{self.name}: schema version {version} is newer than this htx-sandbox "
+                    f"understands ({latest}); upgrade htx-sandbox"
+                )
+            for number, sql in known:
+                if number > version:
+                    self._run_script(sql)
+            if version == 0:
+                self._execute(
+                    f"INSERT INTO meta (key, value) VALUES ('application', {self.mark})",
+                    (APPLICATION,),
+                )
+                self._execute(
+                    f"INSERT INTO meta (key, value) VALUES ('schema_version', {self.mark})",
+                    (str(latest),),
+                )
+            elif version < latest:
+                self._execute(
+                    f"UPDATE meta SET value = {self.mark} WHERE key = 'schema_version'",
+                    (str(latest),),
+                )
+            self._commit()
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _schema_version(self) -> int:
+        """0 for an empty database; an error for one that holds someone else's tables."""
+        if not self._has_table("meta"):
+            if self._has_foreign_tables():
+                raise StorageError(f"{self.name}: not an htx-sandbox database")
+            return 0
+        found = dict(self._execute("SELECT key, value FROM meta"))
+        if found.get("application") != APPLICATION:
+            raise StorageError(f"{self.name}: not an htx-sandbox database")
+        return int(found["schema_version"])
+
+    @abc.abstractmethod
+    def _has_foreign_tables(self) -> bool: ...
+
+    # -- write -----------------------------------------------------------------------------
+
+    def commit(self, changes: ChangeSet) -> None:
+        self._begin()
+        try:
+            self._write(changes)
+            self._commit()
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _write(self, c: ChangeSet) -> None:
+        m = self.mark
+        if c.users:
+            self._executemany(
+                f"INSERT INTO users (uid) VALUES ({m}) ON CONFLICT (uid) DO NOTHING",
+                [(uid,) for uid in c.users],
+            )
+        if c.contracts:
+            self._executemany(self._sql_contract, [rows.contract_row(x) for x in c.contracts])
+        if c.accounts:
+            self._executemany(self._sql_account, [rows.account_row(x) for x in c.accounts])
+        if c.holdings:
+            self._executemany(self._sql_holding, [rows.holding_row(x) for x in c.holdings])
+        if c.orders:
+            self._executemany(self._sql_order, [rows.order_row(x) for x in c.orders])
+        if c.trades:
+            self._executemany(self._sql_trade, [rows.trade_row(x) for x in c.trades])
+        if c.cancel_after:
+            armed = [(uid, t) for uid, t in c.cancel_after.items() if t is not None]
+            disarmed = [(uid,) for uid, t in c.cancel_after.items() if t is None]
+            if armed:
+                self._executemany(self._sql_cancel_after, armed)
+            if disarmed:
+                self._executemany(f"DELETE FROM cancel_after WHERE uid = {m}", disarmed)
+        values = [
+            ("last_order_id", str(c.last_order_id)),
+            ("last_trade_id", str(c.last_trade_id)),
+            ("now", str(c.now)),
+        ]
+        values += [(f"fee_pool:{symbol}", str(v)) for symbol, v in c.fee_pool.items()]
+        values += [(f"last_price:{code}", str(v)) for code, v in c.last_price.items()]
+        self._executemany(self._sql_kv, values)
+
+    # -- read ------------------------------------------------------------------------------
+
+    def load(self, now: Millis, *, retention_ms: int, client_id_window_ms: int) -> Snapshot | None:
+        contract_rows = self._execute(
+            f"SELECT {', '.join(rows.CONTRACT_COLUMNS)} FROM contracts ORDER BY contract_code"
+        )
+        if not contract_rows:
+            return None
+        registry = ContractRegistry()
+        for row in contract_rows:
+            registry.add(rows.contract_from(row))
+        kv = dict(self._execute("SELECT key, value FROM exchange"))
+        order_columns = ", ".join(rows.ORDER_COLUMNS)
+        m = self.mark
+        orders = [
+            rows.order_from(r)
+            for r in self._execute(
+                f"SELECT {order_columns} FROM orders WHERE status IN {OPEN_STATUSES}"
+            )
+        ]
+        orders += [
+            rows.order_from(r)
+            for r in self._execute(
+                f"SELECT {order_columns} FROM orders "
+                f"WHERE status IN {FINISHED_STATUSES} AND update_time >= {m}",
+                (now - retention_ms,),
+            )
+        ]
+        self._attach_trades(o for o in orders if o.trade_volume)
+        client_orders = [
+            (Millis(r[0]), UID(r[1]), int(r[2]), int(r[3]))
+            for r in self._execute(
+                "SELECT created_at, uid, client_order_id, order_id FROM orders "
+                f"WHERE client_order_id IS NOT NULL AND created_at >= {m} "
+                "ORDER BY created_at, order_id",
+                (now - client_id_window_ms,),
+            )
+        ]
+        return Snapshot(
+            contracts=registry,
+            users=[UID(r[0]) for r in self._execute("SELECT uid FROM users")],
+            accounts=[
+                rows.account_from(r)
+                for r in self._execute(f"SELECT {', '.join(rows.ACCOUNT_COLUMNS)} FROM accounts")
+            ],
+            holdings=[
+                rows.holding_from(r)
+                for r in self._execute(f"SELECT {', '.join(rows.HOLDING_COLUMNS)} FROM holdings")
+            ],
+            orders=orders,
+            client_orders=client_orders,
+            cancel_after={
+                UID(r[0]): Millis(r[1])
+                for r in self._execute("SELECT uid, trigger_time FROM cancel_after")
+            },
+            fee_pool={
+                k.split(":", 1)[1]: Decimal(v) for k, v in kv.items() if k.startswith("fee_pool:")
+            },
+            last_price={
+                k.split(":", 1)[1]: Decimal(v)
+                for k, v in kv.items()
+                if k.startswith("last_price:")
+            },
+            last_order_id=int(kv.get("last_order_id", 0)),
+            last_trade_id=int(kv.get("last_trade_id", 0)),
+            now=Millis(int(kv.get("now", 0))),
+        )
+
+    def _attach_trades(self, orders: Iterable[Order]) -> None:
+        by_id = {o.order_id: o for o in orders}
+        if not by_id:
+            return
+        columns = ", ".join(rows.TRADE_COLUMNS)
+        ids = list(by_id)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join([self.mark] * len(chunk))
+            for r in self._execute(
+                f"SELECT {columns} FROM trades WHERE order_id IN ({marks}) ORDER BY trade_id",
+                chunk,
+            ):
+                trade = rows.trade_from(r)
+                by_id[trade.order_id].trades.append(trade)
+
+    def order(self, order_id: int) -> Order | None:
+        found = self._execute(
+            f"SELECT {', '.join(rows.ORDER_COLUMNS)} FROM orders WHERE order_id = {self.mark}",
+            (order_id,),
+        )
+        if not found:
+            return None
+        order = rows.order_from(found[0])
+        self._attach_trades([order])
+        return order

@@ -1,0 +1,95 @@
+"""The embedded default store: one SQLite file, WAL mode, standard-library sqlite3."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from ..service.ports import StorageError
+from .lock import FileLock
+from .sql import SqlStore
+
+Durability = Literal["normal", "full"]
+# Written into the file header so that the file says whose it is ("HTXS").
+APPLICATION_ID = 0x48545853
+
+
+def split_statements(script: str) -> list[str]:
+    """The statements of a migration file (no semicolons inside its literals)."""
+    lines = [line for line in script.splitlines() if not line.lstrip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+class SqliteStore(SqlStore):
+    dialect = "sqlite"
+    mark = "?"
+
+    def __init__(self, path: Path, *, durability: Durability = "normal") -> None:
+        super().__init__(str(path))
+        self.path = path
+        self._lock = FileLock(path)
+        try:
+            self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self._check_identity()
+            # WAL: readers never block the writer, and a commit is one sequential append.
+            # synchronous=NORMAL survives a process crash; FULL also survives power loss.
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute(f"PRAGMA synchronous={'FULL' if durability == 'full' else 'NORMAL'}")
+            self._conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            self._migrate()
+        except sqlite3.Error as error:
+            self._close_quietly()
+            message = f"{path}: cannot use this file as an htx-sandbox database ({error})"
+            raise StorageError(message) from None
+        except BaseException:
+            self._close_quietly()
+            raise
+
+    def _check_identity(self) -> None:
+        """Refuse, before writing anything, a file that holds another application's data."""
+        (app_id,) = self._conn.execute("PRAGMA application_id").fetchone()
+        (tables,) = self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if app_id != APPLICATION_ID and (app_id != 0 or tables):
+            raise StorageError(f"{self.path}: not an htx-sandbox database")
+
+    def _close_quietly(self) -> None:
+        conn = getattr(self, "_conn", None)
+        if conn is not None:
+            conn.close()
+        self._lock.release()
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._conn.execute(sql, params).fetchall()
+
+    def _executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> None:
+        self._conn.executemany(sql, params)
+
+    def _begin(self) -> None:
+        self._conn.execute("BEGIN IMMEDIATE")
+
+    def _commit(self) -> None:
+        self._conn.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
+
+    def _has_table(self, name: str) -> bool:
+        found = self._conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        ).fetchone()
+        return found is not None
+
+    def _has_foreign_tables(self) -> bool:
+        (tables,) = self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return bool(tables)
+
+    def _run_script(self, sql: str) -> None:
+        for statement in split_statements(sql):
+            self._conn.execute(statement)
+
+    def close(self) -> None:
+        self._conn.close()
+        self._lock.release()
