@@ -5,6 +5,7 @@ Every check runs before the first change, so a rejected order leaves no trace.
 
 from __future__ import annotations
 
+from .accounts import Account
 from .book import OrderBook
 from .commands import OrderPlaced, PlaceOrder
 from .contracts import Contract
@@ -84,7 +85,8 @@ def place_order(state: ExchangeState, cmd: PlaceOrder, now: Millis) -> OrderPlac
     holding = state.holdings.get((cmd.uid, code))
     if holding is not None and holding.has_exposure and holding.lever_rate != cmd.lever_rate:
         raise HtxError(ErrorCode.LEVERAGE_MISMATCH)
-    account = state.account(cmd.uid, contract.symbol)
+    # Looked up, not created: a rejected order must not leave an empty account behind.
+    account = state.accounts.get((cmd.uid, contract.symbol)) or Account(cmd.uid, contract.symbol)
     margin = ZERO
     if cmd.offset is Offset.OPEN:
         if holding is not None and holding.opening_orders >= contract.max_open_orders:
@@ -134,7 +136,7 @@ def place_order(state: ExchangeState, cmd: PlaceOrder, now: Millis) -> OrderPlac
     holding = state.holding(cmd.uid, code)
     holding.lever_rate = cmd.lever_rate
     if cmd.offset is Offset.OPEN:
-        account.margin_frozen += margin
+        state.account(cmd.uid, contract.symbol).margin_frozen += margin
         state.touch_account(cmd.uid, contract.symbol)
     else:
         holding.position(closed_side(cmd.direction)).frozen += cmd.volume
