@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from htx_sandbox.domain.commands import CancelAll, CancelOrders, Deposit, OpenUser, PlaceOrder
 from htx_sandbox.domain.exchange import Exchange
-from htx_sandbox.domain.types import UID, Direction, Millis, Offset, OrderPriceType
+from htx_sandbox.domain.types import UID, Direction, Millis, Offset, OrderId, OrderPriceType
 
 T0 = Millis(1_764_000_000_000)
 CODE = "BTC-USD"
@@ -41,9 +41,9 @@ def resting(uid: UID, direction: Direction, price: Decimal, volume: int = 1) -> 
     return PlaceOrder(uid, CODE, direction, Offset.OPEN, volume, 10, OrderPriceType.LIMIT, price)
 
 
-def fill_book(ex: Exchange, n: int) -> list[int]:
+def fill_book(ex: Exchange, n: int) -> list[OrderId]:
     """n resting orders from the makers, bids below 59000 and asks above 61000, 500 levels each."""
-    ids = []
+    ids: list[OrderId] = []
     for i in range(n):
         uid = MAKERS[i % len(MAKERS)]
         if i % 2:
@@ -94,7 +94,7 @@ def bench_places(n: int) -> float:
 def bench_cancels(n: int) -> float:
     ex = new_exchange()
     ids = fill_book(ex, n)
-    owners = {oid: ex.state.orders[oid].uid for oid in ids}  # type: ignore[index]
+    owners = {oid: ex.state.orders[oid].uid for oid in ids}
     cmds = [CancelOrders(owners[oid], CODE, order_ids=[str(oid)]) for oid in ids]
     return timed(lambda: [ex.cancel_orders(c, Millis(T0 + n)) for c in cmds])
 

@@ -48,7 +48,7 @@ def test_ioc_with_nothing_to_take_is_cancelled_with_status_7() -> None:
     order = buy(ex, ALICE, 1, "60000", kind=IOC)
 
     assert order.status is OrderStatus.CANCELLED
-    assert order.trades == []
+    assert order.trades == ()
     assert ex.depth(BTC) == ([], [(Decimal("60100"), 1)])
     account = ex.account(ALICE, "BTC")
     assert account.margin_frozen == 0
@@ -99,7 +99,7 @@ def test_fok_that_cannot_fill_whole_is_cancelled_whole_and_the_book_is_untouched
 
     assert order.status is OrderStatus.CANCELLED
     assert order.trade_volume == 0
-    assert order.trades == []
+    assert order.trades == ()
     assert order.margin_frozen == 0
     assert ex.depth(BTC) == depth_before
     assert first.status is OrderStatus.SUBMITTED and first.remaining == 2

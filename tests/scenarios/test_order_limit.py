@@ -43,7 +43,7 @@ def test_resting_limit_buy_waits_on_the_bids_and_freezes_initial_margin() -> Non
 
     assert order.status is OrderStatus.SUBMITTED
     assert order.trade_volume == 0
-    assert order.trades == []
+    assert order.trades == ()
     assert order.trade_avg_price is None
     assert ex.depth(BTC) == ([(Decimal("59000"), 3)], [])
     assert [o.order_id for o in ex.open_orders(ALICE, BTC)] == [order.order_id]

@@ -110,6 +110,6 @@ def test_opponent_fok_larger_than_the_best_level_is_cancelled_whole() -> None:
     order = buy(ex, ALICE, 4, kind=OPPONENT_FOK)
 
     assert order.status is OrderStatus.CANCELLED
-    assert order.trades == []
+    assert order.trades == ()
     assert best.remaining == 2
     assert ex.depth(BTC) == ([], [(Decimal("60000"), 2), (Decimal("60100"), 5)])

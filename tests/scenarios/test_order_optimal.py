@@ -143,7 +143,7 @@ def test_optimal_n_fok_beyond_n_levels_is_cancelled_whole(kind: OrderPriceType, 
     order = buy(ex, ALICE, n + 1, kind=kind)
 
     assert order.status is OrderStatus.CANCELLED
-    assert order.trades == []
+    assert order.trades == ()
     assert ex.depth(BTC, 50) == ([], [(p, 1) for p in prices])
     assert ex.account(ALICE, "BTC").margin_frozen == 0
 

@@ -18,7 +18,7 @@ def test_post_only_buy_below_the_best_ask_rests() -> None:
     order = buy(ex, ALICE, 2, "60000", kind=POST_ONLY)
 
     assert order.status is OrderStatus.SUBMITTED
-    assert order.trades == []
+    assert order.trades == ()
     assert ex.depth(BTC) == ([(Decimal("60000"), 2)], [(Decimal("60100"), 1)])
     assert ex.account(ALICE, "BTC").margin_frozen == order.margin_frozen > 0
 
@@ -51,7 +51,7 @@ def test_post_only_that_would_take_is_accepted_then_cancelled_without_trading() 
     assert ex.order(order.order_id) is order
     assert order.status is OrderStatus.CANCELLED
     assert order.trade_volume == 0
-    assert order.trades == []
+    assert order.trades == ()
     assert order.margin_frozen == 0
     account = ex.account(ALICE, "BTC")
     assert account.margin_frozen == frozen_before == 0
@@ -72,7 +72,7 @@ def test_post_only_sell_through_the_best_bid_is_cancelled() -> None:
     order = sell(ex, ALICE, 1, "59000", kind=POST_ONLY)
 
     assert order.status is OrderStatus.CANCELLED
-    assert order.trades == []
+    assert order.trades == ()
     assert bid.status is OrderStatus.SUBMITTED
     assert ex.depth(BTC) == ([(Decimal("60000"), 3)], [])
     assert ex.state.fee_pool.get("BTC", Decimal(0)) == 0

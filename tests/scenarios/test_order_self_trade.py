@@ -46,7 +46,7 @@ def test_default_with_own_order_at_the_top_cancels_the_taker_without_trading() -
     taker = sell(ex, ALICE, 1, "59990")
 
     assert taker.status is OrderStatus.CANCELLED
-    assert taker.trades == []
+    assert taker.trades == ()
     assert own.status is OrderStatus.SUBMITTED and own.remaining == 3
     assert ex.depth(BTC) == ([(Decimal("60000"), 3), (Decimal("59990"), 3)], [])
     assert ex.positions(ALICE) == []
@@ -72,7 +72,7 @@ def test_default_self_match_makes_an_otherwise_fillable_fok_fail_whole() -> None
     taker = buy(ex, ALICE, 2, "60000", kind=OrderPriceType.FOK)
 
     assert taker.status is OrderStatus.CANCELLED
-    assert taker.trades == []
+    assert taker.trades == ()
     assert ex.depth(BTC) == ([], [(Decimal("60000"), 2)])
 
 

@@ -143,7 +143,8 @@ class Order:
         self.fee = ZERO
         self.profit = ZERO
         self.canceled_at: Millis = Millis(0)
-        self.trades: list[Trade] = []
+        # A tuple: most orders never fill, and an empty tuple is shared where a list is not.
+        self.trades: tuple[Trade, ...] = ()
 
     @property
     def remaining(self) -> int:
@@ -174,7 +175,7 @@ class Order:
         self.trade_value += trade.value
         self.fee += trade.fee
         self.profit += trade.profit
-        self.trades.append(trade)
+        self.trades += (trade,)
         if self.trade_volume == self.volume:
             self._move_to(OrderStatus.FILLED, trade.created_at)
         elif self.status is OrderStatus.CANCELLING:

@@ -48,11 +48,12 @@ def restore(snapshot: Snapshot, *, cancel_delay_ms: int = 0) -> Exchange:
     # Resting priority is acceptance order, which is order-id order: re-adding open orders by
     # ascending id rebuilds every price level exactly as it was.
     finished: list[Order] = []
+    books = {c.contract_code: state.book(c) for c in state.contracts}
     for order in sorted(snapshot.orders, key=lambda o: o.order_id):
         state.orders[order.order_id] = order
         if order.status.is_open:
-            contract = state.contracts.get(order.contract_code)
-            state.rest(order, state.book(contract), state.holding(order.uid, order.contract_code))
+            holding = state.holding(order.uid, order.contract_code)
+            state.rest(order, books[order.contract_code], holding)
             if order.status is OrderStatus.CANCELLING:
                 # The original due time is not kept; the cancel lands on the first advance.
                 heapq.heappush(state.pending_cancels, (snapshot.now, order.order_id))

@@ -51,7 +51,7 @@ class MemoryStore:
 
     def _order(self, row: rows.Row) -> Order:
         order = rows.order_from(row)
-        order.trades.extend(rows.trade_from(t) for t in self.trades.get(order.order_id, []))
+        order.trades = tuple(rows.trade_from(t) for t in self.trades.get(order.order_id, []))
         return order
 
     def load(self, now: Millis, *, retention_ms: int, client_id_window_ms: int) -> Snapshot | None:

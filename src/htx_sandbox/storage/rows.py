@@ -32,6 +32,40 @@ from ..domain.types import (
 
 Row = Sequence[Any]
 
+# Restart reads every open order; Enum(value) calls and fresh copies of the same few strings and
+# prices would dominate its time and memory, so reads go through these lookups and caches.
+_DIRECTIONS = {d.value: d for d in Direction}
+_OFFSETS = {o.value: o for o in Offset}
+_PRICE_TYPES = {t.value: t for t in OrderPriceType}
+_STATUSES = {int(s): s for s in OrderStatus}
+_SMP = {int(s): s for s in SelfMatchPrevent}
+_CACHE_LIMIT = 65_536
+_decimals: dict[str, Decimal] = {}
+_strings: dict[str, str] = {}
+
+
+def dec(value: Any) -> Decimal:
+    """A Decimal from a stored value (text from SQLite, Decimal from PostgreSQL); repeated
+    values (prices, zeros) share one object."""
+    if type(value) is Decimal:
+        value = str(value)
+    found = _decimals.get(value)
+    if found is None:
+        found = Decimal(value)
+        if len(_decimals) < _CACHE_LIMIT:
+            _decimals[value] = found
+    return found
+
+
+def text(value: str) -> str:
+    """One shared copy of a repeated short string (contract codes, symbols, sources)."""
+    found = _strings.get(value)
+    if found is None:
+        found = value
+        if len(_strings) < _CACHE_LIMIT:
+            _strings[value] = value
+    return found
+
 CONTRACT_COLUMNS = (
     "contract_code", "symbol", "contract_size", "price_tick", "reference_price",
     "contract_status", "create_date", "max_order_volume", "max_open_orders", "lever_rates",
@@ -134,28 +168,28 @@ def order_from(r: Row) -> Order:
     order = Order(
         order_id=OrderId(r[0]),
         uid=UID(r[1]),
-        contract_code=r[2],
-        symbol=r[3],
-        direction=Direction(r[4]),
-        offset=Offset(r[5]),
+        contract_code=text(r[2]),
+        symbol=text(r[3]),
+        direction=_DIRECTIONS[r[4]],
+        offset=_OFFSETS[r[5]],
         volume=r[6],
-        price=Decimal(r[7]),
+        price=dec(r[7]),
         price_ticks=r[8],
-        order_price_type=OrderPriceType(r[9]),
+        order_price_type=_PRICE_TYPES[r[9]],
         lever_rate=r[10],
         client_order_id=ClientOrderId(client_order_id) if client_order_id is not None else None,
-        self_match_prevent=SelfMatchPrevent(r[12]),
-        margin_frozen=Decimal(r[13]),
+        self_match_prevent=_SMP[r[12]],
+        margin_frozen=dec(r[13]),
         created_at=Millis(r[14]),
-        order_source=r[16],
+        order_source=text(r[16]),
     )
     order.update_time = Millis(r[15])
-    order.status = OrderStatus(r[17])
+    order.status = _STATUSES[r[17]]
     order.trade_volume = r[18]
-    order.trade_turnover = Decimal(r[19])
-    order.trade_value = Decimal(r[20])
-    order.fee = Decimal(r[21])
-    order.profit = Decimal(r[22])
+    order.trade_turnover = dec(r[19])
+    order.trade_value = dec(r[20])
+    order.fee = dec(r[21])
+    order.profit = dec(r[22])
     order.canceled_at = Millis(r[23])
     return order
 

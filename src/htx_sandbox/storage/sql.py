@@ -68,6 +68,10 @@ class SqlStore(abc.ABC):
     @abc.abstractmethod
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
 
+    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterable[tuple[Any, ...]]:
+        """Rows one at a time, for reads too large to hold twice (restart's open orders)."""
+        return self._execute(sql, params)
+
     @abc.abstractmethod
     def _executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> None: ...
 
@@ -137,6 +141,9 @@ class SqlStore(abc.ABC):
     @abc.abstractmethod
     def _has_foreign_tables(self) -> bool: ...
 
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
     # -- write -----------------------------------------------------------------------------
 
     def commit(self, changes: ChangeSet) -> None:
@@ -197,8 +204,9 @@ class SqlStore(abc.ABC):
         m = self.mark
         orders = [
             rows.order_from(r)
-            for r in self._execute(
-                f"SELECT {order_columns} FROM orders WHERE status IN {OPEN_STATUSES}"
+            for r in self._stream(
+                f"SELECT {order_columns} FROM orders WHERE status IN {OPEN_STATUSES} "
+                "ORDER BY order_id"
             )
         ]
         orders += [
@@ -263,7 +271,8 @@ class SqlStore(abc.ABC):
                 chunk,
             ):
                 trade = rows.trade_from(r)
-                by_id[trade.order_id].trades.append(trade)
+                order = by_id[trade.order_id]
+                order.trades += (trade,)
 
     def order(self, order_id: int) -> Order | None:
         found = self._execute(

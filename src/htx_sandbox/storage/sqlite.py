@@ -63,6 +63,9 @@ class SqliteStore(SqlStore):
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self._conn.execute(sql, params).fetchall()
 
+    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterable[tuple[Any, ...]]:
+        return self._conn.execute(sql, params)
+
     def _executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> None:
         self._conn.executemany(sql, params)
 

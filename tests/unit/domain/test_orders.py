@@ -168,7 +168,7 @@ def test_new_order_is_submitted_with_nothing_filled() -> None:
     assert order.trade_value == ZERO
     assert order.fee == ZERO
     assert order.profit == ZERO
-    assert order.trades == []
+    assert order.trades == ()
     assert order.update_time == order.created_at == T0
     assert order.canceled_at == 0
     assert order.client_order_id == 42
@@ -191,7 +191,7 @@ def test_partial_fill_moves_submitted_to_4() -> None:
     assert order.is_open
     assert order.trade_volume == 3
     assert order.remaining == 7
-    assert order.trades == [trade]
+    assert order.trades == (trade,)
     assert order.update_time == T0 + 9
 
 
