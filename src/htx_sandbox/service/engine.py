@@ -20,9 +20,11 @@ from typing import Any, TypeVar
 from ..domain.cancel_after import next_trigger
 from ..domain.commands import Command, Outcome, Tick
 from ..domain.contracts import ContractRegistry
+from ..domain.errors import HtxError
 from ..domain.exchange import Exchange
 from ..domain.restore import restore
 from ..domain.types import Millis
+from .api_keys import ApiKeyCommand, ApiKeyRegistry, CreateApiKey, DisableApiKey
 from .clock import Clock
 from .ports import Store
 from .unit_of_work import UnitOfWork
@@ -38,7 +40,7 @@ class EngineStoppedError(RuntimeError):
 
 @dataclass(slots=True)
 class _Job:
-    command: Command | None
+    command: Command | ApiKeyCommand | None
     query: Callable[[Exchange], Any] | None
     future: Future[Any]
 
@@ -79,6 +81,7 @@ class Engine:
             store.commit(first.changes(self.exchange.state))
         else:
             self.exchange = restore(snapshot, cancel_delay_ms=settings.cancel_delay_ms)
+        self.api_keys = ApiKeyRegistry({k.access_key: k for k in store.load_api_keys()})
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._failure: BaseException | None = None
@@ -106,17 +109,17 @@ class Engine:
 
     # -- submitting ------------------------------------------------------------------------
 
-    def submit(self, command: Command) -> Future[Outcome]:
+    def submit(self, command: Command | ApiKeyCommand) -> Future[Outcome]:
         return self._enqueue(_Job(command, None, Future()))
 
     def query(self, read: Callable[[Exchange], T]) -> Future[T]:
         """Run a read on the engine thread, after the commit of everything before it."""
         return self._enqueue(_Job(None, read, Future()))
 
-    def execute(self, command: Command) -> Outcome:
+    def execute(self, command: Command | ApiKeyCommand) -> Outcome:
         return self.submit(command).result()
 
-    async def execute_async(self, command: Command) -> Outcome:
+    async def execute_async(self, command: Command | ApiKeyCommand) -> Outcome:
         return await asyncio.wrap_future(self.submit(command))
 
     def _enqueue(self, job: _Job) -> Future[Any]:
@@ -168,8 +171,11 @@ class Engine:
         unit = UnitOfWork()
         done: list[tuple[_Job, Outcome]] = []
         for job in jobs:
-            if job.command is not None:
-                outcome = self.exchange.execute(job.command, self.clock.now())
+            command = job.command
+            if isinstance(command, CreateApiKey | DisableApiKey):
+                done.append((job, self._apply_key(command, unit)))
+            elif command is not None:
+                outcome = self.exchange.execute(command, self.clock.now())
                 unit.record(outcome.events)
                 done.append((job, outcome))
         if unit.touched:
@@ -184,6 +190,15 @@ class Engine:
                 except Exception as error:
                     job.future.set_exception(error)
         self._evict()
+
+    def _apply_key(self, command: ApiKeyCommand, unit: UnitOfWork) -> Outcome:
+        state = self.exchange.state
+        try:
+            key = self.api_keys.apply(command, self.clock.now(), state.users)
+        except HtxError as error:
+            return Outcome(error=error)
+        unit.record_api_key(key)
+        return Outcome()
 
     def _evict(self) -> None:
         state, now = self.exchange.state, self.exchange.state.now

@@ -13,6 +13,7 @@ from ..domain.orders import Order, Trade
 from ..domain.positions import Holding
 from ..domain.restore import Snapshot
 from ..domain.types import EPOCH, UID, Millis
+from .api_keys import ApiKey
 
 
 @dataclass(slots=True)
@@ -27,6 +28,7 @@ class ChangeSet:
     orders: list[Order] = field(default_factory=list)
     trades: list[Trade] = field(default_factory=list)
     cancel_after: dict[UID, Millis | None] = field(default_factory=dict)
+    api_keys: list[ApiKey] = field(default_factory=list)
     fee_pool: dict[str, Decimal] = field(default_factory=dict)
     last_price: dict[str, Decimal] = field(default_factory=dict)
     last_order_id: int = 0
@@ -48,6 +50,8 @@ class Store(Protocol):
         """The state to restart from: open orders, orders finished within `retention_ms` of
         `now`, client order ids used within `client_id_window_ms`; None for a new store."""
         ...
+
+    def load_api_keys(self) -> list[ApiKey]: ...
 
     def commit(self, changes: ChangeSet) -> None: ...
 

@@ -21,6 +21,7 @@ from ..domain.events import (
 from ..domain.orders import Trade
 from ..domain.state import ExchangeState
 from ..domain.types import UID, Millis, OrderId
+from .api_keys import ApiKey
 from .ports import ChangeSet
 
 
@@ -35,6 +36,7 @@ class UnitOfWork:
         self._orders: dict[OrderId, None] = {}
         self._trades: list[Trade] = []
         self._cancel_after: dict[UID, None] = {}
+        self._api_keys: dict[str, ApiKey] = {}
         self._contracts = False
         self.commands = 0
 
@@ -58,12 +60,16 @@ class UnitOfWork:
                 case UserOpened(uid):
                     self._users[uid] = None
 
+    def record_api_key(self, key: ApiKey) -> None:
+        self.commands += 1
+        self._api_keys[key.access_key] = key
+
     @property
     def touched(self) -> bool:
         """Whether anything needs writing: a Tick that fired nothing commits nothing."""
         return bool(
             self._users or self._accounts or self._holdings or self._orders
-            or self._cancel_after or self._contracts
+            or self._cancel_after or self._contracts or self._api_keys
         )
 
     def include_contracts(self) -> None:
@@ -79,6 +85,7 @@ class UnitOfWork:
             orders=[state.orders[order_id] for order_id in self._orders],
             trades=self._trades,
             cancel_after={uid: state.cancel_after.get(uid) for uid in self._cancel_after},
+            api_keys=list(self._api_keys.values()),
             fee_pool=dict(state.fee_pool) if self._trades else {},
             last_price=dict(state.last_price) if self._trades else {},
             last_order_id=state.order_ids.last,

@@ -9,6 +9,7 @@ from ..domain.contracts import ContractRegistry
 from ..domain.orders import Order
 from ..domain.restore import Snapshot
 from ..domain.types import UID, Millis
+from ..service.api_keys import ApiKey
 from ..service.ports import ChangeSet
 from . import rows
 
@@ -22,6 +23,7 @@ class MemoryStore:
         self.orders: dict[int, rows.Row] = {}
         self.trades: dict[int, list[rows.Row]] = {}
         self.cancel_after: dict[UID, Millis] = {}
+        self.api_keys: dict[str, rows.Row] = {}
         self.kv: dict[str, str] = {}
         self.commits = 0
 
@@ -42,6 +44,8 @@ class MemoryStore:
                 self.cancel_after.pop(uid, None)
             else:
                 self.cancel_after[uid] = trigger
+        for key in c.api_keys:
+            self.api_keys[key.access_key] = rows.api_key_row(key)
         self.kv.update(
             last_order_id=str(c.last_order_id), last_trade_id=str(c.last_trade_id), now=str(c.now)
         )
@@ -91,6 +95,9 @@ class MemoryStore:
             last_trade_id=int(self.kv.get("last_trade_id", 0)),
             now=Millis(int(self.kv.get("now", 0))),
         )
+
+    def load_api_keys(self) -> list[ApiKey]:
+        return [rows.api_key_from(r) for r in self.api_keys.values()]
 
     def order(self, order_id: int) -> Order | None:
         row = self.orders.get(order_id)

@@ -29,6 +29,7 @@ from ..domain.types import (
     SelfMatchPrevent,
     TradeId,
 )
+from ..service.api_keys import ApiKey
 
 Row = Sequence[Any]
 
@@ -220,4 +221,30 @@ def trade_from(r: Row) -> Trade:
         role=Role(r[13]),
         profit=Decimal(r[14]),
         created_at=Millis(r[15]),
+    )
+
+
+API_KEY_COLUMNS = (
+    "access_key", "secret_key", "uid", "permissions", "created_at", "ip_whitelist", "expires_at",
+    "enabled",
+)  # fmt: skip
+
+
+def api_key_row(k: ApiKey) -> Row:
+    return (
+        k.access_key, k.secret_key, k.uid, ",".join(sorted(k.permissions)), k.created_at,
+        ",".join(k.ip_whitelist), k.expires_at, int(k.enabled),
+    )  # fmt: skip
+
+
+def api_key_from(r: Row) -> ApiKey:
+    return ApiKey(
+        access_key=r[0],
+        secret_key=r[1],
+        uid=UID(r[2]),
+        permissions=frozenset(p for p in r[3].split(",") if p),
+        created_at=Millis(r[4]),
+        ip_whitelist=tuple(ip for ip in r[5].split(",") if ip),
+        expires_at=Millis(r[6]) if r[6] is not None else None,
+        enabled=bool(r[7]),
     )

@@ -13,6 +13,7 @@ from ..domain.contracts import ContractRegistry
 from ..domain.orders import Order
 from ..domain.restore import Snapshot
 from ..domain.types import UID, Millis
+from ..service.api_keys import ApiKey
 from ..service.ports import ChangeSet, StorageError
 from . import rows
 
@@ -60,6 +61,7 @@ class SqlStore(abc.ABC):
             f"INSERT INTO trades ({', '.join(rows.TRADE_COLUMNS)}) "
             f"VALUES ({', '.join([m] * len(rows.TRADE_COLUMNS))})"
         )
+        self._sql_api_key = _upsert("api_keys", rows.API_KEY_COLUMNS, 1, m)
         self._sql_kv = _upsert("exchange", ("key", "value"), 1, m)
         self._sql_cancel_after = _upsert("cancel_after", ("uid", "trigger_time"), 1, m)
 
@@ -179,6 +181,8 @@ class SqlStore(abc.ABC):
                 self._executemany(self._sql_cancel_after, armed)
             if disarmed:
                 self._executemany(f"DELETE FROM cancel_after WHERE uid = {m}", disarmed)
+        if c.api_keys:
+            self._executemany(self._sql_api_key, [rows.api_key_row(k) for k in c.api_keys])
         values = [
             ("last_order_id", str(c.last_order_id)),
             ("last_trade_id", str(c.last_trade_id)),
@@ -273,6 +277,10 @@ class SqlStore(abc.ABC):
                 trade = rows.trade_from(r)
                 order = by_id[trade.order_id]
                 order.trades += (trade,)
+
+    def load_api_keys(self) -> list[ApiKey]:
+        columns = ", ".join(rows.API_KEY_COLUMNS)
+        return [rows.api_key_from(r) for r in self._execute(f"SELECT {columns} FROM api_keys")]
 
     def order(self, order_id: int) -> Order | None:
         found = self._execute(
