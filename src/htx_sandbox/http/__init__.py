@@ -1,0 +1,1 @@
+"""HTX's Coin-Margined Swap REST API over HTTP: signatures, wire codecs, routes, admin API."""

@@ -1,0 +1,121 @@
+"""Request bodies as HTX reads them: JSON objects whose numbers may arrive as JSON numbers or as
+numeric strings, where null means absent and unknown fields (ccxt's channel_code) are ignored.
+Every bad value becomes an HtxError with HTX's code for it, never a 422 or a stack trace."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Any, TypeVar
+
+import msgspec
+
+from ..domain.errors import ErrorCode, HtxError
+
+# JSON numbers with a fraction decode straight to Decimal: a price never passes through float.
+_decoder = msgspec.json.Decoder(float_hook=Decimal)
+E = TypeVar("E", bound=Enum)
+
+
+class Body:
+    def __init__(self, fields: dict[str, Any]) -> None:
+        self.fields = {k: v for k, v in fields.items() if v is not None}
+
+    @classmethod
+    def parse(cls, raw: bytes) -> Body:
+        if not raw.strip():
+            return cls({})
+        try:
+            decoded = _decoder.decode(raw)
+        except msgspec.DecodeError:
+            raise HtxError(ErrorCode.INPUT_ERROR) from None
+        if not isinstance(decoded, dict):
+            raise HtxError(ErrorCode.INPUT_ERROR)
+        return cls(decoded)
+
+    def has(self, name: str) -> bool:
+        value = self.fields.get(name)
+        return value is not None and value != ""
+
+    def text(self, name: str, *, required: bool = False) -> str | None:
+        value = self.fields.get(name)
+        if value is None or value == "":
+            if required:
+                raise HtxError(ErrorCode.FIELD_EMPTY, name)
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name)
+        return str(value)
+
+    def integer(
+        self,
+        name: str,
+        *,
+        required: bool = False,
+        empty: ErrorCode = ErrorCode.FIELD_EMPTY,
+        invalid: ErrorCode = ErrorCode.ILLEGAL_PARAMETER,
+    ) -> int | None:
+        value = self.fields.get(name)
+        if value is None or value == "":
+            if required:
+                raise HtxError(empty, name)
+            return None
+        number = _as_integer(value)
+        if number is None:
+            raise HtxError(invalid, name)
+        return number
+
+    def decimal(self, name: str) -> Decimal | None:
+        value = self.fields.get(name)
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name)
+        try:
+            number = Decimal(value) if isinstance(value, str | int | Decimal) else None
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name)
+        return number
+
+    def choice(self, name: str, kind: type[E], code: ErrorCode, *, required: bool) -> E | None:
+        value = self.fields.get(name)
+        if value is None or value == "":
+            if required:
+                raise HtxError(ErrorCode.FIELD_EMPTY, name)
+            return None
+        try:
+            return kind(value)
+        except ValueError:
+            raise HtxError(code) from None
+
+    def id_list(self, name: str) -> list[str]:
+        """A comma-separated id list, sent as a string (or, by some clients, a number)."""
+        value = self.fields.get(name)
+        if value is None or value == "":
+            return []
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name)
+        return [part.strip() for part in str(value).split(",") if part.strip()]
+
+
+def _as_integer(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else None
+    if isinstance(value, str):
+        text = value.strip()
+        body = text[1:] if text[:1] in "+-" else text
+        if body.isdigit() and body.isascii():
+            return int(text)
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return None
+        if number.is_finite() and number == number.to_integral_value():
+            return int(number)
+    return None

@@ -1,0 +1,51 @@
+"""HTX's rate limits: fixed 3-second windows per UID (trade and read counted apart) and per IP
+for public endpoints, reported in ratelimit-* headers on every response they govern."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Quota:
+    limit: int
+    interval_ms: int = 3000
+
+
+@dataclass(slots=True)
+class Window:
+    start: int
+    used: int = 0
+
+
+@dataclass(slots=True)
+class RateLimiter:
+    """One counter per key per window. A window starts at the key's first request after the
+    previous one ended, so `ratelimit-reset` is that window's end (ms since epoch)."""
+
+    quota: Quota
+    enabled: bool = True
+    _windows: dict[object, Window] = field(default_factory=dict)
+
+    def take(self, key: object, now_ms: int) -> tuple[bool, dict[str, str]]:
+        """Count one request; returns whether it is allowed and the headers to send."""
+        window = self._windows.get(key)
+        if window is None or now_ms >= window.start + self.quota.interval_ms:
+            window = self._windows[key] = Window(now_ms)
+            if len(self._windows) > 100_000:
+                self._forget_ended(now_ms)
+        allowed = not self.enabled or window.used < self.quota.limit
+        if allowed:
+            window.used += 1
+        headers = {
+            "ratelimit-limit": str(self.quota.limit),
+            "ratelimit-interval": str(self.quota.interval_ms),
+            "ratelimit-remaining": str(max(0, self.quota.limit - window.used)),
+            "ratelimit-reset": str(window.start + self.quota.interval_ms),
+        }
+        return allowed, headers
+
+    def _forget_ended(self, now_ms: int) -> None:
+        interval = self.quota.interval_ms
+        for key in [k for k, w in self._windows.items() if now_ms >= w.start + interval]:
+            del self._windows[key]

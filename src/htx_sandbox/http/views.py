@@ -1,0 +1,181 @@
+"""Domain objects in HTX's wire shapes: field names, types and value sets as HTX answers them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ..domain.contracts import Contract
+from ..domain.margin import AccountFigures, PositionFigures
+from ..domain.orders import Order, Trade
+from ..domain.types import Millis, OrderPriceType
+from .wire import num
+
+ORDER_TYPE_QUOTATION = 1
+"""order_type: 1 is an ordinary order (2 cancelled, 3 liquidation, 4 delivery)."""
+
+# swap_hisorders (v1) reports order_price_type as HTX's integer code.
+ORDER_PRICE_TYPE_CODES: dict[OrderPriceType, int] = {
+    OrderPriceType.LIMIT: 1,
+    OrderPriceType.OPPONENT: 3,
+    OrderPriceType.POST_ONLY: 6,
+    OrderPriceType.OPTIMAL_5: 7,
+    OrderPriceType.OPTIMAL_10: 8,
+    OrderPriceType.OPTIMAL_20: 9,
+    OrderPriceType.FOK: 10,
+    OrderPriceType.IOC: 11,
+    OrderPriceType.OPPONENT_IOC: 12,
+    OrderPriceType.OPTIMAL_5_IOC: 14,
+    OrderPriceType.OPTIMAL_10_IOC: 15,
+    OrderPriceType.OPTIMAL_20_IOC: 16,
+    OrderPriceType.OPPONENT_FOK: 17,
+    OrderPriceType.OPTIMAL_5_FOK: 19,
+    OrderPriceType.OPTIMAL_10_FOK: 40,
+    OrderPriceType.OPTIMAL_20_FOK: 41,
+}
+
+
+def _optional(value: Decimal | None) -> Decimal | None:
+    return None if value is None else num(value)
+
+
+def order(o: Order, *, update_time: bool = True) -> dict[str, Any]:
+    """An order as swap_openorders lists it; swap_order_info omits update_time."""
+    out: dict[str, Any] = {
+        "symbol": o.symbol,
+        "contract_code": o.contract_code,
+        "volume": o.volume,
+        "price": num(o.price),
+        "order_price_type": o.order_price_type.value,
+        "order_type": ORDER_TYPE_QUOTATION,
+        "direction": o.direction.value,
+        "offset": o.offset.value,
+        "lever_rate": o.lever_rate,
+        "order_id": o.order_id,
+        "order_id_str": str(o.order_id),
+        "client_order_id": o.client_order_id,
+        "created_at": o.created_at,
+        "trade_volume": o.trade_volume,
+        "trade_turnover": num(o.trade_turnover),
+        "fee": num(o.fee),
+        "trade_avg_price": _optional(o.trade_avg_price),
+        "margin_frozen": num(o.margin_frozen),
+        "profit": num(o.profit),
+        "status": int(o.status),
+        "order_source": o.order_source,
+        "fee_asset": o.symbol,
+        "liquidation_type": "0",
+        "canceled_at": o.canceled_at,
+        "is_tpsl": 0,
+        "real_profit": num(o.profit),
+        "self_match_prevent": int(o.self_match_prevent),
+    }
+    if update_time:
+        out["update_time"] = o.update_time
+    return out
+
+
+def history_order(o: Order) -> dict[str, Any]:
+    """An order as swap_hisorders (v1) lists it: create_date, and an integer price type."""
+    return {
+        "order_id": o.order_id,
+        "order_id_str": str(o.order_id),
+        "symbol": o.symbol,
+        "contract_code": o.contract_code,
+        "lever_rate": o.lever_rate,
+        "direction": o.direction.value,
+        "offset": o.offset.value,
+        "volume": o.volume,
+        "price": num(o.price),
+        "create_date": o.created_at,
+        "update_time": o.update_time,
+        "order_source": o.order_source,
+        "order_price_type": ORDER_PRICE_TYPE_CODES[o.order_price_type],
+        "margin_frozen": num(o.margin_frozen),
+        "profit": num(o.profit),
+        "trade_volume": o.trade_volume,
+        "trade_turnover": num(o.trade_turnover),
+        "fee": num(o.fee),
+        "trade_avg_price": _optional(o.trade_avg_price),
+        "status": int(o.status),
+        "order_type": ORDER_TYPE_QUOTATION,
+        "fee_asset": o.symbol,
+        "liquidation_type": "0",
+        "is_tpsl": 0,
+        "real_profit": num(o.profit),
+    }
+
+
+def trade(t: Trade) -> dict[str, Any]:
+    """One fill as swap_order_detail lists it."""
+    return {
+        "id": t.id,
+        "trade_id": t.trade_id,
+        "trade_price": num(t.price),
+        "trade_volume": t.volume,
+        "trade_turnover": num(t.turnover),
+        "trade_fee": num(t.fee),
+        "fee_asset": t.fee_asset,
+        "role": t.role.value,
+        "created_at": t.created_at,
+        "profit": num(t.profit),
+        "real_profit": num(t.profit),
+    }
+
+
+def account(a: AccountFigures, contract_code: str) -> dict[str, Any]:
+    risk_rate = (
+        num((a.margin_balance - a.margin_frozen) / a.margin_position)
+        if a.margin_position
+        else None
+    )
+    return {
+        "symbol": a.symbol,
+        "contract_code": contract_code,
+        "margin_balance": num(a.margin_balance),
+        "margin_position": num(a.margin_position),
+        "margin_frozen": num(a.margin_frozen),
+        "margin_available": num(a.margin_available),
+        "profit_real": num(a.profit_real),
+        "profit_unreal": num(a.profit_unreal),
+        "risk_rate": risk_rate,
+        "liquidation_price": None,
+        "withdraw_available": num(a.withdraw_available),
+        "lever_rate": a.lever_rate,
+        "adjust_factor": None,
+        "margin_static": num(a.margin_static),
+    }
+
+
+def position(p: PositionFigures) -> dict[str, Any]:
+    return {
+        "symbol": p.symbol,
+        "contract_code": p.contract_code,
+        "volume": p.volume,
+        "available": p.available,
+        "frozen": p.frozen,
+        "cost_open": num(p.cost_open),
+        "cost_hold": num(p.cost_hold),
+        "profit_unreal": num(p.profit_unreal),
+        "profit_rate": num(p.profit_rate),
+        "profit": num(p.profit_unreal),
+        "position_margin": num(p.position_margin),
+        "lever_rate": p.lever_rate,
+        "direction": p.direction,
+        "last_price": num(p.last_price),
+    }
+
+
+def contract(c: Contract, now: Millis) -> dict[str, Any]:
+    """A contract as swap_contract_info lists it; never with business_type, which ccxt reads
+    as the mark of a USDT-margined contract."""
+    return {
+        "symbol": c.symbol,
+        "contract_code": c.contract_code,
+        "contract_size": num(c.contract_size),
+        "price_tick": num(c.price_tick),
+        "delivery_time": "",
+        "create_date": c.create_date,
+        "contract_status": int(c.contract_status),
+        "settlement_date": str(c.settlement_date(now)),
+    }
