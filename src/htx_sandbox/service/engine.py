@@ -21,6 +21,7 @@ from ..domain.cancel_after import next_trigger
 from ..domain.commands import Command, Outcome, Tick
 from ..domain.contracts import ContractRegistry
 from ..domain.errors import HtxError
+from ..domain.events import Event
 from ..domain.exchange import Exchange
 from ..domain.restore import restore
 from ..domain.types import Millis
@@ -84,6 +85,7 @@ class Engine:
         self.api_keys = ApiKeyRegistry({k.access_key: k for k in store.load_api_keys()})
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
+        self._listeners: list[Callable[[list[Event]], None]] = []
         self._failure: BaseException | None = None
         self._stopping = False
         self.commits = 0
@@ -106,6 +108,11 @@ class Engine:
     @property
     def running(self) -> bool:
         return self._thread is not None and self._failure is None and not self._stopping
+
+    def subscribe(self, listener: Callable[[list[Event]], None]) -> None:
+        """Call `listener` on the engine thread with each command's events, after their commit
+        (market data, pushes). Subscribe before start(); a listener must not block."""
+        self._listeners.append(listener)
 
     # -- submitting ------------------------------------------------------------------------
 
@@ -181,6 +188,10 @@ class Engine:
         if unit.touched:
             self.store.commit(unit.changes(self.exchange.state))
             self.commits += 1
+        for listener in self._listeners:
+            for _, outcome in done:
+                if outcome.events:
+                    listener(outcome.events)
         for job, outcome in done:
             job.future.set_result(outcome)
         for job in jobs:

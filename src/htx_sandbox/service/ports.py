@@ -38,6 +38,22 @@ class ChangeSet:
     """How many commands this commit covers (for figures, not stored)."""
 
 
+@dataclass(frozen=True, slots=True)
+class OrderQuery:
+    uid: UID
+    contract_code: str
+    since: Millis
+    """Orders created at or after this time."""
+    statuses: tuple[int, ...] = ()
+    """Empty: every status."""
+    sides: tuple[tuple[str, str], ...] = ()
+    """(direction, offset) pairs to keep; empty: all."""
+    sort_by: str = "created_at"
+    """created_at or update_time, both descending."""
+    page_index: int = 1
+    page_size: int = 20
+
+
 class StorageError(Exception):
     """Storage cannot be used; the message is one line naming the file or database."""
 
@@ -57,6 +73,15 @@ class Store(Protocol):
 
     def order(self, order_id: int) -> Order | None:
         """Any order ever stored, with its trades (for queries of evicted history)."""
+        ...
+
+    def orders_of(self, query: OrderQuery) -> tuple[list[Order], int]:
+        """One page of a UID's orders on a contract, newest first, and the total count."""
+        ...
+
+    def recent_trades(self, since: Millis, limit: int) -> list[Trade]:
+        """Taker-side fills since `since`, oldest first, at most the newest `limit`: the public
+        trade tape (each match once, in the taker's direction)."""
         ...
 
     def close(self) -> None: ...

@@ -6,11 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..domain.contracts import ContractRegistry
-from ..domain.orders import Order
+from ..domain.orders import Order, Trade
 from ..domain.restore import Snapshot
 from ..domain.types import UID, Millis
 from ..service.api_keys import ApiKey
-from ..service.ports import ChangeSet
+from ..service.ports import ChangeSet, OrderQuery
 from . import rows
 
 
@@ -65,9 +65,7 @@ class MemoryStore:
         for code in sorted(self.contracts):
             registry.add(rows.contract_from(self.contracts[code]))
         orders = [self._order(r) for r in self.orders.values()]
-        kept = [
-            o for o in orders if o.status.is_open or o.update_time >= now - retention_ms
-        ]
+        kept = [o for o in orders if o.status.is_open or o.update_time >= now - retention_ms]
         client_orders = sorted(
             (o.created_at, o.uid, o.client_order_id, o.order_id)
             for o in orders
@@ -95,6 +93,33 @@ class MemoryStore:
             last_trade_id=int(self.kv.get("last_trade_id", 0)),
             now=Millis(int(self.kv.get("now", 0))),
         )
+
+    def orders_of(self, query: OrderQuery) -> tuple[list[Order], int]:
+        found = [
+            o
+            for o in (rows.order_from(r) for r in self.orders.values())
+            if o.uid == query.uid
+            and o.contract_code == query.contract_code
+            and o.created_at >= query.since
+            and (not query.statuses or int(o.status) in query.statuses)
+            and (not query.sides or (o.direction.value, o.offset.value) in query.sides)
+        ]
+        key = "update_time" if query.sort_by == "update_time" else "created_at"
+        found.sort(key=lambda o: (getattr(o, key), o.order_id), reverse=True)
+        first = (query.page_index - 1) * query.page_size
+        return [
+            self._order(rows.order_row(o)) for o in found[first : first + query.page_size]
+        ], len(found)
+
+    def recent_trades(self, since: Millis, limit: int) -> list[Trade]:
+        trades = [
+            rows.trade_from(r)
+            for per_order in self.trades.values()
+            for r in per_order
+            if r[13] == "taker" and r[15] >= since
+        ]
+        trades.sort(key=lambda t: t.trade_id)
+        return trades[-limit:] if limit else []
 
     def load_api_keys(self) -> list[ApiKey]:
         return [rows.api_key_from(r) for r in self.api_keys.values()]

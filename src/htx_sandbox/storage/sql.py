@@ -10,11 +10,11 @@ from importlib import resources
 from typing import Any
 
 from ..domain.contracts import ContractRegistry
-from ..domain.orders import Order
+from ..domain.orders import Order, Trade
 from ..domain.restore import Snapshot
 from ..domain.types import UID, Millis
 from ..service.api_keys import ApiKey
-from ..service.ports import ChangeSet, StorageError
+from ..service.ports import ChangeSet, OrderQuery, StorageError
 from . import rows
 
 APPLICATION = "htx-swap-sandbox"
@@ -277,6 +277,36 @@ class SqlStore(abc.ABC):
                 trade = rows.trade_from(r)
                 order = by_id[trade.order_id]
                 order.trades += (trade,)
+
+    def orders_of(self, query: OrderQuery) -> tuple[list[Order], int]:
+        m = self.mark
+        where = [f"uid = {m}", f"contract_code = {m}", f"created_at >= {m}"]
+        params: list[Any] = [query.uid, query.contract_code, query.since]
+        if query.statuses:
+            where.append(f"status IN ({', '.join([m] * len(query.statuses))})")
+            params += query.statuses
+        if query.sides:
+            sides = " OR ".join([f'(direction = {m} AND "offset" = {m})'] * len(query.sides))
+            where.append(f"({sides})")
+            params += [part for side in query.sides for part in side]
+        clause = " AND ".join(where)
+        (total,) = self._execute(f"SELECT count(*) FROM orders WHERE {clause}", params)[0]
+        order_by = "update_time" if query.sort_by == "update_time" else "created_at"
+        found = self._execute(
+            f"SELECT {', '.join(rows.ORDER_COLUMNS)} FROM orders WHERE {clause} "
+            f"ORDER BY {order_by} DESC, order_id DESC LIMIT {m} OFFSET {m}",
+            [*params, query.page_size, (query.page_index - 1) * query.page_size],
+        )
+        return [rows.order_from(r) for r in found], int(total)
+
+    def recent_trades(self, since: Millis, limit: int) -> list[Trade]:
+        m = self.mark
+        found = self._execute(
+            f"SELECT {', '.join(rows.TRADE_COLUMNS)} FROM trades "
+            f"WHERE role = 'taker' AND created_at >= {m} ORDER BY trade_id DESC LIMIT {m}",
+            (since, limit),
+        )
+        return [rows.trade_from(r) for r in reversed(found)]
 
     def load_api_keys(self) -> list[ApiKey]:
         columns = ", ".join(rows.API_KEY_COLUMNS)
