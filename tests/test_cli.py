@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import json
+import signal
+import socket
 import subprocess
 import sys
+import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -59,3 +64,75 @@ def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None
     assert out == ""
     assert err.startswith("usage: htx-sandbox")
     assert err.splitlines()[-1] == "htx-sandbox: error: a command is required"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_serve_answers_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "htx_sandbox", "serve", "--port", str(port),
+         "--data-dir", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert server.stdout is not None
+        assert f"http://127.0.0.1:{port}" in server.stdout.readline()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/timestamp", timeout=10) as r:
+            body = json.load(r)
+        assert body["status"] == "ok" and isinstance(body["ts"], int)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _, err = server.communicate(timeout=30)
+    assert server.returncode == 0, err
+    assert "Traceback" not in err
+    # A clean stop checkpoints SQLite's write-ahead log away.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["htx-sandbox.db"]
+
+
+def test_serve_on_a_busy_port_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        status = main(["serve", "--port", str(port), "--data-dir", str(tmp_path / "data")])
+    _, err = capsys.readouterr()
+    assert status == 1
+    assert err == f"htx-sandbox: error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+    assert not (tmp_path / "data").exists()
+
+
+def test_serve_with_an_unusable_data_dir_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    status = main(["serve", "--port", str(_free_port()), "--data-dir", str(blocker / "data")])
+    _, err = capsys.readouterr()
+    assert status == 1
+    assert err.startswith("htx-sandbox: error: cannot create data directory ")
+    assert len(err.splitlines()) == 1
+    assert blocker.read_text() == "not a directory"
+
+
+def test_serve_refuses_a_foreign_database_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "htx-sandbox.db"
+    database.write_bytes(b"this is not a database" * 50)
+    before = database.read_bytes()
+    status = main(["serve", "--port", str(_free_port()), "--data-dir", str(tmp_path)])
+    _, err = capsys.readouterr()
+    assert status == 1
+    assert err.startswith(f"htx-sandbox: error: {database}: ")
+    assert len(err.splitlines()) == 1
+    assert database.read_bytes() == before

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from htx_sandbox import __version__
+from .. import __version__
+from . import serve
+from .serve import CommandError
 
 PROG = "htx-sandbox"
 
@@ -16,8 +18,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="A self-hosted exchange that speaks HTX's Coin-Margined Swap API.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    # Subcommands (`serve`, ...) register here and set `command`; none exist yet.
     parser.set_defaults(command=None)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    serve.add_parser(commands)
     return parser
 
 
@@ -31,8 +34,12 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("a command is required")
     except SystemExit as exc:  # argparse exits for --version, --help and usage errors
         return _exit_status(exc)
-    sys.stderr.write(f"{PROG}: error: unknown command {args.command!r}\n")
-    return 2
+    try:
+        status: int = args.command(args)
+    except CommandError as error:
+        sys.stderr.write(f"{PROG}: error: {error}\n")
+        return 1
+    return status
 
 
 def _exit_status(exc: SystemExit) -> int:
