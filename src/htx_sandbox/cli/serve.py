@@ -16,6 +16,7 @@ from ..http.app import create_app
 from ..http.gateway import HttpSettings
 from ..service.clock import SystemClock
 from ..service.engine import Engine
+from ..service.market import MarketData
 from ..service.ports import StorageError, Store
 from ..storage.postgres import PostgresStore
 from ..storage.sqlite import SqliteStore
@@ -102,8 +103,9 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(str(error)) from None
     clock = SystemClock()
     engine = Engine(store, clock)
+    market = MarketData.for_engine(engine)  # warms up from the store before the engine owns it
     engine.start()
-    app = create_app(engine, clock, HttpSettings(rate_limit=not args.no_rate_limit))
+    app = create_app(engine, clock, HttpSettings(rate_limit=not args.no_rate_limit), market)
     config = uvicorn.Config(
         app,
         loop="uvloop",

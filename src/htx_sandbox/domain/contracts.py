@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from .errors import ErrorCode, HtxError
 from .types import ContractStatus, Millis
@@ -13,6 +13,8 @@ FUNDING_INTERVAL_MS = 8 * 3_600_000
 # Funding settles every 8 hours from 00:00 UTC: HTX's own contract_info example answers at 02:23 UTC
 # with settlement_date 08:00 UTC (see docs/compatibility.md).
 FUNDING_PHASE_MS = 0
+MAX_PRICE_DIGITS = 15
+"""Prices of 10^15 and more are refused as unreasonable before any arithmetic."""
 DEFAULT_LEVER_RATES = (1, 2, 3, 5, 10, 20, 30, 50, 75, 100, 125)
 
 
@@ -45,9 +47,12 @@ class Contract:
 
     def ticks(self, price: Decimal) -> int:
         """The price as a whole number of ticks; 1069 if not positive, 1038 if off the grid."""
-        if not price.is_finite() or price <= 0:
+        if not price.is_finite() or price <= 0 or price.adjusted() > MAX_PRICE_DIGITS:
             raise HtxError(ErrorCode.PRICE_NOT_REASONABLE)
-        whole, rest = divmod(price, self.price_tick)
+        try:
+            whole, rest = divmod(price, self.price_tick)
+        except InvalidOperation:  # more ticks than Decimal's precision can count
+            raise HtxError(ErrorCode.PRICE_PRECISION) from None
         if rest:
             raise HtxError(ErrorCode.PRICE_PRECISION)
         return int(whole)

@@ -9,7 +9,8 @@ from starlette.responses import Response
 
 from ..service.clock import Clock
 from ..service.engine import Engine
-from . import routes_public, routes_read, routes_trade, wire
+from ..service.market import MarketData
+from . import routes_market, routes_public, routes_read, routes_trade, wire
 from .gateway import Gateway, HttpSettings
 
 
@@ -31,10 +32,23 @@ def gateway_now(request: Request) -> int:
     return gateway.now_ms()
 
 
-def create_app(engine: Engine, clock: Clock, settings: HttpSettings | None = None) -> Starlette:
+def create_app(
+    engine: Engine,
+    clock: Clock,
+    settings: HttpSettings | None = None,
+    market: MarketData | None = None,
+) -> Starlette:
+    """The app over a built engine. `market` must have subscribed before engine.start() (see
+    MarketData.for_engine); without it one is made here, which sees only later trades."""
     app = Starlette(
-        routes=[*routes_trade.routes, *routes_read.routes, *routes_public.routes],
+        routes=[
+            *routes_trade.routes,
+            *routes_read.routes,
+            *routes_public.routes,
+            *routes_market.routes,
+        ],
         exception_handlers={404: _not_found, 405: _not_found},
     )
     app.state.gateway = Gateway(engine, clock, settings or HttpSettings())
+    app.state.market = market or MarketData.for_engine(engine)
     return app

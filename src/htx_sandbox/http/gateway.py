@@ -158,6 +158,8 @@ def public(
             data = await handler(request)
         except HtxError as error:
             return wire.error(error, lang, gateway.now_ms(), headers)
+        except EngineStoppedError:
+            return wire.error(HtxError(ErrorCode.SYSTEM_BUSY), lang, gateway.now_ms(), headers)
         if isinstance(data, Response):
             data.headers.update(headers)
             return data

@@ -27,7 +27,7 @@ class Body:
             return cls({})
         try:
             decoded = _decoder.decode(raw)
-        except msgspec.DecodeError:
+        except (msgspec.DecodeError, RecursionError):  # RecursionError: absurdly deep nesting
             raise HtxError(ErrorCode.INPUT_ERROR) from None
         if not isinstance(decoded, dict):
             raise HtxError(ErrorCode.INPUT_ERROR)

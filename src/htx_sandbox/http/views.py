@@ -5,8 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import msgspec
+
 from ..domain.contracts import Contract
 from ..domain.margin import AccountFigures, PositionFigures
+from ..domain.money import coin
 from ..domain.orders import Order, Trade
 from ..domain.types import Millis, OrderPriceType
 from .wire import num
@@ -35,7 +38,7 @@ ORDER_PRICE_TYPE_CODES: dict[OrderPriceType, int] = {
 }
 
 
-def _optional(value: Decimal | None) -> Decimal | None:
+def _optional(value: Decimal | None) -> msgspec.Raw | None:
     return None if value is None else num(value)
 
 
@@ -125,7 +128,7 @@ def trade(t: Trade) -> dict[str, Any]:
 
 def account(a: AccountFigures, contract_code: str) -> dict[str, Any]:
     risk_rate = (
-        num((a.margin_balance - a.margin_frozen) / a.margin_position)
+        num(coin((a.margin_balance - a.margin_frozen) / a.margin_position))
         if a.margin_position
         else None
     )

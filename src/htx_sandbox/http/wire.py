@@ -12,12 +12,15 @@ from ..domain.errors import HtxError
 
 _encoder = msgspec.json.Encoder(decimal_format="number")
 JSON = "application/json"
-ZERO = Decimal(0)
 
 
-def num(value: Decimal) -> Decimal:
-    """A Decimal as HTX prints it: zero as 0 (never 0E-18), everything else digit for digit."""
-    return value if value else ZERO
+_ZERO_RAW = msgspec.Raw(b"0")
+
+
+def num(value: Decimal) -> msgspec.Raw:
+    """A Decimal as a JSON number the way HTX prints it: plain digits, never an exponent
+    (0.000000333333333333, not 3.33333333333E-7; 0, not 0E-18)."""
+    return msgspec.Raw(format(value, "f").encode()) if value else _ZERO_RAW
 
 
 def json_response(body: Any, headers: dict[str, str] | None = None, status: int = 200) -> Response:

@@ -10,6 +10,7 @@ then ahead of storage and only a restart from storage is trustworthy.
 from __future__ import annotations
 
 import asyncio
+import logging
 import queue
 import threading
 from collections.abc import Callable
@@ -31,6 +32,7 @@ from .ports import Store
 from .unit_of_work import UnitOfWork
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 HOUR_MS = 3_600_000
 IDLE_WAIT_S = 1.0
 
@@ -191,7 +193,10 @@ class Engine:
         for listener in self._listeners:
             for _, outcome in done:
                 if outcome.events:
-                    listener(outcome.events)
+                    try:
+                        listener(outcome.events)
+                    except Exception:  # committed already: a listener's bug is not the exchange's
+                        log.exception("engine listener %r failed", listener)
         for job, outcome in done:
             job.future.set_result(outcome)
         for job in jobs:
