@@ -203,7 +203,9 @@ class SignedClient:
         else:
             content = httpx.Request("POST", BASE_URL, json=body).content
             sent_headers = {"content-type": "application/json", **(headers or {})}
-        return await self.client.post(path, params=query, content=content, headers=sent_headers)
+        return await self.client.post(
+            path, params=tuple(query), content=content, headers=sent_headers
+        )
 
     async def get(
         self,
@@ -225,7 +227,7 @@ class SignedClient:
             auth=auth,
             signature=signature,
         )
-        return await self.client.get(path, params=query, headers=dict(headers or {}))
+        return await self.client.get(path, params=tuple(query), headers=dict(headers or {}))
 
     @staticmethod
     def json(response: httpx.Response) -> Any:

@@ -13,7 +13,7 @@ import pytest
 
 from htx_sandbox.domain.commands import Tick
 from htx_sandbox.domain.orders import Order
-from htx_sandbox.domain.types import UID, Direction, Offset, OrderStatus
+from htx_sandbox.domain.types import UID, Direction, Offset, OrderId, OrderStatus
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
 from tests.properties.test_exchange_invariants import (
@@ -78,12 +78,14 @@ def assert_error(response: httpx.Response, code: int, message: str | None = None
 
 
 def get_order(engine: Engine, order_id: int) -> Order | None:
-    found: Order | None = engine.query(lambda ex: ex.order(order_id)).result()  # type: ignore[arg-type]
+    found: Order | None = engine.query(lambda ex: ex.order(OrderId(order_id))).result()
     return found
 
 
 def all_orders(engine: Engine) -> dict[int, Order]:
-    orders: dict[int, Order] = engine.query(lambda ex: dict(ex.state.orders)).result()
+    orders: dict[int, Order] = engine.query(
+        lambda ex: {int(k): v for k, v in ex.state.orders.items()}
+    ).result()
     return orders
 
 
