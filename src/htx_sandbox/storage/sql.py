@@ -95,18 +95,25 @@ class SqlStore(abc.ABC):
 
     # -- schema ----------------------------------------------------------------------------
 
+    def _check_version(self) -> int:
+        """The stored schema version; an error, before anything is written, for a database
+        that is not ours or is newer than this code."""
+        latest = migrations(self.dialect)[-1][0]
+        version = self._schema_version()
+        if version > latest:
+            raise StorageError(
+                f"{self.name}: schema version {version} is newer than this htx-sandbox "
+                f"understands ({latest}); upgrade htx-sandbox"
+            )
+        return version
+
     def _migrate(self) -> None:
         """Bring the schema up to date, refusing a database that is not ours or is newer."""
         known = migrations(self.dialect)
         latest = known[-1][0]
         self._begin()
         try:
-            version = self._schema_version()
-            if version > latest:
-                raise StorageError(
-                    f"{self.name}: schema version {version} is newer than this htx-sandbox "
-                    f"understands ({latest}); upgrade htx-sandbox"
-                )
+            version = self._check_version()
             for number, sql in known:
                 if number > version:
                     self._run_script(sql)

@@ -33,6 +33,7 @@ class SqliteStore(SqlStore):
         try:
             self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self._check_identity()
+            self._check_version()  # read-only: a refused file is never written
             # WAL: readers never block the writer, and a commit is one sequential append.
             # synchronous=NORMAL survives a process crash; FULL also survives power loss.
             self._conn.execute("PRAGMA journal_mode=WAL")

@@ -1,0 +1,1 @@
+"""Integration tests: the engine and every storage adapter, against real files and databases."""
