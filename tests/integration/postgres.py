@@ -100,7 +100,9 @@ class PostgresCluster:
     """One throwaway cluster: `start()` (or `with`) initialises and starts it, `stop()` stops it
     and deletes its directory. `create_database()` hands out a fresh database URL."""
 
-    def __init__(self, bindir: Path | None = None) -> None:
+    def __init__(self, bindir: Path | None = None, *, durable: bool = False) -> None:
+        """`durable` keeps fsync on (for benchmarks); tests run faster without it."""
+        self.durable = durable
         found = bindir or find_bindir()
         if found is None:
             raise ClusterUnavailableError(
@@ -178,8 +180,10 @@ class PostgresCluster:
             self.port = _free_port()
             options = (
                 f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.socket_dir} "
-                "-c fsync=off -c full_page_writes=off -c max_connections=100"
+                "-c max_connections=100"
             )
+            if not self.durable:
+                options += " -c fsync=off -c full_page_writes=off"
             started = self._run(
                 "pg_ctl", "start", "-D", str(self.datadir), "-w", "-t", str(START_TIMEOUT_S),
                 "-l", str(self.root / "server.log"), "-o", options,
