@@ -3,7 +3,6 @@ HTX's envelopes. Routes only say what an endpoint does with a decoded request.""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -56,7 +55,7 @@ class Gateway:
 
     async def read(self, query: Callable[[Exchange], T]) -> T:
         """Read on the engine thread, so no half-applied command is ever seen."""
-        return await asyncio.wrap_future(self.engine.query(query))
+        return await self.engine.query_async(query)
 
 
 @dataclass(slots=True)

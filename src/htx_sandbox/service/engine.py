@@ -28,6 +28,7 @@ from ..domain.restore import restore
 from ..domain.types import Millis
 from .api_keys import ApiKeyCommand, ApiKeyRegistry, CreateApiKey, DisableApiKey
 from .clock import Clock
+from .completion import Completion, LoopCompletion, LoopWaker
 from .ports import Store
 from .unit_of_work import UnitOfWork
 
@@ -45,7 +46,7 @@ class EngineStoppedError(RuntimeError):
 class _Job:
     command: Command | ApiKeyCommand | None
     query: Callable[[Exchange], Any] | None
-    future: Future[Any]
+    future: Completion
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,7 @@ class Engine:
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._listeners: list[Callable[[list[Event]], None]] = []
+        self._wakers: dict[asyncio.AbstractEventLoop, LoopWaker] = {}
         self._failure: BaseException | None = None
         self._stopping = False
         self.commits = 0
@@ -119,19 +121,39 @@ class Engine:
     # -- submitting ------------------------------------------------------------------------
 
     def submit(self, command: Command | ApiKeyCommand) -> Future[Outcome]:
-        return self._enqueue(_Job(command, None, Future()))
+        future: Future[Outcome] = Future()
+        self._enqueue(_Job(command, None, future))
+        return future
 
     def query(self, read: Callable[[Exchange], T]) -> Future[T]:
         """Run a read on the engine thread, after the commit of everything before it."""
-        return self._enqueue(_Job(None, read, Future()))
+        future: Future[T] = Future()
+        self._enqueue(_Job(None, read, future))
+        return future
 
     def execute(self, command: Command | ApiKeyCommand) -> Outcome:
         return self.submit(command).result()
 
     async def execute_async(self, command: Command | ApiKeyCommand) -> Outcome:
-        return await asyncio.wrap_future(self.submit(command))
+        outcome: Outcome = await self._enqueue_async(command, None)
+        return outcome
 
-    def _enqueue(self, job: _Job) -> Future[Any]:
+    async def query_async(self, read: Callable[[Exchange], T]) -> T:
+        result: T = await self._enqueue_async(None, read)
+        return result
+
+    def _enqueue_async(
+        self, command: Command | ApiKeyCommand | None, read: Callable[[Exchange], Any] | None
+    ) -> asyncio.Future[Any]:
+        loop = asyncio.get_running_loop()
+        waker = self._wakers.get(loop)
+        if waker is None:
+            waker = self._wakers[loop] = LoopWaker(loop)
+        future: asyncio.Future[Any] = loop.create_future()
+        self._enqueue(_Job(command, read, LoopCompletion(waker, future)))
+        return future
+
+    def _enqueue(self, job: _Job) -> Any:
         if not self.running:
             raise EngineStoppedError("the engine is not running") from self._failure
         self._queue.put(job)
