@@ -272,7 +272,7 @@ def echo_app(engine: Engine, clock: ManualClock) -> Starlette:
 
     @private("read")
     async def echo(call: Call) -> Any:
-        return {"uid": call.uid, "query": dict(call.request.query_params)}
+        return {"uid": call.uid, "query": call.query}
 
     app = Starlette(routes=[Route("/swap-api/v1/echo", echo, methods=["GET"])])
     app.state.gateway = Gateway(engine, clock, HttpSettings())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from ..service.api_keys import ApiKey, ApiKeyRegistry
 from . import signature
@@ -42,12 +42,14 @@ def authenticate(
     method: str,
     host_header: str,
     path: str,
-    query: Sequence[tuple[str, str]],
+    raw_query: str,
     client_ip: str | None,
     permission: str,
-    now: datetime,
-) -> ApiKey:
-    params = dict(query)
+    now_ms: int,
+) -> tuple[ApiKey, dict[str, str]]:
+    """The request's key and its decoded query parameters, or an AuthError."""
+    pieces = signature.split_query(raw_query)
+    params = {name: value for _, name, value in pieces}
     if params.get("SignatureMethod") != signature.SIGNATURE_METHOD:
         raise AuthError(INCORRECT_SIGNATURE_METHOD)
     if params.get("SignatureVersion") != signature.SIGNATURE_VERSION:
@@ -55,29 +57,31 @@ def authenticate(
     stamp = params.get("Timestamp")
     if not stamp:
         raise AuthError(TIME_REQUIRED)
-    when = signature.parse_timestamp(stamp)
+    when = signature.timestamp_ms(stamp)
     # Repeats within the window are allowed: ccxt signs to the second and resends identical
     # signatures within a second.
-    if when is None or abs(now.astimezone(UTC) - when) > settings.window:
+    if when is None or abs(now_ms - when) > settings.window / timedelta(milliseconds=1):
         raise AuthError(INVALID_TIME)
     key = registry.get(params.get("AccessKeyId", ""))
     if key is None:
         raise AuthError(INCORRECT_ACCESS_KEY)
     given = params.get("Signature", "")
+    query = signature.canonical_query_of(pieces)
+    method = method.upper()
     if not any(
-        signature.matches(key.secret_key, signature.pre_sign_text(method, host, path, query), given)
+        signature.matches(key.secret_key, f"{method}\n{host}\n{path}\n{query}", given)
         for host in _candidate_hosts(host_header, settings)
     ):
         raise AuthError(VERIFICATION_FAILURE)
     if not key.enabled:
         raise AuthError(USER_LOCKED)
-    if key.expires_at is not None and now.timestamp() * 1000 >= key.expires_at:
+    if key.expires_at is not None and now_ms >= key.expires_at:
         raise AuthError(KEY_EXPIRED)
     if key.ip_whitelist and not _allowed(client_ip, key.ip_whitelist):
         raise AuthError(INCORRECT_IP)
     if permission not in key.permissions:
         raise AuthError(NO_PERMISSION)
-    return key
+    return key, params
 
 
 def _candidate_hosts(host_header: str, settings: AuthSettings) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
 
 from starlette.requests import Request
@@ -63,10 +62,11 @@ class Call:
     """One authenticated private request."""
 
     gateway: Gateway
-    request: Request
     key: ApiKey
     body: Body
     lang: str
+    query: dict[str, str]
+    """The decoded query parameters (the signature's, and a GET's own)."""
 
     @property
     def uid(self) -> UID:
@@ -84,6 +84,9 @@ class Call:
 
 
 Handler = Callable[[Call], Awaitable[Any]]
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 def gateway_of(request: Request) -> Gateway:
@@ -91,53 +94,96 @@ def gateway_of(request: Request) -> Gateway:
     return found
 
 
-def private(permission: Literal["trade", "read"], envelope: Envelope = "v1") -> Callable[
-    [Handler], Callable[[Request], Awaitable[Response]]
-]:
-    """Wrap a handler: signature and permission, rate limit, body, envelope and errors."""
+class PrivateEndpoint:
+    """A signed endpoint as a bare ASGI app: these are the hot paths (every order, every
+    cancel), so they read the scope directly instead of building Request and Response objects.
+    Starlette's router hands a non-function endpoint the raw (scope, receive, send)."""
 
-    def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-        async def endpoint(request: Request) -> Response:
-            gateway = gateway_of(request)
-            lang = language_for(request.headers.get("accept-language"))
-            now = gateway.now_ms()
-            try:
-                key = authenticate(
-                    gateway.engine.api_keys,
-                    gateway.settings.auth,
-                    method=request.method,
-                    host_header=request.headers.get("host", ""),
-                    path=request.url.path,
-                    query=request.query_params.multi_items(),
-                    client_ip=request.client.host if request.client else None,
-                    permission=permission,
-                    now=datetime.fromtimestamp(now / 1000, UTC),
-                )
-            except AuthError as error:
-                return wire.gateway_error(str(error), now)
-            allowed, headers = gateway.limiters[permission].take(key.uid, now)
-            if not allowed:
-                return _error(HtxError(ErrorCode.RATE_LIMITED), envelope, lang, now, headers)
-            try:
-                body = Body.parse(await request.body())
-                data = await handler(Call(gateway, request, key, body, lang))
-            except HtxError as error:
-                return _error(error, envelope, lang, gateway.now_ms(), headers)
-            except EngineStoppedError:
-                busy = HtxError(ErrorCode.SYSTEM_BUSY)
-                return _error(busy, envelope, lang, gateway.now_ms(), headers)
-            if isinstance(data, Response):
-                data.headers.update(headers)
-                return data
-            if envelope == "v3":
-                body_v3 = {"code": 200, "msg": "", "data": data, "ts": gateway.now_ms()}
-                return wire.json_response(body_v3, headers)
-            return wire.ok(data, gateway.now_ms(), headers)
+    def __init__(self, handler: Handler, permission: Literal["trade", "read"], envelope: Envelope):
+        self.handler = handler
+        self.permission = permission
+        self.envelope = envelope
+        self.__name__ = handler.__name__
 
-        endpoint.__name__ = handler.__name__
-        return endpoint
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        gateway: Gateway = scope["app"].state.gateway
+        host, language = "", None
+        for name, value in scope["headers"]:
+            if name == b"host":
+                host = value.decode("latin-1")
+            elif name == b"accept-language":
+                language = value.decode("latin-1")
+        lang = language_for(language)
+        now = gateway.now_ms()
+        client = scope.get("client")
+        try:
+            key, query = authenticate(
+                gateway.engine.api_keys,
+                gateway.settings.auth,
+                method=scope["method"],
+                host_header=host,
+                path=scope["path"],
+                raw_query=scope["query_string"].decode("latin-1"),
+                client_ip=client[0] if client else None,
+                permission=self.permission,
+                now_ms=now,
+            )
+        except AuthError as error:
+            await _send(send, wire.gateway_error_body(str(error), now), [])
+            return
+        allowed, limits = gateway.limiters[self.permission].take(key.uid, now)
+        headers = [(k.encode(), v.encode()) for k, v in limits.items()]
+        if not allowed:
+            limited = HtxError(ErrorCode.RATE_LIMITED)
+            await _send(send, _error_body(limited, self.envelope, lang, now), headers)
+            return
+        try:
+            body = Body.parse(await _read_body(receive))
+            data = await self.handler(Call(gateway, key, body, lang, query))
+        except HtxError as error:
+            reply = _error_body(error, self.envelope, lang, gateway.now_ms())
+        except EngineStoppedError:
+            busy = HtxError(ErrorCode.SYSTEM_BUSY)
+            reply = _error_body(busy, self.envelope, lang, gateway.now_ms())
+        else:
+            if self.envelope == "v3":
+                reply = {"code": 200, "msg": "", "data": data, "ts": gateway.now_ms()}
+            else:
+                reply = wire.ok_body(data, gateway.now_ms())
+        await _send(send, reply, headers)
+
+
+def private(
+    permission: Literal["trade", "read"], envelope: Envelope = "v1"
+) -> Callable[[Handler], PrivateEndpoint]:
+    """Make a handler an endpoint: signature and permission, rate limit, body, envelope and
+    errors are the endpoint's; the handler only says what the request does."""
+
+    def wrap(handler: Handler) -> PrivateEndpoint:
+        return PrivateEndpoint(handler, permission, envelope)
 
     return wrap
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+_JSON_HEADERS = [(b"content-type", b"application/json")]
+
+
+async def _send(send: Send, body: Any, headers: list[tuple[bytes, bytes]]) -> None:
+    payload = wire.encode(body)
+    length = [(b"content-length", str(len(payload)).encode())]
+    await send(
+        {"type": "http.response.start", "status": 200, "headers": _JSON_HEADERS + length + headers}
+    )
+    await send({"type": "http.response.body", "body": payload})
 
 
 def public(
@@ -168,10 +214,7 @@ def public(
     return endpoint
 
 
-def _error(
-    error: HtxError, envelope: Envelope, lang: str, now: int, headers: dict[str, str]
-) -> Response:
+def _error_body(error: HtxError, envelope: Envelope, lang: str, now: int) -> dict[str, Any]:
     if envelope == "v3":
-        body = {"code": error.code, "msg": error.wire_message(lang), "data": None, "ts": now}
-        return wire.json_response(body, headers)
-    return wire.error(error, lang, now, headers)
+        return {"code": error.code, "msg": error.wire_message(lang), "data": None, "ts": now}
+    return wire.error_body(error, lang, now)

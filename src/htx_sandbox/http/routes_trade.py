@@ -28,7 +28,7 @@ from ..domain.types import (
     OrderPriceType,
     SelfMatchPrevent,
 )
-from .gateway import Call, gateway_of, private
+from .gateway import Call, private
 from .inputs import Body
 
 MAX_BATCH = 25
@@ -201,7 +201,7 @@ async def swap_switch_lever_rate(call: Call) -> Any:
         invalid=ErrorCode.INVALID_LEVERAGE,
     )
     assert contract_code is not None and lever_rate is not None
-    gateway = gateway_of(call.request)
+    gateway = call.gateway
     allowed, _ = gateway.switch_limiter.take(call.uid, gateway.now_ms())
     if not allowed:
         raise HtxError(ErrorCode.RATE_LIMITED)

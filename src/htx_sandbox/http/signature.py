@@ -8,11 +8,13 @@ name and joined with `&`. The signature is the Base64 of HMAC-SHA256 over that t
 from __future__ import annotations
 
 import base64
+import calendar
 import hashlib
 import hmac
+import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from urllib.parse import quote
+from urllib.parse import quote, unquote_plus
 
 SIGNATURE_METHOD = "HmacSHA256"
 SIGNATURE_VERSION = "2"
@@ -42,11 +44,50 @@ def timestamp(when: datetime) -> str:
     return when.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
 
 
+_TIMESTAMP = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\Z")
+# Already canonical: unreserved characters and upper-case %XX escapes only.
+_CANONICAL = re.compile(r"(?:[A-Za-z0-9._~-]|%[0-9A-F]{2})*\Z")
+
+
 def parse_timestamp(value: str) -> datetime | None:
-    try:
-        return datetime.strptime(value, TIMESTAMP_FORMAT).replace(tzinfo=UTC)
-    except ValueError:
+    millis = timestamp_ms(value)
+    return None if millis is None else datetime.fromtimestamp(millis / 1000, UTC)
+
+
+def timestamp_ms(value: str) -> int | None:
+    """`YYYY-MM-DDThh:mm:ss` (UTC) as ms since the epoch; None if malformed or impossible."""
+    found = _TIMESTAMP.match(value)
+    if found is None:
         return None
+    year, month, day, hour, minute, second = map(int, found.groups())
+    if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]):
+        return None
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return calendar.timegm((year, month, day, hour, minute, second)) * 1000
+
+
+def split_query(raw: str) -> list[tuple[str, str, str]]:
+    """(raw piece, decoded name, decoded value) of each parameter of a raw query string."""
+    out = []
+    for piece in raw.split("&"):
+        if not piece:
+            continue
+        name, _, value = piece.partition("=")
+        if "%" in piece or "+" in piece:
+            name, value = unquote_plus(name), unquote_plus(value)
+        out.append((piece, name, value))
+    return out
+
+
+def canonical_query_of(pieces: list[tuple[str, str, str]]) -> str:
+    """The canonical query of a parsed request: its own text when the client already encoded
+    it canonically (ccxt and the SDKs do), else re-encoded from the decoded values."""
+    kept = [p for p in pieces if p[1] != "Signature"]
+    if all(_CANONICAL.match(piece.replace("=", "", 1)) for piece, _, _ in kept):
+        ordered = sorted(kept, key=lambda p: tuple(p[0].partition("=")[::2]))
+        return "&".join(piece if "=" in piece else piece + "=" for piece, _, _ in ordered)
+    return canonical_query((name, value) for _, name, value in kept)
 
 
 def signed_params(

@@ -23,26 +23,35 @@ def num(value: Decimal) -> msgspec.Raw:
     return msgspec.Raw(format(value, "f").encode()) if value else _ZERO_RAW
 
 
+def encode(body: Any) -> bytes:
+    return _encoder.encode(body)
+
+
+def ok_body(data: Any, ts: int) -> dict[str, Any]:
+    return {"status": "ok", "data": data, "ts": ts}
+
+
+def error_body(err: HtxError, lang: str, ts: int) -> dict[str, Any]:
+    """HTX's error envelope, sent with HTTP 200: clients read err_code, not the HTTP status."""
+    return {"status": "error", "err_code": err.code, "err_msg": err.wire_message(lang), "ts": ts}
+
+
+def gateway_error_body(message: str, ts: int) -> dict[str, Any]:
+    """The gateway's own rejections (authentication) carry code 403 and a bilingual text."""
+    return {"status": "error", "err_code": 403, "err_msg": message, "ts": ts}
+
+
 def json_response(body: Any, headers: dict[str, str] | None = None, status: int = 200) -> Response:
     return Response(_encoder.encode(body), status_code=status, media_type=JSON, headers=headers)
 
 
 def ok(data: Any, ts: int, headers: dict[str, str] | None = None) -> Response:
-    return json_response({"status": "ok", "data": data, "ts": ts}, headers)
+    return json_response(ok_body(data, ts), headers)
 
 
 def error(err: HtxError, lang: str, ts: int, headers: dict[str, str] | None = None) -> Response:
-    """HTTP 200 with HTX's error envelope: clients read err_code, never the HTTP status."""
-    body = {
-        "status": "error",
-        "err_code": err.code,
-        "err_msg": err.wire_message(lang),
-        "ts": ts,
-    }
-    return json_response(body, headers)
+    return json_response(error_body(err, lang, ts), headers)
 
 
 def gateway_error(message: str, ts: int, headers: dict[str, str] | None = None) -> Response:
-    """The gateway's own rejections (authentication) carry code 403 and a bilingual text."""
-    body = {"status": "error", "err_code": 403, "err_msg": message, "ts": ts}
-    return json_response(body, headers)
+    return json_response(gateway_error_body(message, ts), headers)
