@@ -24,8 +24,7 @@ from starlette.applications import Starlette
 from htx_sandbox.domain.commands import Deposit, OpenUser, OrderPlaced, PlaceOrder
 from htx_sandbox.domain.orders import Trade
 from htx_sandbox.domain.types import UID, Direction, Millis, Offset, OrderId, OrderPriceType
-from htx_sandbox.http import routes_market
-from htx_sandbox.http.app import create_app
+from htx_sandbox.http.app import HotPaths, create_app
 from htx_sandbox.http.gateway import HttpSettings
 from htx_sandbox.http.ratelimit import Quota, RateLimiter
 from htx_sandbox.service.clock import ManualClock
@@ -107,11 +106,8 @@ def fund(engine: Engine) -> None:
         assert engine.execute(Deposit(uid, "ETH", Decimal(1000))).error is None
 
 
-def build_app(engine: Engine, clock: ManualClock, market: MarketData) -> Starlette:
-    app = create_app(engine, clock, HttpSettings())
-    app.router.routes.extend(routes_market.routes)
-    app.state.market = market
-    return app
+def build_app(engine: Engine, clock: ManualClock, market: MarketData) -> HotPaths:
+    return create_app(engine, clock, HttpSettings(), market)
 
 
 @pytest.fixture

@@ -6,12 +6,14 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from ..service.clock import Clock
 from ..service.engine import Engine
 from ..service.market import MarketData
 from . import routes_market, routes_public, routes_read, routes_trade, wire
-from .gateway import Gateway, HttpSettings
+from .gateway import Gateway, HttpSettings, PrivateEndpoint
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
@@ -32,12 +34,32 @@ def gateway_now(request: Request) -> int:
     return gateway.now_ms()
 
 
+class HotPaths:
+    """The signed endpoints by exact path, ahead of Starlette's router and middleware: every
+    order and cancel takes this path, so it costs one dict lookup. Anything else (other
+    methods, other paths, lifespan) goes to the Starlette app unchanged."""
+
+    def __init__(self, app: Starlette, endpoints: dict[str, PrivateEndpoint]) -> None:
+        self.app = app
+        self.endpoints = endpoints
+        self.state = app.state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            endpoint = self.endpoints.get(scope["path"])
+            if endpoint is not None:
+                scope["app"] = self.app
+                await endpoint(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def create_app(
     engine: Engine,
     clock: Clock,
     settings: HttpSettings | None = None,
     market: MarketData | None = None,
-) -> Starlette:
+) -> HotPaths:
     """The app over a built engine. `market` must have subscribed before engine.start() (see
     MarketData.for_engine); without it one is made here, which sees only later trades."""
     app = Starlette(
@@ -51,4 +73,9 @@ def create_app(
     )
     app.state.gateway = Gateway(engine, clock, settings or HttpSettings())
     app.state.market = market or MarketData.for_engine(engine)
-    return app
+    hot = {
+        route.path: route.endpoint
+        for route in [*routes_trade.routes, *routes_read.routes]
+        if isinstance(route, Route) and isinstance(route.endpoint, PrivateEndpoint)
+    }
+    return HotPaths(app, hot)

@@ -9,6 +9,7 @@ from typing import Any, Literal, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from ..domain.commands import Command, Reply
 from ..domain.errors import ErrorCode, HtxError, language_for
@@ -84,9 +85,6 @@ class Call:
 
 
 Handler = Callable[[Call], Awaitable[Any]]
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 def gateway_of(request: Request) -> Gateway:

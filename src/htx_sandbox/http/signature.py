@@ -74,8 +74,11 @@ def split_query(raw: str) -> list[tuple[str, str, str]]:
         if not piece:
             continue
         name, _, value = piece.partition("=")
-        if "%" in piece or "+" in piece:
-            name, value = unquote_plus(name), unquote_plus(value)
+        # Decode only what is encoded: most names and values are plain.
+        if "%" in name or "+" in name:
+            name = unquote_plus(name)
+        if "%" in value or "+" in value:
+            value = unquote_plus(value)
         out.append((piece, name, value))
     return out
 
