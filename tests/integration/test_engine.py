@@ -40,6 +40,7 @@ from htx_sandbox.domain.types import (
     OrderPriceType,
     OrderStatus,
 )
+from htx_sandbox.service.api_keys import CreateApiKey
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine, EngineSettings, EngineStoppedError
 from htx_sandbox.service.ports import ChangeSet
@@ -471,3 +472,38 @@ def test_rejected_command_commits_nothing(h: Harness) -> None:
     assert outcome.error is not None and outcome.error.code == ErrorCode.CONTRACTS_NOT_OPENED
     assert engine.query(lambda ex: None).result(WAIT_S) is None
     assert h.store.calls == start
+
+
+def test_an_api_key_authenticates_only_once_committed(h: Harness) -> None:
+    engine = h.engine()
+    fund(engine, A)
+    h.store.hold()
+    future = engine.submit(CreateApiKey("ak-held", "sk", A, frozenset({"read"})))
+    assert h.store.entered.wait(WAIT_S)
+    # Applied, commit in progress: a request signed with it must still be refused.
+    assert engine.api_keys.get("ak-held") is None
+    h.store.release()
+    ok(future.result(WAIT_S))
+    key = engine.api_keys.get("ak-held")
+    assert key is not None and key.enabled
+
+
+def test_an_api_key_of_a_failed_commit_never_takes_effect(h: Harness) -> None:
+    engine = h.engine()
+    fund(engine, A)
+    h.store.fail_next()
+    future = engine.submit(CreateApiKey("ak-lost", "sk", A, frozenset({"read"})))
+    with pytest.raises(EngineStoppedError):
+        future.result(WAIT_S)
+    assert engine.api_keys.get("ak-lost") is None
+
+
+def test_a_failed_commit_is_reported_to_failure_callbacks(h: Harness) -> None:
+    engine = h.engine()
+    failures: list[BaseException] = []
+    engine.on_failure(failures.append)
+    h.store.fail_next()
+    with pytest.raises(EngineStoppedError):
+        engine.submit(OpenUser(A)).result(WAIT_S)
+    assert len(failures) == 1 and isinstance(failures[0], SimulatedDiskError)
+    assert engine.failure is failures[0]

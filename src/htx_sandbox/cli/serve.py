@@ -115,6 +115,8 @@ def run(args: argparse.Namespace) -> int:
         lifespan="off",
     )
     server = _Server(config)
+    # A failed commit stops the engine; the server then stops too rather than answer 1004.
+    engine.on_failure(lambda error: setattr(server, "should_exit", True))
     host, port = sock.getsockname()[:2]
     print(f"htx-sandbox serving HTX's Coin-Margined Swap API on http://{host}:{port}", flush=True)
     try:
@@ -124,4 +126,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         engine.stop()
         store.close()
+    if engine.failure is not None:
+        raise CommandError(f"the engine stopped: {engine.failure}")
     return 0

@@ -16,6 +16,8 @@ from .state import ExchangeState
 from .types import UID, Millis
 
 MIN_TIME_OUT_MS = 5000
+MAX_TIME_OUT_MS = 7 * 86_400_000
+"""HTX states no maximum; a week is beyond any heartbeat a bot would use."""
 
 
 def set_cancel_after(state: ExchangeState, cmd: CancelAfter, now: Millis) -> CancelAfterReply:
@@ -24,7 +26,7 @@ def set_cancel_after(state: ExchangeState, cmd: CancelAfter, now: Millis) -> Can
         state.cancel_after.pop(cmd.uid, None)
         state.events.append(CancelAfterSet(cmd.uid, None))
         return CancelAfterReply(now, None)
-    if cmd.time_out < MIN_TIME_OUT_MS:
+    if not MIN_TIME_OUT_MS <= cmd.time_out <= MAX_TIME_OUT_MS:
         raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "time_out")
     trigger = Millis(now + cmd.time_out)
     state.cancel_after[cmd.uid] = trigger

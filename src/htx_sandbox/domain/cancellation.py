@@ -134,6 +134,6 @@ def cancel_matched(
 
 def land_cancel(state: ExchangeState, order_id: OrderId, due: Millis) -> None:
     """A delayed cancel falls due; the order may have filled in the meantime."""
-    order = state.orders[order_id]
-    if order.status is OrderStatus.CANCELLING:
+    order = state.orders.get(order_id)  # evicted: it filled and ended before the cancel landed
+    if order is not None and order.status is OrderStatus.CANCELLING:
         state.cancel_now(order, due)

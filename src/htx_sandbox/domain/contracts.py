@@ -47,7 +47,7 @@ class Contract:
 
     def ticks(self, price: Decimal) -> int:
         """The price as a whole number of ticks; 1069 if not positive, 1038 if off the grid."""
-        if not price.is_finite() or price <= 0 or price.adjusted() > MAX_PRICE_DIGITS:
+        if not price.is_finite() or price <= 0 or price.adjusted() >= MAX_PRICE_DIGITS:
             raise HtxError(ErrorCode.PRICE_NOT_REASONABLE)
         try:
             whole, rest = divmod(price, self.price_tick)

@@ -47,6 +47,8 @@ from .state import ExchangeState
 from .types import UID, ContractStatus, Millis, OrderId
 
 MAX_BATCH_ORDERS = 25
+MAX_DEPOSIT = Decimal(10) ** 12
+"""Per deposit: far above any test's needs, and every sum stays exact on the 1e-18 grid."""
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 
@@ -158,7 +160,7 @@ class Exchange:
             if not any(c.symbol == symbol for c in state.contracts):
                 raise HtxError(ErrorCode.CONTRACT_SYMBOL_NOT_EXIST)
             amount = cmd.amount
-            if not amount.is_finite() or amount <= 0 or coin(amount) != amount:
+            if not amount.is_finite() or not 0 < amount <= MAX_DEPOSIT or coin(amount) != amount:
                 raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "amount")
             account = state.account(cmd.uid, symbol)
             account.margin_static += amount
@@ -181,8 +183,8 @@ class Exchange:
                 raise HtxError(ErrorCode.BATCH_LIMIT_EXCEEDED)
             items = []
             for index, order in enumerate(cmd.orders, start=1):
-                if order.uid != cmd.uid:
-                    raise ValueError("every order of a batch belongs to the batch's UID")
+                if order.uid != cmd.uid:  # the HTTP layer builds them so; refuse, never crash
+                    raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "uid")
                 try:
                     placed = place_order(self.state, order, now)
                 except HtxError as error:

@@ -11,7 +11,8 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal
 COIN_QUANTUM = Decimal("1e-18")
 # Wide enough that no product or quotient of contract sizes, volumes and prices is rounded before
 # it is quantized.
-_CONTEXT = Context(prec=60, rounding=ROUND_HALF_EVEN)
+MONEY_PRECISION = 60
+_CONTEXT = Context(prec=MONEY_PRECISION, rounding=ROUND_HALF_EVEN)
 _PRICE_CONTEXT = Context(prec=15, rounding=ROUND_HALF_EVEN)
 
 

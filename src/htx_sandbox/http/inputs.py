@@ -100,22 +100,27 @@ class Body:
         return [part.strip() for part in str(value).split(",") if part.strip()]
 
 
+INT64 = 2**63
+
+
 def _as_integer(value: Any) -> int | None:
+    """An integer within 64 bits (HTX's long), from a JSON number or a numeric string."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else None
+        return value if -INT64 <= value < INT64 else None
     if isinstance(value, str):
         text = value.strip()
         body = text[1:] if text[:1] in "+-" else text
         if body.isdigit() and body.isascii():
-            return int(text)
+            return _as_integer(int(text)) if len(body) <= 19 else None
         try:
-            number = Decimal(text)
+            value = Decimal(text)
         except InvalidOperation:
             return None
-        if number.is_finite() and number == number.to_integral_value():
-            return int(number)
+    if isinstance(value, Decimal):
+        # Checked before int(): 1e3000000 would otherwise become a three-million-digit int.
+        if not value.is_finite() or value.adjusted() > 18 or value != value.to_integral_value():
+            return None
+        return _as_integer(int(value))
     return None

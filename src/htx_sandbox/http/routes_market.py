@@ -120,7 +120,7 @@ def _levels(request: Request) -> tuple[str, int]:
     if not step:
         raise MarketError("type cannot be empty")
     number = step.removeprefix("step")
-    if number != step and number.isdigit() and str(int(number)) == number:
+    if number != step and number.isascii() and number.isdigit() and str(int(number)) == number:
         if int(number) in DEPTH_150:
             return step, 150
         if int(number) in DEPTH_20:

@@ -55,13 +55,17 @@ def _contract_code(body: Body, *, required: bool) -> str | None:
     return body.text("contract_code", required=required)
 
 
+MAX_PAGE_INDEX = 1_000_000
+"""Far past any real history, and small enough that the row offset fits a database integer."""
+
+
 def _page(body: Body) -> tuple[int, int]:
     """page_index (default 1, at least 1) and page_size (default 20, 1 to 50); else 1067."""
     index = body.integer("page_index")
     size = body.integer("page_size")
     index = 1 if index is None else index
     size = DEFAULT_PAGE_SIZE if size is None else size
-    if index < 1:
+    if not 1 <= index <= MAX_PAGE_INDEX:
         raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "page_index")
     if not 1 <= size <= MAX_PAGE_SIZE:
         raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "page_size")
@@ -102,7 +106,8 @@ def _order_ids(values: list[str]) -> list[int]:
     """The distinct ids that can name an order, in request order; anything else names none."""
     found: dict[int, None] = {}
     for value in values:
-        if value.isascii() and value.isdigit():
+        # Ids are 64-bit: a longer number names no order (and must not reach the database).
+        if value.isascii() and value.isdigit() and len(value) <= 19 and int(value) < 2**63:
             found[int(value)] = None
     return list(found)
 

@@ -20,6 +20,7 @@ from ..domain.commands import (
     SwitchLeverRate,
 )
 from ..domain.errors import ErrorCode, HtxError
+from ..domain.exchange import MAX_BATCH_ORDERS
 from ..domain.types import (
     UID,
     ClientOrderId,
@@ -31,7 +32,6 @@ from ..domain.types import (
 from .gateway import Call, private
 from .inputs import Body
 
-MAX_BATCH = 25
 # Take-profit / stop-loss attachments are not modelled; refusing them beats ignoring them.
 UNSUPPORTED = (
     "tp_trigger_price", "tp_order_price", "tp_order_price_type",
@@ -109,7 +109,7 @@ async def swap_batchorder(call: Call) -> Any:
         raise HtxError(ErrorCode.FIELD_EMPTY, "orders_data")
     if not isinstance(raw, list):
         raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "orders_data")
-    if len(raw) > MAX_BATCH:
+    if len(raw) > MAX_BATCH_ORDERS:
         raise HtxError(ErrorCode.BATCH_LIMIT_EXCEEDED)
     errors: list[dict[str, Any]] = []
     commands: list[tuple[int, PlaceOrder]] = []

@@ -44,7 +44,7 @@ def timestamp(when: datetime) -> str:
     return when.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
 
 
-_TIMESTAMP = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\Z")
+_TIMESTAMP = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})\Z")
 # Already canonical: unreserved characters and upper-case %XX escapes only.
 _CANONICAL = re.compile(r"(?:[A-Za-z0-9._~-]|%[0-9A-F]{2})*\Z")
 
@@ -60,7 +60,7 @@ def timestamp_ms(value: str) -> int | None:
     if found is None:
         return None
     year, month, day, hour, minute, second = map(int, found.groups())
-    if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]):
+    if not (year >= 1 and 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]):
         return None
     if hour > 23 or minute > 59 or second > 59:
         return None

@@ -6,7 +6,8 @@ with the same guarantees; reads (every signed request) go straight to the regist
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
 from ..domain.errors import ErrorCode, HtxError
 from ..domain.types import UID, Millis
@@ -56,16 +57,24 @@ class ApiKeyRegistry:
     def get(self, access_key: str) -> ApiKey | None:
         return self.keys.get(access_key)
 
-    def apply(self, command: ApiKeyCommand, now: Millis, users: set[UID]) -> ApiKey:
+    def prepare(
+        self,
+        command: ApiKeyCommand,
+        now: Millis,
+        users: set[UID],
+        staged: Mapping[str, ApiKey],
+    ) -> ApiKey:
+        """The key as the command leaves it, without publishing it: a key may authenticate
+        requests only once it is committed (see publish). `staged` holds this batch's keys."""
         match command:
             case CreateApiKey():
                 if command.uid not in users:
                     raise HtxError(ErrorCode.ACCOUNT_NOT_EXIST)
                 if not command.permissions or not command.permissions <= PERMISSIONS:
                     raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "permissions")
-                if command.access_key in self.keys:
+                if command.access_key in self.keys or command.access_key in staged:
                     raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "access_key")
-                key = ApiKey(
+                return ApiKey(
                     access_key=command.access_key,
                     secret_key=command.secret_key,
                     uid=command.uid,
@@ -74,14 +83,13 @@ class ApiKeyRegistry:
                     ip_whitelist=command.ip_whitelist,
                     expires_at=command.expires_at,
                 )
-                self.keys[key.access_key] = key
-                return key
             case DisableApiKey():
-                found = self.keys.get(command.access_key)
+                found = staged.get(command.access_key) or self.keys.get(command.access_key)
                 if found is None:
                     raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "access_key")
-                found.enabled = False
-                return found
+                return replace(found, enabled=False)
 
-    def of_user(self, uid: UID) -> list[ApiKey]:
-        return [key for key in self.keys.values() if key.uid == uid]
+    def publish(self, keys: Iterable[ApiKey]) -> None:
+        """Committed keys take effect: one dict assignment each, safe for concurrent readers."""
+        for key in keys:
+            self.keys[key.access_key] = key

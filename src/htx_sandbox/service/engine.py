@@ -10,6 +10,7 @@ then ahead of storage and only a restart from storage is trustworthy.
 from __future__ import annotations
 
 import asyncio
+import decimal
 import logging
 import queue
 import threading
@@ -24,6 +25,7 @@ from ..domain.contracts import ContractRegistry
 from ..domain.errors import HtxError
 from ..domain.events import Event
 from ..domain.exchange import Exchange
+from ..domain.money import MONEY_PRECISION
 from ..domain.restore import restore
 from ..domain.types import Millis
 from .api_keys import ApiKeyCommand, ApiKeyRegistry, CreateApiKey, DisableApiKey
@@ -91,7 +93,11 @@ class Engine:
         self._listeners: list[Callable[[list[Event]], None]] = []
         self._wakers: dict[asyncio.AbstractEventLoop, LoopWaker] = {}
         self._failure: BaseException | None = None
+        self._failure_callbacks: list[Callable[[BaseException], None]] = []
         self._stopping = False
+        # Held while deciding to accept a job and while the engine stops or fails, so that no
+        # job is ever queued after the last one the engine will answer.
+        self._gate = threading.Lock()
         self.commits = 0
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -104,8 +110,9 @@ class Engine:
         """Finish every command already submitted, commit it, then stop."""
         if self._thread is None:
             return
-        self._stopping = True
-        self._queue.put(None)
+        with self._gate:
+            self._stopping = True
+            self._queue.put(None)
         self._thread.join()
         self._thread = None
 
@@ -113,10 +120,19 @@ class Engine:
     def running(self) -> bool:
         return self._thread is not None and self._failure is None and not self._stopping
 
+    @property
+    def failure(self) -> BaseException | None:
+        """Why the engine stopped on its own, if it did."""
+        return self._failure
+
     def subscribe(self, listener: Callable[[list[Event]], None]) -> None:
         """Call `listener` on the engine thread with each command's events, after their commit
-        (market data, pushes). Subscribe before start(); a listener must not block."""
-        self._listeners.append(listener)
+        (market data, pushes). A listener must not block."""
+        self._listeners = [*self._listeners, listener]  # replaced, never mutated: thread-safe
+
+    def on_failure(self, callback: Callable[[BaseException], None]) -> None:
+        """Call `callback` (on the engine thread) if the engine stops on a failure."""
+        self._failure_callbacks.append(callback)
 
     # -- submitting ------------------------------------------------------------------------
 
@@ -126,7 +142,8 @@ class Engine:
         return future
 
     def query(self, read: Callable[[Exchange], T]) -> Future[T]:
-        """Run a read on the engine thread, after the commit of everything before it."""
+        """Run a read on the engine thread. It sees every command submitted before it, and
+        possibly some submitted after it within the same batch, always after their commit."""
         future: Future[T] = Future()
         self._enqueue(_Job(None, read, future))
         return future
@@ -154,14 +171,18 @@ class Engine:
         return future
 
     def _enqueue(self, job: _Job) -> Any:
-        if not self.running:
-            raise EngineStoppedError("the engine is not running") from self._failure
-        self._queue.put(job)
+        with self._gate:
+            if not self.running:
+                raise EngineStoppedError("the engine is not running") from self._failure
+            self._queue.put(job)
         return job.future
 
     # -- the loop --------------------------------------------------------------------------
 
     def _run(self) -> None:
+        # Coin amounts are exact on the 1e-18 grid only while sums keep every digit: the
+        # default 28 digits would round balances above 10^10.
+        decimal.setcontext(decimal.Context(prec=MONEY_PRECISION))
         stop = False
         while not stop:
             first = self._next(self._wait_seconds())
@@ -212,6 +233,7 @@ class Engine:
         if unit.touched:
             self.store.commit(unit.changes(self.exchange.state))
             self.commits += 1
+            self.api_keys.publish(unit.api_keys.values())
         for listener in self._listeners:
             for _, outcome in done:
                 if outcome.events:
@@ -232,7 +254,7 @@ class Engine:
     def _apply_key(self, command: ApiKeyCommand, unit: UnitOfWork) -> Outcome:
         state = self.exchange.state
         try:
-            key = self.api_keys.apply(command, self.clock.now(), state.users)
+            key = self.api_keys.prepare(command, self.clock.now(), state.users, unit.api_keys)
         except HtxError as error:
             return Outcome(error=error)
         unit.record_api_key(key)
@@ -244,7 +266,11 @@ class Engine:
         state.forget_client_order_ids(Millis(now - self.settings.client_id_window_ms))
 
     def _fail(self, error: BaseException, batch: list[_Job | None]) -> None:
-        self._failure = error
+        log.critical("the engine stopped: memory may be ahead of storage", exc_info=error)
+        with self._gate:
+            self._failure = error
+        for callback in self._failure_callbacks:
+            callback(error)
         stopped = EngineStoppedError(f"the engine stopped: {error}")
         for job in batch:
             if job is not None and not job.future.done():

@@ -65,6 +65,11 @@ class UnitOfWork:
         self._api_keys[key.access_key] = key
 
     @property
+    def api_keys(self) -> dict[str, ApiKey]:
+        """This batch's key changes, to be published once committed."""
+        return self._api_keys
+
+    @property
     def touched(self) -> bool:
         """Whether anything needs writing: a Tick that fired nothing commits nothing."""
         return bool(

@@ -61,6 +61,14 @@ class PostgresStore(SqlStore):
             cursor.execute(sql, params)
             return cursor.fetchall() if cursor.description else []
 
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """A query outside a commit: end its implicit transaction either way, so that a failed
+        read never leaves the connection aborted for the next commit."""
+        try:
+            return self._execute(sql, params)
+        finally:
+            self._conn.rollback()
+
     def _executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> None:
         with self._conn.cursor() as cursor:
             cursor.executemany(sql, params)

@@ -70,9 +70,13 @@ class SqlStore(abc.ABC):
     @abc.abstractmethod
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
 
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """A query outside a commit (dialects that open a transaction for it end it here)."""
+        return self._execute(sql, params)
+
     def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterable[tuple[Any, ...]]:
         """Rows one at a time, for reads too large to hold twice (restart's open orders)."""
-        return self._execute(sql, params)
+        return self._read(sql, params)
 
     @abc.abstractmethod
     def _executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> None: ...
@@ -202,7 +206,7 @@ class SqlStore(abc.ABC):
     # -- read ------------------------------------------------------------------------------
 
     def load(self, now: Millis, *, retention_ms: int, client_id_window_ms: int) -> Snapshot | None:
-        contract_rows = self._execute(
+        contract_rows = self._read(
             f"SELECT {', '.join(rows.CONTRACT_COLUMNS)} FROM contracts ORDER BY contract_code"
         )
         if not contract_rows:
@@ -210,7 +214,7 @@ class SqlStore(abc.ABC):
         registry = ContractRegistry()
         for row in contract_rows:
             registry.add(rows.contract_from(row))
-        kv = dict(self._execute("SELECT key, value FROM exchange"))
+        kv = dict(self._read("SELECT key, value FROM exchange"))
         order_columns = ", ".join(rows.ORDER_COLUMNS)
         m = self.mark
         orders = [
@@ -222,7 +226,7 @@ class SqlStore(abc.ABC):
         ]
         orders += [
             rows.order_from(r)
-            for r in self._execute(
+            for r in self._read(
                 f"SELECT {order_columns} FROM orders "
                 f"WHERE status IN {FINISHED_STATUSES} AND update_time >= {m}",
                 (now - retention_ms,),
@@ -231,7 +235,7 @@ class SqlStore(abc.ABC):
         self._attach_trades(o for o in orders if o.trade_volume)
         client_orders = [
             (Millis(r[0]), UID(r[1]), int(r[2]), int(r[3]))
-            for r in self._execute(
+            for r in self._read(
                 "SELECT created_at, uid, client_order_id, order_id FROM orders "
                 f"WHERE client_order_id IS NOT NULL AND created_at >= {m} "
                 "ORDER BY created_at, order_id",
@@ -240,20 +244,20 @@ class SqlStore(abc.ABC):
         ]
         return Snapshot(
             contracts=registry,
-            users=[UID(r[0]) for r in self._execute("SELECT uid FROM users")],
+            users=[UID(r[0]) for r in self._read("SELECT uid FROM users")],
             accounts=[
                 rows.account_from(r)
-                for r in self._execute(f"SELECT {', '.join(rows.ACCOUNT_COLUMNS)} FROM accounts")
+                for r in self._read(f"SELECT {', '.join(rows.ACCOUNT_COLUMNS)} FROM accounts")
             ],
             holdings=[
                 rows.holding_from(r)
-                for r in self._execute(f"SELECT {', '.join(rows.HOLDING_COLUMNS)} FROM holdings")
+                for r in self._read(f"SELECT {', '.join(rows.HOLDING_COLUMNS)} FROM holdings")
             ],
             orders=orders,
             client_orders=client_orders,
             cancel_after={
                 UID(r[0]): Millis(r[1])
-                for r in self._execute("SELECT uid, trigger_time FROM cancel_after")
+                for r in self._read("SELECT uid, trigger_time FROM cancel_after")
             },
             fee_pool={
                 k.split(":", 1)[1]: Decimal(v) for k, v in kv.items() if k.startswith("fee_pool:")
@@ -277,7 +281,7 @@ class SqlStore(abc.ABC):
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ", ".join([self.mark] * len(chunk))
-            for r in self._execute(
+            for r in self._read(
                 f"SELECT {columns} FROM trades WHERE order_id IN ({marks}) ORDER BY trade_id",
                 chunk,
             ):
@@ -297,9 +301,9 @@ class SqlStore(abc.ABC):
             where.append(f"({sides})")
             params += [part for side in query.sides for part in side]
         clause = " AND ".join(where)
-        (total,) = self._execute(f"SELECT count(*) FROM orders WHERE {clause}", params)[0]
+        (total,) = self._read(f"SELECT count(*) FROM orders WHERE {clause}", params)[0]
         order_by = "update_time" if query.sort_by == "update_time" else "created_at"
-        found = self._execute(
+        found = self._read(
             f"SELECT {', '.join(rows.ORDER_COLUMNS)} FROM orders WHERE {clause} "
             f"ORDER BY {order_by} DESC, order_id DESC LIMIT {m} OFFSET {m}",
             [*params, query.page_size, (query.page_index - 1) * query.page_size],
@@ -308,7 +312,7 @@ class SqlStore(abc.ABC):
 
     def recent_trades(self, since: Millis, limit: int) -> list[Trade]:
         m = self.mark
-        found = self._execute(
+        found = self._read(
             f"SELECT {', '.join(rows.TRADE_COLUMNS)} FROM trades "
             f"WHERE role = 'taker' AND created_at >= {m} ORDER BY trade_id DESC LIMIT {m}",
             (since, limit),
@@ -317,10 +321,10 @@ class SqlStore(abc.ABC):
 
     def load_api_keys(self) -> list[ApiKey]:
         columns = ", ".join(rows.API_KEY_COLUMNS)
-        return [rows.api_key_from(r) for r in self._execute(f"SELECT {columns} FROM api_keys")]
+        return [rows.api_key_from(r) for r in self._read(f"SELECT {columns} FROM api_keys")]
 
     def order(self, order_id: int) -> Order | None:
-        found = self._execute(
+        found = self._read(
             f"SELECT {', '.join(rows.ORDER_COLUMNS)} FROM orders WHERE order_id = {self.mark}",
             (order_id,),
         )
