@@ -1,4 +1,4 @@
-"""HTX Signature Version 2 (HmacSHA256), shared by the server's check and the client's signing.
+"""HTX Signature Version 2 (HmacSHA256): the server's check, and signing for clients of it.
 
 The pre-sign text is `METHOD\\nhost\\npath\\nquery`, where query is every parameter except
 Signature, each name and value percent-encoded as UTF-8 with upper-case hex escapes, sorted by
@@ -47,11 +47,6 @@ def timestamp(when: datetime) -> str:
 _TIMESTAMP = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})\Z")
 # Already canonical: unreserved characters and upper-case %XX escapes only.
 _CANONICAL = re.compile(r"(?:[A-Za-z0-9._~-]|%[0-9A-F]{2})*\Z")
-
-
-def parse_timestamp(value: str) -> datetime | None:
-    millis = timestamp_ms(value)
-    return None if millis is None else datetime.fromtimestamp(millis / 1000, UTC)
 
 
 def timestamp_ms(value: str) -> int | None:

@@ -51,7 +51,3 @@ def ok(data: Any, ts: int, headers: dict[str, str] | None = None) -> Response:
 
 def error(err: HtxError, lang: str, ts: int, headers: dict[str, str] | None = None) -> Response:
     return json_response(error_body(err, lang, ts), headers)
-
-
-def gateway_error(message: str, ts: int, headers: dict[str, str] | None = None) -> Response:
-    return json_response(gateway_error_body(message, ts), headers)
