@@ -34,12 +34,12 @@ from htx_sandbox.domain.exchange import Exchange
 from htx_sandbox.domain.types import UID, Direction, Millis, Offset, OrderPriceType
 from htx_sandbox.service.clock import SystemClock
 from htx_sandbox.service.engine import Engine, EngineSettings
-from htx_sandbox.service.ports import Store
+from htx_sandbox.service.ports import Durability, Store
 from htx_sandbox.service.unit_of_work import UnitOfWork
 from htx_sandbox.storage import rows
 from htx_sandbox.storage.postgres import PostgresStore
 from htx_sandbox.storage.sql import SqlStore
-from htx_sandbox.storage.sqlite import Durability, SqliteStore
+from htx_sandbox.storage.sqlite import SqliteStore
 
 CODE = "BTC-USD"
 TICK = Decimal("0.1")

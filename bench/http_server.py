@@ -41,7 +41,8 @@ from htx_sandbox.http.gateway import HttpSettings
 from htx_sandbox.service.api_keys import READ, TRADE, CreateApiKey
 from htx_sandbox.service.clock import SystemClock
 from htx_sandbox.service.engine import Engine
-from htx_sandbox.storage.sqlite import Durability, SqliteStore
+from htx_sandbox.service.ports import Durability
+from htx_sandbox.storage.sqlite import SqliteStore
 
 HOST = "127.0.0.1"
 DEPOSIT = Decimal(1_000_000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Protocol
+from typing import Literal, Protocol
 
 from ..domain.accounts import Account
 from ..domain.contracts import Contract
@@ -14,6 +14,9 @@ from ..domain.positions import Holding
 from ..domain.restore import Snapshot
 from ..domain.types import EPOCH, UID, Millis
 from .api_keys import ApiKey
+
+Durability = Literal["normal", "full"]
+"""normal survives a crash of the process; full also survives losing power."""
 
 
 @dataclass(slots=True)

@@ -3,8 +3,6 @@ restart from it shows exactly what was committed and nothing the engine changed 
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from ..domain.contracts import ContractRegistry
 from ..domain.orders import Order, Trade
 from ..domain.restore import Snapshot
@@ -46,11 +44,7 @@ class MemoryStore:
                 self.cancel_after[uid] = trigger
         for key in c.api_keys:
             self.api_keys[key.access_key] = rows.api_key_row(key)
-        self.kv.update(
-            last_order_id=str(c.last_order_id), last_trade_id=str(c.last_trade_id), now=str(c.now)
-        )
-        self.kv.update({f"fee_pool:{k}": str(v) for k, v in c.fee_pool.items()})
-        self.kv.update({f"last_price:{k}": str(v) for k, v in c.last_price.items()})
+        self.kv.update(rows.exchange_values(c))
         self.commits += 1
 
     def _order(self, row: rows.Row) -> Order:
@@ -61,6 +55,7 @@ class MemoryStore:
     def load(self, now: Millis, *, retention_ms: int, client_id_window_ms: int) -> Snapshot | None:
         if not self.contracts:
             return None
+        figures = rows.exchange_figures(self.kv)
         registry = ContractRegistry()
         for code in sorted(self.contracts):
             registry.add(rows.contract_from(self.contracts[code]))
@@ -79,19 +74,11 @@ class MemoryStore:
             orders=kept,
             client_orders=[(t, u, int(c), int(i)) for t, u, c, i in client_orders],
             cancel_after=dict(self.cancel_after),
-            fee_pool={
-                k.split(":", 1)[1]: Decimal(v)
-                for k, v in self.kv.items()
-                if k.startswith("fee_pool:")
-            },
-            last_price={
-                k.split(":", 1)[1]: Decimal(v)
-                for k, v in self.kv.items()
-                if k.startswith("last_price:")
-            },
-            last_order_id=int(self.kv.get("last_order_id", 0)),
-            last_trade_id=int(self.kv.get("last_trade_id", 0)),
-            now=Millis(int(self.kv.get("now", 0))),
+            fee_pool=figures.fee_pool,
+            last_price=figures.last_price,
+            last_order_id=figures.last_order_id,
+            last_trade_id=figures.last_trade_id,
+            now=figures.now,
         )
 
     def orders_of(self, query: OrderQuery) -> tuple[list[Order], int]:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from typing import Any
 
-from ..service.ports import StorageError
+from ..service.ports import Durability, StorageError
 from .sql import SqlStore
 
-Durability = Literal["normal", "full"]
 # One advisory lock per database: a second server on the same database is refused.
 ADVISORY_LOCK_KEY = 0x48545853
 

@@ -7,7 +7,8 @@ SQLite's TEXT and cast exactly into PostgreSQL's NUMERIC) and come back through 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +31,7 @@ from ..domain.types import (
     TradeId,
 )
 from ..service.api_keys import ApiKey
+from ..service.ports import ChangeSet
 
 Row = Sequence[Any]
 
@@ -247,4 +249,41 @@ def api_key_from(r: Row) -> ApiKey:
         ip_whitelist=tuple(ip for ip in r[5].split(",") if ip),
         expires_at=Millis(r[6]) if r[6] is not None else None,
         enabled=bool(r[7]),
+    )
+
+
+# -- the exchange's key/value figures --------------------------------------------------------
+
+
+def exchange_values(c: ChangeSet) -> list[tuple[str, str]]:
+    """The counters and per-coin/per-contract figures a commit writes to the `exchange` table."""
+    values = [
+        ("last_order_id", str(c.last_order_id)),
+        ("last_trade_id", str(c.last_trade_id)),
+        ("now", str(c.now)),
+    ]
+    values += [(f"fee_pool:{symbol}", str(v)) for symbol, v in c.fee_pool.items()]
+    values += [(f"last_price:{code}", str(v)) for code, v in c.last_price.items()]
+    return values
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeFigures:
+    fee_pool: dict[str, Decimal]
+    last_price: dict[str, Decimal]
+    last_order_id: int
+    last_trade_id: int
+    now: Millis
+
+
+def exchange_figures(kv: Mapping[str, str]) -> ExchangeFigures:
+    def prefixed(prefix: str) -> dict[str, Decimal]:
+        return {k[len(prefix) :]: Decimal(v) for k, v in kv.items() if k.startswith(prefix)}
+
+    return ExchangeFigures(
+        fee_pool=prefixed("fee_pool:"),
+        last_price=prefixed("last_price:"),
+        last_order_id=int(kv.get("last_order_id", 0)),
+        last_trade_id=int(kv.get("last_trade_id", 0)),
+        now=Millis(int(kv.get("now", 0))),
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from importlib import resources
 from typing import Any
 
@@ -194,14 +193,7 @@ class SqlStore(abc.ABC):
                 self._executemany(f"DELETE FROM cancel_after WHERE uid = {m}", disarmed)
         if c.api_keys:
             self._executemany(self._sql_api_key, [rows.api_key_row(k) for k in c.api_keys])
-        values = [
-            ("last_order_id", str(c.last_order_id)),
-            ("last_trade_id", str(c.last_trade_id)),
-            ("now", str(c.now)),
-        ]
-        values += [(f"fee_pool:{symbol}", str(v)) for symbol, v in c.fee_pool.items()]
-        values += [(f"last_price:{code}", str(v)) for code, v in c.last_price.items()]
-        self._executemany(self._sql_kv, values)
+        self._executemany(self._sql_kv, rows.exchange_values(c))
 
     # -- read ------------------------------------------------------------------------------
 
@@ -214,7 +206,7 @@ class SqlStore(abc.ABC):
         registry = ContractRegistry()
         for row in contract_rows:
             registry.add(rows.contract_from(row))
-        kv = dict(self._read("SELECT key, value FROM exchange"))
+        figures = rows.exchange_figures(dict(self._read("SELECT key, value FROM exchange")))
         order_columns = ", ".join(rows.ORDER_COLUMNS)
         m = self.mark
         orders = [
@@ -259,17 +251,11 @@ class SqlStore(abc.ABC):
                 UID(r[0]): Millis(r[1])
                 for r in self._read("SELECT uid, trigger_time FROM cancel_after")
             },
-            fee_pool={
-                k.split(":", 1)[1]: Decimal(v) for k, v in kv.items() if k.startswith("fee_pool:")
-            },
-            last_price={
-                k.split(":", 1)[1]: Decimal(v)
-                for k, v in kv.items()
-                if k.startswith("last_price:")
-            },
-            last_order_id=int(kv.get("last_order_id", 0)),
-            last_trade_id=int(kv.get("last_trade_id", 0)),
-            now=Millis(int(kv.get("now", 0))),
+            fee_pool=figures.fee_pool,
+            last_price=figures.last_price,
+            last_order_id=figures.last_order_id,
+            last_trade_id=figures.last_trade_id,
+            now=figures.now,
         )
 
     def _attach_trades(self, orders: Iterable[Order]) -> None:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from ..service.ports import StorageError
+from ..service.ports import Durability, StorageError
 from .lock import FileLock
 from .sql import SqlStore
 
-Durability = Literal["normal", "full"]
 # Written into the file header so that the file says whose it is ("HTXS").
 APPLICATION_ID = 0x48545853
 
