@@ -134,13 +134,15 @@ def place_order(state: ExchangeState, cmd: PlaceOrder, now: Millis) -> OrderPlac
         state.client_orders[(cmd.uid, client_order_id)] = order.order_id
         state.client_order_times.append((now, cmd.uid, client_order_id))
     holding = state.holding(cmd.uid, code)
-    holding.lever_rate = cmd.lever_rate
-    state.touch_holding(cmd.uid, code)  # the lever rate is the holding's, and must be stored
+    if holding.lever_rate != cmd.lever_rate:  # the lever rate is the holding's: store it
+        holding.lever_rate = cmd.lever_rate
+        state.touch_holding(cmd.uid, code)
     if cmd.offset is Offset.OPEN:
         state.account(cmd.uid, contract.symbol).margin_frozen += margin
         state.touch_account(cmd.uid, contract.symbol)
     else:
         holding.position(closed_side(cmd.direction)).frozen += cmd.volume
+        state.touch_holding(cmd.uid, code)
     state.events.append(OrderAccepted(order.order_id))
 
     if plan is not None and not rejected:
