@@ -63,6 +63,9 @@ class EngineSettings:
 
 
 class Engine:
+    """The single writer over a store. `contracts` seeds a new store only: a store that holds
+    data keeps its own contract registry."""
+
     def __init__(
         self,
         store: Store,
