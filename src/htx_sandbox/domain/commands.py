@@ -11,11 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .contracts import Contract
 from .errors import HtxError
 from .events import Event
 from .types import (
     UID,
     ClientOrderId,
+    ContractStatus,
     Direction,
     Millis,
     Offset,
@@ -95,6 +97,22 @@ class CancelAfter:
 
 
 @dataclass(frozen=True, slots=True)
+class ListContract:
+    """List a new contract (a sandbox operation)."""
+
+    contract: Contract
+
+
+@dataclass(frozen=True, slots=True)
+class SetContract:
+    """Change a contract's status or reference price (a sandbox operation)."""
+
+    contract_code: str
+    contract_status: ContractStatus | None = None
+    reference_price: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Tick:
     """No change of its own: lets time-driven work (the switch, delayed cancels) run."""
 
@@ -108,6 +126,8 @@ Command = (
     | CancelAll
     | SwitchLeverRate
     | CancelAfter
+    | ListContract
+    | SetContract
     | Tick
 )
 

@@ -73,6 +73,13 @@ class CancelAfterFired:
 
 
 @dataclass(frozen=True, slots=True)
+class ContractChanged:
+    """A contract was listed, or its status or reference price changed."""
+
+    contract_code: str
+
+
+@dataclass(frozen=True, slots=True)
 class UserOpened:
     uid: UID
 
@@ -96,4 +103,5 @@ Event = (
     | CancelAfterFired
     | UserOpened
     | Deposited
+    | ContractChanged
 )

@@ -27,18 +27,20 @@ from .commands import (
     Command,
     Deposit,
     LeverRateReply,
+    ListContract,
     OpenUser,
     OrderPlaced,
     Outcome,
     PlaceBatch,
     PlaceOrder,
     Reply,
+    SetContract,
     SwitchLeverRate,
     Tick,
 )
 from .contracts import ContractRegistry
 from .errors import ErrorCode, HtxError
-from .events import Deposited, Event, LeverRateSwitched, UserOpened
+from .events import ContractChanged, Deposited, Event, LeverRateSwitched, UserOpened
 from .margin import AccountFigures, PositionFigures, account_figures, position_figures
 from .money import coin, initial_margin
 from .orders import Order
@@ -107,6 +109,10 @@ class Exchange:
                 return self.switch_lever_rate(command, now)
             case CancelAfter():
                 return self.cancel_after(command, now)
+            case ListContract():
+                return self.list_contract(command, now)
+            case SetContract():
+                return self.set_contract(command, now)
             case Tick():
                 return Applied(None)
 
@@ -235,6 +241,28 @@ class Exchange:
 
     def cancel_after(self, cmd: CancelAfter, now: Millis) -> Applied[CancelAfterReply]:
         return self._apply(lambda: set_cancel_after(self.state, cmd, now))
+
+    def list_contract(self, cmd: ListContract, now: Millis) -> Applied[None]:
+        def action() -> None:
+            contract = cmd.contract
+            if contract.contract_code in self.state.contracts:
+                raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "contract_code")
+            self.state.contracts.add(contract)
+            self.state.events.append(ContractChanged(contract.contract_code))
+
+        return self._apply(action)
+
+    def set_contract(self, cmd: SetContract, now: Millis) -> Applied[None]:
+        def action() -> None:
+            contract = self.state.contracts.get(cmd.contract_code)
+            if cmd.reference_price is not None:
+                contract.ticks(cmd.reference_price)  # 1069 / 1038 before anything changes
+                contract.reference_price = cmd.reference_price
+            if cmd.contract_status is not None:
+                contract.contract_status = cmd.contract_status
+            self.state.events.append(ContractChanged(contract.contract_code))
+
+        return self._apply(action)
 
     # -- queries ---------------------------------------------------------------------------
 

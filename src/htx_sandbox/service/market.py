@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..domain.events import Event, OrderTraded
+from ..domain.events import ContractChanged, Event, OrderTraded
 from ..domain.orders import Trade
 from ..domain.types import ZERO, Direction, Millis, Role
 from .engine import Engine
@@ -150,6 +150,7 @@ class MarketData:
     ) -> None:
         self.window_ms = window_ms
         self.max_trades = max_trades
+        self.tape_size = tape_size
         self._lock = threading.Lock()
         self._series = {code.upper(): _Series(tape_size) for code in contract_codes}
 
@@ -172,7 +173,12 @@ class MarketData:
         self.add(Print.of(t) for t in store.recent_trades(Millis(now - self.window_ms), limit))
 
     def on_events(self, events: list[Event]) -> None:
-        """The engine listener: the taker side of every match is a print."""
+        """The engine listener: the taker side of every match is a print; a newly listed
+        contract gets its (empty) series."""
+        for event in events:
+            if isinstance(event, ContractChanged) and not self.knows(event.contract_code):
+                with self._lock:
+                    self._series.setdefault(event.contract_code, _Series(self.tape_size))
         prints = [
             Print.of(e.trade)
             for e in events

@@ -8,6 +8,7 @@ from ..domain.events import (
     AccountChanged,
     CancelAfterFired,
     CancelAfterSet,
+    ContractChanged,
     Deposited,
     Event,
     LeverRateSwitched,
@@ -59,6 +60,8 @@ class UnitOfWork:
                     self._cancel_after[uid] = None
                 case UserOpened(uid):
                     self._users[uid] = None
+                case ContractChanged():
+                    self._contracts = True
 
     def record_api_key(self, key: ApiKey) -> None:
         self.commands += 1
