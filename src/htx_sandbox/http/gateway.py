@@ -129,13 +129,14 @@ class PrivateEndpoint:
                 now_ms=now,
             )
         except AuthError as error:
-            await _send(send, wire.gateway_error_body(str(error), now), [])
+            await _send(scope, send, wire.gateway_error_body(str(error), now), [])
             return
+        scope["htx.uid"] = key.uid  # for the access log
         allowed, limits = gateway.limiters[self.permission].take(key.uid, now)
         headers = [(k.encode(), v.encode()) for k, v in limits.items()]
         if not allowed:
             limited = HtxError(ErrorCode.RATE_LIMITED)
-            await _send(send, _error_body(limited, self.envelope, lang, now), headers)
+            await _send(scope, send, _error_body(limited, self.envelope, lang, now), headers)
             return
         try:
             body = Body.parse(await _read_body(receive))
@@ -154,7 +155,7 @@ class PrivateEndpoint:
                 reply = {"code": 200, "msg": "", "data": data, "ts": gateway.now_ms()}
             else:
                 reply = wire.ok_body(data, gateway.now_ms())
-        await _send(send, reply, headers)
+        await _send(scope, send, reply, headers)
 
 
 def private(
@@ -189,7 +190,13 @@ async def _read_body(receive: Receive) -> bytes:
 _JSON_HEADERS = [(b"content-type", b"application/json")]
 
 
-async def _send(send: Send, body: Any, headers: list[tuple[bytes, bytes]]) -> None:
+
+async def _send(
+    scope: Scope, send: Send, body: Any, headers: list[tuple[bytes, bytes]]
+) -> None:
+    code = body.get("err_code", body.get("code"))
+    if code is not None and code != 200:
+        scope["htx.err_code"] = code  # for the access log
     payload = wire.encode(body)
     length = [(b"content-length", str(len(payload)).encode())]
     await send(
