@@ -12,7 +12,7 @@ from starlette.types import Receive, Scope, Send
 from ..service.clock import Clock
 from ..service.engine import Engine
 from ..service.market import MarketData
-from . import routes_market, routes_public, routes_read, routes_trade, wire
+from . import admin, routes_market, routes_public, routes_read, routes_trade, wire
 from .gateway import Gateway, HttpSettings, PrivateEndpoint
 
 
@@ -59,20 +59,24 @@ def create_app(
     clock: Clock,
     settings: HttpSettings | None = None,
     market: MarketData | None = None,
+    admin_token: str | None = None,
 ) -> HotPaths:
     """The app over a built engine. `market` must have subscribed before engine.start() (see
-    MarketData.for_engine); without it one is made here, which sees only later trades."""
+    MarketData.for_engine); without it one is made here, which sees only later trades.
+    `admin_token` opens the admin API (/sandbox-api/v1/); without one it answers 401 to all."""
     app = Starlette(
         routes=[
             *routes_trade.routes,
             *routes_read.routes,
             *routes_public.routes,
             *routes_market.routes,
+            *admin.routes,
         ],
         exception_handlers={404: _not_found, 405: _not_found},
     )
     app.state.gateway = Gateway(engine, clock, settings or HttpSettings())
     app.state.market = market or MarketData.for_engine(engine)
+    app.state.admin = admin.Admin(admin_token)
     hot = {
         route.path: route.endpoint
         for route in [*routes_trade.routes, *routes_read.routes]
