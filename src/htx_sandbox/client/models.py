@@ -1,0 +1,343 @@
+"""Typed results of the client, as msgspec Structs (frozen, keyword-only; `msgspec.to_builtins`
+turns any of them back into plain data). Money and prices are `Decimal`, never float; order ids
+are `int`. Fields the server adds later are ignored, so newer servers do not break older clients."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal, NamedTuple
+
+import msgspec
+
+Direction = Literal["buy", "sell"]
+Offset = Literal["open", "close"]
+
+
+class Model(msgspec.Struct, frozen=True, kw_only=True):
+    """Base of every result type."""
+
+
+# -- requests --------------------------------------------------------------------------------
+
+
+class OrderRequest(msgspec.Struct, frozen=True, kw_only=True):
+    """One order of swap_batchorder (the same fields as swap_order's arguments)."""
+
+    contract_code: str
+    direction: Direction
+    offset: Offset
+    volume: int
+    lever_rate: int
+    order_price_type: str = "limit"
+    price: Decimal | None = None
+    client_order_id: int | None = None
+    self_match_prevent: int | None = None
+    reduce_only: int | None = None
+
+
+# -- trading ---------------------------------------------------------------------------------
+
+
+class OrderPlaced(Model, frozen=True, kw_only=True):
+    order_id: int
+    order_id_str: str
+    client_order_id: int | None = None
+
+
+class BatchSuccess(OrderPlaced, frozen=True, kw_only=True):
+    index: int
+    """1-based position of the order in the request."""
+
+
+class BatchError(Model, frozen=True, kw_only=True):
+    index: int
+    err_code: int
+    err_msg: str
+
+
+class BatchResult(Model, frozen=True, kw_only=True):
+    success: list[BatchSuccess]
+    errors: list[BatchError]
+
+
+class CancelError(Model, frozen=True, kw_only=True):
+    order_id: str
+    """As the request named it (it may not be a valid id)."""
+    err_code: int
+    err_msg: str
+
+
+class CancelResult(Model, frozen=True, kw_only=True):
+    successes: list[int]
+    """The orders cancelled, named as the request named them: order ids, or client order ids
+    when cancelled by client_order_id (HTX sends them as one comma-separated string)."""
+    errors: list[CancelError]
+
+
+class LeverRate(Model, frozen=True, kw_only=True):
+    contract_code: str
+    lever_rate: int
+
+
+class CancelAfterResult(Model, frozen=True, kw_only=True):
+    current_time: int
+    trigger_time: int | None = None
+    """When the orders will be cancelled; None once the dead man's switch is off."""
+
+
+# -- orders ----------------------------------------------------------------------------------
+
+
+class Order(Model, frozen=True, kw_only=True):
+    """An order as swap_openorders and swap_order_info list it (`update_time` is only in
+    swap_openorders)."""
+
+    symbol: str
+    contract_code: str
+    volume: int
+    price: Decimal
+    order_price_type: str
+    order_type: int
+    direction: Direction
+    offset: Offset
+    lever_rate: int
+    order_id: int
+    order_id_str: str
+    client_order_id: int | None = None
+    created_at: int
+    trade_volume: int
+    trade_turnover: Decimal
+    fee: Decimal
+    trade_avg_price: Decimal | None = None
+    margin_frozen: Decimal
+    profit: Decimal
+    status: int
+    order_source: str
+    fee_asset: str
+    liquidation_type: str
+    canceled_at: int
+    is_tpsl: int
+    real_profit: Decimal
+    self_match_prevent: int | None = None
+    update_time: int | None = None
+
+
+class OrdersPage(Model, frozen=True, kw_only=True):
+    orders: list[Order]
+    total_page: int
+    current_page: int
+    total_size: int
+
+
+class Fill(Model, frozen=True, kw_only=True):
+    """One trade of an order, as swap_order_detail lists it."""
+
+    id: str
+    trade_id: int
+    trade_price: Decimal
+    trade_volume: int
+    trade_turnover: Decimal
+    trade_fee: Decimal
+    fee_asset: str
+    role: str
+    created_at: int
+    profit: Decimal
+    real_profit: Decimal
+
+
+class OrderDetail(Order, frozen=True, kw_only=True):
+    instrument_price: Decimal
+    final_interest: Decimal
+    adjust_value: Decimal
+    trades: list[Fill]
+    total_page: int
+    current_page: int
+    total_size: int
+
+
+class HistoryOrder(Model, frozen=True, kw_only=True):
+    """An order as swap_hisorders lists it: `create_date` and an integer `order_price_type`."""
+
+    order_id: int
+    order_id_str: str
+    symbol: str
+    contract_code: str
+    lever_rate: int
+    direction: Direction
+    offset: Offset
+    volume: int
+    price: Decimal
+    create_date: int
+    update_time: int
+    order_source: str
+    order_price_type: int
+    margin_frozen: Decimal
+    profit: Decimal
+    trade_volume: int
+    trade_turnover: Decimal
+    fee: Decimal
+    trade_avg_price: Decimal | None = None
+    status: int
+    order_type: int
+    fee_asset: str
+    liquidation_type: str
+    is_tpsl: int
+    real_profit: Decimal
+
+
+class HistoryPage(Model, frozen=True, kw_only=True):
+    orders: list[HistoryOrder]
+    total_page: int
+    current_page: int
+    total_size: int
+
+
+# -- account ---------------------------------------------------------------------------------
+
+
+class Balance(Model, frozen=True, kw_only=True):
+    """One coin's margin account (the admin API lists these per UID)."""
+
+    symbol: str
+    margin_balance: Decimal
+    margin_position: Decimal
+    margin_frozen: Decimal
+    margin_available: Decimal
+    profit_real: Decimal
+    profit_unreal: Decimal
+    risk_rate: Decimal | None = None
+    liquidation_price: Decimal | None = None
+    withdraw_available: Decimal
+    lever_rate: int | None = None
+    adjust_factor: Decimal | None = None
+    margin_static: Decimal
+
+
+class Account(Balance, frozen=True, kw_only=True):
+    """A margin account as swap_account_info lists it, one per contract."""
+
+    contract_code: str
+
+
+class Position(Model, frozen=True, kw_only=True):
+    symbol: str
+    contract_code: str
+    volume: int
+    available: int
+    frozen: int
+    cost_open: Decimal
+    cost_hold: Decimal
+    profit_unreal: Decimal
+    profit_rate: Decimal
+    profit: Decimal
+    position_margin: Decimal
+    lever_rate: int
+    direction: Direction
+    last_price: Decimal
+
+
+# -- public ----------------------------------------------------------------------------------
+
+
+class Contract(Model, frozen=True, kw_only=True):
+    symbol: str
+    contract_code: str
+    contract_size: Decimal
+    price_tick: Decimal
+    delivery_time: str
+    create_date: str
+    contract_status: int
+    settlement_date: str
+
+
+class Heartbeat(Model, frozen=True, kw_only=True):
+    heartbeat: int
+    estimated_recovery_time: int | None = None
+    swap_heartbeat: int
+    swap_estimated_recovery_time: int | None = None
+    linear_swap_heartbeat: int | None = None
+    linear_swap_estimated_recovery_time: int | None = None
+
+
+class Level(NamedTuple):
+    """One price level of the book: HTX's `[price, volume]` pair."""
+
+    price: Decimal
+    volume: int
+
+
+class Depth(Model, frozen=True, kw_only=True):
+    ch: str
+    ts: int
+    mrid: int
+    id: int
+    version: int
+    bids: list[Level]
+    """Best (highest) first."""
+    asks: list[Level]
+    """Best (lowest) first."""
+
+
+class MergedDetail(Model, frozen=True, kw_only=True):
+    """The 24-hour overview of market/detail/merged. HTX counts both sides of each match in
+    `vol`, `amount` and `count`."""
+
+    ch: str
+    ts: int
+    id: int
+    open: Decimal
+    close: Decimal
+    high: Decimal
+    low: Decimal
+    vol: int
+    amount: Decimal
+    count: int
+    bid: Level | None = None
+    ask: Level | None = None
+
+
+class MarketTrade(Model, frozen=True, kw_only=True):
+    id: int
+    ts: int
+    contract_code: str
+    price: Decimal
+    amount: int
+    """Contracts, both sides counted (HTX prints twice the matched volume)."""
+    quantity: Decimal
+    direction: Direction
+
+
+class Trades(Model, frozen=True, kw_only=True):
+    ch: str
+    ts: int
+    id: int
+    data: list[MarketTrade]
+
+
+# -- sandbox admin API -----------------------------------------------------------------------
+
+
+class SandboxUser(Model, frozen=True, kw_only=True):
+    uid: int
+    accounts: list[Balance] = []
+
+
+class ApiKey(Model, frozen=True, kw_only=True):
+    access_key: str
+    uid: int
+    permissions: list[str]
+    ip_whitelist: list[str] | None = None
+    expires_at: int | None = None
+    enabled: bool = True
+    created_at: int | None = None
+    secret_key: str | None = None
+    """Only in the answer to the key's creation."""
+
+
+class SandboxContract(Contract, frozen=True, kw_only=True):
+    reference_price: Decimal | None = None
+    max_order_volume: int | None = None
+    max_open_orders: int | None = None
+    lever_rates: list[int] | None = None
+    maker_fee_rate: Decimal | None = None
+    taker_fee_rate: Decimal | None = None
