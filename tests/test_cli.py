@@ -93,8 +93,8 @@ def test_serve_answers_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
         _, err = server.communicate(timeout=30)
     assert server.returncode == 0, err
     assert "Traceback" not in err
-    # A clean stop checkpoints SQLite's write-ahead log away.
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["htx-sandbox.db"]
+    # A clean stop checkpoints SQLite's write-ahead log away; the admin token stays.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["admin-token", "htx-sandbox.db"]
 
 
 def test_serve_on_a_busy_port_is_a_one_line_error(

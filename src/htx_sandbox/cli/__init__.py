@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from .. import __version__
-from . import serve
+from . import admin, serve
 from .serve import CommandError
 
 PROG = "htx-sandbox"
@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(command=None)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     serve.add_parser(commands)
+    admin.add_parsers(commands)
     return parser
 
 
@@ -32,13 +33,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             # Same shape as argparse's own usage errors: usage and one line on stderr, status 2.
             parser.error("a command is required")
+        status: int = args.command(args)
     except SystemExit as exc:  # argparse exits for --version, --help and usage errors
         return _exit_status(exc)
-    try:
-        status: int = args.command(args)
     except CommandError as error:
         sys.stderr.write(f"{PROG}: error: {error}\n")
         return 1
+    except KeyboardInterrupt:
+        return 130
     return status
 
 

@@ -5,23 +5,36 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import secrets
 import signal
 import socket
 from collections.abc import Iterator
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import uvicorn
 
+from ..domain.commands import ListContract
+from ..domain.exchange import Exchange
+from ..http.access_log import AccessLog, configure_logging
 from ..http.app import create_app
 from ..http.gateway import HttpSettings
 from ..service.clock import SystemClock
 from ..service.engine import Engine
 from ..service.market import MarketData
+from ..service.market_maker import MakerSettings, MarketMaker
 from ..service.ports import StorageError, Store
 from ..storage.postgres import PostgresStore
 from ..storage.sqlite import SqliteStore
+from . import config as settings
+from .config import ConfigError, MakerConfig, ServeConfig, default_data_dir
+from .demo import CREDENTIALS_FILE, DemoError, demo_banner, prepare_demo
+
+__all__ = ["ADMIN_TOKEN_FILE", "DATABASE_FILE", "CommandError", "default_data_dir"]
 
 DATABASE_FILE = "htx-sandbox.db"
+ADMIN_TOKEN_FILE = "admin-token"
 
 
 class _Server(uvicorn.Server):
@@ -45,39 +58,60 @@ class CommandError(Exception):
     """A one-line reason the command cannot run; the CLI prints it and exits non-zero."""
 
 
-def default_data_dir() -> Path:
-    """The per-user data directory ($XDG_DATA_HOME/htx-sandbox, else ~/.local/share/...)."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "htx-sandbox"
-
-
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    serve = commands.add_parser("serve", help="run the exchange")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080)
-    serve.add_argument("--data-dir", type=Path, default=None, help="where the SQLite file lives")
-    serve.add_argument("--database-url", default=None, help="postgresql://... instead of SQLite")
-    serve.add_argument(
-        "--durability",
-        choices=("normal", "full"),
-        default="normal",
-        help="normal survives a process crash; full also survives power loss",
+    serve = commands.add_parser(
+        "serve",
+        help="run the exchange",
+        description="Run the exchange. Settings: flags, then HTX_SANDBOX_* environment "
+        "variables, then the TOML config file, then defaults.",
     )
-    serve.add_argument(
-        "--no-rate-limit", action="store_true", help="switch HTX's rate limits off (load tests)"
-    )
+    settings.add_arguments(serve)
     serve.set_defaults(command=run)
 
 
-def open_store(args: argparse.Namespace) -> Store:
-    if args.database_url:
-        return PostgresStore(args.database_url, durability=args.durability)
-    data_dir: Path = args.data_dir or default_data_dir()
+def _make_data_dir(data_dir: Path) -> None:
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise CommandError(f"cannot create data directory {data_dir}: {error.strerror}") from None
-    return SqliteStore(data_dir / DATABASE_FILE, durability=args.durability)
+
+
+def open_store(config: ServeConfig) -> Store:
+    if config.database_url:
+        return PostgresStore(config.database_url, durability=config.durability)
+    data_dir = config.resolved_data_dir()
+    _make_data_dir(data_dir)
+    return SqliteStore(data_dir / DATABASE_FILE, durability=config.durability)
+
+
+def admin_token_file(data_dir: Path) -> Path:
+    return data_dir / ADMIN_TOKEN_FILE
+
+
+def load_or_create_admin_token(data_dir: Path) -> tuple[str, bool]:
+    """The token kept in <data-dir>/admin-token, made (mode 0600) on first use; and whether it
+    was made now."""
+    path = admin_token_file(data_dir)
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        pass
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not text"
+        raise CommandError(f"cannot read admin token file {path}: {reason}") from None
+    else:
+        if not token:
+            raise CommandError(f"admin token file {path} is empty: delete it to make a new one")
+        return token, False
+    _make_data_dir(data_dir)
+    token = secrets.token_urlsafe(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as error:
+        raise CommandError(f"cannot write admin token file {path}: {error.strerror}") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(token + "\n")
+    return token, True
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -90,42 +124,135 @@ def bind(host: str, port: int) -> socket.socket:
         sock.listen(2048)  # connections queue from here on, before the app is up
     except OSError as error:
         sock.close()
-        raise CommandError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+        reason = error.strerror or str(error)
+        raise CommandError(f"cannot listen on {host}:{port}: {reason}") from None
     return sock
 
 
-def run(args: argparse.Namespace) -> int:
-    sock = bind(args.host, args.port)
-    try:
-        store = open_store(args)
-    except StorageError as error:
-        sock.close()
-        raise CommandError(str(error)) from None
-    clock = SystemClock()
-    engine = Engine(store, clock)
-    market = MarketData.for_engine(engine)  # warms up from the store before the engine owns it
-    engine.start()
-    app = create_app(engine, clock, HttpSettings(rate_limit=not args.no_rate_limit), market)
-    config = uvicorn.Config(
-        app,
-        loop="uvloop",
-        http="httptools",
-        access_log=False,
-        log_level="warning",
-        lifespan="off",
-    )
-    server = _Server(config)
-    # A failed commit stops the engine; the server then stops too rather than answer 1004.
-    engine.on_failure(lambda error: setattr(server, "should_exit", True))
+def base_url(sock: socket.socket) -> str:
+    """A URL clients on this machine can use (a wildcard address becomes loopback)."""
     host, port = sock.getsockname()[:2]
-    print(f"htx-sandbox serving HTX's Coin-Margined Swap API on http://{host}:{port}", flush=True)
+    if host == "0.0.0.0":
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def _is_listed(code: str, exchange: Exchange) -> bool:
+    return code in exchange.state.contracts
+
+
+def list_configured_contracts(engine: Engine, config: ServeConfig) -> list[str]:
+    """List the config file's contracts the exchange does not have yet; the codes listed.
+    A contract already listed (by an earlier start or the admin API) is left as it is."""
+    listed: list[str] = []
+    for contract in config.contracts:
+        code = contract.contract_code
+        if engine.query(partial(_is_listed, code)).result():
+            continue
+        outcome = engine.execute(ListContract(contract))
+        if outcome.error is not None:
+            raise CommandError(f"cannot list contract {code}: {outcome.error.message('en')}")
+        listed.append(code)
+    return listed
+
+
+def run(args: argparse.Namespace) -> int:
     try:
-        # uvicorn handles SIGINT/SIGTERM: it stops accepting, lets in-flight requests finish,
-        # then returns; the engine then commits everything already submitted.
+        config = settings.resolve(args)
+    except ConfigError as error:
+        raise CommandError(str(error)) from None
+    sock = bind(config.host, config.port)
+    with contextlib.ExitStack() as cleanup:
+        cleanup.callback(sock.close)
+        try:
+            store = open_store(config)
+        except StorageError as error:
+            raise CommandError(str(error)) from None
+        cleanup.callback(store.close)
+        data_dir = config.resolved_data_dir()
+        token, generated = config.admin_token, False
+        if token is None:
+            token, generated = load_or_create_admin_token(data_dir)
+        configure_logging(config.log_format)
+        clock = SystemClock()
+        engine = Engine(store, clock)
+        market = MarketData.for_engine(engine)  # warms up from the store before the engine runs
+        engine.start()
+        cleanup.callback(engine.stop)  # runs before store.close: the engine's final commit
+        list_configured_contracts(engine, config)
+        url = base_url(sock)
+        app = create_app(
+            engine,
+            clock,
+            HttpSettings(rate_limit=not config.no_rate_limit),
+            market,
+            admin_token=token,
+        )
+        server = _Server(
+            uvicorn.Config(
+                AccessLog(app),
+                loop="uvloop",
+                http="httptools",
+                access_log=False,
+                log_config=None,  # our handler and format (configure_logging) apply
+                log_level="warning",
+                lifespan="off",
+            )
+        )
+        # A failed commit stops the engine; the server then stops too rather than answer 1004.
+        engine.on_failure(lambda error: setattr(server, "should_exit", True))
+        print(f"htx-sandbox serving HTX's Coin-Margined Swap API on {url}", flush=True)
+        if config.admin_token is None:
+            state = "generated" if generated else "kept"
+            print(
+                f"admin token ({state} in {admin_token_file(data_dir)}): {token}",
+                flush=True,
+            )
+        start_extras = _start_demo_and_maker(engine, config, data_dir, url, token)
+        cleanup.enter_context(start_extras)
+        # SIGINT/SIGTERM stop accepting, let in-flight requests finish, then return; the
+        # engine then commits everything already submitted.
         server.run(sockets=[sock])
-    finally:
-        engine.stop()
-        store.close()
     if engine.failure is not None:
         raise CommandError(f"the engine stopped: {engine.failure}")
     return 0
+
+
+def _start_demo_and_maker(
+    engine: Engine, config: ServeConfig, data_dir: Path, url: str, token: str
+) -> contextlib.ExitStack:
+    """--demo (a funded demo account and key, and the maker) and --market-maker; returns what
+    stops them."""
+    stop = contextlib.ExitStack()
+    if config.demo:
+        try:
+            credentials = prepare_demo(engine, data_dir, url)
+        except DemoError as error:
+            raise CommandError(str(error)) from None
+        print(demo_banner(credentials), flush=True)
+        print(f"(saved in {data_dir / CREDENTIALS_FILE})", flush=True)
+    if config.demo or config.market_maker.enabled:
+        maker = MarketMaker(engine, maker_settings(config.market_maker))
+        maker.start()
+        stop.callback(maker.stop)
+    return stop
+
+
+def maker_settings(config: MakerConfig) -> MakerSettings:
+    """The maker's settings: those the user chose, the maker's defaults for the rest."""
+    default = MakerSettings()
+
+    def pick(chosen: int | None, fallback: int) -> int:
+        return fallback if chosen is None else chosen
+
+    return replace(
+        default,
+        spread_ticks=pick(config.spread, default.spread_ticks),
+        levels=pick(config.depth, default.levels),
+        size=pick(config.size, default.size),
+        seed=pick(config.seed, default.seed),
+    )

@@ -1,0 +1,424 @@
+"""The admin commands (`accounts`, `keys`, `contracts`, `orders`) over the sandbox's admin API.
+
+Each command is one request through htx_sandbox.client.AdminClient (the admin token as a bearer
+token). Output
+is an aligned table by default, or the answer's data as JSON with --json. Every failure is one
+line: the server cannot be reached, the token is refused, or the server's HTX error
+("1014 This contract doesnt exist.").
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import msgspec
+
+from ..client import AdminClient, ApiKey, HtxApiError, HtxHttpError, UnexpectedResponse
+from .config import _decimal, _integer, _positive_decimal, default_data_dir
+from .serve import ADMIN_TOKEN_FILE, CommandError
+
+DEFAULT_URL = "http://127.0.0.1:8080"
+URL_ENV = "HTX_SANDBOX_URL"
+TOKEN_ENV = "HTX_SANDBOX_ADMIN_TOKEN"
+DATA_DIR_ENV = "HTX_SANDBOX_DATA_DIR"
+TIMEOUT_S = 10.0
+
+
+Action = Callable[[AdminClient, argparse.Namespace], Any]
+"""One admin command: what it asks the AdminClient, given the parsed arguments."""
+Render = Callable[[Any], str]
+
+
+# -- argument types: one-line usage errors for bad values --------------------------------------
+
+
+def _arg(parse: Callable[[object], Any], name: str) -> Callable[[str], Any]:
+    def convert(text: str) -> Any:
+        try:
+            return parse(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    convert.__name__ = name
+    return convert
+
+
+def _uid_value(value: object) -> int:
+    number = _integer(value)
+    if number <= 0:
+        raise ValueError(f"expected a positive integer, got {number}")
+    return number
+
+
+def _permissions_value(value: object) -> list[str]:
+    items = [item.strip().lower() for item in str(value).split(",") if item.strip()]
+    unknown = [item for item in items if item not in ("read", "trade")]
+    if not items or unknown:
+        raise ValueError(f"expected read, trade or read,trade, got {value!r}")
+    return sorted(set(items))
+
+
+UID = _arg(_uid_value, "uid")
+AMOUNT = _arg(_positive_decimal, "amount")
+DECIMAL = _arg(_decimal, "number")
+POSITIVE = _arg(_positive_decimal, "number")
+INTEGER = _arg(_integer, "integer")
+PERMISSIONS = _arg(_permissions_value, "permissions")
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("connection")
+    group.add_argument(
+        "--url",
+        default=None,
+        help=f"the sandbox's address (default ${URL_ENV}, else {DEFAULT_URL})",
+    )
+    group.add_argument(
+        "--admin-token",
+        default=None,
+        help=f"(default ${TOKEN_ENV}, else the data directory's {ADMIN_TOKEN_FILE} file)",
+    )
+    group.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="where serve keeps its admin-token file (default: the per-user data directory)",
+    )
+    group.add_argument("--json", action="store_true", help="print the answer's data as JSON")
+    return common
+
+
+def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    common = _common()
+
+    def group(name: str, help_text: str) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+        parser = commands.add_parser(name, help=help_text)
+        parser.set_defaults(command=_missing_subcommand(parser))
+        return parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def leaf(
+        parent: argparse._SubParsersAction[argparse.ArgumentParser],
+        name: str,
+        help_text: str,
+        action: Action,
+        render: Render,
+    ) -> argparse.ArgumentParser:
+        parser = parent.add_parser(name, help=help_text, parents=[common])
+        parser.set_defaults(command=_command(action, render))
+        return parser
+
+    accounts = group("accounts", "open, list and fund accounts")
+    p = leaf(accounts, "create", "open an account", _accounts_create, _render_object)
+    p.add_argument("--uid", type=UID, default=None, help="default: the next free UID")
+    leaf(accounts, "list", "list accounts and their balances", _accounts_list, _render_accounts)
+    p = leaf(accounts, "deposit", "credit an account", _deposit, _render_object)
+    p.add_argument("--uid", type=UID, required=True)
+    p.add_argument("--symbol", required=True, help="the coin, e.g. BTC")
+    p.add_argument("--amount", type=AMOUNT, required=True)
+
+    keys = group("keys", "create, list and disable API keys")
+    p = leaf(keys, "create", "create an API key for a UID", _keys_create, _render_object)
+    p.add_argument("--uid", type=UID, required=True)
+    permissions = p.add_mutually_exclusive_group()
+    permissions.add_argument(
+        "--read-only", action="store_true", help="read permission only (default: read,trade)"
+    )
+    permissions.add_argument("--permissions", type=PERMISSIONS, default=None, metavar="LIST")
+    p.add_argument(
+        "--ip",
+        action="append",
+        default=[],
+        metavar="ADDRESS",
+        help="allow only this address (repeat for several; default: any)",
+    )
+    p.add_argument("--expires-at", type=INTEGER, default=None, metavar="MS")
+    p = leaf(keys, "list", "list API keys (never their secrets)", _keys_list, _render_keys)
+    p.add_argument("--uid", type=UID, default=None)
+    p = leaf(keys, "disable", "disable an API key", _keys_disable, _render_object)
+    p.add_argument("access_key", metavar="ACCESS_KEY")
+
+    contracts = group("contracts", "list, add and change contracts")
+    leaf(contracts, "list", "list contracts", _contracts_list, _render_contracts)
+    p = leaf(contracts, "add", "list a new contract", _contracts_add, _render_object)
+    p.add_argument("--code", required=True, help="contract code, e.g. XRP-USD")
+    p.add_argument("--symbol", required=True, help="the coin, e.g. XRP")
+    p.add_argument("--contract-size", type=POSITIVE, required=True, metavar="USD")
+    p.add_argument("--price-tick", type=POSITIVE, required=True)
+    p.add_argument("--reference-price", type=POSITIVE, required=True)
+    p = leaf(contracts, "set", "change a contract's status or reference price", _contracts_set,
+             _render_object)  # fmt: skip
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("--status", type=INTEGER, default=None, help="HTX's contract_status")
+    p.add_argument("--reference-price", type=DECIMAL, default=None)
+
+    orders = group("orders", "inspect orders")
+    p = leaf(orders, "list", "list a UID's open orders", _orders_list, _render_orders)
+    p.add_argument("--uid", type=UID, required=True)
+    p.add_argument("--contract", default=None, metavar="CODE")
+
+
+def _missing_subcommand(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        parser.error("a command is required")
+
+    return run
+
+
+# -- the commands ------------------------------------------------------------------------------
+
+
+def _accounts_create(admin: AdminClient, args: argparse.Namespace) -> Any:
+    return {"uid": admin.create_account(args.uid)}
+
+
+def _accounts_list(admin: AdminClient, args: argparse.Namespace) -> Any:
+    return admin.list_accounts()
+
+
+def _deposit(admin: AdminClient, args: argparse.Namespace) -> Any:
+    return admin.deposit(args.uid, args.symbol.upper(), args.amount)
+
+
+def _keys_create(admin: AdminClient, args: argparse.Namespace) -> Any:
+    permissions = ["read"] if args.read_only else args.permissions or ["read", "trade"]
+    addresses = [a.strip() for item in args.ip for a in item.split(",") if a.strip()]
+    return admin.create_api_key(
+        args.uid, permissions, ip_whitelist=addresses or None, expires_at=args.expires_at
+    )
+
+
+def _keys_list(admin: AdminClient, args: argparse.Namespace) -> Any:
+    return [_without_secret(key) for key in admin.list_api_keys(args.uid)]
+
+
+def _keys_disable(admin: AdminClient, args: argparse.Namespace) -> Any:
+    return _without_secret(admin.disable_api_key(args.access_key))
+
+
+def _without_secret(key: ApiKey) -> dict[str, Any]:
+    """A listed key: the secret is only ever shown once, in the answer to its creation."""
+    data: dict[str, Any] = msgspec.to_builtins(key, builtin_types=(Decimal,))
+    data.pop("secret_key", None)
+    return data
+
+
+def _contracts_list(admin: AdminClient, args: argparse.Namespace) -> Any:
+    return admin.list_contracts()
+
+
+def _contracts_add(admin: AdminClient, args: argparse.Namespace) -> Any:
+    return admin.add_contract(
+        args.code.upper(),
+        symbol=args.symbol.upper(),
+        contract_size=args.contract_size,
+        price_tick=args.price_tick,
+        reference_price=args.reference_price,
+    )
+
+
+def _contracts_set(admin: AdminClient, args: argparse.Namespace) -> Any:
+    if args.status is None and args.reference_price is None:
+        raise CommandError("contracts set: give --status and/or --reference-price")
+    return admin.set_contract(
+        args.code.upper(), contract_status=args.status, reference_price=args.reference_price
+    )
+
+
+def _orders_list(admin: AdminClient, args: argparse.Namespace) -> Any:
+    code = args.contract.upper() if args.contract else None
+    return admin.list_orders(args.uid, code)
+
+
+# -- running a command -------------------------------------------------------------------------
+
+_json = msgspec.json.Encoder(decimal_format="number")
+
+
+def _command(action: Action, render: Render) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        url = (args.url or os.environ.get(URL_ENV) or DEFAULT_URL).rstrip("/")
+        token = admin_token(args.admin_token, args.data_dir)
+        # Plain data with Decimals kept exact: --json prints them as JSON numbers.
+        data = msgspec.to_builtins(call(url, token, action, args), builtin_types=(Decimal,))
+        if args.json:
+            print(msgspec.json.format(_json.encode(data), indent=2).decode())
+        else:
+            text = render(data)
+            if text:
+                print(text)
+        return 0
+
+    return run
+
+
+def admin_token(given: str | None, data_dir: Path | None) -> str:
+    """--admin-token, else $HTX_SANDBOX_ADMIN_TOKEN, else the file serve wrote."""
+    token = given or os.environ.get(TOKEN_ENV)
+    if token:
+        return token
+    if data_dir is None:
+        data_dir = Path(os.environ[DATA_DIR_ENV]) if os.environ.get(DATA_DIR_ENV) else None
+    path = (data_dir or default_data_dir()).expanduser() / ADMIN_TOKEN_FILE
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise CommandError(
+            f"no admin token: {path} does not exist (pass --admin-token, or --data-dir "
+            "where serve keeps it)"
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not text"
+        raise CommandError(f"cannot read admin token file {path}: {reason}") from None
+    if not token:
+        raise CommandError(f"no admin token: {path} is empty")
+    return token
+
+
+def call(url: str, token: str, action: Action, args: argparse.Namespace) -> Any:
+    """Run the action on an AdminClient; every failure becomes a one-line CommandError."""
+    try:
+        with AdminClient(url, token, timeout=TIMEOUT_S) as admin:
+            return action(admin, args)
+    except HtxApiError as error:
+        raise CommandError(f"{error.err_code} {error.err_msg}") from None
+    except (HtxHttpError, UnexpectedResponse) as error:
+        raise CommandError(f"unexpected answer from {url}: {_one_line(str(error))}") from None
+    except httpx.InvalidURL as error:
+        raise CommandError(f"invalid --url {url!r}: {error}") from None
+    except httpx.UnsupportedProtocol:
+        raise CommandError(f"invalid --url {url!r}: use http:// or https://") from None
+    except httpx.TimeoutException:
+        raise CommandError(f"no answer from {url} within {TIMEOUT_S:g} s") from None
+    except httpx.TransportError as error:
+        raise CommandError(f"cannot reach {url}: {_reason(error)}") from None
+
+
+def _reason(error: Exception) -> str:
+    text = str(error) or type(error).__name__
+    # "[Errno 111] Connection refused" -> "Connection refused"
+    if text.startswith("[Errno") and "] " in text:
+        text = text.split("] ", 1)[1]
+    return _one_line(text)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# -- rendering ---------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, list):
+        return ",".join(_cell(item) for item in value) if value else "-"
+    return str(value)
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Plain columns, aligned with two spaces between them."""
+    cells = [[_cell(value) for value in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in cells:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in [list(headers), *cells]
+    ]
+    return "\n".join(lines)
+
+
+def _columns(data: Any, columns: Sequence[tuple[str, str]]) -> str:
+    rows = data if isinstance(data, list) else []
+    return table(
+        [header for header, _ in columns],
+        [[row.get(key) for _, key in columns] for row in rows if isinstance(row, dict)],
+    )
+
+
+def _render_object(data: Any) -> str:
+    if not isinstance(data, dict):
+        return _cell(data)
+    return table(["FIELD", "VALUE"], [[key, value] for key, value in data.items()])
+
+
+def _render_accounts(data: Any) -> str:
+    columns = (
+        "symbol",
+        "margin_balance",
+        "margin_available",
+        "margin_frozen",
+        "margin_position",
+        "profit_real",
+        "profit_unreal",
+    )
+    rows: list[list[Any]] = []
+    for user in data if isinstance(data, list) else []:
+        accounts = user.get("accounts") or []
+        if not accounts:
+            rows.append([user.get("uid"), *[None] * len(columns)])
+        for account in accounts:
+            rows.append([user.get("uid"), *[account.get(c) for c in columns]])
+    return table(["UID", *[c.upper() for c in columns]], rows)
+
+
+def _render_keys(data: Any) -> str:
+    return _columns(
+        data,
+        [
+            ("ACCESS_KEY", "access_key"),
+            ("UID", "uid"),
+            ("PERMISSIONS", "permissions"),
+            ("ENABLED", "enabled"),
+            ("IP_WHITELIST", "ip_whitelist"),
+            ("EXPIRES_AT", "expires_at"),
+            ("CREATED_AT", "created_at"),
+        ],
+    )
+
+
+def _render_contracts(data: Any) -> str:
+    return _columns(
+        data,
+        [
+            ("CONTRACT_CODE", "contract_code"),
+            ("SYMBOL", "symbol"),
+            ("STATUS", "contract_status"),
+            ("CONTRACT_SIZE", "contract_size"),
+            ("PRICE_TICK", "price_tick"),
+            ("REFERENCE_PRICE", "reference_price"),
+            ("MAKER_FEE", "maker_fee_rate"),
+            ("TAKER_FEE", "taker_fee_rate"),
+        ],
+    )
+
+
+def _render_orders(data: Any) -> str:
+    return _columns(
+        data,
+        [
+            ("ORDER_ID", "order_id"),
+            ("CONTRACT_CODE", "contract_code"),
+            ("DIRECTION", "direction"),
+            ("OFFSET", "offset"),
+            ("PRICE", "price"),
+            ("VOLUME", "volume"),
+            ("FILLED", "trade_volume"),
+            ("TYPE", "order_price_type"),
+            ("LEVER", "lever_rate"),
+            ("STATUS", "status"),
+            ("CLIENT_ORDER_ID", "client_order_id"),
+        ],
+    )
