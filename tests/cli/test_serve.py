@@ -98,11 +98,15 @@ CONTRACT = (
     ("toml", "message"),
     [
         ('[[contracts]]\ncontract_code = "DOGE-USD"\n', "contract DOGE-USD: unknown contract"),
-        (CONTRACT.replace("price_tick = 0.0001\n", ""), "contract XRP-USD: missing price_tick"),
+        (CONTRACT.replace("price_tick = 0.0001\n", ""),
+         "contract XRP-USD: price_tick cannot be empty."),
         (CONTRACT + "colour = 1\n", "contract XRP-USD: unknown field 'colour'"),
         (CONTRACT.replace("0.5", "0.00005"),
-         "contract XRP-USD: reference_price must be a positive multiple of price_tick"),
-        (CONTRACT.replace("10\n", '"ten"\n'), "contract XRP-USD: contract_size: expected a number"),
+         "contract XRP-USD: Illegal parameter reference_price."),
+        (CONTRACT.replace("10\n", '"ten"\n'), "contract XRP-USD: Illegal parameter contract_size."),
+        (CONTRACT.replace('"XRP-USD"', '"XRP-USDT"'),
+         "contract XRP-USDT: Illegal parameter contract_code."),
+        (CONTRACT + "taker_fee_rate = 5\n", "contract XRP-USD: Illegal parameter taker_fee_rate."),
         (CONTRACT + CONTRACT, "contract XRP-USD: listed twice"),
         ("[[contracts]]\nsymbol = 'XRP'\n", "contracts entry 1: missing contract_code"),
         ("prot = 8080\n", "unknown setting 'prot'"),
@@ -165,7 +169,9 @@ def test_admin_token_is_generated_once_with_mode_0600_and_reused(tmp_path: Path)
 
     with Server(tmp_path) as second:
         assert token_file.read_text().strip() == token
-        assert second.token_line.startswith("admin token (kept in ") and token in second.token_line
+        # Printed once, when made; afterwards only the file is named.
+        assert second.token_line.startswith("admin token (kept in ")
+        assert token not in second.token_line
 
 
 def test_given_admin_token_is_used_and_not_written(tmp_path: Path) -> None:
@@ -278,3 +284,32 @@ def test_market_maker_uses_its_depth_and_size(tmp_path: Path) -> None:
             side = [o for o in orders if (o["contract_code"], o["direction"]) == (code, direction)]
             assert 1 <= len(side) <= 2  # cancels go before places: never more than the depth
     assert {o["volume"] for o in orders} == {3}
+
+
+def test_an_empty_admin_token_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--admin-token", ""]) == 2
+    _, err = capsys.readouterr()
+    assert "argument --admin-token" in err.splitlines()[-1]
+
+
+def test_a_bad_token_file_refuses_the_start_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "admin-token").write_text("")
+    assert main(["serve", "--port", "0", "--data-dir", str(tmp_path)]) == 1
+    _, err = capsys.readouterr()
+    path = tmp_path / "admin-token"
+    assert err == f"htx-sandbox: error: admin token file {path} is empty: delete it to make a new one\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["admin-token"]
+
+
+def test_a_token_file_others_can_read_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    token_file = tmp_path / "admin-token"
+    token_file.write_text("some-token\n")
+    token_file.chmod(0o644)
+    assert main(["serve", "--port", "0", "--data-dir", str(tmp_path)]) == 1
+    _, err = capsys.readouterr()
+    assert "is readable by others: chmod 600 it" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["admin-token"]

@@ -12,12 +12,15 @@ import os
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
 
 from ..domain.contracts import Contract, default_contracts
-from ..domain.types import ContractStatus
+from ..domain.errors import HtxError
+from ..http.admin import contract_from
+from ..http.inputs import Body
 
 ENV_PREFIX = "HTX_SANDBOX_"
 CONFIG_ENV = "HTX_SANDBOX_CONFIG"
@@ -211,17 +214,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     the config file speak; types are checked here so a bad flag is argparse's usage error."""
     add = parser.add_argument
     add("--config", type=Path, default=None, metavar="PATH", help="a TOML file of settings")
-    add("--host", default=None, help=f"address to listen on (default {DEFAULT_HOST})")
+    add(
+        "--host",
+        type=_argtype(_text),
+        default=None,
+        help=f"address to listen on (default {DEFAULT_HOST})",
+    )
     add("--port", type=_argtype(_port), default=None, help=f"(default {DEFAULT_PORT})")
     add("--data-dir", type=_argtype(_path), default=None, help="where the SQLite file lives")
-    add("--database-url", default=None, help="postgresql://... instead of SQLite")
+    add(
+        "--database-url",
+        type=_argtype(_text),
+        default=None,
+        help="postgresql://... instead of SQLite",
+    )
     add(
         "--durability",
         choices=("normal", "full"),
         default=None,
         help="normal survives a process crash; full also survives power loss",
     )
-    add("--admin-token", default=None, help="bearer token of the admin API (default: generated)")
+    add(
+        "--admin-token",
+        type=_argtype(_text),
+        default=None,
+        help="bearer token of the admin API (default: generated)",
+    )
     add(
         "--no-rate-limit",
         action="store_const",
@@ -392,26 +410,11 @@ def _maker_table(value: object, where: str) -> dict[str, Any]:
 
 
 _REQUIRED = ("symbol", "contract_size", "price_tick", "reference_price")
-_CONTRACT_FIELDS: dict[str, Callable[[object], Any]] = {
-    "contract_code": _text,
-    "symbol": _text,
-    "contract_size": _positive_decimal,
-    "price_tick": _positive_decimal,
-    "reference_price": _positive_decimal,
-    "contract_status": lambda v: ContractStatus(_integer(v)),
-    "create_date": _text,
-    "max_order_volume": _positive_integer,
-    "max_open_orders": _positive_integer,
-    "lever_rates": lambda v: _lever_rates(v),
-    "maker_fee_rate": _decimal,
-    "taker_fee_rate": _decimal,
-}
-
-
-def _lever_rates(value: object) -> tuple[int, ...]:
-    if not isinstance(value, list) or not value:
-        raise ValueError("expected a non-empty list of integers")
-    return tuple(sorted({_positive_integer(item) for item in value}))
+_CONTRACT_FIELDS = frozenset({
+    "contract_code", "symbol", "contract_size", "price_tick", "reference_price",
+    "contract_status", "create_date", "max_order_volume", "max_open_orders", "lever_rates",
+    "maker_fee_rate", "taker_fee_rate",
+})  # fmt: skip
 
 
 def _contracts(value: object, where: str) -> tuple[Contract, ...]:
@@ -442,18 +445,10 @@ def _contracts(value: object, where: str) -> tuple[Contract, ...]:
                     f"{name}: unknown contract (give {', '.join(_REQUIRED)} to list it)"
                 )
             continue
-        missing = [key for key in _REQUIRED if key not in entry]
-        if missing:
-            raise ConfigError(f"{name}: missing {', '.join(missing)}")
-        fields: dict[str, Any] = {}
-        for key, item in entry.items():
-            try:
-                fields[key] = _CONTRACT_FIELDS[key](item)
-            except ValueError as error:
-                raise ConfigError(f"{name}: {key}: {error}") from None
-        fields["contract_code"] = code
+        # The admin API's own checks, so a config file cannot list what the API would refuse.
+        fields = {k: str(v) if isinstance(v, float) else v for k, v in entry.items()}
         try:
-            out.append(Contract(**fields))
-        except ValueError as error:
-            raise ConfigError(f"{name}: {error}") from None
+            out.append(contract_from(Body(fields), date.today().strftime("%Y%m%d")))
+        except HtxError as error:
+            raise ConfigError(f"{name}: {error.message('en')}") from None
     return tuple(out)

@@ -35,6 +35,8 @@ __all__ = ["ADMIN_TOKEN_FILE", "DATABASE_FILE", "CommandError", "default_data_di
 
 DATABASE_FILE = "htx-sandbox.db"
 ADMIN_TOKEN_FILE = "admin-token"
+GRACEFUL_SHUTDOWN_S = 10
+"""How long a stop waits for requests in flight (a stalled client must not hold it up)."""
 
 
 class _Server(uvicorn.Server):
@@ -44,6 +46,8 @@ class _Server(uvicorn.Server):
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         def stop(signum: int, frame: object) -> None:
+            if self.should_exit:  # a second signal: stop waiting for stalled connections
+                self.force_exit = True
             self.should_exit = True
 
         previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -88,30 +92,47 @@ def admin_token_file(data_dir: Path) -> Path:
     return data_dir / ADMIN_TOKEN_FILE
 
 
-def load_or_create_admin_token(data_dir: Path) -> tuple[str, bool]:
-    """The token kept in <data-dir>/admin-token, made (mode 0600) on first use; and whether it
-    was made now."""
+def read_admin_token(data_dir: Path) -> str | None:
+    """The token kept in <data-dir>/admin-token, or None when there is none yet. Checked before
+    anything is written, so a bad token file refuses the start with the data dir untouched."""
     path = admin_token_file(data_dir)
     try:
         token = path.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        pass
+    except (FileNotFoundError, NotADirectoryError):  # no data dir yet: the store says why
+        return None
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) else "not text"
         raise CommandError(f"cannot read admin token file {path}: {reason}") from None
-    else:
-        if not token:
-            raise CommandError(f"admin token file {path} is empty: delete it to make a new one")
-        return token, False
+    if not token:
+        raise CommandError(f"admin token file {path} is empty: delete it to make a new one")
+    if path.stat().st_mode & 0o077:
+        raise CommandError(f"admin token file {path} is readable by others: chmod 600 it")
+    return token
+
+
+def create_admin_token(data_dir: Path) -> str:
+    """A new token in <data-dir>/admin-token (mode 0600), written whole before it appears, so a
+    concurrent reader never sees it half written; if another process made one first, that one."""
+    path = admin_token_file(data_dir)
     _make_data_dir(data_dir)
     token = secrets.token_urlsafe(32)
+    draft = path.with_name(f".{path.name}.{os.getpid()}")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(token + "\n")
+        try:
+            os.link(draft, path)  # atomic, and never replaces an existing token
+        except FileExistsError:
+            kept = read_admin_token(data_dir)
+            if kept is None:
+                raise CommandError(f"admin token file {path} vanished while starting") from None
+            return kept
+        finally:
+            draft.unlink(missing_ok=True)
     except OSError as error:
         raise CommandError(f"cannot write admin token file {path}: {error.strerror}") from None
-    with os.fdopen(fd, "w", encoding="utf-8") as file:
-        file.write(token + "\n")
-    return token, True
+    return token
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -168,15 +189,16 @@ def run(args: argparse.Namespace) -> int:
     sock = bind(config.host, config.port)
     with contextlib.ExitStack() as cleanup:
         cleanup.callback(sock.close)
+        data_dir = config.resolved_data_dir()
+        token = config.admin_token or read_admin_token(data_dir)
         try:
             store = open_store(config)
         except StorageError as error:
             raise CommandError(str(error)) from None
         cleanup.callback(store.close)
-        data_dir = config.resolved_data_dir()
-        token, generated = config.admin_token, False
+        generated = token is None
         if token is None:
-            token, generated = load_or_create_admin_token(data_dir)
+            token = create_admin_token(data_dir)
         configure_logging(config.log_format)
         clock = SystemClock()
         engine = Engine(store, clock)
@@ -201,17 +223,17 @@ def run(args: argparse.Namespace) -> int:
                 log_config=None,  # our handler and format (configure_logging) apply
                 log_level="warning",
                 lifespan="off",
+                timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
             )
         )
         # A failed commit stops the engine; the server then stops too rather than answer 1004.
         engine.on_failure(lambda error: setattr(server, "should_exit", True))
         print(f"htx-sandbox serving HTX's Coin-Margined Swap API on {url}", flush=True)
-        if config.admin_token is None:
-            state = "generated" if generated else "kept"
-            print(
-                f"admin token ({state} in {admin_token_file(data_dir)}): {token}",
-                flush=True,
-            )
+        # The token is printed once, when made; later starts name only the file that holds it.
+        if generated:
+            print(f"admin token (generated in {admin_token_file(data_dir)}): {token}", flush=True)
+        elif not config.admin_token:
+            print(f"admin token (kept in {admin_token_file(data_dir)})", flush=True)
         start_extras = _start_demo_and_maker(engine, config, data_dir, url, token)
         cleanup.enter_context(start_extras)
         # SIGINT/SIGTERM stop accepting, let in-flight requests finish, then return; the

@@ -56,7 +56,8 @@ class Admin:
     open it" (and "refuse an existing uid, else open it") one step for concurrent requests."""
 
     def __init__(self, token: str | None) -> None:
-        self._token = token.encode() if token is not None else None
+        # An empty token would let an empty Authorization through: treat it as no token.
+        self._token = token.encode() if token else None
         self.accounts_lock = asyncio.Lock()
 
     def allows(self, authorization: str | None) -> bool:
@@ -66,7 +67,8 @@ class Admin:
         if scheme.lower() != "bearer":
             return False
         # Constant time over the token's bytes: the answer's timing says nothing of its prefix.
-        return hmac.compare_digest(given.strip().encode(), self._token)
+        given = given.strip()
+        return bool(given) and hmac.compare_digest(given.encode(), self._token)
 
 
 @dataclass(slots=True)
@@ -397,7 +399,15 @@ async def list_contracts(call: AdminCall) -> Any:
 
 
 async def add_contract(call: AdminCall) -> Any:
-    body = call.body
+    today = datetime.fromtimestamp(call.gateway.now_ms() / 1000, UTC).strftime("%Y%m%d")
+    contract = contract_from(call.body, today)
+    await call.execute(ListContract(contract))  # 1067 contract_code when already listed
+    return await _read_contract(call, contract.contract_code)
+
+
+def contract_from(body: Body, today: str) -> Contract:
+    """A contract to list, checked field by field (HTX codes on the wire); the one check for
+    the admin API and for the config file's [[contracts]]."""
     code = _required_text(body, "contract_code").upper()
     symbol = _required_text(body, "symbol").upper()
     if not _SYMBOL.fullmatch(symbol):
@@ -417,8 +427,7 @@ async def add_contract(call: AdminCall) -> Any:
             raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "create_date")
         contract.create_date = create_date
     else:
-        when = datetime.fromtimestamp(call.gateway.now_ms() / 1000, UTC)
-        contract.create_date = when.strftime("%Y%m%d")
+        contract.create_date = today
     for name in ("max_order_volume", "max_open_orders"):
         value = _positive_int(body, name)
         if value is not None:
@@ -430,8 +439,7 @@ async def add_contract(call: AdminCall) -> Any:
         rate = _fee_rate(body, name)
         if rate is not None:
             setattr(contract, name, rate)
-    await call.execute(ListContract(contract))  # 1067 contract_code when already listed
-    return await _read_contract(call, code)
+    return contract
 
 
 async def set_contract(call: AdminCall) -> Any:
