@@ -299,7 +299,8 @@ def test_a_bad_token_file_refuses_the_start_and_writes_nothing(
     assert main(["serve", "--port", "0", "--data-dir", str(tmp_path)]) == 1
     _, err = capsys.readouterr()
     path = tmp_path / "admin-token"
-    assert err == f"htx-sandbox: error: admin token file {path} is empty: delete it to make a new one\n"
+    expected = f"admin token file {path} is empty: delete it to make a new one"
+    assert err == f"htx-sandbox: error: {expected}\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["admin-token"]
 
 
