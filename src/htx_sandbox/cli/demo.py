@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import secrets
 import shlex
 import sys
 import tempfile
@@ -23,7 +22,7 @@ from ..domain.commands import Deposit, OpenUser, Outcome
 from ..domain.events import UserOpened
 from ..domain.exchange import Exchange
 from ..domain.types import UID
-from ..service.api_keys import READ, TRADE, CreateApiKey
+from ..service.api_keys import READ, TRADE, CreateApiKey, new_key
 from ..service.engine import Engine
 
 log = logging.getLogger(__name__)
@@ -88,12 +87,8 @@ def prepare_demo(
 
 
 def new_key_pair() -> tuple[str, str]:
-    """An access key and a secret shaped like HTX's: hex groups of 8, 8, 8 and 5."""
-    return _htx_key(), _htx_key()
-
-
-def _htx_key() -> str:
-    return "-".join(secrets.token_hex(4) for _ in range(3)) + "-" + secrets.token_hex(3)[:5]
+    """An access key and a secret shaped like HTX's."""
+    return new_key(), new_key()
 
 
 def demo_banner(credentials: DemoCredentials) -> str:

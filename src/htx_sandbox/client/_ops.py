@@ -197,8 +197,12 @@ def _cancel_result(data: Any) -> CancelResult:
     if not isinstance(data, dict):
         raise UnexpectedResponse(f"unexpected answer: {data!r}")
     successes = str(data.get("successes") or "")
+    try:
+        ids = [int(i) for i in successes.split(",") if i]
+    except ValueError:
+        raise UnexpectedResponse(f"unexpected successes: {successes!r}") from None
     return CancelResult(
-        successes=[int(i) for i in successes.split(",") if i],
+        successes=ids,
         errors=convert(data.get("errors") or [], list[CancelError]),
     )
 

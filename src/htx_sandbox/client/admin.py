@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
 
@@ -102,7 +103,7 @@ class AdminClient:
         return self._get("api-keys", list[ApiKey], params)
 
     def disable_api_key(self, access_key: str) -> ApiKey:
-        return self._post(f"api-keys/{access_key}/disable", ApiKey, {})
+        return self._post(f"api-keys/{quote(access_key, safe='')}/disable", ApiKey, {})
 
     # -- contracts ---------------------------------------------------------------------------
 
@@ -143,7 +144,7 @@ class AdminClient:
             body["contract_status"] = contract_status
         if reference_price is not None:
             body["reference_price"] = str(reference_price)
-        return self._post(f"contracts/{contract_code}", SandboxContract, body)
+        return self._post(f"contracts/{quote(contract_code, safe='')}", SandboxContract, body)
 
     # -- orders ------------------------------------------------------------------------------
 

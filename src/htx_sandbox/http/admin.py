@@ -15,7 +15,6 @@ import hmac
 import ipaddress
 import logging
 import re
-import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,7 +31,14 @@ from ..domain.errors import ErrorCode, HtxError, language_for
 from ..domain.exchange import Exchange
 from ..domain.margin import AccountFigures
 from ..domain.types import UID, ContractStatus, Millis
-from ..service.api_keys import PERMISSIONS, ApiKey, ApiKeyCommand, CreateApiKey, DisableApiKey
+from ..service.api_keys import (
+    PERMISSIONS,
+    ApiKey,
+    ApiKeyCommand,
+    CreateApiKey,
+    DisableApiKey,
+    new_key,
+)
 from ..service.engine import EngineStoppedError
 from . import views, wire
 from .gateway import Gateway, gateway_of
@@ -42,6 +48,8 @@ log = logging.getLogger(__name__)
 
 PREFIX = "/sandbox-api/v1"
 FIRST_UID = 10_000_001
+RESERVED_UIDS = range(9_000_000, 10_000_000)
+"""The sandbox's own accounts (the market maker is 9000001): never opened for a user."""
 """Accounts opened without a uid get the smallest free uid from here on."""
 MAX_BODY_BYTES = 64 * 1024
 MAX_IP_WHITELIST = 20
@@ -302,17 +310,13 @@ def _contract_row(contract: Contract, now: Millis) -> dict[str, Any]:
     return row
 
 
-def _new_key() -> str:
-    """Like HTX's keys: four groups of lowercase hex, 8-8-8-5 characters."""
-    text = secrets.token_hex(16)
-    return f"{text[:8]}-{text[8:16]}-{text[16:24]}-{text[24:29]}"
-
-
 # -- handlers --------------------------------------------------------------------------------
 
 
 async def create_account(call: AdminCall) -> Any:
     uid = _uid(call.body, required=False)
+    if uid is not None and uid in RESERVED_UIDS:  # the market maker's: it would trade them
+        raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "uid")
     async with call.admin.accounts_lock:
         if uid is None:
             uid = await call.read(_free_uid)
@@ -354,10 +358,10 @@ async def create_api_key(call: AdminCall) -> Any:
     permissions = _permissions(call.body)
     ip_whitelist = _ip_whitelist(call.body)
     expires_at = _positive_int(call.body, "expires_at")
-    access_key = _new_key()
+    access_key = new_key()
     command = CreateApiKey(
         access_key,
-        _new_key(),
+        new_key(),
         uid,
         permissions,
         ip_whitelist=ip_whitelist,

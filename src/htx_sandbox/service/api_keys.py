@@ -6,6 +6,7 @@ with the same guarantees; reads (every signed request) go straight to the regist
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -93,3 +94,10 @@ class ApiKeyRegistry:
         """Committed keys take effect: one dict assignment each, safe for concurrent readers."""
         for key in keys:
             self.keys[key.access_key] = key
+
+
+def new_key() -> str:
+    """A key shaped like HTX's (lowercase hex in groups of 8, 8, 8 and 5), from `secrets`:
+    used for access keys and secrets alike."""
+    text = secrets.token_hex(16)
+    return f"{text[:8]}-{text[8:16]}-{text[16:24]}-{text[24:29]}"

@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 
 MAX_BATCH = 10
 """Orders per PlaceBatch, and ids per CancelOrders (HTX's own limit for a cancel)."""
+STOP_TIMEOUT_S = 30.0
 REPLY_TIMEOUT_S = 30.0
 
 
@@ -113,6 +114,7 @@ class _Market:
     reference_ticks: int
     mark_ticks: int
     lever_rate: int | None
+    lever_rates: tuple[int, ...]
     long_available: int
     short_available: int
     quotes: tuple[_Quote, ...]
@@ -174,7 +176,10 @@ class MarketMaker:
             return
         self._stop.set()
         self._wake.set()
-        thread.join()
+        # Bounded: a stalled engine must not hold up the server's stop.
+        thread.join(STOP_TIMEOUT_S)
+        if thread.is_alive():
+            log.warning("market maker: still busy after %s s; leaving it", STOP_TIMEOUT_S)
         self._thread = None
 
     @property
@@ -248,7 +253,7 @@ class MarketMaker:
             return
         codes = {q.contract_code for q in self._view().markets if q.quotes}
         for code in sorted(codes):
-            outcome = self.engine.execute(CancelAll(self.uid, code))
+            outcome = self.engine.submit(CancelAll(self.uid, code)).result(REPLY_TIMEOUT_S)
             if outcome.error is not None and outcome.error.code != ErrorCode.NO_ORDERS_TO_CANCEL:
                 log.warning("market maker: cancel-all on %s: %s", code, _text(outcome.error))
 
@@ -293,7 +298,11 @@ class MarketMaker:
                 kept.add(key)
             else:
                 plan.cancels.append(quote.order_id)
-        lever = market.lever_rate or s.lever_rate
+        # The lever rate its position or orders already pin, else the configured one if the
+        # contract offers it, else the contract's lowest.
+        lever = market.lever_rate or (
+            s.lever_rate if s.lever_rate in market.lever_rates else min(market.lever_rates)
+        )
         closable = {Direction.BUY: market.short_available, Direction.SELL: market.long_available}
         kind = OrderPriceType.POST_ONLY if s.post_only else OrderPriceType.LIMIT
         # Best levels first on both sides, alternating, so a partial failure stays balanced.
@@ -355,6 +364,7 @@ class MarketMaker:
                         reference_ticks=contract.ticks(contract.reference_price),
                         mark_ticks=contract.ticks(state.mark_price(contract)),
                         lever_rate=holding.lever_rate if holding is not None else None,
+                        lever_rates=contract.lever_rates,
                         long_available=holding.long.available if holding is not None else 0,
                         short_available=holding.short.available if holding is not None else 0,
                         quotes=quotes,
