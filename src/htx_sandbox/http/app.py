@@ -12,7 +12,7 @@ from starlette.types import Receive, Scope, Send
 from ..service.clock import Clock
 from ..service.engine import Engine
 from ..service.market import MarketData
-from . import admin, routes_market, routes_public, routes_read, routes_trade, wire
+from . import admin, routes_extra, routes_market, routes_public, routes_read, routes_trade, wire
 from .gateway import Gateway, HttpSettings, PrivateEndpoint
 
 
@@ -70,6 +70,7 @@ def create_app(
             *routes_read.routes,
             *routes_public.routes,
             *routes_market.routes,
+            *routes_extra.routes,
             *admin.routes,
         ],
         exception_handlers={404: _not_found, 405: _not_found},
@@ -79,7 +80,7 @@ def create_app(
     app.state.admin = admin.Admin(admin_token)
     hot = {
         route.path: route.endpoint
-        for route in [*routes_trade.routes, *routes_read.routes]
+        for route in [*routes_trade.routes, *routes_read.routes, *routes_extra.routes]
         if isinstance(route, Route) and isinstance(route.endpoint, PrivateEndpoint)
     }
     return HotPaths(app, hot)
