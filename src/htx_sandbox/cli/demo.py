@@ -121,6 +121,7 @@ exchange = HtxSandbox({{
     "apiKey": "{ak}",
     "secret": "{sk}",
     "has": {{"fetchCurrencies": False}},
+    "options": {{"defaultType": "swap", "defaultSubType": "inverse"}},
     "urls": {{
         "hostnames": {{"contract": "{SIGN_HOST}"}},  # the host requests are signed for
         "api": {{"contract": "{base}"}},  # where they are sent
