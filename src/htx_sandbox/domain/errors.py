@@ -365,6 +365,9 @@ _PLACEHOLDER = re.compile(r"\{(\d+)\}")
 _APOSTROPHES = str.maketrans("", "", "'\u2019")
 
 
+_WIRE_MESSAGES: dict[tuple[int, tuple[str, ...], str], str] = {}
+
+
 class HtxError(Exception):
     """A rejection with HTX's err_code; params fill the template's {0}, {1}, ... in order."""
 
@@ -386,7 +389,13 @@ class HtxError(Exception):
 
     def wire_message(self, lang: str = "en") -> str:
         """message() as the live service sends it, without apostrophes ("doesnt", "cant")."""
-        return self.message(lang).translate(_APOSTROPHES)
+        key = (self.code, self.params, lang)
+        found = _WIRE_MESSAGES.get(key)
+        if found is None:  # the same few errors recur (1051 on every empty cancel-all)
+            found = self.message(lang).translate(_APOSTROPHES)
+            if len(_WIRE_MESSAGES) < 4096:
+                _WIRE_MESSAGES[key] = found
+        return found
 
     def _fill(self, match: re.Match[str]) -> str:
         index = int(match.group(1))

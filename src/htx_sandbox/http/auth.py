@@ -87,9 +87,18 @@ def authenticate(
 def _candidate_hosts(host_header: str, settings: AuthSettings) -> list[str]:
     """The Host header as sent and without its port (official SDKs drop or keep the port),
     then the configured canonical hosts (ccxt signs api.hbdm.vn unless told otherwise)."""
-    host = host_header.strip().lower()
-    found = [host, _without_port(host), *settings.hosts]
-    return list(dict.fromkeys(h.lower() for h in found if h))
+    key = (host_header, tuple(settings.hosts))
+    found = _HOSTS.get(key)
+    if found is None:
+        host = host_header.strip().lower()
+        candidates = [host, _without_port(host), *settings.hosts]
+        found = list(dict.fromkeys(h.lower() for h in candidates if h))
+        if len(_HOSTS) < 1024:  # a server sees a handful of Host headers
+            _HOSTS[key] = found
+    return found
+
+
+_HOSTS: dict[tuple[str, tuple[str, ...]], list[str]] = {}
 
 
 def _without_port(host: str) -> str:

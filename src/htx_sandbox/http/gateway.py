@@ -132,8 +132,7 @@ class PrivateEndpoint:
             await _send(scope, send, wire.gateway_error_body(str(error), now), [])
             return
         scope["htx.uid"] = key.uid  # for the access log
-        allowed, limits = gateway.limiters[self.permission].take(key.uid, now)
-        headers = [(k.encode(), v.encode()) for k, v in limits.items()]
+        allowed, headers = gateway.limiters[self.permission].take_raw(key.uid, now)
         if not allowed:
             limited = HtxError(ErrorCode.RATE_LIMITED)
             await _send(scope, send, _error_body(limited, self.envelope, lang, now), headers)

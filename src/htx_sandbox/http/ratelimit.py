@@ -26,9 +26,36 @@ class RateLimiter:
     quota: Quota
     enabled: bool = True
     _windows: dict[object, Window] = field(default_factory=dict)
+    _limit_bytes: bytes = b""
+    _interval_bytes: bytes = b""
+
+    def __post_init__(self) -> None:
+        self._limit_bytes = str(self.quota.limit).encode()
+        self._interval_bytes = str(self.quota.interval_ms).encode()
 
     def take(self, key: object, now_ms: int) -> tuple[bool, dict[str, str]]:
         """Count one request; returns whether it is allowed and the headers to send."""
+        allowed, window = self._count(key, now_ms)
+        headers = {
+            "ratelimit-limit": str(self.quota.limit),
+            "ratelimit-interval": str(self.quota.interval_ms),
+            "ratelimit-remaining": str(max(0, self.quota.limit - window.used)),
+            "ratelimit-reset": str(window.start + self.quota.interval_ms),
+        }
+        return allowed, headers
+
+    def take_raw(self, key: object, now_ms: int) -> tuple[bool, list[tuple[bytes, bytes]]]:
+        """take(), with the headers as ASGI wants them (the signed endpoints' hot path)."""
+        allowed, window = self._count(key, now_ms)
+        remaining = max(0, self.quota.limit - window.used)
+        return allowed, [
+            (b"ratelimit-limit", self._limit_bytes),
+            (b"ratelimit-interval", self._interval_bytes),
+            (b"ratelimit-remaining", b"%d" % remaining),
+            (b"ratelimit-reset", b"%d" % (window.start + self.quota.interval_ms)),
+        ]
+
+    def _count(self, key: object, now_ms: int) -> tuple[bool, Window]:
         window = self._windows.get(key)
         if window is None or now_ms >= window.start + self.quota.interval_ms:
             window = self._windows[key] = Window(now_ms)
@@ -37,13 +64,7 @@ class RateLimiter:
         allowed = not self.enabled or window.used < self.quota.limit
         if allowed:
             window.used += 1
-        headers = {
-            "ratelimit-limit": str(self.quota.limit),
-            "ratelimit-interval": str(self.quota.interval_ms),
-            "ratelimit-remaining": str(max(0, self.quota.limit - window.used)),
-            "ratelimit-reset": str(window.start + self.quota.interval_ms),
-        }
-        return allowed, headers
+        return allowed, window
 
     def _forget_ended(self, now_ms: int) -> None:
         interval = self.quota.interval_ms

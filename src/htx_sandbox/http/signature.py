@@ -45,8 +45,11 @@ def timestamp(when: datetime) -> str:
 
 
 _TIMESTAMP = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})\Z")
-# Already canonical: unreserved characters and upper-case %XX escapes only.
-_CANONICAL = re.compile(r"(?:[A-Za-z0-9._~-]|%[0-9A-F]{2})*\Z")
+# Already canonical: unreserved characters and upper-case %XX escapes only, `name=value` pieces
+# joined by `&` (one match over the whole query instead of one per piece).
+_UNIT = r"(?:[A-Za-z0-9._~-]|%[0-9A-F]{2})*"
+_PIECE = rf"{_UNIT}(?:={_UNIT})?"
+_CANONICAL_QUERY = re.compile(rf"{_PIECE}(?:&{_PIECE})*\Z")
 
 
 def timestamp_ms(value: str) -> int | None:
@@ -73,16 +76,28 @@ def split_query(raw: str) -> list[tuple[str, str, str]]:
         if "%" in name or "+" in name:
             name = unquote_plus(name)
         if "%" in value or "+" in value:
-            value = unquote_plus(value)
+            value = _decode(value)
         out.append((piece, name, value))
     return out
+
+
+def _decode(value: str) -> str:
+    """unquote_plus, with a fast path for the escapes every signed request carries (the
+    Timestamp's colons, the Signature's Base64 characters)."""
+    if "+" not in value:
+        fast = (
+            value.replace("%3A", ":").replace("%2B", "+").replace("%2F", "/").replace("%3D", "=")
+        )
+        if "%" not in fast:
+            return fast
+    return unquote_plus(value)
 
 
 def canonical_query_of(pieces: list[tuple[str, str, str]]) -> str:
     """The canonical query of a parsed request: its own text when the client already encoded
     it canonically (ccxt and the SDKs do), else re-encoded from the decoded values."""
     kept = [p for p in pieces if p[1] != "Signature"]
-    if all(_CANONICAL.match(piece.replace("=", "", 1)) for piece, _, _ in kept):
+    if _CANONICAL_QUERY.match("&".join(piece for piece, _, _ in kept)):
         ordered = sorted(kept, key=lambda p: tuple(p[0].partition("=")[::2]))
         return "&".join(piece if "=" in piece else piece + "=" for piece, _, _ in ordered)
     return canonical_query((name, value) for _, name, value in kept)
