@@ -20,7 +20,14 @@ import httpx
 import msgspec
 
 from ..client import AdminClient, ApiKey, HtxApiError, HtxHttpError, UnexpectedResponse
-from .config import _decimal, _integer, _positive_decimal, default_data_dir
+from .config import (
+    argtype,
+    decimal_value,
+    default_data_dir,
+    integer,
+    positive_decimal,
+    positive_integer,
+)
 from .serve import ADMIN_TOKEN_FILE, CommandError
 
 DEFAULT_URL = "http://127.0.0.1:8080"
@@ -38,24 +45,6 @@ Render = Callable[[Any], str]
 # -- argument types: one-line usage errors for bad values --------------------------------------
 
 
-def _arg(parse: Callable[[object], Any], name: str) -> Callable[[str], Any]:
-    def convert(text: str) -> Any:
-        try:
-            return parse(text)
-        except ValueError as error:
-            raise argparse.ArgumentTypeError(str(error)) from None
-
-    convert.__name__ = name
-    return convert
-
-
-def _uid_value(value: object) -> int:
-    number = _integer(value)
-    if number <= 0:
-        raise ValueError(f"expected a positive integer, got {number}")
-    return number
-
-
 def _permissions_value(value: object) -> list[str]:
     items = [item.strip().lower() for item in str(value).split(",") if item.strip()]
     unknown = [item for item in items if item not in ("read", "trade")]
@@ -64,12 +53,12 @@ def _permissions_value(value: object) -> list[str]:
     return sorted(set(items))
 
 
-UID = _arg(_uid_value, "uid")
-AMOUNT = _arg(_positive_decimal, "amount")
-DECIMAL = _arg(_decimal, "number")
-POSITIVE = _arg(_positive_decimal, "number")
-INTEGER = _arg(_integer, "integer")
-PERMISSIONS = _arg(_permissions_value, "permissions")
+UID = argtype(positive_integer, "uid")
+AMOUNT = argtype(positive_decimal, "amount")
+DECIMAL = argtype(decimal_value, "number")
+POSITIVE = argtype(positive_decimal, "number")
+INTEGER = argtype(integer, "integer")
+PERMISSIONS = argtype(_permissions_value, "permissions")
 
 
 def _common() -> argparse.ArgumentParser:

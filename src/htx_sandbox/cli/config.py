@@ -86,13 +86,13 @@ def _text(value: object) -> str:
 
 
 def _port(value: object) -> int:
-    number = _integer(value)
+    number = integer(value)
     if not 0 <= number <= 65535:
         raise ValueError(f"expected a port number 0-65535, got {number}")
     return number
 
 
-def _integer(value: object) -> int:
+def integer(value: object) -> int:
     if isinstance(value, bool):
         raise ValueError("expected an integer")
     if isinstance(value, int):
@@ -105,14 +105,14 @@ def _integer(value: object) -> int:
     raise ValueError(f"expected an integer, got {value!r}")
 
 
-def _positive_integer(value: object) -> int:
-    number = _integer(value)
+def positive_integer(value: object) -> int:
+    number = integer(value)
     if number <= 0:
         raise ValueError(f"expected a positive integer, got {number}")
     return number
 
 
-def _decimal(value: object) -> Decimal:
+def decimal_value(value: object) -> Decimal:
     if isinstance(value, bool):
         raise ValueError("expected a number")
     if isinstance(value, Decimal | int):
@@ -129,8 +129,8 @@ def _decimal(value: object) -> Decimal:
     return number
 
 
-def _positive_decimal(value: object) -> Decimal:
-    number = _decimal(value)
+def positive_decimal(value: object) -> Decimal:
+    number = decimal_value(value)
     if number <= 0:
         raise ValueError(f"expected a positive number, got {value}")
     return number
@@ -188,10 +188,10 @@ _OPTIONS = (
 )
 _MAKER_OPTIONS = (
     _Option("enabled", _boolean),
-    _Option("spread", _positive_integer),
-    _Option("depth", _positive_integer),
-    _Option("size", _positive_integer),
-    _Option("seed", _integer),
+    _Option("spread", positive_integer),
+    _Option("depth", positive_integer),
+    _Option("size", positive_integer),
+    _Option("seed", integer),
 )
 _MAKER_ENV = {
     "enabled": "HTX_SANDBOX_MARKET_MAKER",
@@ -216,15 +216,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add("--config", type=Path, default=None, metavar="PATH", help="a TOML file of settings")
     add(
         "--host",
-        type=_argtype(_text),
+        type=argtype(_text),
         default=None,
         help=f"address to listen on (default {DEFAULT_HOST})",
     )
-    add("--port", type=_argtype(_port), default=None, help=f"(default {DEFAULT_PORT})")
-    add("--data-dir", type=_argtype(_path), default=None, help="where the SQLite file lives")
+    add("--port", type=argtype(_port), default=None, help=f"(default {DEFAULT_PORT})")
+    add("--data-dir", type=argtype(_path), default=None, help="where the SQLite file lives")
     add(
         "--database-url",
-        type=_argtype(_text),
+        type=argtype(_text),
         default=None,
         help="postgresql://... instead of SQLite",
     )
@@ -236,7 +236,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add(
         "--admin-token",
-        type=_argtype(_text),
+        type=argtype(_text),
         default=None,
         help="bearer token of the admin API (default: generated)",
     )
@@ -265,42 +265,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     maker.add_argument(
         "--maker-spread",
-        type=_argtype(_positive_integer),
+        type=argtype(positive_integer),
         default=None,
         metavar="TICKS",
         help="ticks from the reference price to the nearest bid and ask",
     )
     maker.add_argument(
         "--maker-depth",
-        type=_argtype(_positive_integer),
+        type=argtype(positive_integer),
         default=None,
         metavar="LEVELS",
         help="levels of bids and of asks on each contract",
     )
     maker.add_argument(
         "--maker-size",
-        type=_argtype(_positive_integer),
+        type=argtype(positive_integer),
         default=None,
         metavar="CONTRACTS",
         help="contracts per level",
     )
     maker.add_argument(
         "--maker-seed",
-        type=_argtype(_integer),
+        type=argtype(integer),
         default=None,
         metavar="N",
         help="seed of the reference prices' random walk",
     )
 
 
-def _argtype(parse: Callable[[object], Any]) -> Callable[[str], Any]:
+def argtype(parse: Callable[[object], Any], name: str | None = None) -> Callable[[str], Any]:
+    """A value parser as an argparse type: a ValueError becomes a one-line usage error."""
+
     def convert(text: str) -> Any:
         try:
             return parse(text)
         except ValueError as error:
             raise argparse.ArgumentTypeError(str(error)) from None
 
-    convert.__name__ = parse.__name__.strip("_")
+    convert.__name__ = name or parse.__name__.strip("_")
     return convert
 
 

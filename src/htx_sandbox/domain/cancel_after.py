@@ -46,6 +46,15 @@ def next_trigger(state: ExchangeState) -> tuple[Millis, UID] | None:
     return None
 
 
+def next_due(state: ExchangeState) -> Millis | None:
+    """When the next timer falls due: a delayed cancel or a switch, whichever is first."""
+    trigger = next_trigger(state)
+    cancel_due = state.pending_cancels[0][0] if state.pending_cancels else None
+    if trigger is None:
+        return cancel_due
+    return trigger[0] if cancel_due is None else min(trigger[0], cancel_due)
+
+
 def fire(state: ExchangeState, uid: UID, trigger: Millis) -> None:
     """The switch ran out: cancel every open order of the UID, contract by contract."""
     heapq.heappop(state.cancel_after_heap)

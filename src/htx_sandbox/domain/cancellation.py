@@ -83,8 +83,7 @@ def _find(
     except ValueError:
         return None
     if by_client:
-        order_id = state.client_orders.get((uid, number))
-        order = state.orders.get(order_id) if order_id is not None else None
+        order = state.order_by_client_id(uid, number)
     else:
         order = state.orders.get(OrderId(number))
     if order is None or order.uid != uid or order.contract_code != contract_code:

@@ -9,13 +9,13 @@ what tests of a single behaviour want.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Generic, TypeVar
 
 from .accounts import Account
-from .cancel_after import fire, next_trigger, set_cancel_after
+from .cancel_after import fire, next_due, next_trigger, set_cancel_after
 from .cancellation import cancel_all, cancel_orders, land_cancel
 from .commands import (
     BatchItem,
@@ -135,6 +135,10 @@ class Exchange:
                 break
         state.now = now
         return Applied(None, state.take_events())
+
+    def next_due(self) -> Millis | None:
+        """When advance() next has work: the earliest delayed cancel or switch trigger."""
+        return next_due(self.state)
 
     def _apply(self, action: Callable[[], T]) -> Applied[T]:
         try:
@@ -270,8 +274,7 @@ class Exchange:
         return self.state.orders.get(order_id)
 
     def order_by_client_id(self, uid: UID, client_order_id: int) -> Order | None:
-        order_id = self.state.client_orders.get((uid, client_order_id))
-        return self.state.orders.get(order_id) if order_id is not None else None
+        return self.state.order_by_client_id(uid, client_order_id)
 
     def open_orders(self, uid: UID, contract_code: str | None = None) -> list[Order]:
         holdings = self.state.holdings_by_user.get(uid, {})
@@ -315,6 +318,3 @@ class Exchange:
             [(contract.price(t), v) for t, v in book.bids.depth(levels)],
             [(contract.price(t), v) for t, v in book.asks.depth(levels)],
         )
-
-    def all_orders(self) -> Iterator[Order]:
-        return iter(self.state.orders.values())

@@ -84,6 +84,11 @@ class ExchangeState:
             self.holdings_by_user.setdefault(uid, {})[contract_code] = holding
         return holding
 
+    def order_by_client_id(self, uid: UID, client_order_id: int) -> Order | None:
+        """The UID's order with that client_order_id, while the duplicate window remembers it."""
+        order_id = self.client_orders.get((uid, client_order_id))
+        return self.orders.get(order_id) if order_id is not None else None
+
     def mark_price(self, contract: Contract) -> Decimal:
         """Last trade price, else the contract's reference price."""
         return self.last_price.get(contract.contract_code, contract.reference_price)

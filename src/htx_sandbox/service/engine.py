@@ -19,7 +19,6 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from ..domain.cancel_after import next_trigger
 from ..domain.commands import Command, Outcome, Tick
 from ..domain.contracts import ContractRegistry
 from ..domain.errors import HtxError
@@ -211,16 +210,10 @@ class Engine:
 
     def _wait_seconds(self) -> float:
         """Sleep until the next timer falls due (the switch, a delayed cancel), at most 1 s."""
-        state = self.exchange.state
-        due: list[int] = []
-        if state.pending_cancels:
-            due.append(state.pending_cancels[0][0])
-        trigger = next_trigger(state)
-        if trigger is not None:
-            due.append(trigger[0])
-        if not due:
+        due = self.exchange.next_due()
+        if due is None:
             return IDLE_WAIT_S
-        return min(IDLE_WAIT_S, max(0.0, (min(due) - self.clock.now()) / 1000))
+        return min(IDLE_WAIT_S, max(0.0, (due - self.clock.now()) / 1000))
 
     def _apply(self, jobs: list[_Job]) -> None:
         unit = UnitOfWork()

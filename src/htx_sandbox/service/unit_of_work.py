@@ -45,9 +45,7 @@ class UnitOfWork:
         self.commands += 1
         for event in events:
             match event:
-                case OrderAccepted(order_id) | OrderCancelling(order_id):
-                    self._orders[order_id] = None
-                case OrderCancelled(order_id, _):
+                case OrderAccepted(order_id) | OrderCancelling(order_id) | OrderCancelled(order_id):
                     self._orders[order_id] = None
                 case OrderTraded(trade):
                     self._orders[trade.order_id] = None

@@ -23,7 +23,6 @@ class MemoryStore:
         self.cancel_after: dict[UID, Millis] = {}
         self.api_keys: dict[str, rows.Row] = {}
         self.kv: dict[str, str] = {}
-        self.commits = 0
 
     def commit(self, c: ChangeSet) -> None:
         self.users.update(c.users)
@@ -45,7 +44,6 @@ class MemoryStore:
         for key in c.api_keys:
             self.api_keys[key.access_key] = rows.api_key_row(key)
         self.kv.update(rows.exchange_values(c))
-        self.commits += 1
 
     def _order(self, row: rows.Row) -> Order:
         order = rows.order_from(row)
@@ -84,7 +82,7 @@ class MemoryStore:
     def orders_of(self, query: OrderQuery) -> tuple[list[Order], int]:
         found = [
             o
-            for o in (rows.order_from(r) for r in self.orders.values())
+            for o in map(self._order, self.orders.values())
             if o.uid == query.uid
             and o.contract_code == query.contract_code
             and o.created_at >= query.since
@@ -94,9 +92,7 @@ class MemoryStore:
         key = "update_time" if query.sort_by == "update_time" else "created_at"
         found.sort(key=lambda o: (getattr(o, key), o.order_id), reverse=True)
         first = (query.page_index - 1) * query.page_size
-        return [
-            self._order(rows.order_row(o)) for o in found[first : first + query.page_size]
-        ], len(found)
+        return found[first : first + query.page_size], len(found)
 
     def recent_trades(self, since: Millis, limit: int) -> list[Trade]:
         trades = [
