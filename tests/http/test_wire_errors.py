@@ -413,3 +413,24 @@ def test_a_stopped_engine_answers_system_busy_not_500(fuzz_app: Any) -> None:
         body = response.json()
         assert (body["status"], body["err_code"]) == ("error", 1004), body
         assert body["err_msg"] == "System busy. Please try again later."
+
+
+def test_a_stopped_engine_answers_market_system_busy_on_every_market_endpoint(
+    fuzz_app: Any,
+) -> None:
+    app, _clock, engine = fuzz_app
+    engine.stop()
+
+    async def go() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
+            query = {"contract_code": "BTC-USD"}
+            return [
+                await client.get("/swap-ex/market/depth", params={**query, "type": "step0"}),
+                await client.get("/swap-ex/market/history/trade", params={**query, "size": 5}),
+            ]
+
+    for response in asyncio.run(go()):
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert (body["status"], body["err-code"]) == ("error", "system-busy"), body

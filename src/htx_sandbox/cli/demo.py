@@ -22,13 +22,13 @@ from ..domain.commands import Deposit, OpenUser, Outcome
 from ..domain.events import UserOpened
 from ..domain.exchange import Exchange
 from ..domain.types import UID
+from ..http.admin import free_uid
 from ..service.api_keys import READ, TRADE, CreateApiKey, new_key
 from ..service.engine import Engine
 
 log = logging.getLogger(__name__)
 
 CREDENTIALS_FILE = "demo-credentials.json"
-FIRST_UID = 10_000_001
 """Where the admin API starts numbering UIDs too."""
 SIGN_HOST = "api.hbdm.com"
 """The host clients sign for, as they would against HTX itself; the sandbox accepts it."""
@@ -187,12 +187,8 @@ def _still_valid(engine: Engine, saved: DemoCredentials) -> bool:
 
 
 def _open_new_uid(engine: Engine) -> UID:
-    def next_free(exchange: Exchange) -> UID:
-        taken = [uid for uid in exchange.state.users if uid >= FIRST_UID]
-        return UID(max(taken) + 1 if taken else FIRST_UID)
-
     while True:  # OpenUser of a taken UID succeeds without opening: try the next one
-        uid = engine.query(next_free).result()
+        uid = engine.query(free_uid).result()
         outcome = _check(engine.execute(OpenUser(uid)))
         if any(isinstance(event, UserOpened) for event in outcome.events):
             return uid

@@ -8,19 +8,11 @@ from datetime import UTC, datetime
 
 import httpx
 
-from ..http.signature import encode, signed_params
+from ..http.signature import encode, host_without_port, signed_params
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def host_without_port(host: str) -> str:
-    """`example.com:8080` -> `example.com`; `[::1]:8080` -> `[::1]`."""
-    host = host.strip().lower()
-    if host.startswith("["):
-        return host[: host.find("]") + 1]
-    return host.split(":", 1)[0] if host.count(":") == 1 else host
 
 
 class HtxAuth(httpx.Auth):

@@ -41,7 +41,7 @@ from ..service.api_keys import (
 )
 from ..service.engine import EngineStoppedError
 from . import views, wire
-from .gateway import Gateway, gateway_of
+from .gateway import Gateway, _read_body, gateway_of
 from .inputs import INT64, Body
 
 log = logging.getLogger(__name__)
@@ -123,7 +123,7 @@ def _endpoint(handler: AdminHandler) -> Callable[[Request], Awaitable[Response]]
             if request.method == "GET":
                 decoded = Body(dict(request.query_params))
             else:
-                decoded = Body.parse(await _read_body(request))
+                decoded = Body.parse(await _read_body(request.receive))
             data = await handler(AdminCall(gateway, admin, decoded, dict(request.path_params)))
         except HtxError as error:
             request.scope["htx.err_code"] = error.code
@@ -139,16 +139,6 @@ def _endpoint(handler: AdminHandler) -> Callable[[Request], Awaitable[Response]]
 
     endpoint.__name__ = handler.__name__
     return endpoint
-
-
-async def _read_body(request: Request) -> bytes:
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise HtxError(ErrorCode.INPUT_ERROR)
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 # -- fields ----------------------------------------------------------------------------------
@@ -319,14 +309,15 @@ async def create_account(call: AdminCall) -> Any:
         raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "uid")
     async with call.admin.accounts_lock:
         if uid is None:
-            uid = await call.read(_free_uid)
+            uid = await call.read(free_uid)
         elif await call.read(lambda ex: uid in ex.state.users):
             raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "uid")
         await call.execute(OpenUser(uid))
     return {"uid": uid}
 
 
-def _free_uid(exchange: Exchange) -> UID:
+def free_uid(exchange: Exchange) -> UID:
+    """The smallest uid from FIRST_UID up that no account has: the admin API's and the demo's."""
     users = exchange.state.users
     uid = FIRST_UID
     while uid in users:

@@ -91,7 +91,7 @@ def _candidate_hosts(host_header: str, settings: AuthSettings) -> list[str]:
     found = _HOSTS.get(key)
     if found is None:
         host = host_header.strip().lower()
-        candidates = [host, _without_port(host), *settings.hosts]
+        candidates = [host, signature.host_without_port(host), *settings.hosts]
         found = list(dict.fromkeys(h.lower() for h in candidates if h))
         if len(_HOSTS) < 1024:  # a server sees a handful of Host headers
             _HOSTS[key] = found
@@ -99,12 +99,6 @@ def _candidate_hosts(host_header: str, settings: AuthSettings) -> list[str]:
 
 
 _HOSTS: dict[tuple[str, tuple[str, ...]], list[str]] = {}
-
-
-def _without_port(host: str) -> str:
-    if host.startswith("["):  # [::1]:8080
-        return host[: host.find("]") + 1]
-    return host.split(":", 1)[0] if host.count(":") == 1 else host
 
 
 def _allowed(client_ip: str | None, whitelist: Sequence[str]) -> bool:

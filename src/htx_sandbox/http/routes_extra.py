@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from starlette.requests import Request
@@ -26,11 +25,12 @@ from ..domain.errors import ErrorCode, HtxError
 from ..domain.exchange import Exchange
 from ..domain.orders import Order, Trade
 from ..domain.types import Millis
+from ..service.engine import EngineStoppedError
 from ..service.ports import OrderQuery
 from . import routes_market as mk
 from . import wire
 from .gateway import Call, gateway_of, private
-from .routes_read import TRADE_TYPES, _find
+from .routes_read import TRADE_TYPES, _find, _store, _trade_type
 from .wire import num
 
 HISTORY_MAX_SIZE = 2000
@@ -64,7 +64,12 @@ async def history_trade(request: Request) -> Response:
     def read(exchange: Exchange) -> list[Trade]:
         return store.recent_trades(since, HISTORY_MAX_SIZE * 4)
 
-    fills = [t for t in await gateway.read(read) if t.contract_code == code][-size:]
+    try:
+        recent = await gateway.read(read)
+    except EngineStoppedError:
+        busy = HtxError(ErrorCode.SYSTEM_BUSY).wire_message()
+        return mk._error(busy, "system-busy", now, headers)
+    fills = [t for t in recent if t.contract_code == code][-size:]
     groups: list[dict[str, Any]] = []
     for fill in reversed(fills):  # newest first, one group per taker order
         if not groups or groups[-1]["_order"] != fill.order_id:
@@ -88,11 +93,11 @@ def _print(t: Trade) -> dict[str, Any]:
     sides = mk.SIDES
     return {
         "amount": str(t.volume * sides),
-        "quantity": mk._text(t.value * sides),
-        "trade_turnover": mk._text(t.turnover * sides),
+        "quantity": wire.text(t.value * sides),
+        "trade_turnover": wire.text(t.turnover * sides),
         "direction": t.direction.value,
         "id": t.trade_id,
-        "price": mk._text(t.price),
+        "price": wire.text(t.price),
         "ts": t.created_at,
     }
 
@@ -102,9 +107,7 @@ async def swap_matchresults_exact(call: Call) -> Any:
     body = call.body
     code = body.text("contract", required=True)
     assert code is not None
-    trade_type = body.integer("trade_type", required=True)
-    if trade_type not in (0, *TRADE_TYPES, 5, 6):
-        raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "trade_type")
+    trade_type = _trade_type(body, required=True, allowed=(0, *TRADE_TYPES, 5, 6))
     now = call.gateway.now_ms()
     end = body.integer("end_time")
     start = body.integer("start_time")
@@ -117,7 +120,7 @@ async def swap_matchresults_exact(call: Call) -> Any:
     if not 1 <= size <= MATCH_MAX_SIZE:
         raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "size")
     side = TRADE_TYPES.get(trade_type)
-    store = call.gateway.engine.store
+    store = _store(call)
     uid = call.uid
 
     def read(exchange: Exchange) -> list[dict[str, Any]]:
@@ -138,13 +141,13 @@ async def swap_matchresults_exact(call: Call) -> Any:
                 break
         fills = [t for o in orders for t in o.trades if start <= t.created_at <= end]
         fills.sort(key=lambda t: (t.created_at, t.trade_id), reverse=True)
-        return [_fill(t, orders) for t in fills[:size]]
+        sources = {o.order_id: o.order_source for o in orders}
+        return [_fill(t, sources.get(t.order_id, "api")) for t in fills[:size]]
 
     return await call.read(read)
 
 
-def _fill(t: Trade, orders: Sequence[Order]) -> dict[str, Any]:
-    source = next((o.order_source for o in orders if o.order_id == t.order_id), "api")
+def _fill(t: Trade, source: str) -> dict[str, Any]:
     return {
         "query_id": t.trade_id,
         "match_id": t.trade_id,

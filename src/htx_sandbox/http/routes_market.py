@@ -128,11 +128,6 @@ def _levels(request: Request) -> tuple[str, int]:
     raise MarketError("invalid type")
 
 
-def _text(value: Decimal) -> str:
-    """A decimal as HTX's string fields print it: no exponent, no trailing zeros."""
-    return format(value.normalize(), "f")
-
-
 def _level(level: tuple[Decimal, int]) -> list[Any]:
     return [level[0], level[1]]
 
@@ -180,15 +175,15 @@ async def detail_merged(
     if summary is None:  # no trade in 24 h: the last price, nothing traded
         summary = Summary(mark, mark, mark, mark, 0, Decimal(0), 0)
     tick = {
-        "amount": _text(summary.value * SIDES),
+        "amount": wire.text(summary.value * SIDES),
         "ask": _level(asks[0]) if asks else [],
         "bid": _level(bids[0]) if bids else [],
-        "close": _text(summary.close),
+        "close": wire.text(summary.close),
         "count": summary.count * SIDES,
-        "high": _text(summary.high),
+        "high": wire.text(summary.high),
         "id": now // 1000,
-        "low": _text(summary.low),
-        "open": _text(summary.open),
+        "low": wire.text(summary.low),
+        "open": wire.text(summary.open),
         "ts": now,
         "vol": str(summary.volume * SIDES),
     }
@@ -198,10 +193,10 @@ async def detail_merged(
 def _print(p: Print) -> dict[str, Any]:
     return {
         "amount": str(p.volume * SIDES),
-        "quantity": _text(p.value * SIDES),
+        "quantity": wire.text(p.value * SIDES),
         "direction": p.direction.value,
         "id": p.trade_id,
-        "price": _text(p.price),
+        "price": wire.text(p.price),
         "ts": p.ts,
         "contract_code": p.contract_code,
     }

@@ -12,6 +12,7 @@ from ..domain.exchange import Exchange
 from ..domain.types import Millis
 from . import views, wire
 from .gateway import gateway_of, public
+from .routes_read import _contracts
 
 
 @public
@@ -21,8 +22,7 @@ async def swap_contract_info(request: Request) -> Any:
     now = Millis(gateway.now_ms())
 
     def read(exchange: Exchange) -> list[dict[str, Any]]:
-        contracts = [exchange.contracts.get(code)] if code else list(exchange.contracts)
-        return [views.contract(c, now) for c in contracts]
+        return [views.contract(c, now) for c in _contracts(exchange, code)]
 
     return await gateway.read(read)
 

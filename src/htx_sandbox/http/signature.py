@@ -65,6 +65,14 @@ def timestamp_ms(value: str) -> int | None:
     return calendar.timegm((year, month, day, hour, minute, second)) * 1000
 
 
+def host_without_port(host: str) -> str:
+    """`example.com:8080` -> `example.com`; `[::1]:8080` -> `[::1]` (lower case)."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[: host.find("]") + 1]
+    return host.split(":", 1)[0] if host.count(":") == 1 else host
+
+
 def split_query(raw: str) -> list[tuple[str, str, str]]:
     """(raw piece, decoded name, decoded value) of each parameter of a raw query string."""
     out = []

@@ -21,7 +21,12 @@ def num(value: Decimal) -> msgspec.Raw:
     """A Decimal as a JSON number the way HTX prints it: plain digits, never an exponent
     (0.000000333333333333, not 3.33333333333E-7; 0, not 0E-18), without the trailing zeros
     of the 1e-18 grid (10, not 10.000000000000000000), so one figure never prints two ways."""
-    return msgspec.Raw(format(value.normalize(), "f").encode()) if value else _ZERO_RAW
+    return msgspec.Raw(text(value).encode()) if value else _ZERO_RAW
+
+
+def text(value: Decimal) -> str:
+    """A Decimal as HTX's string fields print it: no exponent, no trailing zeros."""
+    return format(value.normalize(), "f")
 
 
 def encode(body: Any) -> bytes:
