@@ -11,7 +11,7 @@ from bisect import bisect_left, insort
 from collections.abc import Iterator
 
 from .orders import Order
-from .types import Direction, OrderId
+from .types import BUY, SELL, Direction, OrderId
 
 Level = dict[OrderId, Order]
 """Orders resting at one price, oldest first (dicts keep insertion order)."""
@@ -22,7 +22,7 @@ class BookSide:
 
     def __init__(self, direction: Direction) -> None:
         self.direction = direction
-        self._sign = 1 if direction is Direction.BUY else -1
+        self._sign = 1 if direction is BUY else -1
         self._levels: dict[int, Level] = {}
         self._keys: list[int] = []
 
@@ -93,16 +93,16 @@ class OrderBook:
 
     def __init__(self, contract_code: str) -> None:
         self.contract_code = contract_code
-        self.bids = BookSide(Direction.BUY)
-        self.asks = BookSide(Direction.SELL)
+        self.bids = BookSide(BUY)
+        self.asks = BookSide(SELL)
 
     def side(self, direction: Direction) -> BookSide:
         """The side on which orders of `direction` rest."""
-        return self.bids if direction is Direction.BUY else self.asks
+        return self.bids if direction is BUY else self.asks
 
     def opposite(self, direction: Direction) -> BookSide:
         """The side an order of `direction` takes from."""
-        return self.asks if direction is Direction.BUY else self.bids
+        return self.asks if direction is BUY else self.bids
 
     def is_crossed(self) -> bool:
         bid, ask = self.bids.best_ticks(), self.asks.best_ticks()

@@ -13,7 +13,16 @@ from .events import OrderCancelling
 from .orders import Order
 from .positions import Holding
 from .state import ExchangeState
-from .types import UID, ContractStatus, Millis, OrderId, OrderStatus
+from .types import (
+    CANCELLED,
+    CANCELLING,
+    PARTIALLY_FILLED_CANCELLED,
+    UID,
+    ContractStatus,
+    Millis,
+    OrderId,
+    OrderStatus,
+)
 
 MAX_CANCEL_IDS = 10
 
@@ -25,9 +34,9 @@ _CANCEL_BLOCKED = {
 }
 _NOT_CANCELLABLE = {
     OrderStatus.FILLED: ErrorCode.ORDER_EXECUTED,
-    OrderStatus.CANCELLED: ErrorCode.REPEATED_CANCELLATION,
-    OrderStatus.PARTIALLY_FILLED_CANCELLED: ErrorCode.REPEATED_CANCELLATION,
-    OrderStatus.CANCELLING: ErrorCode.CANCELLING,
+    CANCELLED: ErrorCode.REPEATED_CANCELLATION,
+    PARTIALLY_FILLED_CANCELLED: ErrorCode.REPEATED_CANCELLATION,
+    CANCELLING: ErrorCode.CANCELLING,
 }
 
 
@@ -118,7 +127,7 @@ def cancel_matched(
     reply = CancelReply()
     cancellable = []
     for order in orders:
-        if order.status is OrderStatus.CANCELLING:
+        if order.status is CANCELLING:
             reply.errors.append(CancelError(str(order.order_id), HtxError(ErrorCode.CANCELLING)))
         else:
             cancellable.append(order)
@@ -134,5 +143,5 @@ def cancel_matched(
 def land_cancel(state: ExchangeState, order_id: OrderId, due: Millis) -> None:
     """A delayed cancel falls due; the order may have filled in the meantime."""
     order = state.orders.get(order_id)  # evicted: it filled and ended before the cancel landed
-    if order is not None and order.status is OrderStatus.CANCELLING:
+    if order is not None and order.status is CANCELLING:
         state.cancel_now(order, due)

@@ -132,13 +132,13 @@ Command = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class OrderPlaced:
     order_id: OrderId
     client_order_id: ClientOrderId | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class BatchItem:
     """One order of a batch: placed, or rejected with an error; index is 1-based as HTX's."""
 
@@ -147,13 +147,13 @@ class BatchItem:
     error: HtxError | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CancelError:
     order_id: str
     error: HtxError
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CancelReply:
     """successes and errors as cancel and cancel-all answer them."""
 

@@ -92,7 +92,8 @@ class ContractRegistry:
         self._by_code[contract.contract_code] = contract
 
     def get(self, contract_code: str) -> Contract:
-        contract = self._by_code.get(contract_code.upper())
+        # Most callers already spell the code in upper case: try it as given first.
+        contract = self._by_code.get(contract_code) or self._by_code.get(contract_code.upper())
         if contract is None:
             raise HtxError(ErrorCode.CONTRACT_NOT_EXIST)
         return contract

@@ -13,52 +13,52 @@ from .orders import Trade
 from .types import UID, Millis, OrderId, OrderStatus
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class OrderAccepted:
     order_id: OrderId
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class OrderTraded:
     """One side of a match; maker and taker each get one."""
 
     trade: Trade
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class OrderCancelling:
     """A cancel was accepted and lands after the exchange's cancel delay (status 11)."""
 
     order_id: OrderId
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class OrderCancelled:
     order_id: OrderId
     status: OrderStatus
     """5 when partly filled, otherwise 7."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AccountChanged:
     uid: UID
     symbol: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PositionChanged:
     uid: UID
     contract_code: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LeverRateSwitched:
     uid: UID
     contract_code: str
     lever_rate: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CancelAfterSet:
     """The dead man's switch was armed or refreshed (trigger_time set) or disarmed (None)."""
 
@@ -66,25 +66,25 @@ class CancelAfterSet:
     trigger_time: Millis | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CancelAfterFired:
     uid: UID
     trigger_time: Millis
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ContractChanged:
     """A contract was listed, or its status or reference price changed."""
 
     contract_code: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class UserOpened:
     uid: UID
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Deposited:
     uid: UID
     symbol: str

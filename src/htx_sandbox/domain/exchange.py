@@ -52,10 +52,11 @@ MAX_BATCH_ORDERS = 25
 MAX_DEPOSIT = Decimal(10) ** 12
 """Per deposit: far above any test's needs, and every sum stays exact on the 1e-18 grid."""
 T = TypeVar("T")
+C = TypeVar("C")
 T_co = TypeVar("T_co", covariant=True)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Applied(Generic[T_co]):
     """A command's reply and the events it caused."""
 
@@ -140,133 +141,50 @@ class Exchange:
         """When advance() next has work: the earliest delayed cancel or switch trigger."""
         return next_due(self.state)
 
-    def _apply(self, action: Callable[[], T]) -> Applied[T]:
+    def _apply(
+        self, action: Callable[[ExchangeState, C, Millis], T], cmd: C, now: Millis
+    ) -> Applied[T]:
+        state = self.state
         try:
-            reply = action()
+            reply = action(state, cmd, now)
         except HtxError:
-            self.state.discard_events()
+            state.discard_events()
             raise
-        return Applied(reply, self.state.take_events())
+        return Applied(reply, state.take_events())
 
     # -- commands --------------------------------------------------------------------------
 
     def open_user(self, cmd: OpenUser, now: Millis) -> Applied[None]:
-        def action() -> None:
-            if cmd.uid <= 0:
-                raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "uid")
-            if cmd.uid not in self.state.users:
-                self.state.users.add(cmd.uid)
-                self.state.events.append(UserOpened(cmd.uid))
-
-        return self._apply(action)
+        return self._apply(_open_user, cmd, now)
 
     def deposit(self, cmd: Deposit, now: Millis) -> Applied[None]:
         """Credit coin to an account: the sandbox's stand-in for a transfer in."""
-
-        def action() -> None:
-            state = self.state
-            state.require_user(cmd.uid)
-            symbol = cmd.symbol.upper()
-            if not any(c.symbol == symbol for c in state.contracts):
-                raise HtxError(ErrorCode.CONTRACT_SYMBOL_NOT_EXIST)
-            amount = cmd.amount
-            if not amount.is_finite() or not 0 < amount <= MAX_DEPOSIT or coin(amount) != amount:
-                raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "amount")
-            account = state.account(cmd.uid, symbol)
-            account.margin_static += amount
-            account.deposited += amount
-            state.events.append(Deposited(cmd.uid, symbol, amount))
-            state.touch_account(cmd.uid, symbol)
-
-        return self._apply(action)
+        return self._apply(_deposit, cmd, now)
 
     def place_order(self, cmd: PlaceOrder, now: Millis) -> Applied[OrderPlaced]:
-        return self._apply(lambda: place_order(self.state, cmd, now))
+        return self._apply(place_order, cmd, now)
 
     def place_batch(self, cmd: PlaceBatch, now: Millis) -> Applied[list[BatchItem]]:
         """swap_batchorder: each order stands or falls alone; indexes are 1-based."""
-
-        def action() -> list[BatchItem]:
-            if not cmd.orders:
-                raise HtxError(ErrorCode.FIELD_EMPTY, "orders_data")
-            if len(cmd.orders) > MAX_BATCH_ORDERS:
-                raise HtxError(ErrorCode.BATCH_LIMIT_EXCEEDED)
-            items = []
-            for index, order in enumerate(cmd.orders, start=1):
-                if order.uid != cmd.uid:  # the HTTP layer builds them so; refuse, never crash
-                    raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "uid")
-                try:
-                    placed = place_order(self.state, order, now)
-                except HtxError as error:
-                    items.append(BatchItem(index, None, error))
-                else:
-                    items.append(BatchItem(index, placed, None))
-            return items
-
-        return self._apply(action)
+        return self._apply(_place_batch, cmd, now)
 
     def cancel_orders(self, cmd: CancelOrders, now: Millis) -> Applied[CancelReply]:
-        return self._apply(lambda: cancel_orders(self.state, cmd, now))
+        return self._apply(cancel_orders, cmd, now)
 
     def cancel_all(self, cmd: CancelAll, now: Millis) -> Applied[CancelReply]:
-        return self._apply(lambda: cancel_all(self.state, cmd, now))
+        return self._apply(cancel_all, cmd, now)
 
     def switch_lever_rate(self, cmd: SwitchLeverRate, now: Millis) -> Applied[LeverRateReply]:
-        def action() -> LeverRateReply:
-            state = self.state
-            state.require_user(cmd.uid)
-            contract = state.contracts.get(cmd.contract_code)
-            if contract.contract_status is not ContractStatus.LISTING:
-                raise HtxError(ErrorCode.SWITCH_LEVERAGE_NON_TRADING)
-            if cmd.lever_rate not in contract.lever_rates:
-                raise HtxError(ErrorCode.INVALID_LEVERAGE)
-            holding = state.holding(cmd.uid, contract.contract_code)
-            if holding.open_orders:
-                raise HtxError(ErrorCode.SWITCH_LEVERAGE_WITH_OPEN_ORDERS)
-            volume = holding.long.volume + holding.short.volume
-            if volume and holding.lever_rate is not None:
-                # A lower lever rate needs more position margin; refuse what the account lacks.
-                mark, size = state.mark_price(contract), contract.contract_size
-                more = initial_margin(volume, size, mark, cmd.lever_rate) - initial_margin(
-                    volume, size, mark, holding.lever_rate
-                )
-                account = state.account(cmd.uid, contract.symbol)
-                if more > account_figures(state, account).margin_available:
-                    raise HtxError(ErrorCode.INSUFFICIENT_MARGIN)
-            holding.lever_rate = cmd.lever_rate
-            state.events.append(
-                LeverRateSwitched(cmd.uid, contract.contract_code, cmd.lever_rate)
-            )
-            state.touch_holding(cmd.uid, contract.contract_code)
-            state.touch_account(cmd.uid, contract.symbol)
-            return LeverRateReply(contract.contract_code, cmd.lever_rate)
-
-        return self._apply(action)
+        return self._apply(_switch_lever_rate, cmd, now)
 
     def cancel_after(self, cmd: CancelAfter, now: Millis) -> Applied[CancelAfterReply]:
-        return self._apply(lambda: set_cancel_after(self.state, cmd, now))
+        return self._apply(set_cancel_after, cmd, now)
 
     def list_contract(self, cmd: ListContract, now: Millis) -> Applied[None]:
-        def action() -> None:
-            contract = cmd.contract
-            if contract.contract_code in self.state.contracts:
-                raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "contract_code")
-            self.state.contracts.add(contract)
-            self.state.events.append(ContractChanged(contract.contract_code))
-
-        return self._apply(action)
+        return self._apply(_list_contract, cmd, now)
 
     def set_contract(self, cmd: SetContract, now: Millis) -> Applied[None]:
-        def action() -> None:
-            contract = self.state.contracts.get(cmd.contract_code)
-            if cmd.reference_price is not None:
-                contract.ticks(cmd.reference_price)  # 1069 / 1038 before anything changes
-                contract.reference_price = cmd.reference_price
-            if cmd.contract_status is not None:
-                contract.contract_status = cmd.contract_status
-            self.state.events.append(ContractChanged(contract.contract_code))
-
-        return self._apply(action)
+        return self._apply(_set_contract, cmd, now)
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -318,3 +236,92 @@ class Exchange:
             [(contract.price(t), v) for t, v in book.bids.depth(levels)],
             [(contract.price(t), v) for t, v in book.asks.depth(levels)],
         )
+
+
+# -- the commands that need no module of their own ---------------------------------------------
+
+
+def _open_user(state: ExchangeState, cmd: OpenUser, now: Millis) -> None:
+    if cmd.uid <= 0:
+        raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "uid")
+    if cmd.uid not in state.users:
+        state.users.add(cmd.uid)
+        state.events.append(UserOpened(cmd.uid))
+
+
+def _deposit(state: ExchangeState, cmd: Deposit, now: Millis) -> None:
+    state.require_user(cmd.uid)
+    symbol = cmd.symbol.upper()
+    if not any(c.symbol == symbol for c in state.contracts):
+        raise HtxError(ErrorCode.CONTRACT_SYMBOL_NOT_EXIST)
+    amount = cmd.amount
+    if not amount.is_finite() or not 0 < amount <= MAX_DEPOSIT or coin(amount) != amount:
+        raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "amount")
+    account = state.account(cmd.uid, symbol)
+    account.margin_static += amount
+    account.deposited += amount
+    state.events.append(Deposited(cmd.uid, symbol, amount))
+    state.touch_account(cmd.uid, symbol)
+
+
+def _place_batch(state: ExchangeState, cmd: PlaceBatch, now: Millis) -> list[BatchItem]:
+    if not cmd.orders:
+        raise HtxError(ErrorCode.FIELD_EMPTY, "orders_data")
+    if len(cmd.orders) > MAX_BATCH_ORDERS:
+        raise HtxError(ErrorCode.BATCH_LIMIT_EXCEEDED)
+    items = []
+    for index, order in enumerate(cmd.orders, start=1):
+        if order.uid != cmd.uid:  # the HTTP layer builds them so; refuse, never crash
+            raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "uid")
+        try:
+            placed = place_order(state, order, now)
+        except HtxError as error:
+            items.append(BatchItem(index, None, error))
+        else:
+            items.append(BatchItem(index, placed, None))
+    return items
+
+
+def _switch_lever_rate(state: ExchangeState, cmd: SwitchLeverRate, now: Millis) -> LeverRateReply:
+    state.require_user(cmd.uid)
+    contract = state.contracts.get(cmd.contract_code)
+    if contract.contract_status is not ContractStatus.LISTING:
+        raise HtxError(ErrorCode.SWITCH_LEVERAGE_NON_TRADING)
+    if cmd.lever_rate not in contract.lever_rates:
+        raise HtxError(ErrorCode.INVALID_LEVERAGE)
+    holding = state.holding(cmd.uid, contract.contract_code)
+    if holding.open_orders:
+        raise HtxError(ErrorCode.SWITCH_LEVERAGE_WITH_OPEN_ORDERS)
+    volume = holding.long.volume + holding.short.volume
+    if volume and holding.lever_rate is not None:
+        # A lower lever rate needs more position margin; refuse what the account lacks.
+        mark, size = state.mark_price(contract), contract.contract_size
+        more = initial_margin(volume, size, mark, cmd.lever_rate) - initial_margin(
+            volume, size, mark, holding.lever_rate
+        )
+        account = state.account(cmd.uid, contract.symbol)
+        if more > account_figures(state, account).margin_available:
+            raise HtxError(ErrorCode.INSUFFICIENT_MARGIN)
+    holding.lever_rate = cmd.lever_rate
+    state.events.append(LeverRateSwitched(cmd.uid, contract.contract_code, cmd.lever_rate))
+    state.touch_holding(cmd.uid, contract.contract_code)
+    state.touch_account(cmd.uid, contract.symbol)
+    return LeverRateReply(contract.contract_code, cmd.lever_rate)
+
+
+def _list_contract(state: ExchangeState, cmd: ListContract, now: Millis) -> None:
+    contract = cmd.contract
+    if contract.contract_code in state.contracts:
+        raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "contract_code")
+    state.contracts.add(contract)
+    state.events.append(ContractChanged(contract.contract_code))
+
+
+def _set_contract(state: ExchangeState, cmd: SetContract, now: Millis) -> None:
+    contract = state.contracts.get(cmd.contract_code)
+    if cmd.reference_price is not None:
+        contract.ticks(cmd.reference_price)  # 1069 / 1038 before anything changes
+        contract.reference_price = cmd.reference_price
+    if cmd.contract_status is not None:
+        contract.contract_status = cmd.contract_status
+    state.events.append(ContractChanged(contract.contract_code))

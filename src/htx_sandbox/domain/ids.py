@@ -22,9 +22,10 @@ class OrderIdGenerator:
         self.last = last
 
     def next(self, now: Millis) -> OrderId:
-        candidate = max(now - ORDER_ID_EPOCH_MS, 0) << _SEQUENCE_BITS
-        self.last = candidate if candidate > self.last else self.last + 1
-        return OrderId(self.last)
+        # Times before the epoch give a negative candidate, and so the next in sequence.
+        candidate = (now - ORDER_ID_EPOCH_MS) << _SEQUENCE_BITS
+        last = self.last = candidate if candidate > self.last else self.last + 1
+        return OrderId(last)
 
 
 class TradeIdGenerator:

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from .book import BookSide
 from .orders import Order
-from .types import UID, SelfMatchPrevent
+from .types import CANCEL_TAKER, UID, SelfMatchPrevent
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FillPlan:
     fills: Sequence[tuple[Order, int]]
     """(maker, volume) in price-time priority."""
@@ -39,7 +39,7 @@ def plan_fills(
         return NOTHING_TO_TAKE  # the common case of a resting order
     fills: list[tuple[Order, int]] = []
     left = volume
-    stop_at_own = self_match_prevent is SelfMatchPrevent.CANCEL_TAKER
+    stop_at_own = self_match_prevent is CANCEL_TAKER
     for ticks, level in side.levels():
         if not side.crosses(ticks, limit_ticks):
             break

@@ -16,29 +16,38 @@ _CONTEXT = Context(prec=MONEY_PRECISION, rounding=ROUND_HALF_EVEN)
 _PRICE_CONTEXT = Context(prec=15, rounding=ROUND_HALF_EVEN)
 
 
+# Context methods rather than `x.quantize(q, context=c)`: the keyword call costs more than the
+# arithmetic on the order path. Products of a Decimal and an int are exact at 60 digits.
+_quantize = _CONTEXT.quantize
+_divide = _CONTEXT.divide
+_multiply = _CONTEXT.multiply
+
+
 def coin(amount: Decimal) -> Decimal:
     """An amount of coin on the 1e-18 grid."""
-    return amount.quantize(COIN_QUANTUM, context=_CONTEXT)
+    return _quantize(amount, COIN_QUANTUM)
 
 
 def contract_value(volume: int, contract_size: Decimal, price: Decimal) -> Decimal:
     """Coin value of `volume` contracts at `price`: volume x contract_size / price."""
-    return coin(_CONTEXT.divide(contract_size * volume, price))
+    return _quantize(_divide(_multiply(contract_size, volume), price), COIN_QUANTUM)
 
 
 def initial_margin(volume: int, contract_size: Decimal, price: Decimal, lever_rate: int) -> Decimal:
-    return coin(_CONTEXT.divide(contract_size * volume, price * lever_rate))
+    return _quantize(
+        _divide(_multiply(contract_size, volume), _multiply(price, lever_rate)), COIN_QUANTUM
+    )
 
 
 def fee(value: Decimal, rate: Decimal) -> Decimal:
-    return coin(_CONTEXT.multiply(value, rate))
+    return _quantize(_multiply(value, rate), COIN_QUANTUM)
 
 
 def share(amount: Decimal, part: int, whole: int) -> Decimal:
     """The part/whole share of an amount; exactly the amount when part == whole."""
     if part == whole:
         return amount
-    return coin(_CONTEXT.divide(amount * part, whole))
+    return _quantize(_divide(_multiply(amount, part), whole), COIN_QUANTUM)
 
 
 def average_price(turnover: Decimal, value: Decimal) -> Decimal:

@@ -7,6 +7,11 @@ from decimal import Decimal
 
 from .money import average_price
 from .types import (
+    CANCELLED,
+    CANCELLING,
+    EPOCH,
+    PARTIALLY_FILLED_CANCELLED,
+    SUBMITTED,
     UID,
     ZERO,
     ClientOrderId,
@@ -41,7 +46,7 @@ class IllegalTransitionError(RuntimeError):
     """A status change HTX never makes: a bug in the exchange, never a client's error."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Trade:
     """One side of a match, as swap_order_detail lists it."""
 
@@ -99,9 +104,9 @@ class Order:
         "volume",
     )
 
+    # Positional on purpose: keyword arguments cost a place more than the whole constructor.
     def __init__(
         self,
-        *,
         order_id: OrderId,
         uid: UID,
         contract_code: str,
@@ -136,13 +141,13 @@ class Order:
         self.created_at = created_at
         self.update_time = created_at
         self.order_source = order_source
-        self.status = OrderStatus.SUBMITTED
+        self.status = SUBMITTED
         self.trade_volume = 0
         self.trade_turnover = ZERO
         self.trade_value = ZERO
         self.fee = ZERO
         self.profit = ZERO
-        self.canceled_at: Millis = Millis(0)
+        self.canceled_at = EPOCH
         # A tuple: most orders never fill, and an empty tuple is shared where a list is not.
         self.trades: tuple[Trade, ...] = ()
 
@@ -178,18 +183,18 @@ class Order:
         self.trades += (trade,)
         if self.trade_volume == self.volume:
             self._move_to(OrderStatus.FILLED, trade.created_at)
-        elif self.status is OrderStatus.CANCELLING:
-            self._move_to(OrderStatus.CANCELLING, trade.created_at)
+        elif self.status is CANCELLING:
+            self._move_to(CANCELLING, trade.created_at)
         else:
             self._move_to(OrderStatus.PARTIALLY_FILLED, trade.created_at)
 
     def mark_cancelling(self, now: Millis) -> None:
-        self._move_to(OrderStatus.CANCELLING, now)
+        self._move_to(CANCELLING, now)
 
     def mark_cancelled(self, now: Millis) -> None:
         """Final cancel: 5 when partly filled, otherwise 7."""
         final = (
-            OrderStatus.PARTIALLY_FILLED_CANCELLED if self.trade_volume else OrderStatus.CANCELLED
+            PARTIALLY_FILLED_CANCELLED if self.trade_volume else CANCELLED
         )
         self._move_to(final, now)
         self.canceled_at = now

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from .money import average_price, contract_value, share
 from .orders import Order
-from .types import UID, ZERO, Direction, Offset, OrderId, PositionSide
+from .types import BUY, LONG, OPEN, SHORT, UID, ZERO, Direction, OrderId, PositionSide
 
 
 class Position:
@@ -48,24 +48,24 @@ class Position:
         self.volume -= volume
         self.frozen -= volume
         self.cost_value -= released
-        return released - value if self.side is PositionSide.LONG else value - released
+        return released - value if self.side is LONG else value - released
 
     def profit_unreal(self, contract_size: Decimal, mark_price: Decimal) -> Decimal:
         if not self.volume:
             return ZERO
         at_mark = contract_value(self.volume, contract_size, mark_price)
-        if self.side is PositionSide.LONG:
+        if self.side is LONG:
             return self.cost_value - at_mark
         return at_mark - self.cost_value
 
 
 def closed_side(direction: Direction) -> PositionSide:
     """The position a close order of `direction` reduces: selling closes the long."""
-    return PositionSide.SHORT if direction is Direction.BUY else PositionSide.LONG
+    return SHORT if direction is BUY else LONG
 
 
 def opened_side(direction: Direction) -> PositionSide:
-    return PositionSide.LONG if direction is Direction.BUY else PositionSide.SHORT
+    return LONG if direction is BUY else SHORT
 
 
 class Holding:
@@ -78,15 +78,15 @@ class Holding:
     def __init__(self, uid: UID, contract_code: str) -> None:
         self.uid = uid
         self.contract_code = contract_code
-        self.long = Position(uid, contract_code, PositionSide.LONG)
-        self.short = Position(uid, contract_code, PositionSide.SHORT)
+        self.long = Position(uid, contract_code, LONG)
+        self.short = Position(uid, contract_code, SHORT)
         self.lever_rate: int | None = None
         self.open_orders: dict[OrderId, Order] = {}
         self.opening_orders = 0
         self.close_orders = 0
 
     def position(self, side: PositionSide) -> Position:
-        return self.long if side is PositionSide.LONG else self.short
+        return self.long if side is LONG else self.short
 
     @property
     def has_exposure(self) -> bool:
@@ -95,14 +95,14 @@ class Holding:
 
     def add_open_order(self, order: Order) -> None:
         self.open_orders[order.order_id] = order
-        if order.offset is Offset.OPEN:
+        if order.offset is OPEN:
             self.opening_orders += 1
         else:
             self.close_orders += 1
 
     def remove_open_order(self, order: Order) -> None:
         del self.open_orders[order.order_id]
-        if order.offset is Offset.OPEN:
+        if order.offset is OPEN:
             self.opening_orders -= 1
         else:
             self.close_orders -= 1

@@ -19,7 +19,7 @@ from .ids import OrderIdGenerator, TradeIdGenerator
 from .money import contract_value, fee, initial_margin
 from .orders import Order, Trade
 from .positions import Holding, closed_side, opened_side
-from .types import UID, ZERO, Direction, Millis, Offset, OrderId, Role
+from .types import BUY, MAKER, OPEN, UID, ZERO, Millis, OrderId, Role
 
 
 class ExchangeState:
@@ -128,7 +128,7 @@ class ExchangeState:
 
     def release(self, order: Order) -> None:
         """Give back what the order still holds: its margin, or the position volume it froze."""
-        if order.offset is Offset.OPEN:
+        if order.offset is OPEN:
             if order.margin_frozen:
                 account = self.account(order.uid, order.symbol)
                 account.margin_frozen -= order.margin_frozen
@@ -159,9 +159,9 @@ class ExchangeState:
         released = ZERO
         close_released = False
         for order in orders:
-            (bids if order.direction is Direction.BUY else asks).remove(order)
+            (bids if order.direction is BUY else asks).remove(order)
             holding.remove_open_order(order)
-            if order.offset is Offset.OPEN:
+            if order.offset is OPEN:
                 released += order.margin_frozen
                 order.margin_frozen = ZERO
             else:
@@ -194,7 +194,7 @@ class ExchangeState:
         """One match at the maker's price: both orders, positions and accounts move together."""
         price = maker.price
         trade_id = self.trade_ids.next()
-        self._fill_side(contract, maker, volume, price, Role.MAKER, trade_id, now)
+        self._fill_side(contract, maker, volume, price, MAKER, trade_id, now)
         self._fill_side(contract, taker, volume, price, Role.TAKER, trade_id, now)
         if not maker.remaining:
             book.side(maker.direction).remove(maker)
@@ -213,7 +213,7 @@ class ExchangeState:
     ) -> None:
         size = contract.contract_size
         value = contract_value(volume, size, price)
-        rate = contract.maker_fee_rate if role is Role.MAKER else contract.taker_fee_rate
+        rate = contract.maker_fee_rate if role is MAKER else contract.taker_fee_rate
         paid = fee(value, rate)
         uid, symbol = order.uid, order.symbol
         account = self.account(uid, symbol)
@@ -221,7 +221,7 @@ class ExchangeState:
         account.fees_paid += paid
         self.fee_pool[symbol] = self.fee_pool.get(symbol, ZERO) + paid
         holding = self.holding(uid, order.contract_code)
-        if order.offset is Offset.OPEN:
+        if order.offset is OPEN:
             holding.position(opened_side(order.direction)).open(volume, value)
             still_frozen = initial_margin(
                 order.remaining - volume, size, order.price, order.lever_rate
