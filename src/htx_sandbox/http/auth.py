@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -60,7 +61,7 @@ def authenticate(
     when = signature.timestamp_ms(stamp)
     # Repeats within the window are allowed: ccxt signs to the second and resends identical
     # signatures within a second.
-    if when is None or abs(now_ms - when) > settings.window / timedelta(milliseconds=1):
+    if when is None or abs(now_ms - when) > _milliseconds(settings.window):
         raise AuthError(INVALID_TIME)
     key = registry.get(params.get("AccessKeyId", ""))
     if key is None:
@@ -68,10 +69,10 @@ def authenticate(
     given = params.get("Signature", "")
     query = signature.canonical_query_of(pieces)
     method = method.upper()
-    if not any(
-        signature.matches(key.secret_key, f"{method}\n{host}\n{path}\n{query}", given)
-        for host in _candidate_hosts(host_header, settings)
-    ):
+    for host in _candidate_hosts(host_header, settings):
+        if signature.matches(key.secret_key, f"{method}\n{host}\n{path}\n{query}", given):
+            break
+    else:
         raise AuthError(VERIFICATION_FAILURE)
     if not key.enabled:
         raise AuthError(USER_LOCKED)
@@ -82,6 +83,11 @@ def authenticate(
     if permission not in key.permissions:
         raise AuthError(NO_PERMISSION)
     return key, params
+
+
+@functools.cache
+def _milliseconds(window: timedelta) -> float:
+    return window / timedelta(milliseconds=1)
 
 
 def _candidate_hosts(host_header: str, settings: AuthSettings) -> list[str]:
