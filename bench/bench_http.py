@@ -10,20 +10,24 @@ scenarios against it, one after another, each for --duration seconds with --late
   1. timestamp      GET /api/v1/timestamp: the baseline every other figure is set against
   2. cancel-all     signed POST swap_cancelall for UIDs with no open orders (reply 1051)
      (nothing)
-  3. order          signed POST swap_order: resting limit buys over 1,000 price ticks, rotating
+  3. cancel-all     signed POST swap_cancelall where every call cancels exactly one order: the
+     (one order)    server starts with enough UIDs holding four resting orders each for every
+                    request the run can send (bench/wrk/cancelall_one.lua says how)
+  4. order          signed POST swap_order: resting limit buys over 1,000 price ticks, rotating
                     over --order-uids UIDs (more for long runs: 10,000 open orders per UID)
-  4. order +        signed swap_order and swap_cancelall in pairs, so that every cancel-all
+  5. order +        signed swap_order and swap_cancelall in pairs, so that every cancel-all
      cancel-all     cancels the order placed just before it (bench/wrk/cancel_pairs.lua says how)
 
 Signed requests use URLs pre-signed just before each wrk run (HTX accepts a signature again
 within its 5 minute window), signed for the Host header wrk sends. Every reply is classified
 (ok / err_code) by the Lua scripts, and a scenario with a reply it should not get fails the
-benchmark. After scenario 4 the server's database is read to confirm the cancels happened.
+benchmark. After scenarios 3 and 5 the server's database is read to confirm the cancels
+happened.
 
 For each scenario: requests/s, p50 and p99 latency, the ratio of its requests/s to the
 timestamp baseline of the same run, and the server's CPU time per request (from /proc, split into
 the event loop thread and the engine thread), which moves less than requests/s when the machine is
-shared; medians over --repeat runs. Scenario 4's p50/p99 are over its orders and cancel-alls
+shared; medians over --repeat runs. Scenario 5's p50/p99 are over its orders and cancel-alls
 together (wrk's latency histogram does not tell requests apart).
 """
 
@@ -33,6 +37,7 @@ import argparse
 import json
 import math
 import os
+import resource
 import select
 import shlex
 import shutil
@@ -62,23 +67,36 @@ TOP_TICKS = 500_000  # 50000.0: well under the 60000 reference, nothing ever sel
 SPREAD = 1000
 PAIR_PRICE = "49000"
 TARGET = 0.40
+ONE_ORDER_BODIES = [
+    '{"contract_code":"BTC-USD","direction":"buy"}',
+    '{"contract_code":"BTC-USD","direction":"sell"}',
+    '{"contract_code":"ETH-USD","direction":"buy"}',
+    '{"contract_code":"ETH-USD","direction":"sell"}',
+]
+"""One per resting order of bench/http_server.py's RESTING, in its order."""
+CEILING_RPS = 40_000
+"""More requests per second than any signed scenario can reach here (the bare timestamp endpoint
+serves ~35,000): scenario 3 gets enough resting orders for this rate over the whole run."""
 
 # What each scenario may answer; anything else means the figure measures the wrong thing.
 EXPECTED: dict[str, frozenset[str]] = {
     "timestamp": frozenset({"ok"}),
     "cancel_empty": frozenset({"err_1051"}),
+    "cancel_one": frozenset({"ok"}),
     "order": frozenset({"ok"}),
     "pairs": frozenset({"ok"}),
 }
 TITLES = {
     "timestamp": "GET /api/v1/timestamp (baseline)",
     "cancel_empty": "swap_cancelall, nothing to cancel",
+    "cancel_one": "swap_cancelall, cancels one order",
     "order": "swap_order, resting limit",
     "pairs": "swap_order + swap_cancelall pairs",
 }
 SCRIPTS = {
     "timestamp": "timestamp.lua",
     "cancel_empty": "cancelall_empty.lua",
+    "cancel_one": "cancelall_one.lua",
     "order": "swap_order.lua",
     "pairs": "cancel_pairs.lua",
 }
@@ -107,6 +125,8 @@ class Result:
     command: str
     cpu_us: dict[str, float] = field(default_factory=dict)
     """Server CPU time per request in us: "loop" (main thread), "engine" (the other threads)."""
+    client_cpu_us: float = 0.0
+    """wrk's own CPU time per request in us: the load generator shares the machine's 2 cores."""
 
     @property
     def rate(self) -> float:
@@ -125,7 +145,7 @@ class Result:
 
 @dataclass
 class Verification:
-    """What the server's database says about the pair UIDs after scenario 4."""
+    """What the server's database says about a scenario's UIDs after it ran."""
 
     placed: int
     cancelled: int
@@ -136,6 +156,9 @@ class Verification:
 class Run:
     results: dict[str, Result] = field(default_factory=dict)
     verification: Verification | None = None
+    """Scenario 5's pair UIDs."""
+    one_order_check: Verification | None = None
+    """Scenario 3's UIDs."""
 
 
 # -- the server -------------------------------------------------------------------------------
@@ -144,9 +167,10 @@ class Run:
 class Server:
     """bench/http_server.py in a subprocess, from its ready line until SIGTERM."""
 
-    def __init__(self, uids: int, durability: str, log: Path) -> None:
+    def __init__(self, uids: int, resting: int, durability: str, log: Path) -> None:
         self.command = [
-            sys.executable, str(SERVER), "--uids", str(uids), "--durability", durability,
+            sys.executable, str(SERVER), "--uids", str(uids), "--resting", str(resting),
+            "--durability", durability,
         ]  # fmt: skip
         self.log_path = log
         self.ready: dict[str, Any] = {}
@@ -157,7 +181,7 @@ class Server:
             self.command, stdout=subprocess.PIPE, stderr=self._log, text=True
         )
         assert self.proc.stdout is not None
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300  # scenario 3's resting orders take a while
         while time.monotonic() < deadline:
             ready, _, _ = select.select([self.proc.stdout], [], [], 0.5)
             if ready:
@@ -246,9 +270,11 @@ def wrk(args: Options, server: Server, scenario: str, data: dict[str, Any], tmp:
     ]  # fmt: skip
     env = {**os.environ, "HTX_BENCH_DATA": str(data_file)}
     before = thread_cpu(server.proc.pid)
+    client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(
         command, env=env, capture_output=True, text=True, timeout=duration + 60, check=False
     )
+    client_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     after = thread_cpu(server.proc.pid)
     line = next((s for s in done.stdout.splitlines() if s.startswith("HTXBENCH ")), None)
     if done.returncode != 0 or line is None:
@@ -256,6 +282,10 @@ def wrk(args: Options, server: Server, scenario: str, data: dict[str, Any], tmp:
     fields = dict(part.split("=", 1) for part in line.split()[1:])
     requests = max(int(fields["requests"]), 1)
     cpu = {name: (after[name] - before.get(name, 0.0)) * 1e6 / requests for name in after}
+    # wrk is the only child that ends here (the server runs on): its user + system time.
+    client = sum(
+        getattr(client_after, f) - getattr(client_before, f) for f in ("ru_utime", "ru_stime")
+    )
     return Result(
         requests=int(fields["requests"]),
         seconds=int(fields["duration_us"]) / 1e6,
@@ -265,6 +295,7 @@ def wrk(args: Options, server: Server, scenario: str, data: dict[str, Any], tmp:
         counts={k[6:]: int(float(v)) for k, v in fields.items() if k.startswith("count.")},
         command=f"HTX_BENCH_DATA={data_file} " + shlex.join(command),
         cpu_us=cpu,
+        client_cpu_us=client * 1e6 / requests,
     )
 
 
@@ -305,12 +336,19 @@ def order_uid_count(args: Options) -> int:
     return max(args.order_uids, math.ceil(args.duration * 30_000 / 9_000))
 
 
+def one_order_uid_count(args: Options) -> int:
+    """Scenario 3 cancels four orders per UID, one per request."""
+    return math.ceil(args.duration * CEILING_RPS / len(ONE_ORDER_BODIES))
+
+
 def one_run(args: Options, tmp: Path) -> Run:
     order_uids = list(range(1, order_uid_count(args) + 1))
     first_pair = len(order_uids) + 1
     pair_uids = list(range(first_pair, first_pair + pair_uid_count(args)))
+    first_one = pair_uids[-1] + 1
+    one_uids = list(range(first_one, first_one + one_order_uid_count(args)))
     run = Run()
-    with Server(order_uids[-1] + len(pair_uids), args.durability, tmp / "server.log") as server:
+    with Server(one_uids[-1], len(one_uids), args.durability, tmp / "server.log") as server:
         if args.warmup > 0:
             wrk(args, server, "warmup", {}, tmp)
         run.results["timestamp"] = wrk(args, server, "timestamp", {}, tmp)
@@ -319,6 +357,15 @@ def one_run(args: Options, tmp: Path) -> Run:
         cancel_urls = [presigned(server, uid, CANCEL_ALL, now) for uid in pair_uids]
         data: dict[str, Any] = {"cancel_urls": cancel_urls, "cancel_body": CANCEL_BODY}
         run.results["cancel_empty"] = wrk(args, server, "cancel_empty", data, tmp)
+
+        now = datetime.now(UTC)
+        urls_file = tmp / "cancel_one_urls.txt"
+        urls_file.write_text(
+            "".join(presigned(server, uid, CANCEL_ALL, now) + "\n" for uid in one_uids)
+        )
+        data = {"urls_file": str(urls_file), "bodies": ONE_ORDER_BODIES, "threads": args.threads}
+        run.results["cancel_one"] = wrk(args, server, "cancel_one", data, tmp)
+        run.one_order_check = verify(Path(server.ready["db"]), one_uids)
 
         now = datetime.now(UTC)
         data = {
@@ -349,8 +396,8 @@ def one_run(args: Options, tmp: Path) -> Run:
 
 
 def verify(db: Path, uids: list[int]) -> Verification:
-    """Count the pair UIDs' orders in the server's database (read-only; WAL lets it read while
-    the server writes)."""
+    """Count the orders of UIDs uids[0]..uids[-1] in the server's database by status (read-only;
+    WAL lets it read while the server writes)."""
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         rows = conn.execute(
@@ -382,12 +429,19 @@ def describe_run(index: int, run: Run) -> list[str]:
         lines.append(
             f"  {TITLES[name]:<36} {result.rate:>9,.0f} req/s  p50 {result.p50_ms:7.2f} ms"
             f"  p99 {result.p99_ms:7.2f} ms  x{result.rate / base:.2f}  server CPU/req:"
-            f" {cpu_text(result.cpu_us)}"
+            f" {cpu_text(result.cpu_us)}; wrk {result.client_cpu_us:.0f} us"
         )
+    one, one_check = run.results["cancel_one"], run.one_order_check
+    lines.append(
+        f"  scenario 3: {one.counts.get('cancel_hit', 0):,} cancel-all replies cancelled"
+        f" {one.counts.get('cancelled_orders', 0):,} orders"
+        + (f"; server database: {one_check.cancelled:,} of the scenario's orders cancelled"
+           if one_check is not None else "")
+    )
     pairs, check = run.results["pairs"], run.verification
     c = pairs.counts
     lines.append(
-        f"  scenario 4: {c.get('placed', 0):,} orders placed, {cancel_replies(pairs):,} cancel-all"
+        f"  scenario 5: {c.get('placed', 0):,} orders placed, {cancel_replies(pairs):,} cancel-all"
         f" replies, {c.get('cancel_hit', 0):,} of them cancelled at least one order"
         f" ({c.get('cancelled_orders', 0):,} orders); {c.get('cancel_empty', 0):,} answered 1051;"
         f" fallback requests {c.get('fallback', 0):,}"
@@ -430,13 +484,13 @@ def summarize(runs: list[Run]) -> list[str]:
     cancel_rate = med([p.rate * cancel_replies(p) / p.requests for p in pairs])
     base = med([r.results["timestamp"].rate for r in runs])
     lines.append(
-        f"  of scenario 4's requests, swap_cancelall: {share:.0%} ({cancel_rate:,.0f} req/s),"
+        f"  of scenario 5's requests, swap_cancelall: {share:.0%} ({cancel_rate:,.0f} req/s),"
         f" swap_order the rest; p50/p99 are over both"
     )
     lines.append(f"  timestamp baseline: {base:,.0f} req/s")
     for name, what in (
-        ("cancel_empty", "signed swap_cancelall (nothing to cancel)"),
-        ("pairs", "signed swap_order + swap_cancelall (each cancels one order)"),
+        ("cancel_empty", "signed swap_cancelall, nothing to cancel"),
+        ("cancel_one", "signed swap_cancelall, cancels one order each call"),
     ):
         verdict = "met" if ratio[name] >= TARGET else "MISSED"
         lines.append(f"  target {what} >= {TARGET:.0%} of timestamp: {ratio[name]:.0%}, {verdict}")
@@ -455,12 +509,20 @@ def problems(runs: list[Run]) -> list[str]:
             bad = result.unexpected(EXPECTED[name])
             if bad:
                 found.append(f"run {index}, {TITLES[name]}: unexpected replies/errors {bad}")
+        one, one_check = run.results["cancel_one"], run.one_order_check
+        c = one.counts
+        if c.get("exhausted", 0) or c.get("cancel_nothing", 0) or c.get("cancel_hit", 0) == 0:
+            found.append(f"run {index}: not every cancel-all of scenario 3 cancelled one order")
+        if c.get("cancelled_orders", 0) != c.get("cancel_hit", 0):
+            found.append(f"run {index}: a cancel-all of scenario 3 cancelled more than one order")
+        if one_check is None or one_check.cancelled < c.get("cancelled_orders", 0):
+            found.append(f"run {index}: the database shows fewer scenario 3 cancels than replied")
         pairs, check = run.results["pairs"], run.verification
         hits = pairs.counts.get("cancel_hit", 0)
         if hits == 0 or hits != cancel_replies(pairs):
-            found.append(f"run {index}: not every cancel-all of scenario 4 cancelled an order")
+            found.append(f"run {index}: not every cancel-all of scenario 5 cancelled an order")
         if check is None or check.cancelled < pairs.counts.get("cancelled_orders", 0):
-            found.append(f"run {index}: the server's database shows fewer cancels than replied")
+            found.append(f"run {index}: the database shows fewer scenario 5 cancels than replied")
     return found
 
 

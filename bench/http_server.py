@@ -1,12 +1,15 @@
 """The sandbox server as bench/bench_http.py measures it (until `htx-sandbox serve` exists).
 
-    python bench/http_server.py [--uids 96] [--durability normal] [--port 0]
+    python bench/http_server.py [--uids 96] [--resting 0] [--durability normal] [--port 0]
 
 A SqliteStore in a temporary directory (durability normal: every reply waits for its WAL
 commit), Engine(SystemClock()), create_app(engine, clock, HttpSettings(rate_limit=False)) served
 by uvicorn with uvloop and httptools, one worker, no access log, on 127.0.0.1. UIDs 1..--uids are
-opened, funded with 1,000,000 BTC and given one read+trade API key each. Once the server accepts
-connections, one JSON line goes to stdout:
+opened, funded with 1,000,000 BTC and given one read+trade API key each. The last --resting of
+them are also funded with ETH and given four resting orders, far from any price the benchmark
+trades at: a buy and a sell on BTC-USD and on ETH-USD (RESTING below), so that four
+swap_cancelall calls per UID, one per contract and direction, each cancel exactly one order.
+Once the server accepts connections, one JSON line goes to stdout:
 
     {"ready": true, "pid": ..., "host": "127.0.0.1", "port": ..., "db": "...",
      "keys": [{"uid": 1, "access_key": "...", "secret_key": "..."}, ...]}
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import secrets
@@ -34,8 +38,8 @@ from typing import Any
 
 import uvicorn
 
-from htx_sandbox.domain.commands import Deposit, OpenUser, Outcome
-from htx_sandbox.domain.types import UID
+from htx_sandbox.domain.commands import Deposit, OpenUser, Outcome, PlaceOrder
+from htx_sandbox.domain.types import UID, Direction, Offset, OrderPriceType
 from htx_sandbox.http.app import create_app
 from htx_sandbox.http.gateway import HttpSettings
 from htx_sandbox.service.api_keys import READ, TRADE, CreateApiKey
@@ -67,6 +71,29 @@ def provision(engine: Engine, uids: int) -> list[dict[str, Any]]:
     return keys
 
 
+RESTING = [
+    ("BTC-USD", Direction.BUY, Decimal("40000")),
+    ("BTC-USD", Direction.SELL, Decimal("80000")),
+    ("ETH-USD", Direction.BUY, Decimal("2000")),
+    ("ETH-USD", Direction.SELL, Decimal("4000")),
+]
+
+
+def place_resting(engine: Engine, uids: range) -> None:
+    pending: list[Future[Outcome]] = []
+    for n in uids:
+        uid = UID(n)
+        pending.append(engine.submit(Deposit(uid, "ETH", DEPOSIT)))
+        for code, direction, price in RESTING:
+            limit = OrderPriceType.LIMIT
+            order = PlaceOrder(uid, code, direction, Offset.OPEN, 1, 10, limit, price)
+            pending.append(engine.submit(order))
+    for future in pending:
+        outcome = future.result()
+        if outcome.error is not None:
+            raise SystemExit(f"placing resting orders failed: {outcome.error.wire_message()}")
+
+
 def listening_socket(port: int) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -95,6 +122,7 @@ async def serve(server: uvicorn.Server, sock: socket.socket, ready: dict[str, An
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--uids", type=int, default=96)
+    parser.add_argument("--resting", type=int, default=0, help="UIDs, the last, with orders")
     parser.add_argument("--durability", choices=["normal", "full"], default="normal")
     parser.add_argument("--port", type=int, default=0, help="0: a free port")
     args = parser.parse_args()
@@ -113,6 +141,8 @@ def main() -> None:
         engine.start()
         try:
             keys = provision(engine, args.uids)
+            place_resting(engine, range(args.uids - args.resting + 1, args.uids + 1))
+            gc.freeze()  # as `htx-sandbox serve` does once its state is loaded
             app = create_app(engine, clock, HttpSettings(rate_limit=False))
             sock = listening_socket(args.port)
             config = uvicorn.Config(

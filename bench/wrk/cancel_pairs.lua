@@ -1,4 +1,5 @@
--- Scenario 4 of bench/bench_http.py: signed swap_cancelall that cancels something on each call.
+-- Scenario 5 of bench/bench_http.py: signed swap_order and swap_cancelall in pairs, each
+-- cancel-all cancelling the order placed just before it.
 --
 -- wrk's Lua API has no notion of connection, so pairing is done per thread with a pool of UIDs
 -- (this thread's share of `data.pairs`, more UIDs than the thread has connections):

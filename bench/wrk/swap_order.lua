@@ -1,4 +1,4 @@
--- Scenario 3 of bench/bench_http.py: signed POST swap_order, resting limit buys (they never
+-- Scenario 4 of bench/bench_http.py: signed POST swap_order, resting limit buys (they never
 -- match: there is no seller) spread over `data.spread` price ticks below `data.top_ticks`,
 -- rotating over the UIDs of `data.order_urls`. The requests are formatted once, in init(), as a
 -- cycle long enough to visit every UID at many prices.
