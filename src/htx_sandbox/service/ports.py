@@ -29,6 +29,9 @@ class ChangeSet:
     accounts: list[Account] = field(default_factory=list)
     holdings: list[Holding] = field(default_factory=list)
     orders: list[Order] = field(default_factory=list)
+    """Orders accepted by this commit's commands: whole new rows."""
+    order_updates: list[Order] = field(default_factory=list)
+    """Orders the store already holds; only their state (rows.ORDER_STATE_COLUMNS) changed."""
     trades: list[Trade] = field(default_factory=list)
     cancel_after: dict[UID, Millis | None] = field(default_factory=dict)
     api_keys: list[ApiKey] = field(default_factory=list)

@@ -34,7 +34,9 @@ class UnitOfWork:
         self._users: dict[UID, None] = {}
         self._accounts: dict[tuple[UID, str], None] = {}
         self._holdings: dict[tuple[UID, str], None] = {}
+        self._new_orders: dict[OrderId, None] = {}
         self._orders: dict[OrderId, None] = {}
+        """Orders of earlier commits that changed."""
         self._trades: list[Trade] = []
         self._cancel_after: dict[UID, None] = {}
         self._api_keys: dict[str, ApiKey] = {}
@@ -45,10 +47,14 @@ class UnitOfWork:
         self.commands += 1
         for event in events:
             match event:
-                case OrderAccepted(order_id) | OrderCancelling(order_id) | OrderCancelled(order_id):
-                    self._orders[order_id] = None
+                case OrderAccepted(order_id):
+                    self._new_orders[order_id] = None
+                case OrderCancelling(order_id) | OrderCancelled(order_id):
+                    if order_id not in self._new_orders:
+                        self._orders[order_id] = None
                 case OrderTraded(trade):
-                    self._orders[trade.order_id] = None
+                    if trade.order_id not in self._new_orders:
+                        self._orders[trade.order_id] = None
                     self._trades.append(trade)
                 case AccountChanged(uid, symbol) | Deposited(uid, symbol, _):
                     self._accounts[(uid, symbol)] = None
@@ -74,7 +80,7 @@ class UnitOfWork:
     def touched(self) -> bool:
         """Whether anything needs writing: a Tick that fired nothing commits nothing."""
         return bool(
-            self._users or self._accounts or self._holdings or self._orders
+            self._users or self._accounts or self._holdings or self._new_orders or self._orders
             or self._cancel_after or self._contracts or self._api_keys
         )
 
@@ -88,7 +94,8 @@ class UnitOfWork:
             contracts=list(state.contracts) if self._contracts else [],
             accounts=[state.accounts[key] for key in self._accounts],
             holdings=[state.holdings[key] for key in self._holdings],
-            orders=[state.orders[order_id] for order_id in self._orders],
+            orders=[state.orders[order_id] for order_id in self._new_orders],
+            order_updates=[state.orders[order_id] for order_id in self._orders],
             trades=self._trades,
             cancel_after={uid: state.cancel_after.get(uid) for uid in self._cancel_after},
             api_keys=list(self._api_keys.values()),

@@ -32,7 +32,7 @@ class MemoryStore:
             self.accounts[(account.uid, account.symbol)] = rows.account_row(account)
         for holding in c.holdings:
             self.holdings[(holding.uid, holding.contract_code)] = rows.holding_row(holding)
-        for order in c.orders:
+        for order in [*c.orders, *c.order_updates]:
             self.orders[order.order_id] = rows.order_row(order)
         for trade in c.trades:
             self.trades.setdefault(trade.order_id, []).append(rows.trade_row(trade))

@@ -87,6 +87,11 @@ ORDER_COLUMNS = (
     "margin_frozen", "created_at", "update_time", "order_source", "status", "trade_volume",
     "trade_turnover", "trade_value", "fee", "profit", "canceled_at",
 )  # fmt: skip
+ORDER_STATE_COLUMNS = (
+    "margin_frozen", "update_time", "status", "trade_volume", "trade_turnover", "trade_value",
+    "fee", "profit", "canceled_at",
+)  # fmt: skip
+"""What fills and cancels change in an order once it is stored; the rest is fixed at acceptance."""
 TRADE_COLUMNS = (
     "id", "trade_id", "order_id", "uid", "contract_code", "direction", '"offset"', "price",
     "volume", "turnover", "value", "fee", "fee_asset", "role", "profit", "created_at",
@@ -163,6 +168,14 @@ def order_row(o: Order) -> Row:
         o.client_order_id, int(o.self_match_prevent), str(o.margin_frozen), o.created_at,
         o.update_time, o.order_source, int(o.status), o.trade_volume, str(o.trade_turnover),
         str(o.trade_value), str(o.fee), str(o.profit), o.canceled_at,
+    )  # fmt: skip
+
+
+def order_state_row(o: Order) -> Row:
+    """ORDER_STATE_COLUMNS, then the order_id to update."""
+    return (
+        str(o.margin_frozen), o.update_time, int(o.status), o.trade_volume, str(o.trade_turnover),
+        str(o.trade_value), str(o.fee), str(o.profit), o.canceled_at, o.order_id,
     )  # fmt: skip
 
 

@@ -56,6 +56,12 @@ class SqlStore(abc.ABC):
         self._sql_account = _upsert("accounts", rows.ACCOUNT_COLUMNS, 2, m)
         self._sql_holding = _upsert("holdings", rows.HOLDING_COLUMNS, 2, m)
         self._sql_order = _upsert("orders", rows.ORDER_COLUMNS, 1, m)
+        # Only the state columns: an upsert of the whole row would rewrite every index entry of
+        # the order, where a cancel or a fill moves it in the two status indexes alone.
+        self._sql_order_update = (
+            f"UPDATE orders SET {', '.join(f'{c} = {m}' for c in rows.ORDER_STATE_COLUMNS)} "
+            f"WHERE order_id = {m}"
+        )
         self._sql_trade = (
             f"INSERT INTO trades ({', '.join(rows.TRADE_COLUMNS)}) "
             f"VALUES ({', '.join([m] * len(rows.TRADE_COLUMNS))})"
@@ -182,6 +188,10 @@ class SqlStore(abc.ABC):
             self._executemany(self._sql_holding, [rows.holding_row(x) for x in c.holdings])
         if c.orders:
             self._executemany(self._sql_order, [rows.order_row(x) for x in c.orders])
+        if c.order_updates:
+            self._executemany(
+                self._sql_order_update, [rows.order_state_row(x) for x in c.order_updates]
+            )
         if c.trades:
             self._executemany(self._sql_trade, [rows.trade_row(x) for x in c.trades])
         if c.cancel_after:
