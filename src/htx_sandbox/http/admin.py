@@ -41,7 +41,7 @@ from ..service.api_keys import (
 )
 from ..service.engine import EngineStoppedError
 from . import views, wire
-from .gateway import Gateway, _read_body, gateway_of
+from .gateway import Gateway, gateway_of, read_body
 from .inputs import INT64, Body
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,6 @@ FIRST_UID = 10_000_001
 RESERVED_UIDS = range(9_000_000, 10_000_000)
 """The sandbox's own accounts (the market maker is 9000001): never opened for a user."""
 """Accounts opened without a uid get the smallest free uid from here on."""
-MAX_BODY_BYTES = 64 * 1024
 MAX_IP_WHITELIST = 20
 """HTX binds at most 20 addresses to one API key."""
 MAX_FEE_RATE = Decimal(1)
@@ -123,7 +122,7 @@ def _endpoint(handler: AdminHandler) -> Callable[[Request], Awaitable[Response]]
             if request.method == "GET":
                 decoded = Body(dict(request.query_params))
             else:
-                decoded = Body.parse(await _read_body(request.receive))
+                decoded = Body.parse(await read_body(request.receive))
             data = await handler(AdminCall(gateway, admin, decoded, dict(request.path_params)))
         except HtxError as error:
             request.scope["htx.err_code"] = error.code

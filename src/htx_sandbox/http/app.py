@@ -43,13 +43,14 @@ class HotPaths:
         self.app = app
         self.endpoints = endpoints
         self.state = app.state
+        self.gateway: Gateway = app.state.gateway
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST":
             endpoint = self.endpoints.get(scope["path"])
             if endpoint is not None:
                 scope["app"] = self.app
-                await endpoint(scope, receive, send)
+                await endpoint.serve(self.gateway, scope, receive, send)
                 return
         await self.app(scope, receive, send)
 

@@ -153,13 +153,14 @@ class Engine:
     def execute(self, command: Command | ApiKeyCommand) -> Outcome:
         return self.submit(command).result()
 
-    async def execute_async(self, command: Command | ApiKeyCommand) -> Outcome:
-        outcome: Outcome = await self._enqueue_async(command, None)
-        return outcome
+    # Plain functions returning the future to await, not coroutines: a coroutine level costs
+    # every request on the signed hot path a frame and a resumption.
+    def execute_async(self, command: Command | ApiKeyCommand) -> asyncio.Future[Outcome]:
+        """Submit from a running event loop; await the result there."""
+        return self._enqueue_async(command, None)
 
-    async def query_async(self, read: Callable[[Exchange], T]) -> T:
-        result: T = await self._enqueue_async(None, read)
-        return result
+    def query_async(self, read: Callable[[Exchange], T]) -> asyncio.Future[T]:
+        return self._enqueue_async(None, read)
 
     def _enqueue_async(
         self, command: Command | ApiKeyCommand | None, read: Callable[[Exchange], Any] | None
