@@ -41,8 +41,18 @@ def signature(secret: str, text: str) -> str:
 
 
 def _signature_bytes(secret: str, text: str) -> bytes:
-    digest = hmac.new(secret.encode(), text.encode(), hashlib.sha256).digest()
-    return binascii.b2a_base64(digest, newline=False)
+    keyed = _KEYED.get(secret)
+    if keyed is None:
+        keyed = hmac.new(secret.encode(), digestmod=hashlib.sha256)
+        if len(_KEYED) >= 65536:  # a bound, not an eviction policy: servers hold few keys
+            _KEYED.clear()
+        _KEYED[secret] = keyed
+    mac = keyed.copy()  # a copy of the keyed state costs a third less than keying anew
+    mac.update(text.encode())
+    return binascii.b2a_base64(mac.digest(), newline=False)
+
+
+_KEYED: dict[str, hmac.HMAC] = {}
 
 
 def timestamp(when: datetime) -> str:
