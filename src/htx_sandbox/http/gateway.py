@@ -116,7 +116,7 @@ class PrivateEndpoint:
                 host = value.decode("latin-1")
             elif name == b"accept-language":
                 language = value.decode("latin-1")
-        lang = language_for(language) if language is not None else "en"
+        lang = language_for(language)
         now = gateway.clock.now()
         client = scope.get("client")
         try:
