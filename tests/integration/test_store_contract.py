@@ -552,3 +552,22 @@ def test_trade_rows_are_appended_not_replaced(store_factory: StoreFactory, volum
     assert stored is not None
     assert [t.id.rsplit("-", 1)[1] for t in stored.trades] == ["1", "2", "3"]
     assert order_view(stored) == order_view(rec.exchange.state.orders[ask])
+
+
+def test_commits_of_thousands_of_rows_are_written_whole(store_factory: StoreFactory) -> None:
+    """More rows of one kind in a commit than one SQL statement may bind (SQLite writes each
+    kind as a few multi-row statements, 32,766 values at most): 4,000 new orders of 24 columns
+    in one commit, then the same 4,000 cancelled (state updates of 10 values) in the next."""
+    rec = Recorder(Exchange(), store_factory())
+    rec.ok(OpenUser(A), T0)
+    rec.ok(Deposit(A, "BTC", Decimal(1000)), T0)
+    placed = [rec.place(order(A, BTC, BUY, 1, str(50000 + i)), T0 + 1) for i in range(4000)]
+    rec.commit()
+    assert state_view(restore(rec.load())) == state_view(rec.exchange)
+    rec.ok(CancelAll(A, BTC), T0 + 2)
+    rec.commit()
+    assert state_view(restore(rec.load())) == state_view(rec.exchange)
+    for order_id in (placed[0], placed[1999], placed[-1]):
+        stored = rec.store.order(order_id)
+        assert stored is not None and stored.status is OrderStatus.CANCELLED
+        assert order_view(stored) == order_view(rec.exchange.state.orders[order_id])

@@ -4,7 +4,9 @@ one transaction, and the load of a Snapshot. Subclasses supply the connection an
 from __future__ import annotations
 
 import abc
+import functools
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -31,16 +33,71 @@ def migrations(dialect: str) -> list[tuple[int, str]]:
     return sorted(found)
 
 
-def _upsert(table: str, columns: Sequence[str], keys: int, mark: str) -> str:
-    """INSERT ... ON CONFLICT (first `keys` columns) DO UPDATE: the same text in both dialects."""
-    names = ", ".join(columns)
-    marks = ", ".join([mark] * len(columns))
-    conflict = ", ".join(columns[:keys])
-    updates = ", ".join(f"{c} = excluded.{c}" for c in columns[keys:])
-    return (
-        f"INSERT INTO {table} ({names}) VALUES ({marks}) "
-        f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
-    )
+@dataclass(frozen=True, slots=True)
+class Insert:
+    """INSERT of whole rows; with `keys`, ON CONFLICT (the first `keys` columns) DO UPDATE the
+    rest, or DO NOTHING when no column is left. The same text in both dialects."""
+
+    table: str
+    columns: Sequence[str]
+    keys: int = 0
+
+    def sql(self, mark: str, rows: int = 1) -> str:
+        group = f"({', '.join([mark] * len(self.columns))})"
+        text = f"INSERT INTO {self.table} ({', '.join(self.columns)}) VALUES " + ", ".join(
+            [group] * rows
+        )
+        if not self.keys:
+            return text
+        conflict = ", ".join(self.columns[: self.keys])
+        updates = ", ".join(f"{c} = excluded.{c}" for c in self.columns[self.keys :])
+        action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+        return f"{text} ON CONFLICT ({conflict}) {action}"
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """UPDATE of some columns of rows found by their key; a row is (*columns, key)."""
+
+    table: str
+    columns: Sequence[str]
+    key: str
+
+    def sql(self, mark: str, rows: int = 1) -> str:
+        if rows == 1:
+            assigned = ", ".join(f"{c} = {mark}" for c in self.columns)
+            return f"UPDATE {self.table} SET {assigned} WHERE {self.key} = {mark}"
+        # Many rows in one statement (SQLite's dialect: VALUES columns are column1, column2...).
+        group = f"({', '.join([mark] * (len(self.columns) + 1))})"
+        assigned = ", ".join(f"{c} = v.column{i}" for i, c in enumerate(self.columns, 1))
+        return (
+            f"UPDATE {self.table} SET {assigned} FROM (VALUES {', '.join([group] * rows)}) AS v "
+            f"WHERE {self.table}.{self.key} = v.column{len(self.columns) + 1}"
+        )
+
+
+RowWrite = Insert | Update
+
+
+@functools.lru_cache(maxsize=4096)
+def statement(write: RowWrite, mark: str, rows: int = 1) -> str:
+    """The text of a write (cached: a commit's row counts recur)."""
+    return write.sql(mark, rows)
+
+
+# What a commit writes.
+USERS = Insert("users", ("uid",), keys=1)
+CONTRACTS = Insert("contracts", rows.CONTRACT_COLUMNS, keys=1)
+ACCOUNTS = Insert("accounts", rows.ACCOUNT_COLUMNS, keys=2)
+HOLDINGS = Insert("holdings", rows.HOLDING_COLUMNS, keys=2)
+ORDERS = Insert("orders", rows.ORDER_COLUMNS, keys=1)
+# Only the state columns: an upsert of the whole row would rewrite every index entry of the
+# order, where a cancel or a fill moves it in the two status indexes alone.
+ORDER_STATES = Update("orders", rows.ORDER_STATE_COLUMNS, "order_id")
+TRADES = Insert("trades", rows.TRADE_COLUMNS)
+API_KEYS = Insert("api_keys", rows.API_KEY_COLUMNS, keys=1)
+EXCHANGE = Insert("exchange", ("key", "value"), keys=1)
+CANCEL_AFTER = Insert("cancel_after", ("uid", "trigger_time"), keys=1)
 
 
 class SqlStore(abc.ABC):
@@ -51,24 +108,6 @@ class SqlStore(abc.ABC):
     def __init__(self, name: str) -> None:
         self.name = name
         """The file or database, as error messages name it."""
-        m = self.mark
-        self._sql_contract = _upsert("contracts", rows.CONTRACT_COLUMNS, 1, m)
-        self._sql_account = _upsert("accounts", rows.ACCOUNT_COLUMNS, 2, m)
-        self._sql_holding = _upsert("holdings", rows.HOLDING_COLUMNS, 2, m)
-        self._sql_order = _upsert("orders", rows.ORDER_COLUMNS, 1, m)
-        # Only the state columns: an upsert of the whole row would rewrite every index entry of
-        # the order, where a cancel or a fill moves it in the two status indexes alone.
-        self._sql_order_update = (
-            f"UPDATE orders SET {', '.join(f'{c} = {m}' for c in rows.ORDER_STATE_COLUMNS)} "
-            f"WHERE order_id = {m}"
-        )
-        self._sql_trade = (
-            f"INSERT INTO trades ({', '.join(rows.TRADE_COLUMNS)}) "
-            f"VALUES ({', '.join([m] * len(rows.TRADE_COLUMNS))})"
-        )
-        self._sql_api_key = _upsert("api_keys", rows.API_KEY_COLUMNS, 1, m)
-        self._sql_kv = _upsert("exchange", ("key", "value"), 1, m)
-        self._sql_cancel_after = _upsert("cancel_after", ("uid", "trigger_time"), 1, m)
 
     # -- dialect hooks ---------------------------------------------------------------------
 
@@ -85,6 +124,10 @@ class SqlStore(abc.ABC):
 
     @abc.abstractmethod
     def _executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> None: ...
+
+    def _write_rows(self, write: RowWrite, rows: Sequence[Sequence[Any]]) -> None:
+        """Write rows of one kind (a dialect may do it in fewer statements)."""
+        self._executemany(statement(write, self.mark), rows)
 
     @abc.abstractmethod
     def _begin(self) -> None: ...
@@ -174,36 +217,31 @@ class SqlStore(abc.ABC):
             raise
 
     def _write(self, c: ChangeSet) -> None:
-        m = self.mark
+        write = self._write_rows
         if c.users:
-            self._executemany(
-                f"INSERT INTO users (uid) VALUES ({m}) ON CONFLICT (uid) DO NOTHING",
-                [(uid,) for uid in c.users],
-            )
+            write(USERS, [(uid,) for uid in c.users])
         if c.contracts:
-            self._executemany(self._sql_contract, [rows.contract_row(x) for x in c.contracts])
+            write(CONTRACTS, [rows.contract_row(x) for x in c.contracts])
         if c.accounts:
-            self._executemany(self._sql_account, [rows.account_row(x) for x in c.accounts])
+            write(ACCOUNTS, [rows.account_row(x) for x in c.accounts])
         if c.holdings:
-            self._executemany(self._sql_holding, [rows.holding_row(x) for x in c.holdings])
+            write(HOLDINGS, [rows.holding_row(x) for x in c.holdings])
         if c.orders:
-            self._executemany(self._sql_order, [rows.order_row(x) for x in c.orders])
+            write(ORDERS, [rows.order_row(x) for x in c.orders])
         if c.order_updates:
-            self._executemany(
-                self._sql_order_update, [rows.order_state_row(x) for x in c.order_updates]
-            )
+            write(ORDER_STATES, [rows.order_state_row(x) for x in c.order_updates])
         if c.trades:
-            self._executemany(self._sql_trade, [rows.trade_row(x) for x in c.trades])
+            write(TRADES, [rows.trade_row(x) for x in c.trades])
         if c.cancel_after:
             armed = [(uid, t) for uid, t in c.cancel_after.items() if t is not None]
             disarmed = [(uid,) for uid, t in c.cancel_after.items() if t is None]
             if armed:
-                self._executemany(self._sql_cancel_after, armed)
+                write(CANCEL_AFTER, armed)
             if disarmed:
-                self._executemany(f"DELETE FROM cancel_after WHERE uid = {m}", disarmed)
+                self._executemany(f"DELETE FROM cancel_after WHERE uid = {self.mark}", disarmed)
         if c.api_keys:
-            self._executemany(self._sql_api_key, [rows.api_key_row(k) for k in c.api_keys])
-        self._executemany(self._sql_kv, rows.exchange_values(c))
+            write(API_KEYS, [rows.api_key_row(k) for k in c.api_keys])
+        write(EXCHANGE, rows.exchange_values(c))
 
     # -- read ------------------------------------------------------------------------------
 
