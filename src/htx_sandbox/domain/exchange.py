@@ -92,7 +92,9 @@ class Exchange:
             applied = self._dispatch(command, self.state.now)
         except HtxError as error:
             self.state.discard_events()
-            outcome.error = error
+            # Kept as a value: without its traceback, which would tie it to this frame (and the
+            # frame to the outcome holding it) in a cycle only the cyclic GC can free.
+            outcome.error = error.with_traceback(None)
         else:
             outcome.reply = applied.reply
             outcome.events.extend(applied.events)
@@ -282,7 +284,7 @@ def _place_batch(state: ExchangeState, cmd: PlaceBatch, now: Millis) -> list[Bat
         try:
             placed = place_order(state, order, now)
         except HtxError as error:
-            items.append(BatchItem(index, None, error))
+            items.append(BatchItem(index, None, error.with_traceback(None)))  # a value, as above
         else:
             items.append(BatchItem(index, placed, None))
     return items

@@ -253,7 +253,7 @@ class Engine:
         try:
             key = self.api_keys.prepare(command, self.clock.now(), state.users, unit.api_keys)
         except HtxError as error:
-            return Outcome(error=error)
+            return Outcome(error=error.with_traceback(None))  # a value: see Exchange.execute
         unit.record_api_key(key)
         return Outcome()
 
