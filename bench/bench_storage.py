@@ -38,7 +38,7 @@ from htx_sandbox.service.ports import Durability, Store
 from htx_sandbox.service.unit_of_work import UnitOfWork
 from htx_sandbox.storage import rows
 from htx_sandbox.storage.postgres import PostgresStore
-from htx_sandbox.storage.sql import SqlStore
+from htx_sandbox.storage.sql import ACCOUNTS, ORDER_STATES, ORDERS, SqlStore
 from htx_sandbox.storage.sqlite import SqliteStore
 
 CODE = "BTC-USD"
@@ -88,8 +88,8 @@ def raw_places_per_second(store: SqlStore, count: int, batch: int) -> float:
     start = time.perf_counter()
     for first in range(0, count, batch):
         store._begin()
-        store._executemany(store._sql_order, order_rows[first : first + batch])
-        store._executemany(store._sql_account, [account] * min(batch, count - first))
+        store._write_rows(ORDERS, order_rows[first : first + batch])
+        store._write_rows(ACCOUNTS, [account])
         store._commit()
     return count / (time.perf_counter() - start)
 
@@ -115,12 +115,12 @@ def raw_cancel_all_seconds(store: SqlStore, k: int) -> float:
         unit.record(ex.place_order(order_cmd(98, i), Millis(i)).events)
     store.commit(unit.changes(ex.state))
     ex.cancel_all(CancelAll(UID(98), CODE), Millis(k))
-    order_rows = [rows.order_row(o) for o in ex.state.orders.values()]
+    order_rows = [rows.order_state_row(o) for o in ex.state.orders.values()]
     account = rows.account_row(ex.state.accounts[(UID(98), "BTC")])
     start = time.perf_counter()
     store._begin()
-    store._executemany(store._sql_order, order_rows)
-    store._executemany(store._sql_account, [account])
+    store._write_rows(ORDER_STATES, order_rows)
+    store._write_rows(ACCOUNTS, [account])
     store._commit()
     return time.perf_counter() - start
 
