@@ -86,12 +86,7 @@ function response(status, headers, body)
          uid_of_order[id] = nil
          n = n + 1
       end
-      if n > 0 then
-         common.count("cancel_hit")
-         common.count("cancelled_orders", n)
-      else
-         common.count("cancel_nothing")
-      end
+      common.count_cancel(n)
       if uid then push(free, uid) end
       return
    end

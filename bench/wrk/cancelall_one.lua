@@ -42,10 +42,5 @@ function response(status, headers, body)
    if ids then
       for _ in ids:gmatch("%d+") do n = n + 1 end
    end
-   if n > 0 then
-      common.count("cancel_hit")
-      common.count("cancelled_orders", n)
-   else
-      common.count("cancel_nothing")
-   end
+   common.count_cancel(n)
 end

@@ -53,6 +53,17 @@ function common.classify(status, body)
    return outcome
 end
 
+-- Counts a cancel-all reply whose `successes` named n orders: cancel_hit and cancelled_orders,
+-- or cancel_nothing.
+function common.count_cancel(n)
+   if n > 0 then
+      common.count("cancel_hit")
+      common.count("cancelled_orders", n)
+   else
+      common.count("cancel_nothing")
+   end
+end
+
 function done(summary, latency, requests)
    local totals = {}
    for _, thread in ipairs(threads) do

@@ -193,9 +193,7 @@ class Order:
 
     def mark_cancelled(self, now: Millis) -> None:
         """Final cancel: 5 when partly filled, otherwise 7."""
-        final = (
-            PARTIALLY_FILLED_CANCELLED if self.trade_volume else CANCELLED
-        )
+        final = PARTIALLY_FILLED_CANCELLED if self.trade_volume else CANCELLED
         self._move_to(final, now)
         self.canceled_at = now
 

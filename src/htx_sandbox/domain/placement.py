@@ -86,10 +86,10 @@ def place_order(state: ExchangeState, cmd: PlaceOrder, now: Millis) -> OrderPlac
         if (uid, client_order_id) in state.client_orders:
             raise HtxError(ErrorCode.CLIENT_ORDER_ID_REPEATED)
     book = state.book(contract)
-    price = cmd.price
-    if price is not None and cmd.order_price_type.needs_price:
-        ticks = contract.ticks(price)
-    else:
+    given = cmd.price
+    if given is not None and cmd.order_price_type.needs_price:
+        ticks = contract.ticks(given)
+    else:  # priced off the book, or missing (1014)
         ticks = _limit_ticks(cmd, contract, book)
     price = contract.price(ticks)
 
