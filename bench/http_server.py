@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import json
 import os
 import secrets
@@ -44,6 +43,7 @@ from htx_sandbox.http.app import create_app
 from htx_sandbox.http.gateway import HttpSettings
 from htx_sandbox.service.api_keys import READ, TRADE, CreateApiKey
 from htx_sandbox.service.clock import SystemClock
+from htx_sandbox.service.collector import freeze_survivors
 from htx_sandbox.service.engine import Engine
 from htx_sandbox.service.ports import Durability
 from htx_sandbox.storage.sqlite import SqliteStore
@@ -142,7 +142,7 @@ def main() -> None:
         try:
             keys = provision(engine, args.uids)
             place_resting(engine, range(args.uids - args.resting + 1, args.uids + 1))
-            gc.freeze()  # as `htx-sandbox serve` does once its state is loaded
+            freeze_survivors()  # as `htx-sandbox serve` does once its state is loaded
             app = create_app(engine, clock, HttpSettings(rate_limit=False))
             sock = listening_socket(args.port)
             config = uvicorn.Config(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import os
 import secrets
 import signal
@@ -22,6 +21,7 @@ from ..http.access_log import AccessLog, configure_logging
 from ..http.app import create_app
 from ..http.gateway import HttpSettings
 from ..service.clock import SystemClock
+from ..service.collector import freeze_survivors
 from ..service.engine import Engine
 from ..service.market import MarketData
 from ..service.market_maker import MakerSettings, MarketMaker
@@ -204,9 +204,9 @@ def run(args: argparse.Namespace) -> int:
         clock = SystemClock()
         engine = Engine(store, clock)
         market = MarketData.for_engine(engine)  # warms up from the store before the engine runs
-        # What was restored lives as long as the server: keep it out of the cyclic collector's
-        # full passes, which would walk every open order (about a second per million of them).
-        gc.freeze()
+        # What was restored lives as long as the server: keep it, and what survives later full
+        # passes, out of the cyclic collector's way (service/collector.py says why).
+        cleanup.callback(freeze_survivors())
         engine.start()
         cleanup.callback(engine.stop)  # runs before store.close: the engine's final commit
         list_configured_contracts(engine, config)
