@@ -81,13 +81,7 @@ class Exchange:
 
     def execute(self, command: Command, now: Millis) -> Outcome:
         """Advance to `now`, then apply `command`; never raises an HtxError."""
-        state = self.state
-        if state.pending_cancels or state.cancel_after_heap:
-            outcome = Outcome(events=self.advance(now).events)
-        else:  # no timer can fall due: only the time moves (the common case, every command)
-            if now > state.now:
-                state.now = now
-            outcome = Outcome()
+        outcome = Outcome(events=self.advance(now).events)
         try:
             applied = self._dispatch(command, self.state.now)
         except HtxError as error:
@@ -130,6 +124,9 @@ class Exchange:
         state = self.state
         if now < state.now:
             now = state.now  # time never runs backwards for the exchange
+        if not state.pending_cancels and not state.cancel_after_heap:
+            state.now = now  # no timer can fall due: only the time moves (the common case)
+            return Applied(None, [])
         while True:
             cancel_due = state.pending_cancels[0][0] if state.pending_cancels else None
             trigger = next_trigger(state)

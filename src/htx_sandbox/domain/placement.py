@@ -18,7 +18,6 @@ from .orders import Order
 from .positions import closed_side
 from .state import ExchangeState
 from .types import (
-    BUY,
     CLIENT_ORDER_ID_MAX,
     FOK,
     GTC,
@@ -98,8 +97,7 @@ def place_order(state: ExchangeState, cmd: PlaceOrder, now: Millis) -> OrderPlac
     if holding is not None and holding.has_exposure and holding.lever_rate != lever_rate:
         raise HtxError(ErrorCode.LEVERAGE_MISMATCH)
     # Looked up, not created: a rejected order must not leave an empty account behind.
-    account_key = (uid, symbol)
-    account = state.accounts.get(account_key) or Account(uid, symbol)
+    account = state.accounts.get((uid, symbol)) or Account(uid, symbol)
     margin = ZERO
     opening = offset is OPEN
     if opening:
@@ -155,9 +153,7 @@ def place_order(state: ExchangeState, cmd: PlaceOrder, now: Millis) -> OrderPlac
         holding.lever_rate = lever_rate
         state.touch_holding(uid, code)
     if opening:
-        if account_key not in state.accounts:
-            state.accounts[account_key] = account
-        account.margin_frozen += margin
+        state.account(uid, symbol).margin_frozen += margin
         state.touch_account(uid, symbol)
     else:
         holding.position(closed_side(direction)).frozen += volume
@@ -170,8 +166,7 @@ def place_order(state: ExchangeState, cmd: PlaceOrder, now: Millis) -> OrderPlac
     if order.trade_volume < volume:
         rests = (tif is GTC or tif is POST_ONLY) and not rejected
         if rests and not (plan is not None and plan.self_match):
-            (book.bids if direction is BUY else book.asks).add(order)
-            holding.add_open_order(order)
+            state.rest(order, book, holding)
         else:
             state.cancel_now(order, now)
     return OrderPlaced(order_id, client_order_id)

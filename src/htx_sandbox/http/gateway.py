@@ -10,7 +10,7 @@ from typing import Any, Literal, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from ..domain.commands import Command, Outcome, Reply
 from ..domain.errors import ErrorCode, HtxError, language_for
@@ -117,7 +117,7 @@ class PrivateEndpoint:
             elif name == b"accept-language":
                 language = value.decode("latin-1")
         lang = language_for(language)
-        now = gateway.clock.now()
+        now = gateway.now_ms()
         client = scope.get("client")
         try:
             key, query = authenticate(
@@ -141,11 +141,8 @@ class PrivateEndpoint:
             await _send(scope, send, _error_body(limited, self.envelope, lang, now), headers)
             return
         try:
-            message = await receive()  # read here, not in a helper: one frame less per call
-            raw = message.get("body", b"")
-            if message.get("more_body", False) or len(raw) > MAX_BODY_BYTES:
-                raw = await _read_rest(receive, message)
-            data = await self.handler(Call(gateway, key, Body.parse(raw), lang, query))
+            body = Body.parse(await read_body(receive))
+            data = await self.handler(Call(gateway, key, body, lang, query))
         except HtxError as error:
             reply = _error_body(error, self.envelope, lang, gateway.now_ms())
             # Raised through Call.execute, whose frame holds the outcome holding the error: drop
@@ -185,13 +182,9 @@ MAX_BODY_BYTES = 64 * 1024
 
 async def read_body(receive: Receive) -> bytes:
     """The whole request body; 1030 beyond MAX_BODY_BYTES."""
-    return await _read_rest(receive, await receive())
-
-
-async def _read_rest(receive: Receive, message: Message) -> bytes:
-    """The body, from its first message on."""
     chunks, size = [], 0
     while True:
+        message = await receive()
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_BODY_BYTES:
@@ -199,7 +192,6 @@ async def _read_rest(receive: Receive, message: Message) -> bytes:
         chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)
-        message = await receive()
 
 
 _JSON_HEADERS = [(b"content-type", b"application/json")]
