@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -45,6 +46,15 @@ from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine, EngineSettings, EngineStoppedError
 from htx_sandbox.service.ports import ChangeSet
 from htx_sandbox.storage.memory import MemoryStore
+from tests.properties.test_exchange_invariants import (
+    check_book_uncrossed_and_levels,
+    check_fill_volumes_agree_with_status,
+    check_finished_queue,
+    check_frozen_margin_matches_open_orders,
+    check_long_equals_short,
+    check_open_orders_rest_in_book_and_index,
+    check_position_frozen_matches_close_orders,
+)
 
 T0 = 1_764_000_000_000
 WAIT_S = 10.0
@@ -67,6 +77,9 @@ class GatedStore:
     calls: int = 0
     entered: threading.Event = field(default_factory=threading.Event)
     fail_from_call: int | None = None
+    down: bool = False
+    """While set, commits and recovery probes fail (a disk that stays full)."""
+    probes: int = 0
     _gate: threading.Event | None = None
     _cond: threading.Condition = field(default_factory=threading.Condition)
 
@@ -100,7 +113,7 @@ class GatedStore:
         if gate is not None:
             self.entered.set()
             assert gate.wait(WAIT_S), "test never released the commit"
-        if self.fail_from_call is not None and call >= self.fail_from_call:
+        if self.down or (self.fail_from_call is not None and call == self.fail_from_call):
             raise SimulatedDiskError("disk full (simulated)")
         self.inner.commit(changes)
         with self._cond:
@@ -114,6 +127,13 @@ class GatedStore:
 
     def order(self, order_id: int) -> Order | None:
         return self.inner.order(order_id)
+
+    def recover(self) -> None:
+        with self._cond:
+            self.probes += 1
+            self._cond.notify_all()
+        if self.down:
+            raise SimulatedDiskError("disk still full (simulated)")
 
     def close(self) -> None:
         pass
@@ -154,6 +174,12 @@ def h() -> Iterator[Harness]:
             engine.stop()
 
 
+def sell(uid: UID, price: str, volume: int = 1) -> PlaceOrder:
+    return PlaceOrder(
+        uid, BTC, Direction.SELL, Offset.OPEN, volume, 10, OrderPriceType.LIMIT, Decimal(price)
+    )
+
+
 def place(uid: UID, price: str, volume: int = 1) -> PlaceOrder:
     return PlaceOrder(
         uid, BTC, Direction.BUY, Offset.OPEN, volume, 10, OrderPriceType.LIMIT, Decimal(price)
@@ -163,6 +189,16 @@ def place(uid: UID, price: str, volume: int = 1) -> PlaceOrder:
 def ok(outcome: Outcome) -> Outcome:
     assert outcome.error is None, outcome.error
     return outcome
+
+
+def wait_for(predicate: Callable[[], bool]) -> bool:
+    """Poll (a safety net with a generous limit, never an assertion about time)."""
+    deadline = time.monotonic() + WAIT_S
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
 
 
 def fund(engine: Engine, *uids: UID) -> None:
@@ -303,48 +339,75 @@ def test_max_batch_caps_a_group(h: Harness) -> None:
 # -- a failing commit ------------------------------------------------------------------------
 
 
-def test_failing_commit_stops_the_engine_and_keeps_nothing_of_its_batch(h: Harness) -> None:
+def test_a_failing_commit_answers_its_batch_1004_and_the_engine_serves_on(h: Harness) -> None:
     engine = h.engine()
     fund(engine, A)
     h.store.hold()
     committed = engine.submit(Deposit(A, "BTC", Decimal(1)))
     assert h.store.entered.wait(WAIT_S)
     # Queued behind the held commit: these form the next batch, whose commit will fail.
-    doomed: list[Future[object]] = [
-        engine.submit(place(A, "50000")),  # type: ignore[list-item]
-        engine.submit(OpenUser(B)),  # type: ignore[list-item]
-        engine.submit(Deposit(A, "BTC", Decimal(5))),  # type: ignore[list-item]
-        engine.query(lambda ex: len(ex.open_orders(A))),
+    doomed = [
+        engine.submit(place(A, "50000")),
+        engine.submit(OpenUser(B)),
+        engine.submit(Deposit(A, "BTC", Decimal(5))),
     ]
+    seen = engine.query(lambda ex: (len(ex.open_orders(A)), set(ex.state.users)))
     h.store.fail_next()
     h.store.release()
     ok(committed.result(WAIT_S))
     for future in doomed:
-        with pytest.raises(EngineStoppedError):
-            future.result(WAIT_S)
-    assert not engine.running
-    with pytest.raises(EngineStoppedError):
-        engine.submit(OpenUser(UID(9)))
-    with pytest.raises(EngineStoppedError):
-        engine.query(lambda ex: None)
-    engine.stop()  # stopping a failed engine is harmless
-    # Restarting from storage: the held batch is there, the failed one is not.
+        outcome = future.result(WAIT_S)
+        assert outcome.error is not None and outcome.error.code == ErrorCode.SYSTEM_BUSY
+    # The read of the same batch already sees memory as of the last commit.
+    assert seen.result(WAIT_S) == (0, {A})
+    assert engine.running and engine.failure is None
+    # The store works again (one failure only): the next probe finds it, writes resume.
+    assert h.store.wait_until(lambda: h.store.probes >= 1)
+    assert wait_for(lambda: engine.health.store_available)
+    ok(engine.execute(Deposit(A, "BTC", Decimal(2))))
+    for exchange in (engine.query(lambda ex: ex).result(WAIT_S), h.restarted()):
+        assert exchange.state.users == {A}
+        assert exchange.account(A, "BTC").margin_static == 13
+        assert exchange.state.orders == {}
+
+
+def test_writes_answer_1004_while_the_store_is_down_and_resume_by_themselves(
+    h: Harness,
+) -> None:
+    engine = h.engine()
+    fund(engine, A)
+    ok(engine.execute(place(A, "50000")))
+    h.store.down = True
+    failed = engine.execute(Deposit(A, "BTC", Decimal(1)))
+    assert failed.error is not None and failed.error.code == ErrorCode.SYSTEM_BUSY
+    health = engine.health
+    assert not health.store_available and health.memory_current
+    assert health.since == T0 and health.last_error is not None
+    assert "disk" in health.last_error
+    # Writes are refused without being applied, probes keep failing, reads are served.
+    assert h.store.wait_until(lambda: h.store.probes >= 2)
+    refused = engine.execute(place(A, "49000"))
+    assert refused.error is not None and refused.error.code == ErrorCode.SYSTEM_BUSY
+    assert engine.query(lambda ex: len(ex.open_orders(A))).result(WAIT_S) == 1
+    calls = h.store.calls
+    h.store.down = False
+    assert wait_for(lambda: engine.health.store_available)
+    assert h.store.calls == calls, "refused writes never reached the store"
+    ok(engine.execute(place(A, "49000")))
     restarted = h.restarted()
-    assert restarted.state.users == {A}
-    assert restarted.account(A, "BTC").margin_static == 11
-    assert restarted.state.orders == {}
+    assert len(restarted.open_orders(A)) == 2
+    assert restarted.account(A, "BTC").margin_static == 10
+    assert engine.health.store_failures == 1
 
 
 def test_failing_first_commit_of_a_lone_command(h: Harness) -> None:
     engine = h.engine()
     fund(engine, A)
     h.store.fail_next()
-    future = engine.submit(place(A, "50000"))
-    with pytest.raises(EngineStoppedError) as caught:
-        future.result(WAIT_S)
-    assert "disk full" in str(caught.value)
-    assert not engine.running
-    assert h.restarted().state.orders == {}
+    outcome = engine.execute(CreateApiKey("ak-lost", "sk", A, frozenset({"read"})))
+    assert outcome.error is not None and outcome.error.code == ErrorCode.SYSTEM_BUSY
+    assert engine.api_keys.get("ak-lost") is None
+    assert engine.running
 
 
 # -- stop ------------------------------------------------------------------------------------
@@ -488,22 +551,67 @@ def test_an_api_key_authenticates_only_once_committed(h: Harness) -> None:
     assert key is not None and key.enabled
 
 
-def test_an_api_key_of_a_failed_commit_never_takes_effect(h: Harness) -> None:
-    engine = h.engine()
-    fund(engine, A)
-    h.store.fail_next()
-    future = engine.submit(CreateApiKey("ak-lost", "sk", A, frozenset({"read"})))
-    with pytest.raises(EngineStoppedError):
-        future.result(WAIT_S)
-    assert engine.api_keys.get("ak-lost") is None
+# -- a poisoned command ----------------------------------------------------------------------
+
+POISON = Decimal(13)
+"""The deposit the poisoned dispatch applies and then raises after."""
 
 
-def test_a_failed_commit_is_reported_to_failure_callbacks(h: Harness) -> None:
+@pytest.fixture
+def poisoned_dispatch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exchange._dispatch with a bug: a deposit of POISON is applied, then raises, as a bug
+    in the middle of a command would after it has changed state."""
+    real = Exchange._dispatch
+
+    def dispatch(self: Exchange, command: Command, now: Millis) -> Any:
+        applied = real(self, command, now)
+        if isinstance(command, Deposit) and command.amount == POISON:
+            raise ZeroDivisionError("a bug after the state changed")
+        return applied
+
+    monkeypatch.setattr(Exchange, "_dispatch", dispatch)
+
+
+def check_invariants(exchange: Exchange) -> None:
+    state = exchange.state
+    check_fill_volumes_agree_with_status(state)
+    check_open_orders_rest_in_book_and_index(state)
+    check_finished_queue(state)
+    check_frozen_margin_matches_open_orders(state)
+    check_position_frozen_matches_close_orders(state)
+    check_long_equals_short(state)
+    check_book_uncrossed_and_levels(state)
+
+
+@pytest.mark.usefixtures("poisoned_dispatch")
+def test_a_poisoned_command_is_refused_alone_and_its_batch_is_applied_again(
+    h: Harness,
+) -> None:
     engine = h.engine()
-    failures: list[BaseException] = []
-    engine.on_failure(failures.append)
-    h.store.fail_next()
-    with pytest.raises(EngineStoppedError):
-        engine.submit(OpenUser(A)).result(WAIT_S)
-    assert len(failures) == 1 and isinstance(failures[0], SimulatedDiskError)
-    assert engine.failure is failures[0]
+    fund(engine, A, B)
+    ok(engine.execute(place(B, "50000")))
+    h.store.hold()
+    held = engine.submit(Deposit(A, "BTC", Decimal(1)))
+    assert h.store.entered.wait(WAIT_S)
+    # One batch: an order that trades, the poisoned deposit, then more work after it.
+    before = engine.submit(sell(A, "50000"))
+    poisoned = engine.submit(Deposit(A, "BTC", POISON))
+    after = [engine.submit(OpenUser(UID(3))), engine.submit(place(A, "49000"))]
+    h.store.release()
+    ok(held.result(WAIT_S))
+    refused = poisoned.result(WAIT_S)
+    assert refused.error is not None and refused.error.code == ErrorCode.SYSTEM_ERROR
+    placed = ok(before.result(WAIT_S))
+    assert isinstance(placed.reply, OrderPlaced)
+    for future in after:
+        ok(future.result(WAIT_S))
+    assert engine.running and engine.health.refused_commands == 1
+    ok(engine.execute(Deposit(A, "BTC", Decimal(2))))  # and it keeps serving
+    for exchange in (engine.query(lambda ex: ex).result(WAIT_S), h.restarted()):
+        check_invariants(exchange)
+        assert exchange.state.users == {A, B, UID(3)}
+        # 10 + 1 + 2, never the poisoned 13, less the fee of the fill.
+        account = exchange.state.accounts[(A, "BTC")]
+        assert account.deposited == 13 and account.margin_static < 13
+        assert exchange.order(placed.reply.order_id) is not None
+        assert len(exchange.open_orders(A)) == 1

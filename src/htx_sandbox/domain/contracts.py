@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from . import bounds
+from .bounds import MAX_PRICE_DECIMALS, MAX_PRICE_DIGITS
 from .errors import ErrorCode, HtxError
 from .types import ContractStatus, Millis
 
@@ -13,8 +15,6 @@ FUNDING_INTERVAL_MS = 8 * 3_600_000
 # Funding settles every 8 hours from 00:00 UTC: HTX's own contract_info example answers at 02:23 UTC
 # with settlement_date 08:00 UTC (see docs/compatibility.md).
 FUNDING_PHASE_MS = 0
-MAX_PRICE_DIGITS = 15
-"""Prices of 10^15 and more are refused as unreasonable before any arithmetic."""
 DEFAULT_LEVER_RATES = (1, 2, 3, 5, 10, 20, 30, 50, 75, 100, 125)
 
 
@@ -40,20 +40,44 @@ class Contract:
     def __post_init__(self) -> None:
         self.contract_code = self.contract_code.upper()
         self.symbol = self.symbol.upper()
-        if self.contract_size <= 0 or self.price_tick <= 0:
-            raise ValueError("contract_size and price_tick must be positive")
-        if self.reference_price <= 0 or self.reference_price % self.price_tick:
+        # The bounds every figure computed from a contract relies on (domain/bounds.py): a
+        # contract outside them is refused whole, whoever lists it.
+        if self.contract_size <= 0 or not bounds.within(
+            self.contract_size,
+            digits=bounds.MAX_CONTRACT_SIZE_DIGITS,
+            places=bounds.MAX_CONTRACT_SIZE_DECIMALS,
+        ):
+            raise ValueError("contract_size must be positive, below 10^9, with 8 decimals at most")
+        if self.price_tick <= 0 or not bounds.within(
+            self.price_tick, digits=MAX_PRICE_DIGITS, places=MAX_PRICE_DECIMALS
+        ):
+            raise ValueError("price_tick must be positive, below 10^15, at least 10^-12")
+        if (
+            self.reference_price <= 0
+            or not bounds.within(
+                self.reference_price, digits=MAX_PRICE_DIGITS, places=MAX_PRICE_DECIMALS
+            )
+            or self.reference_price % self.price_tick
+        ):
             raise ValueError("reference_price must be a positive multiple of price_tick")
+        if not 1 <= self.max_order_volume <= bounds.MAX_ORDER_VOLUME:
+            raise ValueError(f"max_order_volume must be 1 to {bounds.MAX_ORDER_VOLUME}")
+        if not 1 <= self.max_open_orders <= bounds.MAX_OPEN_ORDERS:
+            raise ValueError(f"max_open_orders must be 1 to {bounds.MAX_OPEN_ORDERS}")
 
     def ticks(self, price: Decimal) -> int:
-        """The price as a whole number of ticks; 1069 if not positive, 1038 if off the grid."""
+        """The price as a whole number of ticks; 1069 if not positive, 1038 if off the grid.
+        A price finer than the finest tick is refused before the division: its remainder
+        could underflow to zero and make a price of 0 ticks."""
         if not price.is_finite() or price <= 0 or price.adjusted() >= MAX_PRICE_DIGITS:
             raise HtxError(ErrorCode.PRICE_NOT_REASONABLE)
+        if price.adjusted() < -MAX_PRICE_DECIMALS:
+            raise HtxError(ErrorCode.PRICE_PRECISION)
         try:
             whole, rest = divmod(price, self.price_tick)
         except InvalidOperation:  # more ticks than Decimal's precision can count
             raise HtxError(ErrorCode.PRICE_PRECISION) from None
-        if rest:
+        if rest or whole <= 0:
             raise HtxError(ErrorCode.PRICE_PRECISION)
         return int(whole)
 

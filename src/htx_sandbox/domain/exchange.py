@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Generic, TypeVar
 
 from .accounts import Account
+from .bounds import MAX_DEPOSIT
 from .cancel_after import fire, next_due, next_trigger, set_cancel_after
 from .cancellation import cancel_all, cancel_orders, land_cancel
 from .commands import (
@@ -49,8 +50,6 @@ from .state import ExchangeState
 from .types import UID, ContractStatus, Millis, OrderId
 
 MAX_BATCH_ORDERS = 25
-MAX_DEPOSIT = Decimal(10) ** 12
-"""Per deposit: far above any test's needs, and every sum stays exact on the 1e-18 grid."""
 T = TypeVar("T")
 C = TypeVar("C")
 T_co = TypeVar("T_co", covariant=True)

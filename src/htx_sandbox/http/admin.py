@@ -18,15 +18,16 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..domain import bounds
 from ..domain.commands import Command, Deposit, ListContract, OpenUser, SetContract
-from ..domain.contracts import MAX_PRICE_DIGITS, Contract
+from ..domain.contracts import Contract
 from ..domain.errors import ErrorCode, HtxError, language_for
 from ..domain.exchange import Exchange
 from ..domain.margin import AccountFigures
@@ -39,7 +40,7 @@ from ..service.api_keys import (
     DisableApiKey,
     new_key,
 )
-from ..service.engine import EngineStoppedError
+from ..service.engine import EngineUnavailableError
 from . import views, wire
 from .gateway import Gateway, gateway_of, read_body
 from .inputs import INT64, Body
@@ -127,7 +128,7 @@ def _endpoint(handler: AdminHandler) -> Callable[[Request], Awaitable[Response]]
         except HtxError as error:
             request.scope["htx.err_code"] = error.code
             return wire.error(error, lang, gateway.now_ms())
-        except EngineStoppedError:
+        except EngineUnavailableError:
             request.scope["htx.err_code"] = int(ErrorCode.SYSTEM_BUSY)
             return wire.error(HtxError(ErrorCode.SYSTEM_BUSY), lang, gateway.now_ms())
         except Exception:  # a bug of ours: still HTX's envelope, never a bare 500
@@ -164,30 +165,27 @@ def _required_text(body: Body, name: str) -> str:
     return value
 
 
-def _required_decimal(body: Body, name: str) -> Decimal:
+def _required_decimal(body: Body, name: str, *, digits: int, places: int) -> Decimal:
     if not body.has(name):
         raise HtxError(ErrorCode.FIELD_EMPTY, name)
-    value = body.decimal(name)
+    value = body.decimal(name, digits=digits, places=places)
     assert value is not None
     return value
 
 
-def _positive_amount(body: Body, name: str) -> Decimal:
-    """A contract size or price tick: positive, and below 10^15 like every price."""
-    value = _required_decimal(body, name)
-    if value <= 0 or value.adjusted() >= MAX_PRICE_DIGITS:
+def _positive(body: Body, name: str, *, digits: int, places: int) -> Decimal:
+    value = _required_decimal(body, name, digits=digits, places=places)
+    if value <= 0:
         raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name)
     return value
 
 
 def _reference_price(body: Body, tick: Decimal) -> Decimal:
     """A positive price on the contract's tick grid, below 10^15."""
-    price = _required_decimal(body, "reference_price")
-    try:
-        off_grid = price <= 0 or price.adjusted() >= MAX_PRICE_DIGITS or bool(price % tick)
-    except InvalidOperation:  # more ticks than Decimal's precision can count
-        off_grid = True
-    if off_grid:
+    price = _positive(
+        body, "reference_price", digits=bounds.MAX_PRICE_DIGITS, places=bounds.MAX_PRICE_DECIMALS
+    )
+    if price % tick:  # exact: both are bounded (domain/bounds.py)
         raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "reference_price")
     return price
 
@@ -233,9 +231,9 @@ def _contract_status(body: Body) -> ContractStatus | None:
         raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "contract_status") from None
 
 
-def _positive_int(body: Body, name: str) -> int | None:
+def _positive_int(body: Body, name: str, high: int = INT64 - 1) -> int | None:
     value = body.integer(name)
-    if value is not None and not 1 <= value < INT64:
+    if value is not None and not 1 <= value <= high:
         raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name)
     return value
 
@@ -249,14 +247,14 @@ def _lever_rates(body: Body) -> tuple[int, ...] | None:
     rates = set()
     for item in value:
         rate = Body({"lever_rates": item}).integer("lever_rates")
-        if rate is None or not 1 <= rate <= 1000:
+        if rate is None or not 1 <= rate <= bounds.MAX_LEVER_RATE:
             raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "lever_rates")
         rates.add(rate)
     return tuple(sorted(rates))
 
 
 def _fee_rate(body: Body, name: str) -> Decimal | None:
-    value = body.decimal(name)
+    value = body.decimal(name, digits=1, places=bounds.MAX_FEE_RATE_DECIMALS)
     if value is not None and not 0 <= value < MAX_FEE_RATE:
         raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name)
     return value
@@ -337,7 +335,10 @@ async def list_accounts(call: AdminCall) -> Any:
 async def deposit(call: AdminCall) -> Any:
     uid = _required_uid(call.body)
     symbol = _required_text(call.body, "symbol").upper()
-    amount = _required_decimal(call.body, "amount")
+    # The domain refuses amounts off the 1e-18 grid or above MAX_DEPOSIT with 1067 too.
+    amount = _required_decimal(
+        call.body, "amount", digits=bounds.MAX_PRICE_DIGITS, places=bounds.COIN_DECIMALS
+    )
     await call.require_user(uid)
     await call.execute(Deposit(uid, symbol, amount))
     return await call.read(lambda ex: _account_row(ex.account(uid, symbol)))
@@ -408,8 +409,15 @@ def contract_from(body: Body, today: str) -> Contract:
         raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "symbol")
     if code != f"{symbol}-USD":
         raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "contract_code")
-    contract_size = _positive_amount(body, "contract_size")
-    price_tick = _positive_amount(body, "price_tick")
+    contract_size = _positive(
+        body,
+        "contract_size",
+        digits=bounds.MAX_CONTRACT_SIZE_DIGITS,
+        places=bounds.MAX_CONTRACT_SIZE_DECIMALS,
+    )
+    price_tick = _positive(
+        body, "price_tick", digits=bounds.MAX_PRICE_DIGITS, places=bounds.MAX_PRICE_DECIMALS
+    )
     reference_price = _reference_price(body, price_tick)
     contract = Contract(code, symbol, contract_size, price_tick, reference_price)
     status = _contract_status(body)
@@ -422,8 +430,11 @@ def contract_from(body: Body, today: str) -> Contract:
         contract.create_date = create_date
     else:
         contract.create_date = today
-    for name in ("max_order_volume", "max_open_orders"):
-        value = _positive_int(body, name)
+    for name, high in (
+        ("max_order_volume", bounds.MAX_ORDER_VOLUME),
+        ("max_open_orders", bounds.MAX_OPEN_ORDERS),
+    ):
+        value = _positive_int(body, name, high)
         if value is not None:
             setattr(contract, name, value)
     lever_rates = _lever_rates(body)

@@ -18,7 +18,7 @@ from ..domain.exchange import Exchange
 from ..domain.types import UID
 from ..service.api_keys import ApiKey
 from ..service.clock import Clock
-from ..service.engine import Engine, EngineStoppedError
+from ..service.engine import Engine, EngineUnavailableError
 from . import wire
 from .auth import AuthError, AuthSettings, authenticate
 from .inputs import Body
@@ -149,7 +149,7 @@ class PrivateEndpoint:
             # the traceback, or every rejected request leaves a cycle for the cyclic GC (whose
             # full passes then stalled a busy server for 0.4 s).
             error.__traceback__ = None
-        except EngineStoppedError:
+        except EngineUnavailableError:
             busy = HtxError(ErrorCode.SYSTEM_BUSY)
             reply = _error_body(busy, self.envelope, lang, gateway.now_ms())
         except Exception:  # a bug of ours: still HTX's envelope, never a bare 500
@@ -229,7 +229,7 @@ def public(
             data = await handler(request)
         except HtxError as error:
             return wire.error(error, lang, gateway.now_ms(), headers)
-        except EngineStoppedError:
+        except EngineUnavailableError:
             return wire.error(HtxError(ErrorCode.SYSTEM_BUSY), lang, gateway.now_ms(), headers)
         except Exception:  # a bug of ours: still HTX's envelope, never a bare 500
             log.exception("%s failed", request.url.path)

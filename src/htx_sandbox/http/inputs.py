@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from ..domain.bounds import MAX_PRICE_DECIMALS, MAX_PRICE_DIGITS, within
 from ..domain.errors import ErrorCode, HtxError
 
 # JSON numbers with a fraction decode straight to Decimal: a price never passes through float.
@@ -65,18 +66,38 @@ class Body:
             raise HtxError(invalid, name)
         return number
 
-    def decimal(self, name: str) -> Decimal | None:
+    def decimal(
+        self,
+        name: str,
+        *,
+        digits: int,
+        places: int,
+        invalid: ErrorCode = ErrorCode.ILLEGAL_PARAMETER,
+    ) -> Decimal | None:
+        """A number below 10^digits in magnitude with at most `places` decimals (trailing
+        zeros aside); `invalid` for anything else. The bounds keep every value the domain
+        computes with inside its exact arithmetic (domain/bounds.py)."""
         value = self.fields.get(name)
         if value is None or value == "":
             return None
-        if isinstance(value, bool):
-            raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name)
-        try:
-            number = Decimal(value) if isinstance(value, str | int | Decimal) else None
-        except InvalidOperation:
-            number = None
+        number = _as_decimal(value)
+        if number is None or not within(number, digits=digits, places=places):
+            raise HtxError(invalid, name)
+        return number
+
+    def price(self, name: str) -> Decimal | None:
+        """A limit or trigger price: 1067 if not a number, 1069 if not positive or not below
+        10^15, 1038 if finer than the finest tick (a contract's own grid is the domain's)."""
+        value = self.fields.get(name)
+        if value is None or value == "":
+            return None
+        number = _as_decimal(value)
         if number is None or not number.is_finite():
             raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name)
+        if number <= 0 or number.adjusted() >= MAX_PRICE_DIGITS:
+            raise HtxError(ErrorCode.PRICE_NOT_REASONABLE)
+        if not within(number, digits=MAX_PRICE_DIGITS, places=MAX_PRICE_DECIMALS):
+            raise HtxError(ErrorCode.PRICE_PRECISION)
         return number
 
     def choice(self, name: str, kind: type[E], code: ErrorCode, *, required: bool) -> E | None:
@@ -101,6 +122,16 @@ class Body:
 
 
 INT64 = 2**63
+
+
+def _as_decimal(value: Any) -> Decimal | None:
+    """A JSON number or numeric string as a Decimal (exact: never through float)."""
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        return None
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        return None
 
 
 def _as_integer(value: Any) -> int | None:

@@ -25,7 +25,7 @@ from ..domain.errors import ErrorCode, HtxError
 from ..domain.exchange import Exchange
 from ..domain.orders import Order, Trade
 from ..domain.types import Millis
-from ..service.engine import EngineStoppedError
+from ..service.engine import EngineUnavailableError
 from ..service.ports import OrderQuery
 from . import routes_market as mk
 from . import wire
@@ -66,7 +66,7 @@ async def history_trade(request: Request) -> Response:
 
     try:
         recent = await gateway.read(read)
-    except EngineStoppedError:
+    except EngineUnavailableError:
         busy = HtxError(ErrorCode.SYSTEM_BUSY).wire_message()
         return mk._error(busy, "system-busy", now, headers)
     fills = [t for t in recent if t.contract_code == code][-size:]

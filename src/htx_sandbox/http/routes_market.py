@@ -26,7 +26,7 @@ from starlette.routing import Route
 from ..domain.errors import ErrorCode, HtxError
 from ..domain.exchange import Exchange
 from ..domain.types import Millis
-from ..service.engine import EngineStoppedError
+from ..service.engine import EngineUnavailableError
 from ..service.market import MarketData, Print, Summary
 from . import wire
 from .gateway import Gateway, gateway_of
@@ -87,7 +87,7 @@ def market(
             code, (topic, tick) = await handler(request, gateway, market_of(request), now)
         except MarketError as error:
             return _error(str(error), error.code, now, headers)
-        except EngineStoppedError:
+        except EngineUnavailableError:
             text = HtxError(ErrorCode.SYSTEM_BUSY).wire_message()
             return _error(text, "system-busy", now, headers)
         body = {"ch": f"market.{code}.{topic}", "status": "ok", "tick": tick, "ts": now}

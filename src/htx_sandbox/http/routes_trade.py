@@ -66,7 +66,7 @@ def place_order_command(uid: UID, body: Body) -> PlaceOrder:
         ErrorCode.INCORRECT_ORDER_PRICE_TYPE,
         required=True,
     )
-    price = body.decimal("price")
+    price = body.price("price")
     smp = body.integer("self_match_prevent")
     if smp is not None and smp not in (0, 1):
         raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "self_match_prevent")

@@ -3,8 +3,13 @@ their changes before anyone hears of them.
 
 Commands that arrive while a commit is in flight queue up and are applied and committed together
 (group commit), so the cost of a durable commit is shared by everything that waited for it. An
-outcome is released only after its commit; a failed commit stops the engine, because memory is
-then ahead of storage and only a restart from storage is trustworthy.
+outcome is released only after its commit.
+
+Nothing a command does can stop the engine. A command that raises anything but an HtxError is
+refused alone (HTX's system error, 1000): memory goes back to the last commit, read again from
+the store, and the rest of its batch is applied again. A commit the store refuses is answered
+1004 and memory goes back the same way; the engine then refuses writes (1004) and keeps serving
+reads until a probe of the store succeeds, retried with backoff (see Health).
 """
 
 from __future__ import annotations
@@ -14,14 +19,15 @@ import decimal
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from ..domain.commands import Command, Outcome, Tick
 from ..domain.contracts import ContractRegistry
-from ..domain.errors import HtxError
+from ..domain.errors import ErrorCode, HtxError
 from ..domain.events import Event
 from ..domain.exchange import Exchange
 from ..domain.money import MONEY_PRECISION
@@ -30,7 +36,7 @@ from ..domain.types import Millis
 from .api_keys import ApiKeyCommand, ApiKeyRegistry, CreateApiKey, DisableApiKey
 from .clock import Clock
 from .completion import Completion, LoopCompletion, LoopWaker
-from .ports import Store
+from .ports import StorageError, Store
 from .unit_of_work import UnitOfWork
 
 T = TypeVar("T")
@@ -39,8 +45,46 @@ HOUR_MS = 3_600_000
 IDLE_WAIT_S = 1.0
 
 
-class EngineStoppedError(RuntimeError):
-    """The engine is not running (never started, stopped, or failed on a commit)."""
+class EngineUnavailableError(RuntimeError):
+    """The engine cannot answer this now; HTX's clients hear 1004 (system busy)."""
+
+
+class EngineStoppedError(EngineUnavailableError):
+    """The engine is not running (never started, stopped, or failed in its own loop)."""
+
+
+class StoreUnavailableError(EngineUnavailableError):
+    """A read while the store is down and memory could not be brought back to its last commit."""
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    """What the engine can do now; replaced whole, so any thread may read it."""
+
+    store_available: bool = True
+    memory_current: bool = True
+    """False while memory could not be reloaded from the store: reads answer 1004 too."""
+    since: Millis | None = None
+    """When the store became unavailable."""
+    last_error: str | None = None
+    """The last storage failure, one line."""
+    store_failures: int = 0
+    """Commits (or reloads) the store refused since the engine started."""
+    refused_commands: int = 0
+    """Commands refused because applying them raised unexpectedly (a bug, logged)."""
+
+
+class _PoisonedCommandError(Exception):
+    """A command raised something other than an HtxError while being applied."""
+
+    def __init__(self, index: int, error: Exception) -> None:
+        super().__init__(index)
+        self.index = index
+        self.error = error
+
+
+RETRY_FIRST_S = 0.05
+RETRY_MAX_S = 5.0
 
 
 @dataclass(slots=True)
@@ -101,6 +145,10 @@ class Engine:
         # job is ever queued after the last one the engine will answer.
         self._gate = threading.Lock()
         self.commits = 0
+        self.health = Health()
+        self._retry_at = 0.0
+        """Monotonic time of the next probe of an unavailable store."""
+        self._retry_s = RETRY_FIRST_S
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -197,9 +245,13 @@ class Engine:
                     except queue.Empty:
                         break
             stop = None in batch
+            jobs = [job for job in batch if job is not None]
             try:
-                self._apply([job for job in batch if job is not None])
-            except BaseException as error:  # memory is now ahead of storage: stop for good
+                if self.health.store_available:
+                    self._apply(jobs)
+                else:
+                    self._apply_unavailable(jobs)
+            except BaseException as error:  # a bug of the loop itself, not of a command
                 self._fail(error, batch)
                 return
 
@@ -210,25 +262,37 @@ class Engine:
             return _Job(Tick(), None, Future())
 
     def _wait_seconds(self) -> float:
-        """Sleep until the next timer falls due (the switch, a delayed cancel), at most 1 s."""
+        """Sleep until the next timer falls due (the switch, a delayed cancel), or the next
+        probe of an unavailable store, at most 1 s."""
+        if not self.health.store_available:
+            return min(IDLE_WAIT_S, max(0.0, self._retry_at - time.monotonic()))
         due = self.exchange.next_due()
         if due is None:
             return IDLE_WAIT_S
         return min(IDLE_WAIT_S, max(0.0, (due - self.clock.now()) / 1000))
 
     def _apply(self, jobs: list[_Job]) -> None:
-        unit = UnitOfWork()
-        done: list[tuple[_Job, Outcome]] = []
-        for job in jobs:
-            command = job.command
-            if isinstance(command, CreateApiKey | DisableApiKey):
-                done.append((job, self._apply_key(command, unit)))
-            elif command is not None:
-                outcome = self.exchange.execute(command, self.clock.now())
-                unit.record(outcome.events)
-                done.append((job, outcome))
+        refused: set[int] = set()
+        while True:
+            try:
+                unit, done = self._apply_commands(jobs, refused)
+                break
+            except _PoisonedCommandError as poisoned:
+                refused.add(poisoned.index)
+                self._refuse(jobs[poisoned.index], poisoned.error)
+                failure = self._reload()
+                if failure is not None:  # the store cannot give back the last commit
+                    self._degrade(failure)
+                    self._answer_unstored(jobs)
+                    return
         if unit.touched:
-            self.store.commit(unit.changes(self.exchange.state))
+            try:
+                self.store.commit(unit.changes(self.exchange.state))
+            except Exception as error:
+                self._degrade(error)
+                self._reload()  # memory is ahead of the store: back to its last commit
+                self._answer_unstored(jobs)
+                return
             self.commits += 1
             self.api_keys.publish(unit.api_keys.values())
         for listener in self._listeners:
@@ -240,13 +304,127 @@ class Engine:
                         log.exception("engine listener %r failed", listener)
         for job, outcome in done:
             job.future.set_result(outcome)
+        self._answer_queries(jobs)
+        self._evict()
+
+    def _apply_commands(
+        self, jobs: list[_Job], refused: set[int]
+    ) -> tuple[UnitOfWork, list[tuple[_Job, Outcome]]]:
+        unit = UnitOfWork()
+        done: list[tuple[_Job, Outcome]] = []
+        for index, job in enumerate(jobs):
+            command = job.command
+            if command is None or index in refused:
+                continue
+            try:
+                if isinstance(command, CreateApiKey | DisableApiKey):
+                    outcome = self._apply_key(command, unit)
+                else:
+                    outcome = self.exchange.execute(command, self.clock.now())
+                    unit.record(outcome.events)
+            except Exception as error:  # a bug: this command alone is refused
+                raise _PoisonedCommandError(index, error) from None
+            done.append((job, outcome))
+        return unit, done
+
+    def _refuse(self, job: _Job, error: Exception) -> None:
+        log.error(
+            "command refused, memory restored to the last commit: %r",
+            job.command,
+            exc_info=(type(error), error, error.__traceback__),
+        )
+        self.health = replace(self.health, refused_commands=self.health.refused_commands + 1)
+        job.future.set_result(Outcome(error=HtxError(ErrorCode.SYSTEM_ERROR)))
+
+    def _answer_queries(self, jobs: list[_Job]) -> None:
         for job in jobs:
             if job.query is not None:
                 try:
                     job.future.set_result(job.query(self.exchange))
                 except Exception as error:
                     job.future.set_exception(error)
-        self._evict()
+
+    # -- an unavailable store ---------------------------------------------------------------
+
+    def _degrade(self, error: Exception) -> None:
+        first = self.health.store_available
+        if first:
+            log.error(
+                "the store failed; writes answer 1004 until it works again: %s",
+                error,
+                exc_info=(type(error), error, error.__traceback__),
+            )
+        self.health = replace(
+            self.health,
+            store_available=False,
+            since=self.health.since if not first else Millis(self.clock.now()),
+            last_error=_one_line(error),
+            store_failures=self.health.store_failures + 1,
+        )
+        self._retry_s = RETRY_FIRST_S
+        self._retry_at = time.monotonic() + self._retry_s
+
+    def _answer_unstored(self, jobs: list[_Job]) -> None:
+        """A batch whose changes never reached the store: every command not yet answered
+        hears 1004; reads see the last commit, if memory could be brought back to it."""
+        busy = Outcome(error=HtxError(ErrorCode.SYSTEM_BUSY))
+        for job in jobs:
+            if job.command is not None and not job.future.done():
+                job.future.set_result(busy)
+        self._answer_unavailable_queries(jobs)
+
+    def _apply_unavailable(self, jobs: list[_Job]) -> None:
+        """While the store is down: writes answer 1004 unapplied, reads are served from the
+        last commit; then, when due, probe the store."""
+        busy = Outcome(error=HtxError(ErrorCode.SYSTEM_BUSY))
+        for job in jobs:
+            if job.command is not None:
+                job.future.set_result(busy)
+        self._answer_unavailable_queries(jobs)
+        if time.monotonic() >= self._retry_at:
+            self._probe()
+
+    def _answer_unavailable_queries(self, jobs: list[_Job]) -> None:
+        if self.health.memory_current:
+            self._answer_queries(jobs)
+            return
+        for job in jobs:
+            if job.query is not None:
+                job.future.set_exception(StoreUnavailableError("the store is unavailable"))
+
+    def _probe(self) -> None:
+        try:
+            self.store.recover()
+        except Exception as error:
+            self._retry_s = min(RETRY_MAX_S, self._retry_s * 2)
+            self._retry_at = time.monotonic() + self._retry_s
+            self.health = replace(self.health, last_error=_one_line(error))
+            log.debug("the store is still unavailable: %s", error)
+            return
+        if not self.health.memory_current and self._reload() is not None:
+            self._retry_at = time.monotonic() + self._retry_s
+            return
+        down_for = self.clock.now() - (self.health.since or self.clock.now())
+        log.warning("the store works again after %.1f s: writes resume", down_for / 1000)
+        self.health = replace(self.health, store_available=True, since=None)
+
+    def _reload(self) -> Exception | None:
+        """Memory as of the last commit, read from the store; the error if it cannot be."""
+        try:
+            snapshot = self.store.load(
+                self.clock.now(),
+                retention_ms=self.settings.retention_ms,
+                client_id_window_ms=self.settings.client_id_window_ms,
+            )
+            if snapshot is None:
+                raise StorageError("the store holds no state")
+            self.exchange = restore(snapshot, cancel_delay_ms=self.settings.cancel_delay_ms)
+        except Exception as error:
+            log.error("cannot read the last commit back from the store: %s", error)
+            self.health = replace(self.health, memory_current=False, last_error=_one_line(error))
+            return error
+        self.health = replace(self.health, memory_current=True)
+        return None
 
     def _apply_key(self, command: ApiKeyCommand, unit: UnitOfWork) -> Outcome:
         state = self.exchange.state
@@ -263,7 +441,7 @@ class Engine:
         state.forget_client_order_ids(Millis(now - self.settings.client_id_window_ms))
 
     def _fail(self, error: BaseException, batch: list[_Job | None]) -> None:
-        log.critical("the engine stopped: memory may be ahead of storage", exc_info=error)
+        log.critical("the engine stopped on an error of its own loop", exc_info=error)
         with self._gate:
             self._failure = error
         for callback in self._failure_callbacks:
@@ -279,3 +457,8 @@ class Engine:
                 break
             if job is not None:
                 job.future.set_exception(stopped)
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

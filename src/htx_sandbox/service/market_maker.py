@@ -44,7 +44,7 @@ from ..domain.types import (
     OrderPriceType,
     OrderStatus,
 )
-from .engine import Engine, EngineStoppedError
+from .engine import Engine, EngineStoppedError, StoreUnavailableError
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -211,6 +211,8 @@ class MarketMaker:
                 self._wake.clear()
                 try:
                     self._requote(step)
+                except StoreUnavailableError:  # the engine retries the store; so does the maker
+                    log.debug("market maker: the store is unavailable")
                 except EngineStoppedError:
                     log.info("market maker: the engine stopped; the maker stops too")
                     return

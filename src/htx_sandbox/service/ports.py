@@ -75,7 +75,14 @@ class Store(Protocol):
 
     def load_api_keys(self) -> list[ApiKey]: ...
 
-    def commit(self, changes: ChangeSet) -> None: ...
+    def commit(self, changes: ChangeSet) -> None:
+        """All of it or, raising, none of it."""
+        ...
+
+    def recover(self) -> None:
+        """After a failure: make the store usable again (end an aborted transaction, reconnect)
+        and prove it with a small durable write; raise if it still cannot commit."""
+        ...
 
     def order(self, order_id: int) -> Order | None:
         """Any order ever stored, with its trades (for queries of evicted history)."""

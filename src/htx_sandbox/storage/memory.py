@@ -45,6 +45,9 @@ class MemoryStore:
             self.api_keys[key.access_key] = rows.api_key_row(key)
         self.kv.update(rows.exchange_values(c))
 
+    def recover(self) -> None:
+        """Nothing can fail in memory."""
+
     def _order(self, row: rows.Row) -> Order:
         order = rows.order_from(row)
         order.trades = tuple(rows.trade_from(t) for t in self.trades.get(order.order_id, []))

@@ -35,18 +35,10 @@ class PostgresStore(SqlStore):
                 "PostgreSQL support is not installed: pip install 'htx-swap-sandbox[postgres]'"
             ) from None
         self._psycopg = psycopg
+        self._url = url
+        self._durability = durability
+        self._conn = self._connect()
         try:
-            self._conn = psycopg.connect(url, autocommit=False)
-        except psycopg.Error as error:
-            raise StorageError(f"{self.name}: cannot connect: {_first_line(error)}") from None
-        try:
-            self._execute(
-                f"SET synchronous_commit = {'on' if durability == 'full' else 'off'}"
-            )
-            (locked,) = self._execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_LOCK_KEY,))[0]
-            self._conn.commit()
-            if not locked:
-                raise StorageError(f"{self.name}: in use by another running htx-sandbox")
             self._migrate()
         except psycopg.Error as error:
             self._conn.close()
@@ -54,6 +46,37 @@ class PostgresStore(SqlStore):
         except BaseException:
             self._conn.close()
             raise
+
+    def _connect(self) -> Any:
+        """A session with the durability set and the database's advisory lock held."""
+        psycopg = self._psycopg
+        try:
+            conn = psycopg.connect(self._url, autocommit=False)
+        except psycopg.Error as error:
+            raise StorageError(f"{self.name}: cannot connect: {_first_line(error)}") from None
+        try:
+            with conn.cursor() as cursor:
+                synchronous = "on" if self._durability == "full" else "off"
+                cursor.execute(f"SET synchronous_commit = {synchronous}")
+                cursor.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_LOCK_KEY,))
+                row = cursor.fetchone()
+            conn.commit()
+            if row is None or not row[0]:
+                raise StorageError(f"{self.name}: in use by another running htx-sandbox")
+        except psycopg.Error as error:
+            conn.close()
+            raise StorageError(f"{self.name}: {_first_line(error)}") from None
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def recover(self) -> None:
+        """A lost session is opened again (its advisory lock retaken) before the probe."""
+        if self._conn.closed or self._conn.broken:
+            self._conn.close()
+            self._conn = self._connect()
+        super().recover()
 
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._conn.cursor() as cursor:

@@ -31,7 +31,7 @@ from ..domain.types import (
     TradeId,
 )
 from ..service.api_keys import ApiKey
-from ..service.ports import ChangeSet
+from ..service.ports import ChangeSet, StorageError
 
 Row = Sequence[Any]
 
@@ -108,6 +108,13 @@ def contract_row(c: Contract) -> Row:
 
 
 def contract_from(r: Row) -> Contract:
+    try:
+        return _contract_from(r)
+    except ValueError as error:  # stored by a build without today's bounds: say which
+        raise StorageError(f"contract {r[0]} in the store cannot be used: {error}") from None
+
+
+def _contract_from(r: Row) -> Contract:
     return Contract(
         contract_code=r[0],
         symbol=r[1],

@@ -216,6 +216,20 @@ class SqlStore(abc.ABC):
             self._rollback()
             raise
 
+    def recover(self) -> None:
+        self._rollback()
+        self._begin()
+        try:
+            # A row of meta is rewritten: the write needs the same space and locks a commit does.
+            self._execute(
+                f"UPDATE meta SET value = value WHERE key = 'application' AND value = {self.mark}",
+                (APPLICATION,),
+            )
+            self._commit()
+        except BaseException:
+            self._rollback()
+            raise
+
     def _write(self, c: ChangeSet) -> None:
         write = self._write_rows
         if c.users:
