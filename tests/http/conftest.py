@@ -9,8 +9,10 @@ Fixtures
     A ``ManualClock`` started at the wall-clock time. Nothing moves it but the test
     (``clock.advance(ms)``), so rate-limit windows (3 s) and the leverage-switch limit only
     reset when a test advances it. Signatures made by ``SignedClient`` use this clock's time.
+``store``
+    A ``MemoryStore``; override it in a module to run the engine on another store.
 ``engine``
-    A started ``Engine`` on a ``MemoryStore`` with that clock, stopped after the test. UIDs 1, 2
+    A started ``Engine`` on ``store`` with that clock, stopped after the test. UIDs 1, 2
     and 3 (``UID1``, ``UID2``, ``UID3``) are opened and funded with ``FUNDS`` (10 BTC and 100
     ETH each); ``UID_UNFUNDED`` (4) is opened with nothing deposited. The keys in ``KEYS`` are
     created with ``CreateApiKey`` (the disabled one then disabled with ``DisableApiKey``).
@@ -81,6 +83,7 @@ from htx_sandbox.http.signature import pre_sign_text, signature, timestamp
 from htx_sandbox.service.api_keys import CreateApiKey, DisableApiKey
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
+from htx_sandbox.service.ports import Store
 from htx_sandbox.storage.memory import MemoryStore
 
 UID1, UID2, UID3, UID_UNFUNDED = UID(1), UID(2), UID(3), UID(4)
@@ -255,8 +258,14 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def engine(clock: ManualClock) -> Iterator[Engine]:
-    engine = Engine(MemoryStore(), clock)
+def store() -> Store:
+    """The engine's store: a MemoryStore (override it in a module for another)."""
+    return MemoryStore()
+
+
+@pytest.fixture
+def engine(clock: ManualClock, store: Store) -> Iterator[Engine]:
+    engine = Engine(store, clock)
     engine.start()
     try:
         for uid in (UID1, UID2, UID3, UID_UNFUNDED):

@@ -479,7 +479,26 @@ async def list_orders(call: AdminCall) -> Any:
     return await call.read(read)
 
 
+async def health(call: AdminCall) -> Any:
+    """What the exchange can do now: read from the engine's own record, never through its
+    queue, so it answers while the store is down too."""
+    engine = call.gateway.engine
+    state = engine.health
+    return {
+        "engine": "running" if engine.running else "stopped",
+        "store": "available" if state.store_available else "unavailable",
+        "writes": "accepted" if engine.running and state.store_available else "refused",
+        "reads": "served" if engine.running and state.memory_current else "refused",
+        "unavailable_since": state.since,
+        "last_error": state.last_error,
+        "store_failures": state.store_failures,
+        "refused_commands": state.refused_commands,
+        "commits": engine.commits,
+    }
+
+
 routes = [
+    Route(f"{PREFIX}/health", _endpoint(health), methods=["GET"]),
     Route(f"{PREFIX}/accounts", _endpoint(create_account), methods=["POST"]),
     Route(f"{PREFIX}/accounts", _endpoint(list_accounts), methods=["GET"]),
     Route(f"{PREFIX}/deposits", _endpoint(deposit), methods=["POST"]),

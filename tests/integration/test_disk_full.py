@@ -1,0 +1,131 @@
+"""SQLite on a small tmpfs that fills up: the commit that finds no space is answered 1004, memory
+goes back to the last commit, reads go on, writes resume by themselves once space is freed, and a
+restart from the file holds exactly the acknowledged orders.
+
+Mounting needs root (and a kernel that lets this process mount); elsewhere the test is skipped
+with that reason. CI runs as root and can mount, so there it must run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from htx_sandbox.domain.commands import Deposit, OpenUser, OrderPlaced, PlaceOrder
+from htx_sandbox.domain.errors import ErrorCode
+from htx_sandbox.domain.types import UID, Direction, Offset, OrderId, OrderPriceType
+from htx_sandbox.service.clock import SystemClock
+from htx_sandbox.service.engine import Engine
+from htx_sandbox.storage.sqlite import SqliteStore
+
+A = UID(1)
+MAX_ORDERS = 50_000
+"""Bounds the loop that waits for the disk to fill (a 4 MiB disk fills long before)."""
+WAIT_S = 10.0
+
+
+@pytest.fixture
+def small_disk() -> Iterator[Path]:
+    mount_point = Path(tempfile.mkdtemp(prefix="htx-tmpfs-"))
+    try:
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount_point)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        done = None
+    if done is None or done.returncode != 0:
+        mount_point.rmdir()
+        reason = done.stderr.strip() if done is not None else "no mount command"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must mount a tmpfs for this test: {reason}")
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {reason}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", str(mount_point)], check=False)
+        mount_point.rmdir()
+
+
+def fill(directory: Path) -> Path:
+    """A file that takes every free block of the file system."""
+    filler = directory / "filler"
+    chunk = b"\0" * 65536
+    with filler.open("wb", buffering=0) as out:
+        with contextlib.suppress(OSError):
+            while True:
+                out.write(chunk)
+        # The last blocks are smaller than a chunk.
+        try:
+            while True:
+                out.write(b"\0" * 512)
+        except OSError as error:
+            assert error.errno == errno.ENOSPC
+    return filler
+
+
+def order(price: int) -> PlaceOrder:
+    return PlaceOrder(
+        A, "BTC-USD", Direction.BUY, Offset.OPEN, 1, 10, OrderPriceType.LIMIT, Decimal(price)
+    )
+
+
+def wait_for_writes(engine: Engine) -> None:
+    deadline = time.monotonic() + WAIT_S  # a safety net, never an assertion about time
+    while not engine.health.store_available:
+        assert time.monotonic() < deadline, "the engine never resumed"
+        time.sleep(0.02)
+
+
+def test_a_full_disk_refuses_writes_and_a_freed_one_takes_them_again(small_disk: Path) -> None:
+    path = small_disk / "htx-sandbox.db"
+    store = SqliteStore(path)
+    engine = Engine(store, SystemClock())
+    engine.start()
+    try:
+        assert engine.execute(OpenUser(A)).error is None
+        assert engine.execute(Deposit(A, "BTC", Decimal(1000))).error is None
+        filler = fill(small_disk)
+        acknowledged: list[OrderId] = []
+        refused = None
+        for number in range(MAX_ORDERS):
+            outcome = engine.execute(order(40_000 + number % 10_000))
+            if outcome.error is not None:
+                refused = outcome.error
+                break
+            assert isinstance(outcome.reply, OrderPlaced)
+            acknowledged.append(outcome.reply.order_id)
+        assert refused is not None, "the disk never filled"
+        assert refused.code == ErrorCode.SYSTEM_BUSY
+        assert not engine.health.store_available and engine.running
+        # Reads are served from the last commit: every acknowledged order, and only those.
+        open_ids = engine.query(lambda ex: [o.order_id for o in ex.open_orders(A)]).result(WAIT_S)
+        assert sorted(open_ids) == acknowledged
+        again = engine.execute(order(39_000))
+        assert again.error is not None and again.error.code == ErrorCode.SYSTEM_BUSY
+
+        filler.unlink()
+        wait_for_writes(engine)
+        resumed = engine.execute(order(39_000))
+        assert resumed.error is None and isinstance(resumed.reply, OrderPlaced)
+        acknowledged.append(resumed.reply.order_id)
+    finally:
+        engine.stop()
+        store.close()
+    reopened = SqliteStore(path)
+    try:
+        restarted = Engine(reopened, SystemClock())
+        assert sorted(o.order_id for o in restarted.exchange.open_orders(A)) == acknowledged
+    finally:
+        reopened.close()
