@@ -1,9 +1,11 @@
-"""SQLite on a small tmpfs that fills up: the commit that finds no space is answered 1004, memory
-goes back to the last commit, reads go on, writes resume by themselves once space is freed, and a
-restart from the file holds exactly the acknowledged orders.
+"""Real stores that fail under a running engine: the commit that fails is answered 1004, memory
+goes back to the last commit, reads go on, writes resume by themselves once the store works
+again, and a restart holds exactly the acknowledged orders.
 
-Mounting needs root (and a kernel that lets this process mount); elsewhere the test is skipped
-with that reason. CI runs as root and can mount, so there it must run.
+- SQLite on a small tmpfs that fills up. Mounting needs root (and a kernel that lets this
+  process mount); elsewhere the test is skipped with that reason. CI runs as root and can
+  mount, so there it must run.
+- PostgreSQL whose session is terminated by the server: the engine opens a new one.
 """
 
 from __future__ import annotations
@@ -25,7 +27,10 @@ from htx_sandbox.domain.errors import ErrorCode
 from htx_sandbox.domain.types import UID, Direction, Offset, OrderId, OrderPriceType
 from htx_sandbox.service.clock import SystemClock
 from htx_sandbox.service.engine import Engine
+from htx_sandbox.storage.postgres import PostgresStore
 from htx_sandbox.storage.sqlite import SqliteStore
+
+from .postgres import PostgresCluster
 
 A = UID(1)
 MAX_ORDERS = 50_000
@@ -129,3 +134,27 @@ def test_a_full_disk_refuses_writes_and_a_freed_one_takes_them_again(small_disk:
         assert sorted(o.order_id for o in restarted.exchange.open_orders(A)) == acknowledged
     finally:
         reopened.close()
+
+
+def test_a_lost_postgresql_session_is_opened_again(
+    postgres_cluster: PostgresCluster, postgres_database: str
+) -> None:
+    store = PostgresStore(postgres_cluster.url(postgres_database))
+    engine = Engine(store, SystemClock())
+    engine.start()
+    try:
+        assert engine.execute(OpenUser(A)).error is None
+        assert engine.execute(Deposit(A, "BTC", Decimal(10))).error is None
+        first = engine.execute(order(40_000))
+        assert isinstance(first.reply, OrderPlaced)
+        postgres_cluster.disconnect_all(postgres_database)  # the server ends the session
+        lost = engine.execute(order(40_001))
+        assert lost.error is not None and lost.error.code == ErrorCode.SYSTEM_BUSY
+        wait_for_writes(engine)
+        resumed = engine.execute(order(40_002))
+        assert isinstance(resumed.reply, OrderPlaced), resumed.error
+        open_ids = engine.query(lambda ex: [o.order_id for o in ex.open_orders(A)]).result(WAIT_S)
+        assert sorted(open_ids) == [first.reply.order_id, resumed.reply.order_id]
+    finally:
+        engine.stop()
+        store.close()
