@@ -632,7 +632,7 @@ def sol(**changes: Any) -> dict[str, Any]:
         (sol(reference_price="1e-1000100"), 1067, "Illegal parameter reference_price."),
         (sol(reference_price="150.0000000000001"), 1067, "Illegal parameter reference_price."),
         (sol(contract_size="1e9"), 1067, "Illegal parameter contract_size."),
-        (sol(contract_size="0.000000001"), 1067, "Illegal parameter contract_size."),
+        (sol(contract_size="0.0001"), 1067, "Illegal parameter contract_size."),
         (sol(contract_size="NaN"), 1067, "Illegal parameter contract_size."),
         (sol(max_order_volume=10**9 + 1), 1067, "Illegal parameter max_order_volume."),
         (sol(max_open_orders=10**6 + 1), 1067, "Illegal parameter max_open_orders."),

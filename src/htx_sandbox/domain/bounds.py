@@ -3,8 +3,9 @@
 The domain's Decimal context has 60 digits and traps invalid operations, division by zero and
 overflow. These bounds are chosen so that no value inside them can reach a trap: the largest coin
 figure, volume x contract size / price, is below 10^9 x 10^9 / 10^-12 = 10^30, which with 18
-decimal places still fits in 60 digits; the smallest price is a whole tick, never zero. The
-reasons for each figure are in docs/compatibility.md ("Bounds on numbers").
+decimal places still fits in 60 digits; the smallest, 0.001 / 10^15, is one 1e-18 coin, never
+zero; the smallest price is a whole tick. tests/unit/domain/test_bounds.py tries the extremes.
+The reasons for each figure are in docs/compatibility.md ("Bounds on numbers").
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ MAX_PRICE_DECIMALS = 12
 MIN_PRICE_TICK = Decimal(10) ** -MAX_PRICE_DECIMALS
 MAX_CONTRACT_SIZE_DIGITS = 9
 """A contract is worth less than 10^9 USD (HTX's are 10 or 100)."""
-MAX_CONTRACT_SIZE_DECIMALS = 8
+MAX_CONTRACT_SIZE_DECIMALS = 3
+"""The smallest contract, 0.001 USD, is still worth one 1e-18 coin at the highest price
+(0.001 / 10^15): a fill worth zero coin would divide by zero in its average price."""
 MAX_ORDER_VOLUME = 10**9
 """The highest per-order volume cap a contract may have (HTX's largest is in the millions)."""
 MAX_OPEN_ORDERS = 10**6

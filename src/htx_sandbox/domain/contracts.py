@@ -47,7 +47,7 @@ class Contract:
             digits=bounds.MAX_CONTRACT_SIZE_DIGITS,
             places=bounds.MAX_CONTRACT_SIZE_DECIMALS,
         ):
-            raise ValueError("contract_size must be positive, below 10^9, with 8 decimals at most")
+            raise ValueError("contract_size must be positive, below 10^9, with 3 decimals at most")
         if self.price_tick <= 0 or not bounds.within(
             self.price_tick, digits=MAX_PRICE_DIGITS, places=MAX_PRICE_DECIMALS
         ):
