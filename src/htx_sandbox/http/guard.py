@@ -14,9 +14,13 @@ connections as it likes. `guarded_protocol(limits)` returns a subclass that
 - closes a new connection at once when its address already has `max_connections_per_ip` open.
 
 The hot path only moves counters and flags: one sweeper per server, every `tick_s`, reads the
-clock and closes what is overdue, so a request pays no timer of its own. This relies on the
-parser callbacks of uvicorn's HttpToolsProtocol (on_message_begin, on_headers_complete,
-on_message_complete), which have kept their names since uvicorn 0.11.
+clock and closes what is overdue, so a request pays no timer of its own. It relies on uvicorn's
+HttpToolsProtocol internals: data_received, on_headers_complete, `cycle.more_body` (a request
+is whole) and send_400_response. WebSocket upgrades must be off (`ws="none"`): an upgraded
+connection leaves this protocol, and its count, behind.
+
+A pipelined request whose head is cut off in the same read as the request before it is seen
+as idle: uvicorn's keep-alive timeout, armed once the first response is sent, bounds it.
 """
 
 from __future__ import annotations
@@ -146,16 +150,23 @@ class GuardedProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        if self.guard_phase == _BODY:
+        phase = self.guard_phase
+        if phase == _BODY:
             self.guard_body_bytes += len(data)
         else:
-            if self.guard_phase == _IDLE:  # bytes of the next request: its head's clock starts
+            if phase == _IDLE:  # bytes of the next request: its head's clock starts
                 self.guard_phase = _HEAD
                 self.guard_since = None
             self.guard_head_bytes += len(data)
-        super().data_received(data)
-        if (
-            self.guard_phase == _HEAD
+        _data_received(self, data)
+        phase = self.guard_phase
+        if phase == _BODY:
+            cycle = self.cycle
+            if cycle is not None and not cycle.more_body:  # the request is whole: until the
+                self.guard_phase = _IDLE  # next one's first byte, keep-alive's timeout applies
+                self.guard_head_bytes = 0
+        elif (
+            phase == _HEAD
             and self.guard_head_bytes > self.guard.limits.max_head_bytes
             and not self.transport.is_closing()
         ):
@@ -163,13 +174,7 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def send_400_response(self, msg: str) -> None:
         if not self.transport.is_closing():  # after a 431, the parser's error needs no answer
-            super().send_400_response(msg)
-
-    def on_message_begin(self) -> None:
-        if self.guard_phase != _HEAD:  # a pipelined request, read with the one before it
-            self.guard_phase = _HEAD
-            self.guard_since = None
-        super().on_message_begin()
+            _send_400_response(self, msg)
 
     def on_headers_complete(self) -> None:
         # What was counted is every byte read while the head was unfinished: past the limit,
@@ -182,12 +187,7 @@ class GuardedProtocol(HttpToolsProtocol):
         self.guard_phase = _BODY
         self.guard_since = None
         self.guard_body_bytes = 0
-        super().on_headers_complete()
-
-    def on_message_complete(self) -> None:
-        self.guard_phase = _IDLE
-        self.guard_head_bytes = 0
-        super().on_message_complete()
+        _on_headers_complete(self)
 
     def _head_size(self) -> int:
         return len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
@@ -197,6 +197,12 @@ class GuardedProtocol(HttpToolsProtocol):
         self.guard_phase = _IDLE
         self.transport.write(_TOO_LARGE)
         self.transport.close()
+
+
+# Called directly rather than through super(): these run for every read and every request.
+_data_received = HttpToolsProtocol.data_received
+_on_headers_complete = HttpToolsProtocol.on_headers_complete
+_send_400_response = HttpToolsProtocol.send_400_response
 
 
 def guarded_protocol(limits: HttpLimits | None = None) -> type[GuardedProtocol]:
