@@ -40,7 +40,12 @@ def serving(app: Any, limits: HttpLimits) -> Iterator[int]:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     config = uvicorn.Config(
-        app, http=guarded_protocol(limits), loop="uvloop", lifespan="off", log_level="error"
+        app,
+        http=guarded_protocol(limits),
+        ws="none",
+        loop="uvloop",
+        lifespan="off",
+        log_level="error",
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
