@@ -1,10 +1,13 @@
 """The sandbox server as bench/bench_http.py measures it (until `htx-sandbox serve` exists).
 
     python bench/http_server.py [--uids 96] [--resting 0] [--durability normal] [--port 0]
+                                [--max-connections-per-ip 1024]
 
 A SqliteStore in a temporary directory (durability normal: every reply waits for its WAL
 commit), Engine(SystemClock()), create_app(engine, clock, HttpSettings(rate_limit=False)) served
-by uvicorn with uvloop and httptools, one worker, no access log, on 127.0.0.1. UIDs 1..--uids are
+by uvicorn with uvloop and httptools behind the HTTP limits of `htx-sandbox serve`
+(http/guard.py; the per-address cap raised, as every load generator connects from one address),
+one worker, no access log, on 127.0.0.1. UIDs 1..--uids are
 opened, funded with 1,000,000 BTC and given one read+trade API key each. The last --resting of
 them are also funded with ETH and given four resting orders, far from any price the benchmark
 trades at: a buy and a sell on BTC-USD and on ETH-USD (RESTING below), so that four
@@ -41,6 +44,7 @@ from htx_sandbox.domain.commands import Deposit, OpenUser, Outcome, PlaceOrder
 from htx_sandbox.domain.types import UID, Direction, Offset, OrderPriceType
 from htx_sandbox.http.app import create_app
 from htx_sandbox.http.gateway import HttpSettings
+from htx_sandbox.http.guard import HttpLimits, guarded_protocol
 from htx_sandbox.service.api_keys import READ, TRADE, CreateApiKey
 from htx_sandbox.service.clock import SystemClock
 from htx_sandbox.service.collector import freeze_survivors
@@ -125,6 +129,7 @@ def main() -> None:
     parser.add_argument("--resting", type=int, default=0, help="UIDs, the last, with orders")
     parser.add_argument("--durability", choices=["normal", "full"], default="normal")
     parser.add_argument("--port", type=int, default=0, help="0: a free port")
+    parser.add_argument("--max-connections-per-ip", type=int, default=1024)
     args = parser.parse_args()
     durability: Durability = args.durability
 
@@ -148,7 +153,10 @@ def main() -> None:
             config = uvicorn.Config(
                 app,
                 loop="uvloop",
-                http="httptools",
+                http=guarded_protocol(
+                    HttpLimits(max_connections_per_ip=args.max_connections_per_ip)
+                ),
+                ws="none",
                 access_log=False,
                 workers=1,
                 log_level="warning",

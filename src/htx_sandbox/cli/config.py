@@ -20,12 +20,14 @@ from typing import Any, Literal
 from ..domain.contracts import Contract, default_contracts
 from ..domain.errors import HtxError
 from ..http.admin import contract_from
+from ..http.guard import HttpLimits
 from ..http.inputs import Body
 
 ENV_PREFIX = "HTX_SANDBOX_"
 CONFIG_ENV = "HTX_SANDBOX_CONFIG"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
+DEFAULT_MAX_CONNECTIONS_PER_IP = HttpLimits().max_connections_per_ip
 LogFormat = Literal["text", "json"]
 Durability = Literal["normal", "full"]
 
@@ -58,7 +60,10 @@ class ServeConfig:
     database_url: str | None = None
     durability: Durability = "normal"
     admin_token: str | None = None
-    """None: generated once and kept in <data-dir>/admin-token."""
+    """None: generated once and kept in <data-dir>/admin-token. When admin_token_file is given,
+    that file's content (resolve() reads it)."""
+    admin_token_file: Path | None = None
+    max_connections_per_ip: int = DEFAULT_MAX_CONNECTIONS_PER_IP
     no_rate_limit: bool = False
     demo: bool = False
     log_format: LogFormat = "text"
@@ -182,6 +187,8 @@ _OPTIONS = (
     _Option("database_url", _text),
     _Option("durability", _choice("normal", "full")),
     _Option("admin_token", _text),
+    _Option("admin_token_file", _path),
+    _Option("max_connections_per_ip", positive_integer),
     _Option("no_rate_limit", _boolean),
     _Option("demo", _boolean),
     _Option("log_format", _choice("text", "json")),
@@ -238,7 +245,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--admin-token",
         type=argtype(_text),
         default=None,
-        help="bearer token of the admin API (default: generated)",
+        help="bearer token of the admin API (default: generated); visible in `ps` to other "
+        "users: prefer HTX_SANDBOX_ADMIN_TOKEN or --admin-token-file on a shared machine",
+    )
+    add(
+        "--admin-token-file",
+        type=argtype(_path),
+        default=None,
+        metavar="PATH",
+        help="read the admin API's bearer token from this file",
+    )
+    add(
+        "--max-connections-per-ip",
+        type=argtype(positive_integer),
+        default=None,
+        metavar="N",
+        help="open connections one client address may hold; more are closed at once "
+        f"(default {DEFAULT_MAX_CONNECTIONS_PER_IP})",
     )
     add(
         "--no-rate-limit",
@@ -325,6 +348,10 @@ def resolve(args: argparse.Namespace, environ: Mapping[str, str] | None = None) 
         )
         if value is not None:
             values[option.name] = value
+    if values.get("admin_token_file") is not None:
+        if values.get("admin_token") is not None:
+            raise ConfigError("give admin_token or admin_token_file, not both")
+        values["admin_token"] = read_token_file(values["admin_token_file"])
     maker: dict[str, Any] = {}
     for option in _MAKER_OPTIONS:
         value = _pick(
@@ -337,6 +364,19 @@ def resolve(args: argparse.Namespace, environ: Mapping[str, str] | None = None) 
         if value is not None:
             maker[option.name] = value
     return ServeConfig(**values, market_maker=MakerConfig(**maker), contracts=toml.contracts)
+
+
+def read_token_file(path: Path) -> str:
+    """The token a file holds, stripped; an unreadable or empty file is a one-line error."""
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise ConfigError(f"cannot read admin token file {path}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"admin token file {path}: not UTF-8 text") from None
+    if not token:
+        raise ConfigError(f"admin token file {path} is empty")
+    return token
 
 
 def _pick(
@@ -386,10 +426,11 @@ def _load_toml(path: Path) -> _TomlConfig:
                 raise ConfigError(f"{where}: {key}: {error}") from None
         else:
             raise ConfigError(f"{where}: unknown setting {key!r}")
-    data_dir = parsed.values.get("data_dir")
-    if isinstance(data_dir, Path) and not data_dir.is_absolute():
-        # Relative to the file, so the config means the same from any working directory.
-        parsed.values["data_dir"] = path.parent / data_dir
+    for key in ("data_dir", "admin_token_file"):
+        relative = parsed.values.get(key)
+        if isinstance(relative, Path) and not relative.is_absolute():
+            # Relative to the file, so the config means the same from any working directory.
+            parsed.values[key] = path.parent / relative
     return parsed
 
 

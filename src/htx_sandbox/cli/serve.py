@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ipaddress
 import os
 import secrets
 import signal
 import socket
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
@@ -20,6 +22,7 @@ from ..domain.exchange import Exchange
 from ..http.access_log import AccessLog, configure_logging
 from ..http.app import create_app
 from ..http.gateway import HttpSettings
+from ..http.guard import HttpLimits, guarded_protocol
 from ..service.clock import SystemClock
 from ..service.collector import freeze_survivors
 from ..service.engine import Engine
@@ -151,6 +154,30 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def bound_address(sock: socket.socket) -> str:
+    """host:port as bound, e.g. 0.0.0.0:8080 or [::1]:8080."""
+    host, port = sock.getsockname()[:2]
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def is_loopback(sock: socket.socket) -> bool:
+    return ipaddress.ip_address(sock.getsockname()[0]).is_loopback
+
+
+def listening_note(sock: socket.socket) -> str:
+    """What the banner adds when clients elsewhere would use another address than base_url."""
+    if ipaddress.ip_address(sock.getsockname()[0]).is_unspecified:
+        return f" (listening on {bound_address(sock)}: all interfaces)"
+    return ""
+
+
+def network_warning(sock: socket.socket) -> str:
+    return (
+        f"htx-sandbox: warning: listening on {bound_address(sock)}, beyond loopback: the trading "
+        "and admin APIs are plain HTTP (no TLS) and reachable from the network"
+    )
+
+
 def base_url(sock: socket.socket) -> str:
     """A URL clients on this machine can use (a wildcard address becomes loopback)."""
     host, port = sock.getsockname()[:2]
@@ -188,6 +215,8 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as error:
         raise CommandError(str(error)) from None
     sock = bind(config.host, config.port)
+    if not is_loopback(sock):
+        print(network_warning(sock), file=sys.stderr, flush=True)
     with contextlib.ExitStack() as cleanup:
         cleanup.callback(sock.close)
         data_dir = config.resolved_data_dir()
@@ -222,7 +251,10 @@ def run(args: argparse.Namespace) -> int:
             uvicorn.Config(
                 AccessLog(app),
                 loop="uvloop",
-                http="httptools",
+                http=guarded_protocol(
+                    HttpLimits(max_connections_per_ip=config.max_connections_per_ip)
+                ),
+                ws="none",  # no WebSocket API; http/guard.py needs upgrades off
                 access_log=False,
                 log_config=None,  # our handler and format (configure_logging) apply
                 log_level="warning",
@@ -232,10 +264,13 @@ def run(args: argparse.Namespace) -> int:
         )
         # A failed commit stops the engine; the server then stops too rather than answer 1004.
         engine.on_failure(lambda error: setattr(server, "should_exit", True))
-        print(f"htx-sandbox serving HTX's Coin-Margined Swap API on {url}", flush=True)
+        banner = f"htx-sandbox serving HTX's Coin-Margined Swap API on {url}{listening_note(sock)}"
+        print(banner, flush=True)
         # The token is printed once, when made; later starts name only the file that holds it.
         if generated:
             print(f"admin token (generated in {admin_token_file(data_dir)}): {token}", flush=True)
+        elif config.admin_token_file is not None:
+            print(f"admin token (read from {config.admin_token_file})", flush=True)
         elif not config.admin_token:
             print(f"admin token (kept in {admin_token_file(data_dir)})", flush=True)
         start_extras = _start_demo_and_maker(engine, config, data_dir, url, token)

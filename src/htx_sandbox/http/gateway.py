@@ -181,10 +181,14 @@ MAX_BODY_BYTES = 64 * 1024
 
 
 async def read_body(receive: Receive) -> bytes:
-    """The whole request body; 1030 beyond MAX_BODY_BYTES."""
+    """The whole request body; 1030 beyond MAX_BODY_BYTES or when the client disconnects."""
     chunks, size = [], 0
     while True:
         message = await receive()
+        if message["type"] == "http.disconnect":
+            # The client went (or the server closed a slow body): what came may still parse
+            # as a whole request, and must not run. The error reply goes nowhere.
+            raise HtxError(ErrorCode.INPUT_ERROR)
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_BODY_BYTES:
