@@ -21,7 +21,7 @@ from ..http.app import create_app
 from ..http.gateway import HttpSettings
 from ..service.clock import SystemClock
 from ..service.collector import freeze_survivors
-from ..service.engine import Engine
+from ..service.engine import Engine, EngineSettings
 from ..service.market import MarketData
 from ..service.market_maker import MakerSettings, MarketMaker
 from ..service.ports import StorageError, Store
@@ -196,7 +196,7 @@ def run(args: argparse.Namespace) -> int:
             token = create_admin_token(data_dir)
         configure_logging(config.log_format)
         clock = SystemClock()
-        engine = Engine(store, clock)
+        engine = Engine(store, clock, settings=engine_settings(config))
         market = MarketData.for_engine(engine)  # warms up from the store before the engine runs
         # What was restored lives as long as the server: keep it, and what survives later full
         # passes, out of the cyclic collector's way (service/collector.py says why).
@@ -260,6 +260,12 @@ def _start_demo_and_maker(
         maker.start()
         stop.callback(maker.stop)
     return stop
+
+
+def engine_settings(config: ServeConfig) -> EngineSettings:
+    """The engine's settings: the order retention chosen (it also bounds what a restart loads),
+    the engine's defaults for the rest."""
+    return replace(EngineSettings(), retention_ms=config.order_retention)
 
 
 def maker_settings(config: MakerConfig) -> MakerSettings:
