@@ -177,7 +177,10 @@ def duration_ms(value: object) -> int:
             amount = Decimal(digits.strip())
         except InvalidOperation:
             amount = None
-        if unit is not None and amount is not None and amount.is_finite():
+        # adjusted(): a huge exponent (1e999999999) must not become a billion-digit int.
+        if unit is not None and amount is not None and amount.is_finite() and (
+            amount.adjusted() < 18
+        ):
             milliseconds = amount * unit
             if milliseconds == milliseconds.to_integral_value():
                 return int(milliseconds)

@@ -17,7 +17,8 @@ def write_private(path: Path, text: str, *, replace: bool) -> None:
 
     replace=False never replaces an existing file: FileExistsError then, and the file is left
     as it is (two processes creating the same file: one wins, the other reads its content).
-    On any error the temporary file is removed and `path` is unchanged."""
+    On any error the temporary file is removed and `path` is unchanged, except when only the
+    final directory sync fails: `path` then already holds the whole new content."""
     directory = path.parent
     # mkstemp: O_EXCL and mode 0600 from the first byte, in the same file system as `path`.
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
