@@ -28,6 +28,14 @@ CONFIG_ENV = "HTX_SANDBOX_CONFIG"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 DEFAULT_MAX_CONNECTIONS_PER_IP = HttpLimits().max_connections_per_ip
+SECOND_MS = 1000
+MINUTE_MS = 60 * SECOND_MS
+HOUR_MS = 60 * MINUTE_MS
+DAY_MS = 24 * HOUR_MS
+DEFAULT_ORDER_RETENTION_MS = 2 * HOUR_MS
+"""HTX keeps cancelled unfilled orders queryable for 2 hours."""
+MIN_ORDER_RETENTION_MS = MINUTE_MS
+MAX_ORDER_RETENTION_MS = 7 * DAY_MS
 LogFormat = Literal["text", "json"]
 Durability = Literal["normal", "full"]
 
@@ -67,6 +75,8 @@ class ServeConfig:
     no_rate_limit: bool = False
     demo: bool = False
     log_format: LogFormat = "text"
+    order_retention: int = DEFAULT_ORDER_RETENTION_MS
+    """Milliseconds a finished order stays in memory (storage keeps it for good)."""
     market_maker: MakerConfig = field(default_factory=MakerConfig)
     contracts: tuple[Contract, ...] = ()
     """Contracts to list at start when the exchange does not have them yet."""
@@ -157,6 +167,40 @@ def _boolean(value: object) -> bool:
     raise ValueError(f"expected true or false, got {value!r}")
 
 
+_DURATION_UNITS = {"ms": 1, "s": SECOND_MS, "m": MINUTE_MS, "h": HOUR_MS, "d": DAY_MS}
+
+
+def duration_ms(value: object) -> int:
+    """A duration: an integer of milliseconds, or a number with a unit (90s, 30m, 2h, 1.5d)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = value.strip().lower()
+        digits = text.rstrip("abcdefghijklmnopqrstuvwxyz")
+        unit = _DURATION_UNITS.get(text[len(digits) :] or "ms")
+        try:
+            amount = Decimal(digits.strip())
+        except InvalidOperation:
+            amount = None
+        # adjusted(): a huge exponent (1e999999999) must not become a billion-digit int.
+        if unit is not None and amount is not None and amount.is_finite() and (
+            amount.adjusted() < 18
+        ):
+            milliseconds = amount * unit
+            if milliseconds == milliseconds.to_integral_value():
+                return int(milliseconds)
+    raise ValueError(f"expected a duration such as 90s, 30m, 2h or milliseconds, got {value!r}")
+
+
+def _order_retention(value: object) -> int:
+    milliseconds = duration_ms(value)
+    if not MIN_ORDER_RETENTION_MS <= milliseconds <= MAX_ORDER_RETENTION_MS:
+        raise ValueError(
+            f"expected a duration from 1m to 7d, got {value!r} ({milliseconds} ms)"
+        )
+    return milliseconds
+
+
 def _choice(*choices: str) -> Callable[[object], str]:
     def parse(value: object) -> str:
         if isinstance(value, str) and value.strip().lower() in choices:
@@ -192,6 +236,7 @@ _OPTIONS = (
     _Option("no_rate_limit", _boolean),
     _Option("demo", _boolean),
     _Option("log_format", _choice("text", "json")),
+    _Option("order_retention", _order_retention),
 )
 _MAKER_OPTIONS = (
     _Option("enabled", _boolean),
@@ -278,6 +323,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="create a funded demo account and key, and start the market maker",
     )
     add("--log-format", choices=("text", "json"), default=None, help="(default text)")
+    add(
+        "--order-retention",
+        type=argtype(_order_retention, "duration"),
+        default=None,
+        metavar="DURATION",
+        help="how long finished orders stay in memory, 1m to 7d, e.g. 90s, 30m, 2h or "
+        "milliseconds (default 2h, as HTX keeps cancelled orders queryable); storage keeps "
+        "them for good",
+    )
     maker = parser.add_argument_group("market maker")
     maker.add_argument(
         "--market-maker",

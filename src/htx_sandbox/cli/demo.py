@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shlex
 import sys
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,6 +23,7 @@ from ..domain.types import UID
 from ..http.admin import free_uid
 from ..service.api_keys import READ, TRADE, CreateApiKey, new_key
 from ..service.engine import Engine
+from .files import write_private
 
 log = logging.getLogger(__name__)
 
@@ -218,17 +217,9 @@ def _check(outcome: Outcome) -> Outcome:
 
 
 def _write(path: Path, credentials: DemoCredentials) -> None:
-    """Write atomically, readable by the owner only from the first byte."""
+    """Whole or not at all, readable by the owner only (cli/files.py)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=".demo-credentials.", dir=path.parent)
+        write_private(path, credentials.to_json() + "\n", replace=True)
     except OSError as error:
-        raise DemoError(f"cannot write {path}: {error.strerror}") from None
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(credentials.to_json() + "\n")
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
         raise DemoError(f"cannot write {path}: {error.strerror}") from None

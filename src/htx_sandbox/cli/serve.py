@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ipaddress
-import os
 import secrets
 import signal
 import socket
@@ -25,7 +24,7 @@ from ..http.gateway import HttpSettings
 from ..http.guard import HttpLimits, guarded_protocol
 from ..service.clock import SystemClock
 from ..service.collector import freeze_survivors
-from ..service.engine import Engine
+from ..service.engine import Engine, EngineSettings
 from ..service.market import MarketData
 from ..service.market_maker import MakerSettings, MarketMaker
 from ..service.ports import StorageError, Store
@@ -34,6 +33,7 @@ from ..storage.sqlite import SqliteStore
 from . import config as settings
 from .config import ConfigError, MakerConfig, ServeConfig, default_data_dir
 from .demo import CREDENTIALS_FILE, DemoError, demo_banner, prepare_demo
+from .files import write_private
 
 __all__ = ["ADMIN_TOKEN_FILE", "DATABASE_FILE", "CommandError", "default_data_dir"]
 
@@ -115,25 +115,19 @@ def read_admin_token(data_dir: Path) -> str | None:
 
 
 def create_admin_token(data_dir: Path) -> str:
-    """A new token in <data-dir>/admin-token (mode 0600), written whole before it appears, so a
-    concurrent reader never sees it half written; if another process made one first, that one."""
+    """A new token in <data-dir>/admin-token (mode 0600), synced to disk before it appears, so
+    that neither a concurrent reader nor a start after a crash sees it empty or half written;
+    if another process made one first, that one."""
     path = admin_token_file(data_dir)
     _make_data_dir(data_dir)
     token = secrets.token_urlsafe(32)
-    draft = path.with_name(f".{path.name}.{os.getpid()}")
     try:
-        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(token + "\n")
-        try:
-            os.link(draft, path)  # atomic, and never replaces an existing token
-        except FileExistsError:
-            kept = read_admin_token(data_dir)
-            if kept is None:
-                raise CommandError(f"admin token file {path} vanished while starting") from None
-            return kept
-        finally:
-            draft.unlink(missing_ok=True)
+        write_private(path, token + "\n", replace=False)
+    except FileExistsError:
+        kept = read_admin_token(data_dir)
+        if kept is None:
+            raise CommandError(f"admin token file {path} vanished while starting") from None
+        return kept
     except OSError as error:
         raise CommandError(f"cannot write admin token file {path}: {error.strerror}") from None
     return token
@@ -231,7 +225,7 @@ def run(args: argparse.Namespace) -> int:
             token = create_admin_token(data_dir)
         configure_logging(config.log_format)
         clock = SystemClock()
-        engine = Engine(store, clock)
+        engine = Engine(store, clock, settings=engine_settings(config))
         market = MarketData.for_engine(engine)  # warms up from the store before the engine runs
         # What was restored lives as long as the server: keep it, and what survives later full
         # passes, out of the cyclic collector's way (service/collector.py says why).
@@ -301,6 +295,12 @@ def _start_demo_and_maker(
         maker.start()
         stop.callback(maker.stop)
     return stop
+
+
+def engine_settings(config: ServeConfig) -> EngineSettings:
+    """The engine's settings: the order retention chosen (it also bounds what a restart loads),
+    the engine's defaults for the rest."""
+    return replace(EngineSettings(), retention_ms=config.order_retention)
 
 
 def maker_settings(config: MakerConfig) -> MakerSettings:
