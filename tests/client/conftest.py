@@ -32,6 +32,7 @@ from tests.http.conftest import KEYS, Key
 anyio_backend = http_fixtures.anyio_backend
 clock = http_fixtures.clock
 engine = http_fixtures.engine
+store = http_fixtures.store
 http_settings = http_fixtures.http_settings
 
 ADMIN_TOKEN = "admin-token-for-tests"
