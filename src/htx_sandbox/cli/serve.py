@@ -256,7 +256,8 @@ def run(args: argparse.Namespace) -> int:
                 timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
             )
         )
-        # A failed commit stops the engine; the server then stops too rather than answer 1004.
+        # A failed commit only degrades the engine (writes answer 1004 until the store works);
+        # should its own loop fail, the server stops too rather than answer 1004 for ever.
         engine.on_failure(lambda error: setattr(server, "should_exit", True))
         banner = f"htx-sandbox serving HTX's Coin-Margined Swap API on {url}{listening_note(sock)}"
         print(banner, flush=True)
