@@ -51,8 +51,14 @@ from .requests import Request
 
 TOKEN = "fuzz-admin-token"
 START_MS = 1_764_000_000_000
-EXTRA = Contract("XRP-USD", "XRP", Decimal(10), Decimal("0.0001"), Decimal("0.5"))
-"""Listed at setup, so that orders reach a contract the admin API made, with a small tick."""
+
+
+def extra_contract() -> Contract:
+    """Listed at setup, so that orders reach a contract the admin API made, with a small tick.
+    A new one per exchange: the admin API changes the listed object in place."""
+    return Contract("XRP-USD", "XRP", Decimal(10), Decimal("0.0001"), Decimal("0.5"))
+
+
 BUG_CODES = frozenset({ErrorCode.SYSTEM_ERROR, ErrorCode.SYSTEM_BUSY})
 KEYS_BY_NAME: dict[str, Key] = {name: getattr(KEYS, name) for name in KEYS.__slots__}
 
@@ -96,7 +102,7 @@ class Harness:
         logging.getLogger("htx_sandbox").addHandler(self._log_handler)
         self.engine.start()
         seed(self.engine, self.clock)
-        _ok(self.engine.execute(ListContract(EXTRA)))
+        _ok(self.engine.execute(ListContract(extra_contract())))
         for uid in (UID1, UID2, UID3):
             _ok(self.engine.execute(Deposit(uid, "XRP", Decimal(1000))))
         for uid, code, direction, offset, volume, price in LIQUIDITY:

@@ -8,8 +8,9 @@ that path's envelope, no bug answer, the engine running, the invariants intact.
 
 Each example is a fresh exchange (tests/fuzz/harness.py) and a sequence of 3 to 6 requests, so
 that a contract listed or an order placed by one request meets the next. One test per endpoint
-family; under CI=true each runs 150 examples (derandomized, no example database: the same
-requests every run), at least 2,250 requests in all; locally 25 each, randomized.
+family; under CI=true each runs 400 examples (derandomized, no example database: the same
+requests every run), at least 6,000 requests in all (about 8,500); locally 25 each (at least
+375 requests), randomized. HTX_FUZZ_EXAMPLES=<n> runs n per family, to search longer by hand.
 A failure names the offending request (method, path, key, query, body) in its message, and
 Hypothesis prints the shrunk sequence.
 """
@@ -34,7 +35,7 @@ from .requests import (
 )
 
 CI = bool(os.environ.get("CI"))
-EXAMPLES = int(os.environ.get("HTX_FUZZ_EXAMPLES", 150 if CI else 25))
+EXAMPLES = int(os.environ.get("HTX_FUZZ_EXAMPLES", 400 if CI else 25))
 """Per family; HTX_FUZZ_EXAMPLES overrides it (to search longer by hand)."""
 SETTINGS = settings(
     max_examples=EXAMPLES,

@@ -199,10 +199,12 @@ def test_an_order_on_a_contract_with_tick_1e_minus_999999_is_answered() -> None:
 
 
 def test_a_rejected_opponent_order_on_an_empty_book_leaves_no_trace() -> None:
-    """swap_order {"order_price_type": "opponent"} by UID 1 on a contract it never traded
-    (DOGE-USD, just listed, empty book): answered 1016 (no bid offer), but the command had
-    already created UID 1's DOGE-USD holding, so a rejected command changed the state (the
-    harness's invariant 7: fingerprint part 3, holdings). Expected: 1016 and no change."""
+    """swap_order {"order_price_type": "opponent"} by UID 1 on DOGE-USD, just listed, on which
+    nobody has ordered yet: answered 1016 (no bid offer), but placement had already created
+    the contract's empty order book (state.book, domain/placement.py:87, books are made on
+    first use), so a rejected command changed the state (invariant 7; fingerprint part 3, the
+    books). Minor: any order rejected after that line on a fresh contract does it. Expected:
+    1016 and no change."""
 
     async def test(h: Harness) -> None:
         listing = body(contract_code="DOGE-USD", symbol="DOGE", contract_size=10,
