@@ -16,6 +16,9 @@ Fixtures
     and 3 (``UID1``, ``UID2``, ``UID3``) are opened and funded with ``FUNDS`` (10 BTC and 100
     ETH each); ``UID_UNFUNDED`` (4) is opened with nothing deposited. The keys in ``KEYS`` are
     created with ``CreateApiKey`` (the disabled one then disabled with ``DisableApiKey``).
+``seed(engine, clock)``
+    What ``engine`` opens on a started engine (the UIDs, funds and keys above), for tests that
+    build their own engine (the fuzzer's, tests/fuzz).
 ``keys``
     ``KEYS``: a ``Keys`` namespace of ``Key(access, secret, uid)``:
     ``trader`` (UID 1, read+trade), ``reader`` (UID 1, read only), ``trade_only`` (UID 1, trade
@@ -268,43 +271,46 @@ def engine(clock: ManualClock, store: Store) -> Iterator[Engine]:
     engine = Engine(store, clock)
     engine.start()
     try:
-        for uid in (UID1, UID2, UID3, UID_UNFUNDED):
-            _ok(engine.execute(OpenUser(uid)))
-        for uid in (UID1, UID2, UID3):
-            for symbol, amount in FUNDS.items():
-                _ok(engine.execute(Deposit(uid, symbol, amount)))
-        now = clock.now()
-        creates = [
-            CreateApiKey(KEYS.trader.access, KEYS.trader.secret, UID1, READ_TRADE),
-            CreateApiKey(KEYS.reader.access, KEYS.reader.secret, UID1, frozenset({"read"})),
-            CreateApiKey(
-                KEYS.trade_only.access, KEYS.trade_only.secret, UID1, frozenset({"trade"})
-            ),
-            CreateApiKey(
-                KEYS.whitelisted.access,
-                KEYS.whitelisted.secret,
-                UID1,
-                READ_TRADE,
-                ip_whitelist=WHITELIST,
-            ),
-            CreateApiKey(
-                KEYS.expired.access,
-                KEYS.expired.secret,
-                UID1,
-                READ_TRADE,
-                expires_at=Millis(now - 60_000),
-            ),
-            CreateApiKey(KEYS.disabled.access, KEYS.disabled.secret, UID1, READ_TRADE),
-            CreateApiKey(KEYS.second.access, KEYS.second.secret, UID2, READ_TRADE),
-            CreateApiKey(KEYS.third.access, KEYS.third.secret, UID3, READ_TRADE),
-            CreateApiKey(KEYS.unfunded.access, KEYS.unfunded.secret, UID_UNFUNDED, READ_TRADE),
-        ]
-        for create in creates:
-            _ok(engine.execute(create))
-        _ok(engine.execute(DisableApiKey(KEYS.disabled.access)))
+        seed(engine, clock)
         yield engine
     finally:
         engine.stop()
+
+
+def seed(engine: Engine, clock: ManualClock) -> None:
+    """What the ``engine`` fixture opens on a started engine: the UIDs, their funds, ``KEYS``."""
+    for uid in (UID1, UID2, UID3, UID_UNFUNDED):
+        _ok(engine.execute(OpenUser(uid)))
+    for uid in (UID1, UID2, UID3):
+        for symbol, amount in FUNDS.items():
+            _ok(engine.execute(Deposit(uid, symbol, amount)))
+    now = clock.now()
+    creates = [
+        CreateApiKey(KEYS.trader.access, KEYS.trader.secret, UID1, READ_TRADE),
+        CreateApiKey(KEYS.reader.access, KEYS.reader.secret, UID1, frozenset({"read"})),
+        CreateApiKey(KEYS.trade_only.access, KEYS.trade_only.secret, UID1, frozenset({"trade"})),
+        CreateApiKey(
+            KEYS.whitelisted.access,
+            KEYS.whitelisted.secret,
+            UID1,
+            READ_TRADE,
+            ip_whitelist=WHITELIST,
+        ),
+        CreateApiKey(
+            KEYS.expired.access,
+            KEYS.expired.secret,
+            UID1,
+            READ_TRADE,
+            expires_at=Millis(now - 60_000),
+        ),
+        CreateApiKey(KEYS.disabled.access, KEYS.disabled.secret, UID1, READ_TRADE),
+        CreateApiKey(KEYS.second.access, KEYS.second.secret, UID2, READ_TRADE),
+        CreateApiKey(KEYS.third.access, KEYS.third.secret, UID3, READ_TRADE),
+        CreateApiKey(KEYS.unfunded.access, KEYS.unfunded.secret, UID_UNFUNDED, READ_TRADE),
+    ]
+    for create in creates:
+        _ok(engine.execute(create))
+    _ok(engine.execute(DisableApiKey(KEYS.disabled.access)))
 
 
 def _ok(outcome: Any) -> None:

@@ -16,7 +16,7 @@ from htx_sandbox.domain.orders import Order
 from htx_sandbox.domain.types import UID, Direction, Offset, OrderId, OrderStatus
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
-from tests.properties.test_exchange_invariants import (
+from tests.invariants import (
     check_book_uncrossed_and_levels,
     check_coin_conservation,
     check_fill_volumes_agree_with_status,

@@ -1,0 +1,87 @@
+"""The fuzzer's checks can fail: a stopped engine, a wrong envelope and a broken invariant are
+each noticed (faults injected here, so these hold whatever the exchange's bugs)."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+
+from htx_sandbox.domain.commands import PlaceOrder
+from htx_sandbox.domain.exchange import Exchange
+
+from .harness import Harness, check_envelope
+from .requests import J, Obj, Request
+
+ORDER = Obj(
+    tuple(
+        (k, J(v))
+        for k, v in {
+            "contract_code": "BTC-USD", "volume": 1, "direction": "buy", "offset": "open",
+            "lever_rate": 10, "order_price_type": "limit", "price": "59000",
+        }.items()
+    )
+)  # fmt: skip
+SWAP_ORDER = Request("v1", "v1", "POST", "/swap-api/v1/swap_order", body=ORDER)
+
+
+def send(harness: Harness, request: Request) -> None:
+    async def main() -> None:
+        try:
+            await harness.send(request)
+        finally:
+            await harness.client.aclose()
+
+    try:
+        asyncio.run(main())
+    finally:
+        harness.close()
+
+
+def test_a_plain_order_passes_every_check() -> None:
+    send(Harness(), SWAP_ORDER)
+
+
+def test_an_engine_stopped_by_a_command_is_noticed(monkeypatch: pytest.MonkeyPatch) -> None:
+    harness = Harness()
+    execute = Exchange.execute
+
+    def failing(self: Exchange, command: Any, now: Any) -> Any:
+        if isinstance(command, PlaceOrder):
+            raise ZeroDivisionError("injected")
+        return execute(self, command, now)
+
+    monkeypatch.setattr(Exchange, "execute", failing)
+    with pytest.raises(AssertionError, match="the engine stopped: ZeroDivisionError"):
+        send(harness, SWAP_ORDER)
+
+
+def test_a_broken_invariant_is_noticed() -> None:
+    harness = Harness()
+
+    def corrupt(exchange: Exchange) -> None:
+        next(iter(exchange.state.accounts.values())).margin_static += Decimal("1e-18")
+
+    harness.engine.query(corrupt).result()
+    with pytest.raises(AssertionError, match="invariant broken"):
+        send(harness, SWAP_ORDER)
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (500, b"Internal Server Error"),
+        (200, b'{"status":"ok","ts":1}'),
+        (200, b'{"status":"error","err_code":1000,"err_msg":"System error.","ts":1}'),
+        (200, b'{"status":"error","err_code":99999,"err_msg":"x","ts":1}'),
+        (200, b'{"code":200,"msg":"","data":null,"ts":1}'),
+    ],
+)
+def test_a_wrong_answer_is_noticed(status: int, body: bytes) -> None:
+    headers = {"content-type": "text/plain" if status == 500 else "application/json"}
+    response = httpx.Response(status, content=body, headers=headers)
+    with pytest.raises(AssertionError, match="wrong answer"):
+        check_envelope(SWAP_ORDER, response)

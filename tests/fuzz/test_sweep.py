@@ -1,0 +1,199 @@
+"""The systematic half of the fuzzer: every field of a valid request to every endpoint takes
+every hostile value of tests/fuzz/requests.py in turn (numbers both as JSON numbers and as
+strings), the other fields staying valid, so that a value that breaks one field deep in the
+domain is found for sure, not by chance. Each request goes through the same checks as the
+Hypothesis test (tests/fuzz/harness.py); a failure is recorded with its request, a fresh exchange
+is made, and the test fails at the end listing every failure of that endpoint.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from .harness import TOKEN, Harness
+from .requests import (
+    BAD_TOKENS,
+    EXTREMES,
+    HOSTILE_TEXTS,
+    NUMBER_TOKENS,
+    WRONG_TYPES,
+    Arr,
+    J,
+    Obj,
+    Raw,
+    Request,
+    Value,
+)
+
+ORDER: tuple[tuple[str, Value], ...] = (
+    ("contract_code", J("BTC-USD")), ("volume", J(1)), ("direction", J("buy")),
+    ("offset", J("open")), ("lever_rate", J(10)), ("order_price_type", J("limit")),
+    ("price", J("59000")),
+)  # fmt: skip
+"""No client_order_id: once one order took it, every later one would stop at 1050."""
+ADMIN_AUTH = (("Authorization", f"Bearer {TOKEN}"),)
+# path: (family, envelope, method, fields); "{}" in the path is the segment, which is swept too.
+BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
+    "/swap-api/v1/swap_order": ("v1", "v1", "POST", ORDER),
+    "/swap-api/v1/swap_batchorder": ("v1", "v1", "POST", ORDER),  # one order of the batch
+    "/swap-api/v1/swap_cancel": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")), ("order_id", J("$ORDER")),
+    )),
+    "/swap-api/v1/swap_cancelall": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")), ("direction", J("buy")), ("offset", J("open")),
+    )),
+    "/swap-api/v1/swap_switch_lever_rate": ("v1", "v1", "POST", (
+        ("contract_code", J("ETH-USD")), ("lever_rate", J(10)),
+    )),
+    "/swap-api/v1/swap-cancel-after": ("v3", "v3", "POST", (
+        ("on_off", J(1)), ("time_out", J(6000)),
+    )),
+    "/swap-api/v1/swap_openorders": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")), ("page_index", J(1)), ("page_size", J(20)),
+        ("sort_by", J("created_at")), ("trade_type", J(0)),
+    )),
+    "/swap-api/v1/swap_order_info": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")), ("order_id", J("$ORDER")), ("client_order_id", J(1)),
+    )),
+    "/swap-api/v1/swap_order_detail": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")), ("order_id", J("$ORDER")),
+        ("created_at", J(1764000000000)), ("order_type", J(1)), ("page_index", J(1)),
+        ("page_size", J(20)),
+    )),
+    "/swap-api/v1/swap_hisorders": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")), ("trade_type", J(0)), ("type", J(1)),
+        ("status", J("0")), ("create_date", J(7)), ("page_index", J(1)), ("page_size", J(20)),
+        ("sort_by", J("create_date")),
+    )),
+    "/swap-api/v1/swap_account_info": ("v1", "v1", "POST", (("contract_code", J("BTC-USD")),)),
+    "/swap-api/v1/swap_position_info": ("v1", "v1", "POST", (("contract_code", J("BTC-USD")),)),
+    "/swap-api/v3/swap_matchresults_exact": ("v3", "v3", "POST", (
+        ("contract", J("BTC-USD")), ("trade_type", J(0)), ("start_time", J(1763999000000)),
+        ("end_time", J(1764000000000)), ("size", J(20)),
+    )),
+    "/swap-api/v1/swap_contract_info": ("public", "v1", "GET", (("contract_code", J("BTC-USD")),)),
+    "/swap-ex/market/depth": ("market", "market", "GET", (
+        ("contract_code", J("BTC-USD")), ("type", J("step0")),
+    )),
+    "/swap-ex/market/detail/merged": ("market", "market", "GET", (
+        ("contract_code", J("BTC-USD")),
+    )),
+    "/swap-ex/market/trade": ("market", "market", "GET", (("contract_code", J("BTC-USD")),)),
+    "/swap-ex/market/history/trade": ("market", "market", "GET", (
+        ("contract_code", J("BTC-USD")), ("size", J("10")),
+    )),
+    "/sandbox-api/v1/accounts": ("admin", "v1", "POST", (("uid", J(10000005)),)),
+    "/sandbox-api/v1/deposits": ("admin", "v1", "POST", (
+        ("uid", J(1)), ("symbol", J("BTC")), ("amount", J("0.5")),
+    )),
+    "/sandbox-api/v1/api-keys": ("admin", "v1", "POST", (
+        ("uid", J(1)), ("permissions", Arr((J("read"),))), ("ip_whitelist", Arr((J("10.0.0.1"),))),
+        ("expires_at", J(1864000000000)),
+    )),
+    "/sandbox-api/v1/api-keys/{}/disable": ("admin", "v1", "POST", ()),
+    "/sandbox-api/v1/contracts": ("admin", "v1", "POST", (
+        ("contract_code", J("DOGE-USD")), ("symbol", J("DOGE")), ("contract_size", J(10)),
+        ("price_tick", J("0.0001")), ("reference_price", J("0.5")), ("contract_status", J(1)),
+        ("create_date", J("20250101")), ("max_order_volume", J(100)),
+        ("max_open_orders", J(10)), ("lever_rates", Arr((J(5), J(10)))),
+        ("maker_fee_rate", J("0.0002")), ("taker_fee_rate", J("0.0005")),
+    )),
+    "/sandbox-api/v1/contracts/{}": ("admin", "v1", "POST", (
+        ("contract_status", J(1)), ("reference_price", J("60000.1")),
+    )),
+    "/sandbox-api/v1/orders": ("admin", "v1", "GET", (
+        ("uid", J(1)), ("contract_code", J("BTC-USD")),
+    )),
+}  # fmt: skip
+SEGMENTS = {
+    "/sandbox-api/v1/api-keys/{}/disable": "$KEY",
+    "/sandbox-api/v1/contracts/{}": "BTC-USD",
+}
+
+
+def hostile_values() -> list[Value]:
+    """Each number as a JSON number and as a string, each other text once, each wrong type."""
+    numbers = dict.fromkeys((*EXTREMES, *NUMBER_TOKENS))
+    values: list[Value] = [v for n in numbers for v in (Raw(n), J(n))]
+    values += [J(t) for t in HOSTILE_TEXTS if t not in numbers]
+    values += [*WRONG_TYPES, *(Raw(t) for t in BAD_TOKENS)]
+    return values
+
+
+def _texts(values: list[Value]) -> list[str]:
+    """The hostile values a query parameter or a path can carry (see requests.query_hostile)."""
+    found: list[str] = []
+    for value in values:
+        if isinstance(value, J) and isinstance(value.value, str) and len(value.value) <= 5000:
+            try:
+                value.value.encode()
+            except UnicodeEncodeError:
+                continue
+            if value.value not in found:
+                found.append(value.value)
+    return found
+
+
+def requests_for(path: str) -> list[Request]:
+    family, envelope, method, fields = BASES[path]
+    values = hostile_values()
+    texts = _texts(values)
+    made: list[Request] = []
+    segment = SEGMENTS.get(path)
+
+    def build(pairs: tuple[tuple[str, Value], ...], seg: str | None = segment) -> Request:
+        headers = ADMIN_AUTH if family == "admin" else ()
+        if method == "GET":
+            params = tuple((k, str(v.value)) for k, v in pairs if isinstance(v, J))
+            return Request(family, envelope, method, path, seg, params=params, headers=headers)
+        body: Value = Obj(pairs)
+        if path.endswith("swap_batchorder"):
+            body = Obj((("orders_data", Arr((Obj(pairs), Obj(ORDER)))),))
+        return Request(family, envelope, method, path, seg, body=body, headers=headers)
+
+    extra = ["client_order_id", "reduce_only"] if fields is ORDER else ["price"]
+    names = [name for name, _ in fields] + extra
+    for index, name in enumerate(names):
+        for value in values if method == "POST" else [J(t) for t in texts]:
+            pairs = list(fields)
+            if index < len(fields):
+                pairs[index] = (name, value)
+            else:
+                pairs.append((name, value))
+            made.append(build(tuple(pairs)))
+    if method == "POST" and not path.endswith("swap_batchorder"):
+        for whole in (*WRONG_TYPES, *(Raw(t) for t in BAD_TOKENS)):
+            made.append(Request(family, envelope, method, path, segment, body=whole,
+                                headers=ADMIN_AUTH if family == "admin" else ()))  # fmt: skip
+    if segment is not None:
+        made.extend(build(fields, seg) for seg in texts)
+    return made
+
+
+def sweep(requests: list[Request]) -> list[str]:
+    """Send them all, in order; the failures, each with its request."""
+    failures: list[str] = []
+
+    async def main() -> None:
+        harness = Harness()
+        try:
+            for request in requests:
+                try:
+                    await harness.send(request)
+                except AssertionError as error:
+                    failures.append(str(error).split("\n")[0][:700])
+                    await harness.aclose()
+                    harness = Harness()
+        finally:
+            await harness.aclose()
+
+    asyncio.run(main())
+    return failures
+
+
+@pytest.mark.parametrize("path", list(BASES))
+def test_every_field_takes_every_hostile_value(path: str) -> None:
+    failures = sweep(requests_for(path))
+    assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures)
