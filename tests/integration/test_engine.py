@@ -46,7 +46,7 @@ from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine, EngineSettings, EngineStoppedError
 from htx_sandbox.service.ports import ChangeSet
 from htx_sandbox.storage.memory import MemoryStore
-from tests.properties.test_exchange_invariants import (
+from tests.invariants import (
     check_book_uncrossed_and_levels,
     check_fill_volumes_agree_with_status,
     check_finished_queue,

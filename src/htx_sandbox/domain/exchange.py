@@ -309,7 +309,10 @@ def _switch_lever_rate(state: ExchangeState, cmd: SwitchLeverRate, now: Millis) 
     holding.lever_rate = cmd.lever_rate
     state.events.append(LeverRateSwitched(cmd.uid, contract.contract_code, cmd.lever_rate))
     state.touch_holding(cmd.uid, contract.contract_code)
-    state.touch_account(cmd.uid, contract.symbol)
+    # Position margin follows the lever rate, so the account's figures change; a UID without
+    # an account in this coin (no deposit yet) has none to change.
+    if (cmd.uid, contract.symbol) in state.accounts:
+        state.touch_account(cmd.uid, contract.symbol)
     return LeverRateReply(contract.contract_code, cmd.lever_rate)
 
 
@@ -318,6 +321,7 @@ def _list_contract(state: ExchangeState, cmd: ListContract, now: Millis) -> None
     if contract.contract_code in state.contracts:
         raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "contract_code")
     state.contracts.add(contract)
+    state.book(contract)  # from the listing on, as for the contracts a state starts with
     state.events.append(ContractChanged(contract.contract_code))
 
 

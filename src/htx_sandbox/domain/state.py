@@ -105,12 +105,20 @@ class ExchangeState:
         """The current command's events, closing them with the accounts and positions it changed."""
         events = self.events
         if self._touched_accounts:
-            for uid, symbol in self._touched_accounts:
-                events.append(AccountChanged(uid, symbol))
+            accounts = self.accounts
+            for key in self._touched_accounts:
+                # Checked here, inside the command: the engine then refuses this command alone,
+                # where a row missing at commit time would fail the commit of its whole batch.
+                if key not in accounts:
+                    raise LookupError(f"account {key} changed but does not exist")
+                events.append(AccountChanged(*key))
             self._touched_accounts = {}
         if self._touched_holdings:
-            for uid, code in self._touched_holdings:
-                events.append(PositionChanged(uid, code))
+            holdings = self.holdings
+            for key in self._touched_holdings:
+                if key not in holdings:
+                    raise LookupError(f"holding {key} changed but does not exist")
+                events.append(PositionChanged(*key))
             self._touched_holdings = {}
         self.events = []
         return events

@@ -76,6 +76,9 @@ def create_app(
         ],
         exception_handlers={404: _not_found, 405: _not_found},
     )
+    # A path with a slash too many is unknown, as on HTX: a 307 to another path would make
+    # a client's POST land where it did not send it.
+    app.router.redirect_slashes = False
     app.state.gateway = Gateway(engine, clock, settings or HttpSettings())
     app.state.market = market or MarketData.for_engine(engine)
     app.state.admin = admin.Admin(admin_token)

@@ -30,6 +30,7 @@ from ..service.ports import OrderQuery
 from . import routes_market as mk
 from . import wire
 from .gateway import Call, gateway_of, private
+from .inputs import unsigned
 from .routes_read import TRADE_TYPES, _find, _store, _trade_type
 from .wire import num
 
@@ -84,9 +85,10 @@ async def history_trade(request: Request) -> Response:
 def _size(text: str) -> int:
     if not text:
         return 1
-    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= HISTORY_MAX_SIZE:
+    size = unsigned(text)
+    if size is None or not 1 <= size <= HISTORY_MAX_SIZE:
         raise mk.MarketError("invalid size")
-    return int(text)
+    return size
 
 
 def _print(t: Trade) -> dict[str, Any]:

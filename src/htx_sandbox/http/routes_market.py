@@ -30,6 +30,7 @@ from ..service.engine import EngineUnavailableError
 from ..service.market import MarketData, Print, Summary
 from . import wire
 from .gateway import Gateway, gateway_of
+from .inputs import unsigned
 from .ratelimit import Quota, RateLimiter
 
 SIDES = 2
@@ -119,11 +120,12 @@ def _levels(request: Request) -> tuple[str, int]:
     step = request.query_params.get("type", "").strip()
     if not step:
         raise MarketError("type cannot be empty")
-    number = step.removeprefix("step")
-    if number != step and number.isascii() and number.isdigit() and str(int(number)) == number:
-        if int(number) in DEPTH_150:
+    digits = step.removeprefix("step")
+    number = unsigned(digits) if digits != step else None
+    if number is not None and str(number) == digits:
+        if number in DEPTH_150:
             return step, 150
-        if int(number) in DEPTH_20:
+        if number in DEPTH_20:
             return step, 20
     raise MarketError("invalid type")
 

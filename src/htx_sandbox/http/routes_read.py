@@ -22,7 +22,7 @@ from ..domain.types import UID, Direction, Millis, Offset, OrderId
 from ..service.ports import OrderQuery, Store
 from . import views
 from .gateway import Call, private
-from .inputs import Body
+from .inputs import Body, unsigned
 from .wire import num
 
 DEFAULT_PAGE_SIZE = 20
@@ -107,8 +107,9 @@ def _order_ids(values: list[str]) -> list[int]:
     found: dict[int, None] = {}
     for value in values:
         # Ids are 64-bit: a longer number names no order (and must not reach the database).
-        if value.isascii() and value.isdigit() and len(value) <= 19 and int(value) < 2**63:
-            found[int(value)] = None
+        number = unsigned(value)
+        if number is not None:
+            found[number] = None
     return list(found)
 
 
@@ -290,9 +291,10 @@ def _history_statuses(body: Body) -> tuple[int, ...]:
         raise HtxError(ErrorCode.FIELD_EMPTY, "status")
     statuses: set[int] = set()
     for value in values:
-        if not (value.isascii() and value.isdigit()) or int(value) not in HISTORY_STATUSES:
+        status = unsigned(value)
+        if status not in HISTORY_STATUSES:
             raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "status")
-        statuses.add(int(value))
+        statuses.add(status)
     return () if 0 in statuses else tuple(sorted(statuses))
 
 
