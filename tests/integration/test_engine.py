@@ -48,6 +48,7 @@ from htx_sandbox.service.ports import ChangeSet
 from htx_sandbox.storage.memory import MemoryStore
 from tests.invariants import (
     check_book_uncrossed_and_levels,
+    check_coin_conservation,
     check_fill_volumes_agree_with_status,
     check_finished_queue,
     check_frozen_margin_matches_open_orders,
@@ -572,8 +573,9 @@ def poisoned_dispatch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Exchange, "_dispatch", dispatch)
 
 
-def check_invariants(exchange: Exchange) -> None:
+def check_invariants(exchange: Exchange, deposits: dict[str, Decimal]) -> None:
     state = exchange.state
+    check_coin_conservation(state, deposits)
     check_fill_volumes_agree_with_status(state)
     check_open_orders_rest_in_book_and_index(state)
     check_finished_queue(state)
@@ -608,7 +610,7 @@ def test_a_poisoned_command_is_refused_alone_and_its_batch_is_applied_again(
     assert engine.running and engine.health.refused_commands == 1
     ok(engine.execute(Deposit(A, "BTC", Decimal(2))))  # and it keeps serving
     for exchange in (engine.query(lambda ex: ex).result(WAIT_S), h.restarted()):
-        check_invariants(exchange)
+        check_invariants(exchange, {"BTC": Decimal(10 + 10 + 1 + 2)})  # never the 13
         assert exchange.state.users == {A, B, UID(3)}
         # 10 + 1 + 2, never the poisoned 13, less the fee of the fill.
         account = exchange.state.accounts[(A, "BTC")]
