@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from htx_sandbox.domain import exchange as exchange_module
 from htx_sandbox.domain.commands import (
     CancelAfter,
     Command,
@@ -617,3 +618,27 @@ def test_a_poisoned_command_is_refused_alone_and_its_batch_is_applied_again(
         assert account.deposited == 13 and account.margin_static < 13
         assert exchange.order(placed.reply.order_id) is not None
         assert len(exchange.open_orders(A)) == 1
+
+
+def test_a_timer_that_raises_is_dropped_and_time_passes_again(
+    h: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = h.engine()
+    fund(engine, A)
+    placed = ok(engine.execute(place(A, "50000")))
+    assert isinstance(placed.reply, OrderPlaced)
+    ok(engine.execute(CancelAfter(A, on=True, time_out=5000)))
+
+    def fire(*args: object) -> None:
+        raise ZeroDivisionError("a bug in the switch")
+
+    monkeypatch.setattr(exchange_module, "fire", fire)
+    h.clock.advance(6000)
+    # The command that lets the due switch run is served; the switch is dropped, not run.
+    ok(engine.execute(OpenUser(B)))
+    assert engine.running and engine.health.dropped_timers == 1
+    assert engine.health.refused_commands == 0
+    open_ids = engine.query(lambda ex: [o.order_id for o in ex.open_orders(A)]).result(WAIT_S)
+    assert open_ids == [placed.reply.order_id]
+    assert engine.query(lambda ex: ex.next_due()).result(WAIT_S) is None
+    ok(engine.execute(Deposit(B, "BTC", Decimal(1))))

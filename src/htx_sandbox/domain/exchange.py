@@ -55,6 +55,12 @@ C = TypeVar("C")
 T_co = TypeVar("T_co", covariant=True)
 
 
+class TimerFailedError(Exception):
+    """A timer (a delayed cancel, a dead man's switch) raised while time advanced: a bug, and
+    not the fault of the command that advanced time. `Exchange.drop_next_timer` takes it out,
+    so that time can pass again."""
+
+
 @dataclass(slots=True)
 class Applied(Generic[T_co]):
     """A command's reply and the events it caused."""
@@ -80,7 +86,10 @@ class Exchange:
 
     def execute(self, command: Command, now: Millis) -> Outcome:
         """Advance to `now`, then apply `command`; never raises an HtxError."""
-        outcome = Outcome(events=self.advance(now).events)
+        try:
+            outcome = Outcome(events=self.advance(now).events)
+        except Exception as error:
+            raise TimerFailedError(f"a timer failed: {error!r}") from error
         try:
             applied = self._dispatch(command, self.state.now)
         except HtxError as error:
@@ -140,6 +149,21 @@ class Exchange:
                 break
         state.now = now
         return Applied(None, state.take_events())
+
+    def drop_next_timer(self) -> str | None:
+        """Take the earliest timer out without running it (it raised); what it was, or None.
+        Only memory forgets it: a restart from storage arms it again."""
+        state = self.state
+        cancel_due = state.pending_cancels[0][0] if state.pending_cancels else None
+        trigger = next_trigger(state)
+        if trigger is not None and (cancel_due is None or trigger[0] <= cancel_due):
+            heapq.heappop(state.cancel_after_heap)
+            del state.cancel_after[trigger[1]]
+            return f"the dead man's switch of uid {trigger[1]}, due at {trigger[0]}"
+        if cancel_due is not None:
+            due, order_id = heapq.heappop(state.pending_cancels)
+            return f"the delayed cancel of order {order_id}, due at {due}"
+        return None
 
     def next_due(self) -> Millis | None:
         """When advance() next has work: the earliest delayed cancel or switch trigger."""

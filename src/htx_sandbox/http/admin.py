@@ -493,6 +493,7 @@ async def health(call: AdminCall) -> Any:
         "last_error": state.last_error,
         "store_failures": state.store_failures,
         "refused_commands": state.refused_commands,
+        "dropped_timers": state.dropped_timers,
         "commits": engine.commits,
     }
 

@@ -29,7 +29,7 @@ from ..domain.commands import Command, Outcome, Tick
 from ..domain.contracts import ContractRegistry
 from ..domain.errors import ErrorCode, HtxError
 from ..domain.events import Event
-from ..domain.exchange import Exchange
+from ..domain.exchange import Exchange, TimerFailedError
 from ..domain.money import MONEY_PRECISION
 from ..domain.restore import restore
 from ..domain.types import Millis
@@ -72,10 +72,13 @@ class Health:
     """Commits (or reloads) the store refused since the engine started."""
     refused_commands: int = 0
     """Commands refused because applying them raised unexpectedly (a bug, logged)."""
+    dropped_timers: int = 0
+    """Timers taken out because they raised when due (a bug, logged)."""
 
 
 class _PoisonedCommandError(Exception):
-    """A command raised something other than an HtxError while being applied."""
+    """A command raised something other than an HtxError while being applied, or a timer did
+    while the command advanced time."""
 
     def __init__(self, index: int, error: Exception) -> None:
         super().__init__(index)
@@ -278,13 +281,18 @@ class Engine:
                 unit, done = self._apply_commands(jobs, refused)
                 break
             except _PoisonedCommandError as poisoned:
-                refused.add(poisoned.index)
-                self._refuse(jobs[poisoned.index], poisoned.error)
                 failure = self._reload()
                 if failure is not None:  # the store cannot give back the last commit
+                    self._refuse(jobs[poisoned.index], poisoned.error)
                     self._degrade(failure)
                     self._answer_unstored(jobs)
                     return
+                # A timer that raises would fail every command that lets time pass: it goes,
+                # and the command is applied again.
+                if isinstance(poisoned.error, TimerFailedError) and self._drop_timer(poisoned):
+                    continue
+                refused.add(poisoned.index)
+                self._refuse(jobs[poisoned.index], poisoned.error)
         if unit.touched:
             try:
                 self.store.commit(unit.changes(self.exchange.state))
@@ -329,12 +337,25 @@ class Engine:
 
     def _refuse(self, job: _Job, error: Exception) -> None:
         log.error(
-            "command refused, memory restored to the last commit: %r",
+            "command refused (applying it raised: a bug): %r",
             job.command,
             exc_info=(type(error), error, error.__traceback__),
         )
         self.health = replace(self.health, refused_commands=self.health.refused_commands + 1)
         job.future.set_result(Outcome(error=HtxError(ErrorCode.SYSTEM_ERROR)))
+
+    def _drop_timer(self, poisoned: _PoisonedCommandError) -> bool:
+        dropped = self.exchange.drop_next_timer()
+        if dropped is None:
+            return False
+        error = poisoned.error
+        log.error(
+            "a timer raised when due and is dropped: %s",
+            dropped,
+            exc_info=(type(error), error, error.__traceback__),
+        )
+        self.health = replace(self.health, dropped_timers=self.health.dropped_timers + 1)
+        return True
 
     def _answer_queries(self, jobs: list[_Job]) -> None:
         for job in jobs:
