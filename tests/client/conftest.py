@@ -21,7 +21,7 @@ import pytest
 
 from htx_sandbox.client import AdminClient, HtxSwapClient
 from htx_sandbox.http.app import create_app
-from htx_sandbox.http.gateway import HttpSettings
+from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
 from tests.http import conftest as http_fixtures

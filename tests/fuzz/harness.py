@@ -39,7 +39,7 @@ from htx_sandbox.domain.events import Deposited, Event
 from htx_sandbox.domain.exchange import Exchange
 from htx_sandbox.domain.types import UID, Direction, Offset, OrderId, OrderPriceType
 from htx_sandbox.http.app import create_app
-from htx_sandbox.http.gateway import HttpSettings
+from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
 from htx_sandbox.service.market import MarketData

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from htx_sandbox.http.app import create_app
-from htx_sandbox.http.gateway import HttpSettings
+from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
 from tests.http.conftest import BASE_URL, KEYS, UID1, UID_UNFUNDED, SignedClient

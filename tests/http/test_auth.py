@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from htx_sandbox.http import auth
+from htx_sandbox.http.auth import signed as auth
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
 

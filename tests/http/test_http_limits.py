@@ -21,7 +21,7 @@ import httpx
 import pytest
 import uvicorn
 
-from htx_sandbox.http.guard import HttpLimits, guarded_protocol
+from htx_sandbox.http.core.guard import HttpLimits, guarded_protocol
 from htx_sandbox.http.signature import signed_params
 from htx_sandbox.service.clock import ManualClock
 

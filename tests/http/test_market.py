@@ -25,8 +25,8 @@ from htx_sandbox.domain.commands import Deposit, OpenUser, OrderPlaced, PlaceOrd
 from htx_sandbox.domain.orders import Trade
 from htx_sandbox.domain.types import UID, Direction, Millis, Offset, OrderId, OrderPriceType
 from htx_sandbox.http.app import HotPaths, create_app
-from htx_sandbox.http.gateway import HttpSettings
-from htx_sandbox.http.ratelimit import Quota, RateLimiter
+from htx_sandbox.http.core.gateway import HttpSettings
+from htx_sandbox.http.core.ratelimit import Quota, RateLimiter
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
 from htx_sandbox.service.market import MarketData, Print
@@ -462,7 +462,7 @@ async def test_bad_parameters_answer_htx_market_errors(
 
 
 async def test_market_rate_limit_is_per_ip_with_its_own_quota(sandbox: Sandbox) -> None:
-    sandbox.app.state.market_limiter = RateLimiter(Quota(2, 1000))
+    sandbox.app.state.gateway.limiters["market"] = RateLimiter(Quota(2, 1000))
 
     for _ in range(2):
         assert (await sandbox.get(DEPTH, contract_code=BTC, type="step0"))["status"] == "ok"
@@ -496,7 +496,8 @@ def prints(*rows: tuple[int, str, int]) -> Iterator[Print]:
     """(ts, price, volume) rows as prints with increasing trade ids."""
     for n, (ts, price, volume) in enumerate(rows, start=1):
         yield Print(
-            n, BTC, n, Direction.BUY, Decimal(price), volume, value(volume, price), Millis(ts)
+            n, BTC, n, Direction.BUY, Decimal(price), volume, value(volume, price), Millis(ts),
+            Decimal(volume * 100),
         )
 
 

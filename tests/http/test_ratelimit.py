@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from htx_sandbox.http.gateway import HttpSettings
+from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
 

@@ -23,7 +23,7 @@ from htx_sandbox.domain.commands import Deposit, OpenUser, Tick
 from htx_sandbox.domain.exchange import Exchange
 from htx_sandbox.domain.types import OrderId
 from htx_sandbox.http.app import create_app
-from htx_sandbox.http.gateway import HttpSettings
+from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.service.api_keys import CreateApiKey
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine

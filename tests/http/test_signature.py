@@ -21,8 +21,9 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from htx_sandbox.http import signature as server_signature
-from htx_sandbox.http.auth import VERIFICATION_FAILURE
-from htx_sandbox.http.gateway import Call, Gateway, HttpSettings, private
+from htx_sandbox.http.auth.signed import VERIFICATION_FAILURE
+from htx_sandbox.http.core.endpoint import Call, private
+from htx_sandbox.http.core.gateway import Gateway, HttpSettings
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
 

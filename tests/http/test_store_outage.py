@@ -14,7 +14,7 @@ import pytest
 
 from htx_sandbox.domain.types import Millis
 from htx_sandbox.http.app import create_app
-from htx_sandbox.http.gateway import HttpSettings
+from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
 from htx_sandbox.service.ports import ChangeSet

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from htx_sandbox.domain.commands import Deposit, OpenUser
 from htx_sandbox.domain.types import UID
 from htx_sandbox.http.app import create_app
-from htx_sandbox.http.gateway import HttpSettings
+from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.service.api_keys import CreateApiKey
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine

@@ -19,9 +19,9 @@ from typing import Any, Literal
 
 from ..domain.contracts import Contract, default_contracts
 from ..domain.errors import HtxError
-from ..http.admin import contract_from
-from ..http.guard import HttpLimits
-from ..http.inputs import Body
+from ..http.admin.contracts import contract_from
+from ..http.core.body import Body
+from ..http.core.guard import HttpLimits
 
 ENV_PREFIX = "HTX_SANDBOX_"
 CONFIG_ENV = "HTX_SANDBOX_CONFIG"

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,9 +21,11 @@ from ..domain.commands import Deposit, OpenUser, Outcome
 from ..domain.events import UserOpened
 from ..domain.exchange import Exchange
 from ..domain.types import UID
-from ..http.admin import free_uid
+from ..http.admin.accounts import FIRST_UID
 from ..service.api_keys import READ, TRADE, CreateApiKey, new_key
 from ..service.engine import Engine
+from ..service.ports import Store
+from ..service.queries import Reads
 from .files import write_private
 
 log = logging.getLogger(__name__)
@@ -187,7 +190,7 @@ def _still_valid(engine: Engine, saved: DemoCredentials) -> bool:
 
 def _open_new_uid(engine: Engine) -> UID:
     while True:  # OpenUser of a taken UID succeeds without opening: try the next one
-        uid = engine.query(free_uid).result()
+        uid = engine.query(partial(_free_uid, engine.store)).result()
         outcome = _check(engine.execute(OpenUser(uid)))
         if any(isinstance(event, UserOpened) for event in outcome.events):
             return uid
@@ -223,3 +226,8 @@ def _write(path: Path, credentials: DemoCredentials) -> None:
         write_private(path, credentials.to_json() + "\n", replace=True)
     except OSError as error:
         raise DemoError(f"cannot write {path}: {error.strerror}") from None
+
+
+def _free_uid(store: Store, exchange: Exchange) -> UID:
+    """The uid the admin API would open next: the demo's account is an ordinary one."""
+    return Reads(exchange, store).free_uid(FIRST_UID)

@@ -20,8 +20,8 @@ from ..domain.commands import ListContract
 from ..domain.exchange import Exchange
 from ..http.access_log import AccessLog, configure_logging
 from ..http.app import create_app
-from ..http.gateway import HttpSettings
-from ..http.guard import HttpLimits, guarded_protocol
+from ..http.core.gateway import HttpSettings
+from ..http.core.guard import HttpLimits, guarded_protocol
 from ..service.clock import SystemClock
 from ..service.collector import freeze_survivors
 from ..service.engine import Engine, EngineSettings

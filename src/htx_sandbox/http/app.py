@@ -1,4 +1,10 @@
-"""The ASGI application: HTX's routes over one engine."""
+"""The ASGI application: every family's routes over one engine.
+
+Requests for an exact path that an endpoint declares skip Starlette's router (one dict lookup):
+the table is derived from the routes themselves, so a new family cannot be forgotten there.
+Starlette still serves what the table does not hold: paths with parameters, HEAD, unknown paths
+and methods (404/405 as JSON), and lifespan.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +12,28 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
 from ..service.clock import Clock
 from ..service.engine import Engine
 from ..service.market import MarketData
-from . import admin, routes_extra, routes_market, routes_public, routes_read, routes_trade, wire
-from .gateway import Gateway, HttpSettings, PrivateEndpoint
+from . import admin, market, swap
+from .auth.admin_token import AdminToken
+from .core import wire
+from .core.endpoint import Endpoint
+from .core.gateway import Gateway, HttpSettings
+
+ROUTES: list[BaseRoute] = [*swap.routes, *market.routes, *admin.routes]
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
     """Unknown paths answer 404 with a JSON body, in the shape HTX's gateway uses."""
     status = exc.status_code if isinstance(exc, HTTPException) else 404
     reason = "Not Found" if status == 404 else "Method Not Allowed"
+    gateway: Gateway = request.app.state.gateway
     body = {
-        "timestamp": gateway_now(request),
+        "timestamp": gateway.now_ms(),
         "status": status,
         "error": reason,
         "path": request.url.path,
@@ -29,25 +41,32 @@ async def _not_found(request: Request, exc: Exception) -> Response:
     return wire.json_response(body, status=status)
 
 
-def gateway_now(request: Request) -> int:
-    gateway: Gateway = request.app.state.gateway
-    return gateway.now_ms()
+def exact_paths(routes: list[BaseRoute]) -> dict[tuple[str, str], Endpoint]:
+    """(method, path) -> endpoint for every route without path parameters."""
+    table: dict[tuple[str, str], Endpoint] = {}
+    for route in routes:
+        if isinstance(route, Route) and isinstance(route.endpoint, Endpoint):
+            if route.param_convertors:
+                continue
+            for method in route.methods or ():
+                if method != "HEAD":
+                    table[(method, route.path)] = route.endpoint
+    return table
 
 
 class HotPaths:
-    """The signed endpoints by exact path, ahead of Starlette's router and middleware: every
-    order and cancel takes this path, so it costs one dict lookup. Anything else (other
-    methods, other paths, lifespan) goes to the Starlette app unchanged."""
+    """The exact-path table ahead of Starlette's router and middleware. Anything else goes to
+    the Starlette app unchanged."""
 
-    def __init__(self, app: Starlette, endpoints: dict[str, PrivateEndpoint]) -> None:
+    def __init__(self, app: Starlette, endpoints: dict[tuple[str, str], Endpoint]) -> None:
         self.app = app
         self.endpoints = endpoints
         self.state = app.state
         self.gateway: Gateway = app.state.gateway
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST":
-            endpoint = self.endpoints.get(scope["path"])
+        if scope["type"] == "http":
+            endpoint = self.endpoints.get((scope["method"], scope["path"]))
             if endpoint is not None:
                 scope["app"] = self.app
                 await endpoint.serve(self.gateway, scope, receive, send)
@@ -65,26 +84,10 @@ def create_app(
     """The app over a built engine. `market` must have subscribed before engine.start() (see
     MarketData.for_engine); without it one is made here, which sees only later trades.
     `admin_token` opens the admin API (/sandbox-api/v1/); without one it answers 401 to all."""
-    app = Starlette(
-        routes=[
-            *routes_trade.routes,
-            *routes_read.routes,
-            *routes_public.routes,
-            *routes_market.routes,
-            *routes_extra.routes,
-            *admin.routes,
-        ],
-        exception_handlers={404: _not_found, 405: _not_found},
-    )
+    app = Starlette(routes=ROUTES, exception_handlers={404: _not_found, 405: _not_found})
     # A path with a slash too many is unknown, as on HTX: a 307 to another path would make
     # a client's POST land where it did not send it.
     app.router.redirect_slashes = False
-    app.state.gateway = Gateway(engine, clock, settings or HttpSettings())
-    app.state.market = market or MarketData.for_engine(engine)
-    app.state.admin = admin.Admin(admin_token)
-    hot = {
-        route.path: route.endpoint
-        for route in [*routes_trade.routes, *routes_read.routes, *routes_extra.routes]
-        if isinstance(route, Route) and isinstance(route.endpoint, PrivateEndpoint)
-    }
-    return HotPaths(app, hot)
+    gateway = Gateway(engine, clock, settings or HttpSettings(), market, AdminToken(admin_token))
+    app.state.gateway = gateway
+    return HotPaths(app, exact_paths(ROUTES))

@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice
 
 from ..domain.events import ContractChanged, Event, OrderTraded
 from ..domain.orders import Trade
@@ -28,6 +29,8 @@ MAX_TRADES = 200_000
 """Per contract: the 24-hour window keeps at most this many prints (the newest)."""
 TAPE_SIZE = 2_000
 """Per contract: the newest prints kept for the tape whatever their age (HTX serves up to 2000)."""
+TAPE_AGE_MS = 90 * DAY_MS
+"""How far back a restart looks for the tape's prints (history/trade serves 90 days)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +48,8 @@ class Print:
     value: Decimal
     """Coin value: volume x contract_size / price."""
     ts: Millis
+    turnover: Decimal
+    """USD value: volume x contract_size."""
 
     @classmethod
     def of(cls, trade: Trade) -> Print:
@@ -57,6 +62,7 @@ class Print:
             trade.volume,
             trade.value,
             trade.created_at,
+            trade.turnover,
         )
 
 
@@ -168,9 +174,11 @@ class MarketData:
     # -- feeding ---------------------------------------------------------------------------
 
     def warm_up(self, store: Store, now: Millis) -> None:
-        """Load the window's trades from storage (at most `max_trades` per contract overall)."""
+        """Load the tape's and the window's trades from storage (at most `max_trades` per
+        contract overall, the newest): prints older than the window fill the tape only."""
         limit = self.max_trades * max(1, len(self._series))
-        self.add(Print.of(t) for t in store.recent_trades(Millis(now - self.window_ms), limit))
+        since = Millis(now - max(self.window_ms, TAPE_AGE_MS))
+        self.add(Print.of(t) for t in store.recent_trades(since, limit))
 
     def on_events(self, events: list[Event]) -> None:
         """The engine listener: the taker side of every match is a print; a newly listed
@@ -227,6 +235,12 @@ class MarketData:
                 found.append(p)
             found.reverse()
             return tuple(found)
+
+    def recent(self, contract_code: str, count: int) -> Sequence[Print]:
+        """The newest `count` prints of the tape (at most its size), oldest first."""
+        with self._lock:
+            tape = self._series[contract_code.upper()].tape
+            return tuple(islice(tape, max(0, len(tape) - count), None))
 
     def last_trade_id(self, contract_code: str) -> int:
         """The newest match id on the contract, 0 before its first trade."""

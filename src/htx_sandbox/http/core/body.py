@@ -9,9 +9,10 @@ from enum import Enum
 from typing import Any, TypeVar
 
 import msgspec
+from starlette.types import Receive
 
-from ..domain.bounds import MAX_PRICE_DECIMALS, MAX_PRICE_DIGITS, within
-from ..domain.errors import ErrorCode, HtxError
+from ...domain.bounds import MAX_PRICE_DECIMALS, MAX_PRICE_DIGITS, within
+from ...domain.errors import ErrorCode, HtxError
 
 # JSON numbers with a fraction decode straight to Decimal: a price never passes through float.
 _decoder = msgspec.json.Decoder(float_hook=Decimal)
@@ -164,3 +165,25 @@ def _as_integer(value: Any) -> int | None:
             return None
         return _as_integer(int(value))
     return None
+
+
+MAX_BODY_BYTES = 64 * 1024
+"""A batch of 25 orders is about 6 KiB; anything far larger is not a request HTX accepts."""
+
+
+async def read_body(receive: Receive) -> bytes:
+    """The whole request body; 1030 beyond MAX_BODY_BYTES or when the client disconnects."""
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            # The client went (or the server closed a slow body): what came may still parse
+            # as a whole request, and must not run. The error reply goes nowhere.
+            raise HtxError(ErrorCode.INPUT_ERROR)
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise HtxError(ErrorCode.INPUT_ERROR)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)

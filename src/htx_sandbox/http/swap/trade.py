@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.routing import Route
 
-from ..domain.commands import (
+from ...domain.commands import (
     BatchItem,
     CancelAfter,
     CancelAfterReply,
@@ -19,9 +19,9 @@ from ..domain.commands import (
     PlaceOrder,
     SwitchLeverRate,
 )
-from ..domain.errors import ErrorCode, HtxError
-from ..domain.exchange import MAX_BATCH_ORDERS
-from ..domain.types import (
+from ...domain.errors import ErrorCode, HtxError
+from ...domain.exchange import MAX_BATCH_ORDERS
+from ...domain.types import (
     UID,
     ClientOrderId,
     Direction,
@@ -29,8 +29,9 @@ from ..domain.types import (
     OrderPriceType,
     SelfMatchPrevent,
 )
-from .gateway import Call, private
-from .inputs import Body
+from ..core.body import Body
+from ..core.endpoint import Call, private
+from ..core.envelopes import V3_ENVELOPE
 
 # Take-profit / stop-loss attachments are not modelled; refusing them beats ignoring them.
 UNSUPPORTED = (
@@ -210,7 +211,7 @@ async def swap_switch_lever_rate(call: Call) -> Any:
     return {"contract_code": reply.contract_code, "lever_rate": reply.lever_rate}
 
 
-@private("trade", envelope="v3")
+@private("trade", V3_ENVELOPE)
 async def swap_cancel_after(call: Call) -> Any:
     body = call.body
     on_off = body.integer("on_off", required=True)
@@ -224,12 +225,12 @@ async def swap_cancel_after(call: Call) -> Any:
     return {"current_time": reply.current_time, "trigger_time": reply.trigger_time}
 
 
-PREFIX = "/swap-api/v1/"
+V1 = "/swap-api/v1/"
 routes = [
-    Route(PREFIX + "swap_order", swap_order, methods=["POST"]),
-    Route(PREFIX + "swap_batchorder", swap_batchorder, methods=["POST"]),
-    Route(PREFIX + "swap_cancel", swap_cancel, methods=["POST"]),
-    Route(PREFIX + "swap_cancelall", swap_cancelall, methods=["POST"]),
-    Route(PREFIX + "swap_switch_lever_rate", swap_switch_lever_rate, methods=["POST"]),
-    Route(PREFIX + "swap-cancel-after", swap_cancel_after, methods=["POST"]),
+    Route(V1 + "swap_order", swap_order, methods=["POST"]),
+    Route(V1 + "swap_batchorder", swap_batchorder, methods=["POST"]),
+    Route(V1 + "swap_cancel", swap_cancel, methods=["POST"]),
+    Route(V1 + "swap_cancelall", swap_cancelall, methods=["POST"]),
+    Route(V1 + "swap_switch_lever_rate", swap_switch_lever_rate, methods=["POST"]),
+    Route(V1 + "swap-cancel-after", swap_cancel_after, methods=["POST"]),
 ]

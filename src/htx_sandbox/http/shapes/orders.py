@@ -7,12 +7,9 @@ from typing import Any
 
 import msgspec
 
-from ..domain.contracts import Contract
-from ..domain.margin import AccountFigures, PositionFigures
-from ..domain.money import coin
-from ..domain.orders import Order, Trade
-from ..domain.types import Millis, OrderPriceType
-from .wire import num
+from ...domain.orders import Order, Trade
+from ...domain.types import OrderPriceType
+from ..core.wire import num
 
 ORDER_TYPE_QUOTATION = 1
 """order_type: 1 is an ordinary order (2 cancelled, 3 liquidation, 4 delivery)."""
@@ -123,62 +120,4 @@ def trade(t: Trade) -> dict[str, Any]:
         "created_at": t.created_at,
         "profit": num(t.profit),
         "real_profit": num(t.profit),
-    }
-
-
-def account(a: AccountFigures, contract_code: str) -> dict[str, Any]:
-    risk_rate = (
-        num(coin((a.margin_balance - a.margin_frozen) / a.margin_position))
-        if a.margin_position
-        else None
-    )
-    return {
-        "symbol": a.symbol,
-        "contract_code": contract_code,
-        "margin_balance": num(a.margin_balance),
-        "margin_position": num(a.margin_position),
-        "margin_frozen": num(a.margin_frozen),
-        "margin_available": num(a.margin_available),
-        "profit_real": num(a.profit_real),
-        "profit_unreal": num(a.profit_unreal),
-        "risk_rate": risk_rate,
-        "liquidation_price": None,
-        "withdraw_available": num(a.withdraw_available),
-        "lever_rate": a.lever_rate,
-        "adjust_factor": None,
-        "margin_static": num(a.margin_static),
-    }
-
-
-def position(p: PositionFigures) -> dict[str, Any]:
-    return {
-        "symbol": p.symbol,
-        "contract_code": p.contract_code,
-        "volume": p.volume,
-        "available": p.available,
-        "frozen": p.frozen,
-        "cost_open": num(p.cost_open),
-        "cost_hold": num(p.cost_hold),
-        "profit_unreal": num(p.profit_unreal),
-        "profit_rate": num(p.profit_rate),
-        "profit": num(p.profit_unreal),
-        "position_margin": num(p.position_margin),
-        "lever_rate": p.lever_rate,
-        "direction": p.direction,
-        "last_price": num(p.last_price),
-    }
-
-
-def contract(c: Contract, now: Millis) -> dict[str, Any]:
-    """A contract as swap_contract_info lists it; never with business_type, which ccxt reads
-    as the mark of a USDT-margined contract."""
-    return {
-        "symbol": c.symbol,
-        "contract_code": c.contract_code,
-        "contract_size": num(c.contract_size),
-        "price_tick": num(c.price_tick),
-        "delivery_time": "",
-        "create_date": c.create_date,
-        "contract_status": int(c.contract_status),
-        "settlement_date": str(c.settlement_date(now)),
     }

@@ -1,0 +1,170 @@
+"""Contracts: list them with the sandbox's own settings, list a new one, change one's status
+or reference price. The one check of a contract to list, for this API and for the config file's
+[[contracts]], is `contract_from`."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from starlette.routing import Route
+
+from ...domain import bounds
+from ...domain.commands import ListContract, SetContract
+from ...domain.contracts import Contract
+from ...domain.errors import ErrorCode, HtxError
+from ...domain.types import ContractStatus, Millis
+from ..core.body import Body
+from ..core.endpoint import Call, admin
+from ..core.wire import num
+from ..shapes.contracts import contract as contract_shape
+from . import fields
+from .accounts import PREFIX
+
+MAX_FEE_RATE = Decimal(1)
+_SYMBOL = re.compile(r"[A-Z0-9]{1,20}")
+_CREATE_DATE = re.compile(r"\d{8}")
+
+
+def _reference_price(body: Body, tick: Decimal) -> Decimal:
+    """A positive price on the contract's tick grid, below 10^15."""
+    price = fields.positive(
+        body, "reference_price", digits=bounds.MAX_PRICE_DIGITS, places=bounds.MAX_PRICE_DECIMALS
+    )
+    if price % tick:  # exact: both are bounded (domain/bounds.py)
+        raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "reference_price")
+    return price
+
+
+def _contract_status(body: Body) -> ContractStatus | None:
+    value = body.integer("contract_status")
+    if value is None:
+        return None
+    try:
+        return ContractStatus(value)
+    except ValueError:
+        raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "contract_status") from None
+
+
+def _lever_rates(body: Body) -> tuple[int, ...] | None:
+    value = body.fields.get("lever_rates")
+    if value is None:
+        return None
+    if not isinstance(value, list) or not value:
+        raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "lever_rates")
+    rates = set()
+    for item in value:
+        rate = Body({"lever_rates": item}).integer("lever_rates")
+        if rate is None or not 1 <= rate <= bounds.MAX_LEVER_RATE:
+            raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "lever_rates")
+        rates.add(rate)
+    return tuple(sorted(rates))
+
+
+def _fee_rate(body: Body, name: str) -> Decimal | None:
+    value = body.decimal(name, digits=1, places=bounds.MAX_FEE_RATE_DECIMALS)
+    if value is not None and not 0 <= value < MAX_FEE_RATE:
+        raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name)
+    return value
+
+
+def contract_from(body: Body, today: str) -> Contract:
+    """A contract to list, checked field by field (HTX codes on the wire); the one check for
+    the admin API and for the config file's [[contracts]]."""
+    code = fields.required_text(body, "contract_code").upper()
+    symbol = fields.required_text(body, "symbol").upper()
+    if not _SYMBOL.fullmatch(symbol):
+        raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "symbol")
+    if code != f"{symbol}-USD":
+        raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "contract_code")
+    contract_size = fields.positive(
+        body,
+        "contract_size",
+        digits=bounds.MAX_CONTRACT_SIZE_DIGITS,
+        places=bounds.MAX_CONTRACT_SIZE_DECIMALS,
+    )
+    price_tick = fields.positive(
+        body, "price_tick", digits=bounds.MAX_PRICE_DIGITS, places=bounds.MAX_PRICE_DECIMALS
+    )
+    reference_price = _reference_price(body, price_tick)
+    contract = Contract(code, symbol, contract_size, price_tick, reference_price)
+    status = _contract_status(body)
+    if status is not None:
+        contract.contract_status = status
+    create_date = body.text("create_date")
+    if create_date is not None:
+        if not _CREATE_DATE.fullmatch(create_date):
+            raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "create_date")
+        contract.create_date = create_date
+    else:
+        contract.create_date = today
+    for name, high in (
+        ("max_order_volume", bounds.MAX_ORDER_VOLUME),
+        ("max_open_orders", bounds.MAX_OPEN_ORDERS),
+    ):
+        value = fields.positive_int(body, name, high)
+        if value is not None:
+            setattr(contract, name, value)
+    lever_rates = _lever_rates(body)
+    if lever_rates is not None:
+        contract.lever_rates = lever_rates
+    for name in ("maker_fee_rate", "taker_fee_rate"):
+        rate = _fee_rate(body, name)
+        if rate is not None:
+            setattr(contract, name, rate)
+    return contract
+
+
+def contract_row(contract: Contract, now: Millis) -> dict[str, Any]:
+    row = contract_shape(contract, now)
+    row.update(
+        reference_price=num(contract.reference_price),
+        max_order_volume=contract.max_order_volume,
+        max_open_orders=contract.max_open_orders,
+        lever_rates=list(contract.lever_rates),
+        maker_fee_rate=num(contract.maker_fee_rate),
+        taker_fee_rate=num(contract.taker_fee_rate),
+    )
+    return row
+
+
+async def _read_contract(call: Call, code: str) -> Any:
+    now = Millis(call.gateway.now_ms())
+    return await call.read(lambda reads: contract_row(reads.contract(code), now))
+
+
+@admin
+async def list_contracts(call: Call) -> Any:
+    now = Millis(call.gateway.now_ms())
+    return await call.read(lambda reads: [contract_row(c, now) for c in reads.contracts()])
+
+
+@admin
+async def add_contract(call: Call) -> Any:
+    today = datetime.fromtimestamp(call.gateway.now_ms() / 1000, UTC).strftime("%Y%m%d")
+    contract = contract_from(call.body, today)
+    await call.execute(ListContract(contract))  # 1067 contract_code when already listed
+    return await _read_contract(call, contract.contract_code)
+
+
+@admin
+async def set_contract(call: Call) -> Any:
+    code = str(call.path["contract_code"]).upper()
+    tick: Decimal = await call.read(lambda reads: reads.contract(code).price_tick)  # 1014
+    status = _contract_status(call.body)
+    reference_price = (
+        _reference_price(call.body, tick) if call.body.has("reference_price") else None
+    )
+    if status is None and reference_price is None:
+        raise HtxError(ErrorCode.FIELD_EMPTY, "contract_status")
+    await call.execute(SetContract(code, status, reference_price))
+    return await _read_contract(call, code)
+
+
+routes = [
+    Route(f"{PREFIX}/contracts", list_contracts, methods=["GET"]),
+    Route(f"{PREFIX}/contracts", add_contract, methods=["POST"]),
+    Route(f"{PREFIX}/contracts/{{contract_code}}", set_contract, methods=["POST"]),
+]

@@ -1,0 +1,1 @@
+"""What every endpoint goes through: the declaration, envelopes, bodies, JSON, rate limits."""

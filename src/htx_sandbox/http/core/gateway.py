@@ -1,0 +1,65 @@
+"""What the endpoints of one app share: the engine, the clock, the market data, the settings,
+the rate limiters and the admin token."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from ...service.clock import Clock
+from ...service.engine import Engine
+from ...service.market import MarketData
+from ...service.queries import Reads
+from ..auth.admin_token import AdminToken
+from ..auth.signed import AuthSettings
+from .ratelimit import Quota, RateLimiter
+
+T = TypeVar("T")
+MARKET_QUOTA = Quota(800, 1000)
+"""HTX: market data REST allows 800 requests per second per IP."""
+
+
+@dataclass(frozen=True, slots=True)
+class HttpSettings:
+    auth: AuthSettings = field(default_factory=AuthSettings)
+    trade_quota: Quota = field(default_factory=lambda: Quota(72))
+    read_quota: Quota = field(default_factory=lambda: Quota(72))
+    public_quota: Quota = field(default_factory=lambda: Quota(240))
+    market_quota: Quota = MARKET_QUOTA
+    rate_limit: bool = True
+
+
+class Gateway:
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock,
+        settings: HttpSettings,
+        market: MarketData | None = None,
+        admin: AdminToken | None = None,
+    ) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.settings = settings
+        self.market = market if market is not None else MarketData.for_engine(engine)
+        self.admin = admin if admin is not None else AdminToken(None)
+        enabled = settings.rate_limit
+        # Per endpoint bucket: trade and read count per UID, public and market per IP.
+        self.limiters: dict[str, RateLimiter] = {
+            "trade": RateLimiter(settings.trade_quota, enabled),
+            "read": RateLimiter(settings.read_quota, enabled),
+            "public": RateLimiter(settings.public_quota, enabled),
+            "market": RateLimiter(settings.market_quota, enabled),
+        }
+        # HTX allows one leverage switch per 3 seconds per UID.
+        self.switch_limiter = RateLimiter(Quota(1, 3000), enabled)
+
+    def now_ms(self) -> int:
+        return self.clock.now()
+
+    async def read(self, query: Callable[[Reads], T]) -> T:
+        """Read on the engine thread, so no half-applied command is ever seen; the answer
+        must be in wire shapes already (see service/queries.py)."""
+        store = self.engine.store
+        return await self.engine.query_async(lambda exchange: query(Reads(exchange, store)))

@@ -1,0 +1,15 @@
+"""HTX's /swap-api/ paths, one module per family: trade, orders, account, matches, public."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from . import account, matches, orders, public, trade
+
+routes: list[BaseRoute] = [
+    *trade.routes,
+    *orders.routes,
+    *account.routes,
+    *matches.routes,
+    *public.routes,
+]

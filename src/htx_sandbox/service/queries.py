@@ -1,0 +1,106 @@
+"""The read side: every question an endpoint asks of the exchange, by name.
+
+A `Reads` is made on the engine thread for one read, after the commit of everything submitted
+before it, so no answer ever shows a half-applied command; whatever it hands out must be turned
+into wire shapes on that thread too (the engine goes on changing the objects afterwards). Orders
+evicted from memory (finished longer ago than the engine's retention) are read from the store.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..domain.contracts import Contract
+from ..domain.exchange import Exchange
+from ..domain.margin import AccountFigures, PositionFigures
+from ..domain.orders import Order
+from ..domain.types import UID, OrderId
+from .ports import OrderQuery, Store
+
+Level = tuple[Decimal, int]
+
+
+class Reads:
+    __slots__ = ("_exchange", "_store")
+
+    def __init__(self, exchange: Exchange, store: Store) -> None:
+        self._exchange = exchange
+        self._store = store
+
+    # -- contracts -------------------------------------------------------------------------
+
+    def contract(self, code: str) -> Contract:
+        """The contract, case-insensitive; 1014 if it is not listed."""
+        return self._exchange.contracts.get(code)
+
+    def contracts(self, code: str | None = None) -> list[Contract]:
+        """Every listed contract, or only `code` (1014 if it is not listed)."""
+        exchange = self._exchange
+        return [exchange.contracts.get(code)] if code else list(exchange.contracts)
+
+    def mark_price(self, contract: Contract) -> Decimal:
+        return self._exchange.state.mark_price(contract)
+
+    def depth(self, code: str, levels: int) -> tuple[list[Level], list[Level]]:
+        """(bids, asks) as (price, volume), best first."""
+        return self._exchange.depth(code, levels)
+
+    # -- orders ----------------------------------------------------------------------------
+
+    def open_orders(self, uid: UID, code: str | None = None) -> list[Order]:
+        """The UID's open orders, on one contract (1014 if it is not listed) or on all."""
+        if code:
+            self.contract(code)
+        return self._exchange.open_orders(uid, code)
+
+    def order(self, order_id: int) -> Order | None:
+        """Any order: from memory, else (evicted history) from the store."""
+        found = self._exchange.order(OrderId(order_id))
+        return found if found is not None else self._store.order(order_id)
+
+    def own_order(self, uid: UID, contract: Contract, order_id: int) -> Order | None:
+        """The order if it is the UID's and on this contract: for anyone else it is absent."""
+        order = self.order(order_id) if order_id > 0 else None
+        if order is None or order.uid != uid or order.contract_code != contract.contract_code:
+            return None
+        return order
+
+    def order_ids_of(self, uid: UID, client_order_ids: list[int]) -> list[int]:
+        """The order ids the UID's client order ids name (within the dedupe window)."""
+        index = self._exchange.state.client_orders  # kept after the order leaves memory
+        return [index[(uid, c)] for c in client_order_ids if (uid, c) in index]
+
+    def order_history(self, query: OrderQuery) -> tuple[list[Order], int]:
+        """One page of the UID's orders from the store (without their fills), and the total."""
+        return self._store.orders_of(query)
+
+    # -- accounts --------------------------------------------------------------------------
+
+    def account(self, uid: UID, symbol: str) -> AccountFigures:
+        return self._exchange.account(uid, symbol)
+
+    def accounts(self, uid: UID) -> list[AccountFigures]:
+        """One per coin of a listed contract."""
+        return self._exchange.accounts(uid)
+
+    def positions(self, uid: UID, code: str | None = None) -> list[PositionFigures]:
+        """Open positions on one contract (1014 if it is not listed) or on all."""
+        if code:
+            self.contract(code)
+        return self._exchange.positions(uid, code)
+
+    # -- users -----------------------------------------------------------------------------
+
+    def users(self) -> list[UID]:
+        return sorted(self._exchange.state.users)
+
+    def has_user(self, uid: UID) -> bool:
+        return uid in self._exchange.state.users
+
+    def free_uid(self, first: int) -> UID:
+        """The smallest uid from `first` up that no account has."""
+        users = self._exchange.state.users
+        uid = first
+        while uid in users:
+            uid += 1
+        return UID(uid)
