@@ -6,7 +6,8 @@ margin_available = margin_balance - margin_position - margin_frozen
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .accounts import Account
@@ -28,7 +29,15 @@ class AccountFigures:
     profit_real: Decimal
     profit_unreal: Decimal
     withdraw_available: Decimal
-    lever_rate: int | None
+    lever_rates: Mapping[str, int] = field(default_factory=dict)
+    """The lever rate of each of the coin's contracts that has one: HTX reports it per contract
+    (swap_account_info has a row per contract_code)."""
+
+    @property
+    def lever_rate(self) -> int | None:
+        """The coin's lever rate when its contracts agree on one (the admin API's view)."""
+        rates = set(self.lever_rates.values())
+        return rates.pop() if len(rates) == 1 else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +61,13 @@ class PositionFigures:
 def account_figures(state: ExchangeState, account: Account) -> AccountFigures:
     position_margin = ZERO
     profit_unreal = ZERO
-    lever_rate: int | None = None
+    lever_rates: dict[str, int] = {}
     for holding in state.holdings_by_user.get(account.uid, {}).values():
         contract = state.contracts.get(holding.contract_code)
         if contract.symbol != account.symbol:
             continue
-        lever_rate = holding.lever_rate
+        if holding.lever_rate is not None:
+            lever_rates[holding.contract_code] = holding.lever_rate
         volume = holding.long.volume + holding.short.volume
         if not volume or holding.lever_rate is None:
             continue
@@ -80,7 +90,7 @@ def account_figures(state: ExchangeState, account: Account) -> AccountFigures:
         profit_unreal=profit_unreal,
         # Unrealized gains cannot be withdrawn; losses reduce what can.
         withdraw_available=max(ZERO, available - max(ZERO, profit_unreal)),
-        lever_rate=lever_rate,
+        lever_rates=lever_rates,
     )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
 from htx_sandbox.domain.commands import Deposit, OpenUser, PlaceOrder
-from htx_sandbox.domain.contracts import ContractRegistry
+from htx_sandbox.domain.contracts import Contract, ContractRegistry
 from htx_sandbox.domain.exchange import Exchange
 from htx_sandbox.domain.margin import account_figures, margin_available, position_figures
 from htx_sandbox.domain.state import ExchangeState
@@ -306,3 +306,21 @@ def test_account_after_a_trade_through_the_exchange() -> None:
     assert alice.margin_available == (
         alice.margin_balance - alice.margin_position - alice.margin_frozen
     )
+
+
+def test_each_contract_of_a_coin_keeps_its_own_lever_rate() -> None:
+    registry = ContractRegistry.with_defaults()
+    btc = registry.get("BTC-USD")
+    registry.add(Contract("BTC-USD-B", "BTC", btc.contract_size, btc.price_tick, BTC_REFERENCE))
+    state = ExchangeState(registry)
+    account = state.account(ALICE, "BTC")
+    account.margin_static = Decimal(1)
+    state.holding(ALICE, "BTC-USD").lever_rate = 10
+    state.holding(ALICE, "BTC-USD-B").lever_rate = 20
+    figures = account_figures(state, account)
+    # swap_account_info answers a row per contract: each with its own lever rate, not the
+    # last holding's.
+    assert figures.lever_rates == {"BTC-USD": 10, "BTC-USD-B": 20}
+    assert figures.lever_rate is None  # no single lever rate for the coin
+    state.holding(ALICE, "BTC-USD-B").lever_rate = 10
+    assert account_figures(state, account).lever_rate == 10

@@ -26,6 +26,7 @@ RESERVED_UIDS = range(9_000_000, 10_000_000)
 def account_row(figures: AccountFigures) -> dict[str, Any]:
     row = account(figures, "")
     del row["contract_code"]
+    row["lever_rate"] = figures.lever_rate  # per coin here, not per contract
     return row
 
 

@@ -27,7 +27,7 @@ def account(a: AccountFigures, contract_code: str) -> dict[str, Any]:
         "risk_rate": risk_rate,
         "liquidation_price": None,
         "withdraw_available": num(a.withdraw_available),
-        "lever_rate": a.lever_rate,
+        "lever_rate": a.lever_rates.get(contract_code),
         "adjust_factor": None,
         "margin_static": num(a.margin_static),
     }
