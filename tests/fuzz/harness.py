@@ -320,6 +320,9 @@ def _check_timestamp(reply: Any) -> None:
 def _check_market(reply: Any) -> None:
     assert isinstance(reply, dict) and isinstance(reply.get("ts"), int), reply
     if reply.get("status") == "ok":
+        if set(reply) == {"status", "ticks", "ts"}:  # bbo: no channel, a tick per contract
+            assert isinstance(reply["ticks"], list), reply
+            return
         assert set(reply) in ({"ch", "status", "tick", "ts"}, {"ch", "status", "data", "ts"})
         assert isinstance(reply["ch"], str) and reply["ch"].startswith("market."), reply
         return

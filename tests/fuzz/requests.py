@@ -527,6 +527,7 @@ def _as_text(value: Value) -> str:
 MARKET_CODES = ("BTC-USD", "ETH-USD", "XRP-USD", "btc-usd")
 PUBLIC: dict[str, tuple[str, st.SearchStrategy[tuple[tuple[str, str], ...]]]] = {
     "/swap-api/v1/swap_contract_info": ("v1", text_params(("contract_code", MARKET_CODES))),
+    "/swap-api/v1/swap_api_state": ("v1", text_params(("contract_code", MARKET_CODES))),
     "/api/v1/timestamp": ("timestamp", text_params()),
     "/heartbeat/": ("v1", text_params()),
     "/swap-ex/market/depth": (
@@ -534,6 +535,7 @@ PUBLIC: dict[str, tuple[str, st.SearchStrategy[tuple[tuple[str, str], ...]]]] = 
         text_params(("contract_code", MARKET_CODES), ("type", ("step0", "step6", "step15"))),
     ),
     "/swap-ex/market/detail/merged": ("market", text_params(("contract_code", MARKET_CODES))),
+    "/swap-ex/market/bbo": ("market", text_params(("contract_code", MARKET_CODES))),
     "/swap-ex/market/trade": ("market", text_params(("contract_code", MARKET_CODES))),
     "/swap-ex/market/history/trade": (
         "market",

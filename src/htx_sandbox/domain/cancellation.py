@@ -40,6 +40,11 @@ _NOT_CANCELLABLE = {
 }
 
 
+def cancels_allowed(contract: Contract) -> bool:
+    """Whether orders on the contract can be cancelled in its status (swap_api_state's cancel)."""
+    return contract.contract_status not in _CANCEL_BLOCKED
+
+
 def require_cancellable_contract(contract: Contract) -> None:
     """Settlement and delivery freeze cancels as well as orders; a suspended book can be emptied."""
     code = _CANCEL_BLOCKED.get(contract.contract_status)

@@ -38,6 +38,11 @@ _PLACE_BLOCKED = {
 }
 
 
+def orders_allowed(contract: Contract) -> bool:
+    """Whether orders (opening or closing) can be placed in the contract's status."""
+    return contract.contract_status is LISTING
+
+
 def require_tradable(contract: Contract) -> None:
     """Orders can be placed only while the contract is listed (status 1)."""
     status = contract.contract_status

@@ -64,13 +64,15 @@ class V3:
 
 @dataclass(frozen=True, slots=True)
 class MarketReply:
-    """What a market handler answers: the channel and either a `tick` or a `data` list, stamped
-    with the time the tick was taken (the request's arrival), as HTX stamps it."""
+    """What a market handler answers: its channel (if the path has one) and one of a `tick`, a
+    `data` list or a `ticks` list, stamped with the time the tick was taken (the request's
+    arrival), as HTX stamps it."""
 
-    ch: str
+    ch: str | None
     ts: int
     tick: Any = None
     data: Any = None
+    ticks: Any = None
 
 
 # Market errors for the sandbox's own failures: HTX's texts, market-style string codes.
@@ -87,8 +89,11 @@ class Market:
 
     def ok(self, data: Any, ts: int) -> dict[str, Any]:
         assert isinstance(data, MarketReply)
+        # Each in the key order of HTX's own examples.
         if data.tick is not None:
             return {"ch": data.ch, "status": "ok", "tick": data.tick, "ts": data.ts}
+        if data.ticks is not None:
+            return {"status": "ok", "ticks": data.ticks, "ts": data.ts}
         return {"ch": data.ch, "status": "ok", "ts": data.ts, "data": data.data}
 
     def error(self, error: Failure, lang: str, ts: int) -> dict[str, Any]:

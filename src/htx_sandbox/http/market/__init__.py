@@ -13,6 +13,6 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from . import depth, overview, trades
+from . import bbo, depth, overview, trades
 
-routes: list[BaseRoute] = [*depth.routes, *overview.routes, *trades.routes]
+routes: list[BaseRoute] = [*depth.routes, *bbo.routes, *overview.routes, *trades.routes]

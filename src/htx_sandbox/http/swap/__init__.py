@@ -1,10 +1,11 @@
-"""HTX's /swap-api/ paths, one module per family: trade, orders, account, matches, public."""
+"""HTX's /swap-api/ paths, one module per family: trade, orders, account, matches, public,
+reference."""
 
 from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from . import account, matches, orders, public, trade
+from . import account, matches, orders, public, reference, trade
 
 routes: list[BaseRoute] = [
     *trade.routes,
@@ -12,4 +13,5 @@ routes: list[BaseRoute] = [
     *account.routes,
     *matches.routes,
     *public.routes,
+    *reference.routes,
 ]
