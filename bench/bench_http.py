@@ -62,7 +62,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from htx_sandbox.http.signature import encode, signed_params
+from htx_sandbox.protocol.signature import encode, signed_params
 
 HERE = Path(__file__).resolve().parent
 WRK_DIR = HERE / "wrk"

@@ -36,8 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from htx_sandbox.cli.config import duration_ms
-from htx_sandbox.client import AdminClient
-from htx_sandbox.client.async_ import AsyncHtxSwapClient
+from htx_sandbox.client import AdminClient, AsyncHtxSwapClient
 from htx_sandbox.client.errors import HtxApiError
 
 HOST = "127.0.0.1"

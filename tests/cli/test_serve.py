@@ -14,7 +14,7 @@ import pytest
 
 from htx_sandbox.cli import main
 from htx_sandbox.cli.config import ServeConfig, add_arguments, resolve
-from htx_sandbox.http.signature import signed_params
+from htx_sandbox.protocol.signature import signed_params
 from htx_sandbox.service.market_maker import MakerSettings
 
 from .conftest import Server, free_port, run_cli

@@ -82,7 +82,7 @@ from htx_sandbox.domain.commands import Deposit, OpenUser
 from htx_sandbox.domain.types import UID, Millis
 from htx_sandbox.http.app import create_app
 from htx_sandbox.http.core.gateway import HttpSettings
-from htx_sandbox.http.signature import pre_sign_text, signature, timestamp
+from htx_sandbox.protocol.signature import pre_sign_text, signature, timestamp
 from htx_sandbox.service.api_keys import CreateApiKey, DisableApiKey
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine

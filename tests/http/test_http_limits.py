@@ -22,7 +22,7 @@ import pytest
 import uvicorn
 
 from htx_sandbox.http.core.guard import HttpLimits, guarded_protocol
-from htx_sandbox.http.signature import signed_params
+from htx_sandbox.protocol.signature import signed_params
 from htx_sandbox.service.clock import ManualClock
 
 from .conftest import KEYS, Key

@@ -2,7 +2,7 @@
 the running app through ASGITransport.
 
 The signer below is written here from the reference (hmac/hashlib/base64/urllib), on purpose
-not importing htx_sandbox.http.signature: a shared bug would otherwise cancel out.
+not importing htx_sandbox.protocol.signature: a shared bug would otherwise cancel out.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from htx_sandbox.http import signature as server_signature
 from htx_sandbox.http.auth.signed import VERIFICATION_FAILURE
 from htx_sandbox.http.core.endpoint import Call, private
 from htx_sandbox.http.core.gateway import Gateway, HttpSettings
+from htx_sandbox.protocol import signature as server_signature
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
 

@@ -101,7 +101,7 @@ def demo_banner(credentials: DemoCredentials) -> str:
     path = "/swap-api/v1/swap_account_info"
     signer = (
         "from datetime import datetime, UTC; from urllib.parse import urlencode; "
-        "from htx_sandbox.http.signature import signed_params; "
+        "from htx_sandbox.protocol.signature import signed_params; "
         f'print(urlencode(signed_params("{ak}", "{sk}", "POST", "{SIGN_HOST}", "{path}", '
         "datetime.now(UTC))))"
     )
@@ -141,7 +141,7 @@ curl, public (contract info; {host}):
 
 curl -s '{base}/swap-api/v1/swap_contract_info?contract_code=BTC-USD'
 
-curl, signed (curl cannot sign: the query comes from htx_sandbox.http.signature):
+curl, signed (curl cannot sign: the query comes from htx_sandbox.protocol.signature):
 
 Q=$({python} -c '{signer}')
 curl -s -X POST -H 'Content-Type: application/json' -d '{{}}' '{base}{path}?'"$Q"

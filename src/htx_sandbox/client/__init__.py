@@ -7,12 +7,13 @@
                                    lever_rate=5, price="59000")
         client.swap_cancelall("BTC-USD")
 
-`AsyncHtxSwapClient` has the same methods as coroutines. Results are typed (see `models`),
-amounts are `Decimal`, and errors raise `HtxApiError` (or a subclass) with `err_code`/`err_msg`.
+`AsyncHtxSwapClient` has the same methods as coroutines; `AdminClient` and `AsyncAdminClient`
+drive the sandbox's admin API. Results are typed (see `models`), amounts are `Decimal`, and
+errors raise `HtxApiError` (or a subclass) with `err_code`/`err_msg`.
 """
 
-from .admin import AdminClient
-from .async_ import AsyncHtxSwapClient
+from ._async import AsyncAdminClient, AsyncHtxSwapClient
+from ._sync import AdminClient, HtxSwapClient
 from .auth import HtxAuth
 from .errors import (
     AuthenticationFailed,
@@ -59,12 +60,12 @@ from .models import (
     SandboxUser,
     Trades,
 )
-from .sync import HtxSwapClient
 
 __all__ = [
     "Account",
     "AdminClient",
     "ApiKey",
+    "AsyncAdminClient",
     "AsyncHtxSwapClient",
     "AuthenticationFailed",
     "Balance",

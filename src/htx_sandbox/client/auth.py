@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import httpx
 
-from ..http.signature import encode, host_without_port, signed_params
+from ..protocol.signature import encode, host_without_port, signed_params
 
 
 def _utc_now() -> datetime:

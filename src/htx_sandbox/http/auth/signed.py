@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from ...protocol import signature
 from ...service.api_keys import ApiKey, ApiKeyRegistry
-from .. import signature
 
 # The gateway's texts, "English [Chinese]", as HTX's contract gateway answers with err_code 403.
 INCORRECT_ACCESS_KEY = "Incorrect Access key [Access key错误]"

@@ -1,0 +1,106 @@
+"""AsyncAdminClient: the sandbox's own admin API (/sandbox-api/v1/), with the admin bearer
+token. Accounts, deposits, API keys and contracts of a running sandbox; what the admin CLI
+drives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+import httpx
+
+from .. import _admin_ops as ops
+from .._wire import DEFAULT_TIMEOUT
+from ..models import ApiKey, Balance, Order, SandboxContract, SandboxUser
+from ._session import AsyncSession
+
+
+class AsyncAdminClient(AsyncSession):
+    """A client of the sandbox admin API. Errors raise the same typed exceptions as the trading
+    client (a wrong or missing token: AuthenticationFailed with err_code 401)."""
+
+    def __init__(
+        self,
+        base_url: str = ops.DEFAULT_ADMIN_URL,
+        admin_token: str | None = None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+    ) -> None:
+        headers = {"authorization": f"Bearer {admin_token}"} if admin_token else {}
+        super().__init__(
+            httpx.AsyncClient(
+                base_url=base_url, transport=transport, timeout=timeout, headers=headers
+            )
+        )
+
+    # -- accounts ----------------------------------------------------------------------------
+
+    async def create_account(self, uid: int | None = None) -> int:
+        """Open a UID (the next free one when not given); returns it."""
+        return await self._send(ops.create_account(uid))
+
+    async def list_accounts(self) -> list[SandboxUser]:
+        return await self._send(ops.list_accounts())
+
+    async def deposit(self, uid: int, symbol: str, amount: Decimal | int | str) -> Balance:
+        """Credit `amount` of a coin to the UID's margin account; returns that account."""
+        return await self._send(ops.deposit(uid, symbol, amount))
+
+    # -- API keys ----------------------------------------------------------------------------
+
+    async def create_api_key(
+        self,
+        uid: int,
+        permissions: Iterable[str] = ("read", "trade"),
+        *,
+        ip_whitelist: Iterable[str] | None = None,
+        expires_at: int | None = None,
+    ) -> ApiKey:
+        """A new key for the UID; the answer is the only time its `secret_key` is shown."""
+        return await self._send(ops.create_api_key(uid, permissions, ip_whitelist, expires_at))
+
+    async def list_api_keys(self, uid: int | None = None) -> list[ApiKey]:
+        return await self._send(ops.list_api_keys(uid))
+
+    async def disable_api_key(self, access_key: str) -> ApiKey:
+        return await self._send(ops.disable_api_key(access_key))
+
+    # -- contracts ---------------------------------------------------------------------------
+
+    async def list_contracts(self) -> list[SandboxContract]:
+        return await self._send(ops.list_contracts())
+
+    async def add_contract(
+        self,
+        contract_code: str,
+        *,
+        symbol: str,
+        contract_size: Decimal | int | str,
+        price_tick: Decimal | int | str,
+        reference_price: Decimal | int | str,
+        **settings: Any,
+    ) -> SandboxContract:
+        """List a new contract; `settings` are optional fields (max_order_volume, lever_rates,
+        maker_fee_rate, ...) passed as the admin API names them."""
+        return await self._send(
+            ops.add_contract(
+                contract_code, symbol, contract_size, price_tick, reference_price, settings
+            )
+        )
+
+    async def set_contract(
+        self,
+        contract_code: str,
+        *,
+        contract_status: int | None = None,
+        reference_price: Decimal | int | str | None = None,
+    ) -> SandboxContract:
+        return await self._send(ops.set_contract(contract_code, contract_status, reference_price))
+
+    # -- orders ------------------------------------------------------------------------------
+
+    async def list_orders(self, uid: int, contract_code: str | None = None) -> list[Order]:
+        """The UID's open orders (on one contract if given)."""
+        return await self._send(ops.list_orders(uid, contract_code))
