@@ -1,6 +1,7 @@
 """HTTP benchmark of the sandbox server with wrk on loopback (issue 4's figures).
 
     python bench/bench_http.py [--threads 2] [--connections 128] [--duration 10] [--repeat 3]
+    python bench/bench_http.py --base REV   # this build against REV's, alternating run for run
 
 Needs wrk on PATH (Debian/Ubuntu: `apt-get install wrk`); installs nothing. Each run starts a
 fresh server (bench/http_server.py: SQLite with durability normal, i.e. durable writes on, uvicorn
@@ -119,6 +120,8 @@ class Options:
     repeat: int
     order_uids: int
     durability: str
+    base: str | None = None
+    """A git revision whose server to measure too, run for run, alternating with this one."""
 
 
 @dataclass
@@ -174,18 +177,23 @@ class Run:
 class Server:
     """bench/http_server.py in a subprocess, from its ready line until SIGTERM."""
 
-    def __init__(self, uids: int, resting: int, durability: str, log: Path) -> None:
+    def __init__(
+        self, uids: int, resting: int, durability: str, log: Path, source: Path | None = None
+    ) -> None:
+        """`source`: another checkout whose bench/http_server.py (and package) to run."""
+        server = SERVER if source is None else source / "bench" / "http_server.py"
         self.command = [
-            sys.executable, str(SERVER), "--uids", str(uids), "--resting", str(resting),
+            sys.executable, str(server), "--uids", str(uids), "--resting", str(resting),
             "--durability", durability,
         ]  # fmt: skip
+        self.env = None if source is None else {**os.environ, "PYTHONPATH": str(source / "src")}
         self.log_path = log
         self.ready: dict[str, Any] = {}
 
     def __enter__(self) -> Server:
         self._log = self.log_path.open("w")
         self.proc = subprocess.Popen(
-            self.command, stdout=subprocess.PIPE, stderr=self._log, text=True
+            self.command, stdout=subprocess.PIPE, stderr=self._log, text=True, env=self.env
         )
         assert self.proc.stdout is not None
         deadline = time.monotonic() + 300  # scenario 3's resting orders take a while
@@ -348,14 +356,15 @@ def one_order_uid_count(args: Options) -> int:
     return math.ceil(args.duration * CEILING_RPS / len(ONE_ORDER_BODIES))
 
 
-def one_run(args: Options, tmp: Path) -> Run:
+def one_run(args: Options, tmp: Path, source: Path | None = None) -> Run:
     order_uids = list(range(1, order_uid_count(args) + 1))
     first_pair = len(order_uids) + 1
     pair_uids = list(range(first_pair, first_pair + pair_uid_count(args)))
     first_one = pair_uids[-1] + 1
     one_uids = list(range(first_one, first_one + one_order_uid_count(args)))
     run = Run()
-    with Server(one_uids[-1], len(one_uids), args.durability, tmp / "server.log") as server:
+    log = tmp / "server.log"
+    with Server(one_uids[-1], len(one_uids), args.durability, log, source) as server:
         if args.warmup > 0:
             wrk(args, server, "warmup", {}, tmp)
         run.results["timestamp"] = wrk(args, server, "timestamp", {}, tmp)
@@ -533,6 +542,46 @@ def problems(runs: list[Run]) -> list[str]:
     return found
 
 
+def compare(args: Options, base: str) -> None:
+    """This build against `base`'s, run for run in alternation (the machine's drift hits both
+    alike): each build's summary, then each scenario's ratio to timestamp, side by side."""
+    repo = HERE.parent
+    with tempfile.TemporaryDirectory(prefix="htx-bench-base-") as parent:
+        tree = Path(parent) / "base"
+        subprocess.run(
+            ["git", "-C", str(repo), "worktree", "add", "--detach", str(tree), base],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        try:
+            builds: dict[str, list[Run]] = {base: [], "this build": []}
+            for index in range(1, args.repeat + 1):
+                for name, source in ((base, tree), ("this build", None)):
+                    with tempfile.TemporaryDirectory(prefix="htx-bench-http-") as tmp:
+                        run = one_run(args, Path(tmp), source)
+                    builds[name].append(run)
+                    print(f"[{name}]", "\n".join(describe_run(index, run)), flush=True)
+        finally:
+            subprocess.run(
+                ["git", "-C", str(repo), "worktree", "remove", "--force", str(tree)],
+                check=False, capture_output=True,
+            )  # fmt: skip
+    for name, runs in builds.items():
+        print(f"\n{name}:")
+        print("\n".join(summarize(runs)))
+    print(f"\nratio to timestamp, medians over {args.repeat} run(s) each:")
+    print(f"  {'scenario':<36} {base:>12} {'this build':>12}   change")
+    for name in TITLES:
+        old, new = (
+            statistics.median(r.results[name].rate / r.results["timestamp"].rate for r in runs)
+            for runs in builds.values()
+        )
+        print(f"  {TITLES[name]:<36} {old:>12.3f} {new:>12.3f}   {new / old - 1:+.1%}")
+    found = problems([run for runs in builds.values() for run in runs])
+    if found:
+        print("\n".join(["PROBLEMS (the figures above do not measure what they say):", *found]))
+        raise SystemExit(1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--threads", type=int, default=2, help="wrk -t")
@@ -550,6 +599,12 @@ def main() -> None:
         help="UIDs placing in scenario 3 (at least 1 per 0.3 s of --duration)",
     )
     parser.add_argument("--durability", choices=["normal", "full"], default="normal")
+    parser.add_argument(
+        "--base",
+        metavar="REV",
+        default=None,
+        help="also measure the server of this git revision, alternating run for run",
+    )
     args = Options(**vars(parser.parse_args()))
     if args.connections < args.threads or args.threads < 1 or args.duration < 1:
         parser.error("need --threads >= 1, --connections >= --threads and --duration >= 1")
@@ -561,6 +616,9 @@ def main() -> None:
         f" SQLite durability {args.durability}; {args.repeat} run(s)",
         flush=True,
     )
+    if args.base is not None:
+        compare(args, args.base)
+        return
     runs: list[Run] = []
     for index in range(1, args.repeat + 1):
         with tempfile.TemporaryDirectory(prefix="htx-bench-http-") as tmp:
