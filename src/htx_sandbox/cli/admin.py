@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,21 +20,16 @@ import httpx
 import msgspec
 
 from ..client import AdminClient, ApiKey, HtxApiError, HtxHttpError, UnexpectedResponse
-from .config import (
-    argtype,
-    decimal_value,
-    default_data_dir,
-    integer,
-    positive_decimal,
-    positive_integer,
-)
+from .config import ConfigError, default_data_dir, load_config, pick
+from .options import BY_NAME, DEFAULT_HOST, DEFAULT_PORT, add_config_argument, add_flag
 from .serve import ADMIN_TOKEN_FILE, CommandError
+from .values import argtype, decimal_value, integer, positive_decimal, positive_integer
 
-DEFAULT_URL = "http://127.0.0.1:8080"
+DEFAULT_URL = f"http://{DEFAULT_HOST}:{DEFAULT_PORT}"
 URL_ENV = "HTX_SANDBOX_URL"
-TOKEN_ENV = "HTX_SANDBOX_ADMIN_TOKEN"
-DATA_DIR_ENV = "HTX_SANDBOX_DATA_DIR"
 TIMEOUT_S = 10.0
+CONNECTION = ("host", "port", "data_dir", "admin_token", "admin_token_file")
+"""The settings of `serve` that tell where it listens and which admin token it takes."""
 
 
 Action = Callable[[AdminClient, argparse.Namespace], Any]
@@ -67,18 +62,21 @@ def _common() -> argparse.ArgumentParser:
     group.add_argument(
         "--url",
         default=None,
-        help=f"the sandbox's address (default ${URL_ENV}, else {DEFAULT_URL})",
+        help=f"the sandbox's address (default ${URL_ENV}, else host and port as serve takes "
+        f"them, else {DEFAULT_URL})",
     )
-    group.add_argument(
-        "--admin-token",
-        default=None,
-        help=f"(default ${TOKEN_ENV}, else the data directory's {ADMIN_TOKEN_FILE} file)",
+    add_config_argument(group)
+    add_flag(
+        group,
+        BY_NAME["admin_token"],
+        help_text=f"(default ${BY_NAME['admin_token'].env}, the config file's admin_token or "
+        f"admin_token_file, else the data directory's {ADMIN_TOKEN_FILE} file)",
     )
-    group.add_argument(
-        "--data-dir",
-        type=Path,
-        default=None,
-        help="where serve keeps its admin-token file (default: the per-user data directory)",
+    add_flag(group, BY_NAME["admin_token_file"])
+    add_flag(
+        group,
+        BY_NAME["data_dir"],
+        help_text="where serve keeps its admin-token file (default: the per-user data directory)",
     )
     group.add_argument("--json", action="store_true", help="print the answer's data as JSON")
     return common
@@ -232,8 +230,7 @@ _json = msgspec.json.Encoder(decimal_format="number")
 
 def _command(action: Action, render: Render) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
-        url = (args.url or os.environ.get(URL_ENV) or DEFAULT_URL).rstrip("/")
-        token = admin_token(args.admin_token, args.data_dir)
+        url, token = connection(args, os.environ)
         # Plain data with Decimals kept exact: --json prints them as JSON numbers.
         data = msgspec.to_builtins(call(url, token, action, args), builtin_types=(Decimal,))
         if args.json:
@@ -247,13 +244,29 @@ def _command(action: Action, render: Render) -> Callable[[argparse.Namespace], i
     return run
 
 
-def admin_token(given: str | None, data_dir: Path | None) -> str:
-    """--admin-token, else $HTX_SANDBOX_ADMIN_TOKEN, else the file serve wrote."""
-    token = given or os.environ.get(TOKEN_ENV)
-    if token:
-        return token
-    if data_dir is None:
-        data_dir = Path(os.environ[DATA_DIR_ENV]) if os.environ.get(DATA_DIR_ENV) else None
+def connection(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[str, str]:
+    """The URL and the admin token: from the flags, the environment and the config file, as
+    serve reads its own (--url and $HTX_SANDBOX_URL first, for a server elsewhere)."""
+    try:
+        toml = load_config(args.config, env)
+        chosen = pick((BY_NAME[name] for name in CONNECTION), args, env, toml.values)
+    except ConfigError as error:
+        raise CommandError(str(error)) from None
+    url = args.url or env.get(URL_ENV) or local_url(
+        chosen.get("host", DEFAULT_HOST), chosen.get("port", DEFAULT_PORT)
+    )
+    token = chosen.get("admin_token") or kept_token(chosen.get("data_dir"))
+    return url.rstrip("/"), token
+
+
+def local_url(host: str, port: int) -> str:
+    """Where a serve bound to host:port answers on this machine (a wildcard is loopback)."""
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def kept_token(data_dir: Path | None) -> str:
+    """The token serve generated and keeps in the data directory."""
     path = (data_dir or default_data_dir()).expanduser() / ADMIN_TOKEN_FILE
     try:
         token = path.read_text(encoding="utf-8").strip()

@@ -237,7 +237,7 @@ def run(args: argparse.Namespace) -> int:
         app = create_app(
             engine,
             clock,
-            HttpSettings(rate_limit=not config.no_rate_limit),
+            HttpSettings(rate_limit=config.rate_limit),
             market,
             admin_token=token,
         )
