@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ import httpx
 import msgspec
 
 from ..client import AdminClient, ApiKey, HtxApiError, HtxHttpError, UnexpectedResponse
+from . import tables
 from .config import ConfigError, default_data_dir, load_config, pick
 from .options import BY_NAME, DEFAULT_HOST, DEFAULT_PORT, add_config_argument, add_flag
 from .serve import ADMIN_TOKEN_FILE, CommandError
@@ -102,16 +103,16 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         return parser
 
     accounts = group("accounts", "open, list and fund accounts")
-    p = leaf(accounts, "create", "open an account", _accounts_create, _render_object)
+    p = leaf(accounts, "create", "open an account", _accounts_create, tables.record)
     p.add_argument("--uid", type=UID, default=None, help="default: the next free UID")
-    leaf(accounts, "list", "list accounts and their balances", _accounts_list, _render_accounts)
-    p = leaf(accounts, "deposit", "credit an account", _deposit, _render_object)
+    leaf(accounts, "list", "list accounts and their balances", _accounts_list, tables.accounts)
+    p = leaf(accounts, "deposit", "credit an account", _deposit, tables.record)
     p.add_argument("--uid", type=UID, required=True)
     p.add_argument("--symbol", required=True, help="the coin, e.g. BTC")
     p.add_argument("--amount", type=AMOUNT, required=True)
 
     keys = group("keys", "create, list and disable API keys")
-    p = leaf(keys, "create", "create an API key for a UID", _keys_create, _render_object)
+    p = leaf(keys, "create", "create an API key for a UID", _keys_create, tables.record)
     p.add_argument("--uid", type=UID, required=True)
     permissions = p.add_mutually_exclusive_group()
     permissions.add_argument(
@@ -126,27 +127,27 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         help="allow only this address (repeat for several; default: any)",
     )
     p.add_argument("--expires-at", type=INTEGER, default=None, metavar="MS")
-    p = leaf(keys, "list", "list API keys (never their secrets)", _keys_list, _render_keys)
+    p = leaf(keys, "list", "list API keys (never their secrets)", _keys_list, tables.keys)
     p.add_argument("--uid", type=UID, default=None)
-    p = leaf(keys, "disable", "disable an API key", _keys_disable, _render_object)
+    p = leaf(keys, "disable", "disable an API key", _keys_disable, tables.record)
     p.add_argument("access_key", metavar="ACCESS_KEY")
 
     contracts = group("contracts", "list, add and change contracts")
-    leaf(contracts, "list", "list contracts", _contracts_list, _render_contracts)
-    p = leaf(contracts, "add", "list a new contract", _contracts_add, _render_object)
+    leaf(contracts, "list", "list contracts", _contracts_list, tables.contracts)
+    p = leaf(contracts, "add", "list a new contract", _contracts_add, tables.record)
     p.add_argument("--code", required=True, help="contract code, e.g. XRP-USD")
     p.add_argument("--symbol", required=True, help="the coin, e.g. XRP")
     p.add_argument("--contract-size", type=POSITIVE, required=True, metavar="USD")
     p.add_argument("--price-tick", type=POSITIVE, required=True)
     p.add_argument("--reference-price", type=POSITIVE, required=True)
     p = leaf(contracts, "set", "change a contract's status or reference price", _contracts_set,
-             _render_object)  # fmt: skip
+             tables.record)  # fmt: skip
     p.add_argument("code", metavar="CODE")
     p.add_argument("--status", type=INTEGER, default=None, help="HTX's contract_status")
     p.add_argument("--reference-price", type=DECIMAL, default=None)
 
     orders = group("orders", "inspect orders")
-    p = leaf(orders, "list", "list a UID's open orders", _orders_list, _render_orders)
+    p = leaf(orders, "list", "list a UID's open orders", _orders_list, tables.orders)
     p.add_argument("--uid", type=UID, required=True)
     p.add_argument("--contract", default=None, metavar="CODE")
 
@@ -312,115 +313,3 @@ def _reason(error: Exception) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-# -- rendering ---------------------------------------------------------------------------------
-
-
-def _cell(value: Any) -> str:
-    if value is None or value == "":
-        return "-"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, list):
-        return ",".join(_cell(item) for item in value) if value else "-"
-    return str(value)
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """Plain columns, aligned with two spaces between them."""
-    cells = [[_cell(value) for value in row] for row in rows]
-    widths = [len(h) for h in headers]
-    for row in cells:
-        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
-    lines = [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-        for row in [list(headers), *cells]
-    ]
-    return "\n".join(lines)
-
-
-def _columns(data: Any, columns: Sequence[tuple[str, str]]) -> str:
-    rows = data if isinstance(data, list) else []
-    return table(
-        [header for header, _ in columns],
-        [[row.get(key) for _, key in columns] for row in rows if isinstance(row, dict)],
-    )
-
-
-def _render_object(data: Any) -> str:
-    if not isinstance(data, dict):
-        return _cell(data)
-    return table(["FIELD", "VALUE"], [[key, value] for key, value in data.items()])
-
-
-def _render_accounts(data: Any) -> str:
-    columns = (
-        "symbol",
-        "margin_balance",
-        "margin_available",
-        "margin_frozen",
-        "margin_position",
-        "profit_real",
-        "profit_unreal",
-    )
-    rows: list[list[Any]] = []
-    for user in data if isinstance(data, list) else []:
-        accounts = user.get("accounts") or []
-        if not accounts:
-            rows.append([user.get("uid"), *[None] * len(columns)])
-        for account in accounts:
-            rows.append([user.get("uid"), *[account.get(c) for c in columns]])
-    return table(["UID", *[c.upper() for c in columns]], rows)
-
-
-def _render_keys(data: Any) -> str:
-    return _columns(
-        data,
-        [
-            ("ACCESS_KEY", "access_key"),
-            ("UID", "uid"),
-            ("PERMISSIONS", "permissions"),
-            ("ENABLED", "enabled"),
-            ("IP_WHITELIST", "ip_whitelist"),
-            ("EXPIRES_AT", "expires_at"),
-            ("CREATED_AT", "created_at"),
-        ],
-    )
-
-
-def _render_contracts(data: Any) -> str:
-    return _columns(
-        data,
-        [
-            ("CONTRACT_CODE", "contract_code"),
-            ("SYMBOL", "symbol"),
-            ("STATUS", "contract_status"),
-            ("CONTRACT_SIZE", "contract_size"),
-            ("PRICE_TICK", "price_tick"),
-            ("REFERENCE_PRICE", "reference_price"),
-            ("MAKER_FEE", "maker_fee_rate"),
-            ("TAKER_FEE", "taker_fee_rate"),
-        ],
-    )
-
-
-def _render_orders(data: Any) -> str:
-    return _columns(
-        data,
-        [
-            ("ORDER_ID", "order_id"),
-            ("CONTRACT_CODE", "contract_code"),
-            ("DIRECTION", "direction"),
-            ("OFFSET", "offset"),
-            ("PRICE", "price"),
-            ("VOLUME", "volume"),
-            ("FILLED", "trade_volume"),
-            ("TYPE", "order_price_type"),
-            ("LEVER", "lever_rate"),
-            ("STATUS", "status"),
-            ("CLIENT_ORDER_ID", "client_order_id"),
-        ],
-    )

@@ -232,7 +232,13 @@ class AccessLogWriter:
                     break
             entries = [entry for entry in batch if entry is not None]
             if entries:
-                self._write("".join([self.format(entry) for entry in entries]), len(entries))
+                try:
+                    text = "".join([self.format(entry) for entry in entries])
+                except Exception:  # a bug here must not end the thread and with it the log
+                    access_log.exception("cannot format %d access log lines", len(entries))
+                    self._lost += len(entries)
+                else:
+                    self._write(text, len(entries))
             self._report_drops()
             if batch[-1] is None:
                 return
