@@ -35,7 +35,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from htx_sandbox.cli.config import duration_ms
+from htx_sandbox.cli.values import duration_ms
 from htx_sandbox.client import AdminClient, AsyncHtxSwapClient
 from htx_sandbox.client.errors import HtxApiError
 

@@ -6,7 +6,7 @@
 A SqliteStore in a temporary directory (durability normal: every reply waits for its WAL
 commit), Engine(SystemClock()), create_app(engine, clock, HttpSettings(rate_limit=False)) served
 by uvicorn with uvloop and httptools behind the HTTP limits of `htx-sandbox serve`
-(http/guard.py; the per-address cap raised, as every load generator connects from one address),
+(http/core/guard.py; the per-address cap raised, as every load generator connects from one address),
 one worker, no access log, on 127.0.0.1. UIDs 1..--uids are
 opened, funded with 1,000,000 BTC and given one read+trade API key each. The last --resting of
 them are also funded with ETH and given four resting orders, far from any price the benchmark

@@ -1,4 +1,4 @@
-"""HTTP limits (http/guard.py) on a real uvicorn server on 127.0.0.1: slow and oversized heads,
+"""HTTP limits (http/core/guard.py) on a real uvicorn server on 127.0.0.1: slow and oversized heads,
 slow bodies and the per-address connection cap close the connection; ordinary requests go on.
 
 The server runs on a thread of the test process with short timeouts, so that the tests are fast

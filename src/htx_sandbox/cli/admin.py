@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,21 +20,17 @@ import httpx
 import msgspec
 
 from ..client import AdminClient, ApiKey, HtxApiError, HtxHttpError, UnexpectedResponse
-from .config import (
-    argtype,
-    decimal_value,
-    default_data_dir,
-    integer,
-    positive_decimal,
-    positive_integer,
-)
+from . import tables
+from .config import ConfigError, default_data_dir, load_config, pick
+from .options import BY_NAME, DEFAULT_HOST, DEFAULT_PORT, add_config_argument, add_flag
 from .serve import ADMIN_TOKEN_FILE, CommandError
+from .values import argtype, decimal_value, integer, positive_decimal, positive_integer
 
-DEFAULT_URL = "http://127.0.0.1:8080"
+DEFAULT_URL = f"http://{DEFAULT_HOST}:{DEFAULT_PORT}"
 URL_ENV = "HTX_SANDBOX_URL"
-TOKEN_ENV = "HTX_SANDBOX_ADMIN_TOKEN"
-DATA_DIR_ENV = "HTX_SANDBOX_DATA_DIR"
 TIMEOUT_S = 10.0
+CONNECTION = ("host", "port", "data_dir", "admin_token", "admin_token_file")
+"""The settings of `serve` that tell where it listens and which admin token it takes."""
 
 
 Action = Callable[[AdminClient, argparse.Namespace], Any]
@@ -67,18 +63,21 @@ def _common() -> argparse.ArgumentParser:
     group.add_argument(
         "--url",
         default=None,
-        help=f"the sandbox's address (default ${URL_ENV}, else {DEFAULT_URL})",
+        help=f"the sandbox's address (default ${URL_ENV}, else host and port as serve takes "
+        f"them, else {DEFAULT_URL})",
     )
-    group.add_argument(
-        "--admin-token",
-        default=None,
-        help=f"(default ${TOKEN_ENV}, else the data directory's {ADMIN_TOKEN_FILE} file)",
+    add_config_argument(group)
+    add_flag(
+        group,
+        BY_NAME["admin_token"],
+        help_text=f"(default ${BY_NAME['admin_token'].env}, the config file's admin_token or "
+        f"admin_token_file, else the data directory's {ADMIN_TOKEN_FILE} file)",
     )
-    group.add_argument(
-        "--data-dir",
-        type=Path,
-        default=None,
-        help="where serve keeps its admin-token file (default: the per-user data directory)",
+    add_flag(group, BY_NAME["admin_token_file"])
+    add_flag(
+        group,
+        BY_NAME["data_dir"],
+        help_text="where serve keeps its admin-token file (default: the per-user data directory)",
     )
     group.add_argument("--json", action="store_true", help="print the answer's data as JSON")
     return common
@@ -104,16 +103,16 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         return parser
 
     accounts = group("accounts", "open, list and fund accounts")
-    p = leaf(accounts, "create", "open an account", _accounts_create, _render_object)
+    p = leaf(accounts, "create", "open an account", _accounts_create, tables.record)
     p.add_argument("--uid", type=UID, default=None, help="default: the next free UID")
-    leaf(accounts, "list", "list accounts and their balances", _accounts_list, _render_accounts)
-    p = leaf(accounts, "deposit", "credit an account", _deposit, _render_object)
+    leaf(accounts, "list", "list accounts and their balances", _accounts_list, tables.accounts)
+    p = leaf(accounts, "deposit", "credit an account", _deposit, tables.record)
     p.add_argument("--uid", type=UID, required=True)
     p.add_argument("--symbol", required=True, help="the coin, e.g. BTC")
     p.add_argument("--amount", type=AMOUNT, required=True)
 
     keys = group("keys", "create, list and disable API keys")
-    p = leaf(keys, "create", "create an API key for a UID", _keys_create, _render_object)
+    p = leaf(keys, "create", "create an API key for a UID", _keys_create, tables.record)
     p.add_argument("--uid", type=UID, required=True)
     permissions = p.add_mutually_exclusive_group()
     permissions.add_argument(
@@ -128,27 +127,27 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         help="allow only this address (repeat for several; default: any)",
     )
     p.add_argument("--expires-at", type=INTEGER, default=None, metavar="MS")
-    p = leaf(keys, "list", "list API keys (never their secrets)", _keys_list, _render_keys)
+    p = leaf(keys, "list", "list API keys (never their secrets)", _keys_list, tables.keys)
     p.add_argument("--uid", type=UID, default=None)
-    p = leaf(keys, "disable", "disable an API key", _keys_disable, _render_object)
+    p = leaf(keys, "disable", "disable an API key", _keys_disable, tables.record)
     p.add_argument("access_key", metavar="ACCESS_KEY")
 
     contracts = group("contracts", "list, add and change contracts")
-    leaf(contracts, "list", "list contracts", _contracts_list, _render_contracts)
-    p = leaf(contracts, "add", "list a new contract", _contracts_add, _render_object)
+    leaf(contracts, "list", "list contracts", _contracts_list, tables.contracts)
+    p = leaf(contracts, "add", "list a new contract", _contracts_add, tables.record)
     p.add_argument("--code", required=True, help="contract code, e.g. XRP-USD")
     p.add_argument("--symbol", required=True, help="the coin, e.g. XRP")
     p.add_argument("--contract-size", type=POSITIVE, required=True, metavar="USD")
     p.add_argument("--price-tick", type=POSITIVE, required=True)
     p.add_argument("--reference-price", type=POSITIVE, required=True)
     p = leaf(contracts, "set", "change a contract's status or reference price", _contracts_set,
-             _render_object)  # fmt: skip
+             tables.record)  # fmt: skip
     p.add_argument("code", metavar="CODE")
     p.add_argument("--status", type=INTEGER, default=None, help="HTX's contract_status")
     p.add_argument("--reference-price", type=DECIMAL, default=None)
 
     orders = group("orders", "inspect orders")
-    p = leaf(orders, "list", "list a UID's open orders", _orders_list, _render_orders)
+    p = leaf(orders, "list", "list a UID's open orders", _orders_list, tables.orders)
     p.add_argument("--uid", type=UID, required=True)
     p.add_argument("--contract", default=None, metavar="CODE")
 
@@ -232,8 +231,7 @@ _json = msgspec.json.Encoder(decimal_format="number")
 
 def _command(action: Action, render: Render) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
-        url = (args.url or os.environ.get(URL_ENV) or DEFAULT_URL).rstrip("/")
-        token = admin_token(args.admin_token, args.data_dir)
+        url, token = connection(args, os.environ)
         # Plain data with Decimals kept exact: --json prints them as JSON numbers.
         data = msgspec.to_builtins(call(url, token, action, args), builtin_types=(Decimal,))
         if args.json:
@@ -247,13 +245,29 @@ def _command(action: Action, render: Render) -> Callable[[argparse.Namespace], i
     return run
 
 
-def admin_token(given: str | None, data_dir: Path | None) -> str:
-    """--admin-token, else $HTX_SANDBOX_ADMIN_TOKEN, else the file serve wrote."""
-    token = given or os.environ.get(TOKEN_ENV)
-    if token:
-        return token
-    if data_dir is None:
-        data_dir = Path(os.environ[DATA_DIR_ENV]) if os.environ.get(DATA_DIR_ENV) else None
+def connection(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[str, str]:
+    """The URL and the admin token: from the flags, the environment and the config file, as
+    serve reads its own (--url and $HTX_SANDBOX_URL first, for a server elsewhere)."""
+    try:
+        toml = load_config(args.config, env)
+        chosen = pick((BY_NAME[name] for name in CONNECTION), args, env, toml.values)
+    except ConfigError as error:
+        raise CommandError(str(error)) from None
+    url = args.url or env.get(URL_ENV) or local_url(
+        chosen.get("host", DEFAULT_HOST), chosen.get("port", DEFAULT_PORT)
+    )
+    token = chosen.get("admin_token") or kept_token(chosen.get("data_dir"))
+    return url.rstrip("/"), token
+
+
+def local_url(host: str, port: int) -> str:
+    """Where a serve bound to host:port answers on this machine (a wildcard is loopback)."""
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def kept_token(data_dir: Path | None) -> str:
+    """The token serve generated and keeps in the data directory."""
     path = (data_dir or default_data_dir()).expanduser() / ADMIN_TOKEN_FILE
     try:
         token = path.read_text(encoding="utf-8").strip()
@@ -299,115 +313,3 @@ def _reason(error: Exception) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-# -- rendering ---------------------------------------------------------------------------------
-
-
-def _cell(value: Any) -> str:
-    if value is None or value == "":
-        return "-"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, list):
-        return ",".join(_cell(item) for item in value) if value else "-"
-    return str(value)
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """Plain columns, aligned with two spaces between them."""
-    cells = [[_cell(value) for value in row] for row in rows]
-    widths = [len(h) for h in headers]
-    for row in cells:
-        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
-    lines = [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-        for row in [list(headers), *cells]
-    ]
-    return "\n".join(lines)
-
-
-def _columns(data: Any, columns: Sequence[tuple[str, str]]) -> str:
-    rows = data if isinstance(data, list) else []
-    return table(
-        [header for header, _ in columns],
-        [[row.get(key) for _, key in columns] for row in rows if isinstance(row, dict)],
-    )
-
-
-def _render_object(data: Any) -> str:
-    if not isinstance(data, dict):
-        return _cell(data)
-    return table(["FIELD", "VALUE"], [[key, value] for key, value in data.items()])
-
-
-def _render_accounts(data: Any) -> str:
-    columns = (
-        "symbol",
-        "margin_balance",
-        "margin_available",
-        "margin_frozen",
-        "margin_position",
-        "profit_real",
-        "profit_unreal",
-    )
-    rows: list[list[Any]] = []
-    for user in data if isinstance(data, list) else []:
-        accounts = user.get("accounts") or []
-        if not accounts:
-            rows.append([user.get("uid"), *[None] * len(columns)])
-        for account in accounts:
-            rows.append([user.get("uid"), *[account.get(c) for c in columns]])
-    return table(["UID", *[c.upper() for c in columns]], rows)
-
-
-def _render_keys(data: Any) -> str:
-    return _columns(
-        data,
-        [
-            ("ACCESS_KEY", "access_key"),
-            ("UID", "uid"),
-            ("PERMISSIONS", "permissions"),
-            ("ENABLED", "enabled"),
-            ("IP_WHITELIST", "ip_whitelist"),
-            ("EXPIRES_AT", "expires_at"),
-            ("CREATED_AT", "created_at"),
-        ],
-    )
-
-
-def _render_contracts(data: Any) -> str:
-    return _columns(
-        data,
-        [
-            ("CONTRACT_CODE", "contract_code"),
-            ("SYMBOL", "symbol"),
-            ("STATUS", "contract_status"),
-            ("CONTRACT_SIZE", "contract_size"),
-            ("PRICE_TICK", "price_tick"),
-            ("REFERENCE_PRICE", "reference_price"),
-            ("MAKER_FEE", "maker_fee_rate"),
-            ("TAKER_FEE", "taker_fee_rate"),
-        ],
-    )
-
-
-def _render_orders(data: Any) -> str:
-    return _columns(
-        data,
-        [
-            ("ORDER_ID", "order_id"),
-            ("CONTRACT_CODE", "contract_code"),
-            ("DIRECTION", "direction"),
-            ("OFFSET", "offset"),
-            ("PRICE", "price"),
-            ("VOLUME", "volume"),
-            ("FILLED", "trade_volume"),
-            ("TYPE", "order_price_type"),
-            ("LEVER", "lever_rate"),
-            ("STATUS", "status"),
-            ("CLIENT_ORDER_ID", "client_order_id"),
-        ],
-    )

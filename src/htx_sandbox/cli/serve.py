@@ -15,10 +15,11 @@ from functools import partial
 from pathlib import Path
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from ..domain.commands import ListContract
 from ..domain.exchange import Exchange
-from ..http.access_log import AccessLog, configure_logging
+from ..http.access_log import AccessLog, AccessLogWriter, configure_logging
 from ..http.app import create_app
 from ..http.core.gateway import HttpSettings
 from ..http.core.guard import HttpLimits, guarded_protocol
@@ -223,7 +224,7 @@ def run(args: argparse.Namespace) -> int:
         generated = token is None
         if token is None:
             token = create_admin_token(data_dir)
-        configure_logging(config.log_format)
+        handler = configure_logging(config.log_format)
         clock = SystemClock()
         engine = Engine(store, clock, settings=engine_settings(config))
         market = MarketData.for_engine(engine)  # warms up from the store before the engine runs
@@ -237,18 +238,24 @@ def run(args: argparse.Namespace) -> int:
         app = create_app(
             engine,
             clock,
-            HttpSettings(rate_limit=not config.no_rate_limit),
+            HttpSettings(rate_limit=config.rate_limit),
             market,
             admin_token=token,
         )
+        served: ASGIApp = app
+        if config.access_log:
+            writer = AccessLogWriter(handler, config.log_format)
+            writer.start()
+            cleanup.callback(writer.close)  # after the last request: every line written
+            served = AccessLog(app, writer)
         server = _Server(
             uvicorn.Config(
-                AccessLog(app),
+                served,
                 loop="uvloop",
                 http=guarded_protocol(
                     HttpLimits(max_connections_per_ip=config.max_connections_per_ip)
                 ),
-                ws="none",  # no WebSocket API; http/guard.py needs upgrades off
+                ws="none",  # no WebSocket API; http/core/guard.py needs upgrades off
                 access_log=False,
                 log_config=None,  # our handler and format (configure_logging) apply
                 log_level="warning",
