@@ -15,7 +15,7 @@ import httpx
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
-from htx_sandbox.http.access_log import (
+from htx_sandbox.http.core.access_log import (
     ACCESS_LOGGER,
     AccessLog,
     AccessLogWriter,

@@ -19,8 +19,8 @@ from starlette.types import ASGIApp
 
 from ..domain.commands import ListContract
 from ..domain.exchange import Exchange
-from ..http.access_log import AccessLog, AccessLogWriter, configure_logging
 from ..http.app import create_app
+from ..http.core.access_log import AccessLog, AccessLogWriter, configure_logging
 from ..http.core.gateway import HttpSettings
 from ..http.core.guard import HttpLimits, guarded_protocol
 from ..service.clock import SystemClock
