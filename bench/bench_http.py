@@ -568,14 +568,28 @@ def compare(args: Options, base: str) -> None:
     for name, runs in builds.items():
         print(f"\n{name}:")
         print("\n".join(summarize(runs)))
-    print(f"\nratio to timestamp, medians over {args.repeat} run(s) each:")
-    print(f"  {'scenario':<36} {base:>12} {'this build':>12}   change")
+    print(f"\nmedians over {args.repeat} run(s) each, {base} -> this build:")
+    print(
+        f"  {'scenario':<36} {'ratio to timestamp':>22} {'req/s':>22}"
+        f" {'server CPU per request':>26}"
+    )
     for name in TITLES:
         old, new = (
             statistics.median(r.results[name].rate / r.results["timestamp"].rate for r in runs)
             for runs in builds.values()
         )
-        print(f"  {TITLES[name]:<36} {old:>12.3f} {new:>12.3f}   {new / old - 1:+.1%}")
+        rate_old, rate_new = (
+            statistics.median(r.results[name].rate for r in runs) for runs in builds.values()
+        )
+        cpu_old, cpu_new = (
+            sum(median_cpu([r.results[name] for r in runs]).values())
+            for runs in builds.values()
+        )
+        print(
+            f"  {TITLES[name]:<36} {old:5.2f} -> {new:5.2f} ({new / old - 1:+6.1%})"
+            f" {rate_old:7,.0f} -> {rate_new:7,.0f} ({rate_new / rate_old - 1:+6.1%})"
+            f" {cpu_old:4.0f} -> {cpu_new:4.0f} us ({cpu_new / cpu_old - 1:+6.1%})"
+        )
     found = problems([run for runs in builds.values() for run in runs])
     if found:
         print("\n".join(["PROBLEMS (the figures above do not measure what they say):", *found]))
