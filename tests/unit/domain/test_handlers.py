@@ -14,4 +14,3 @@ def test_every_command_type_has_a_handler() -> None:
     assert commands, "Command is no longer a union of types"
     assert commands - set(HANDLERS) == set(), "command types without a handler"
     assert set(HANDLERS) - commands == set(), "handlers of types outside the Command union"
-
