@@ -1,9 +1,9 @@
 """The exchange: applies commands one at a time, deterministically, and answers queries.
 
 `execute` is the engine's single entry point: it first lets the timers that fell due run (the
-dead man's switch, delayed cancels), then applies the command, and returns the reply or the error
-together with every event. The typed methods apply one command without advancing time, which is
-what tests of a single behaviour want.
+dead man's switch, delayed cancels), then applies the command through the table of handlers.py,
+and returns the reply or the error together with every event. The typed methods apply one command
+without advancing time, which is what tests of a single behaviour want.
 """
 
 from __future__ import annotations
@@ -160,7 +160,7 @@ class Exchange:
             raise
         return Applied(reply, state.take_events())
 
-    # -- commands --------------------------------------------------------------------------
+    # -- commands: the handlers of handlers.py, each typed with its reply -------------------
 
     def open_user(self, cmd: OpenUser, now: Millis) -> Applied[None]:
         return self._apply(open_user, cmd, now)
