@@ -1,9 +1,9 @@
 """The exchange: applies commands one at a time, deterministically, and answers queries.
 
 `execute` is the engine's single entry point: it first lets the timers that fell due run (the
-dead man's switch, delayed cancels), then applies the command, and returns the reply or the error
-together with every event. The typed methods apply one command without advancing time, which is
-what tests of a single behaviour want.
+dead man's switch, delayed cancels), then applies the command through the table of handlers.py,
+and returns the reply or the error together with every event. The typed methods apply one command
+without advancing time, which is what tests of a single behaviour want.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import Generic, TypeVar
 
 from .accounts import Account
-from .bounds import MAX_DEPOSIT
+from .batch import MAX_BATCH_ORDERS as MAX_BATCH_ORDERS  # where the HTTP layer reads it
+from .batch import place_batch
 from .cancel_after import fire, next_due, next_trigger, set_cancel_after
 from .cancellation import cancel_all, cancel_orders, land_cancel
 from .commands import (
@@ -37,19 +38,20 @@ from .commands import (
     Reply,
     SetContract,
     SwitchLeverRate,
-    Tick,
 )
 from .contracts import ContractRegistry
-from .errors import ErrorCode, HtxError
-from .events import ContractChanged, Deposited, Event, LeverRateSwitched, UserOpened
+from .errors import HtxError
+from .events import Event
+from .handlers import HANDLERS
+from .leverage import switch_lever_rate
+from .listing import list_contract, set_contract
 from .margin import AccountFigures, PositionFigures, account_figures, position_figures
-from .money import coin, initial_margin
 from .orders import Order
 from .placement import place_order
 from .state import ExchangeState
-from .types import UID, ContractStatus, Millis, OrderId
+from .types import UID, Millis, OrderId
+from .users import deposit, open_user
 
-MAX_BATCH_ORDERS = 25
 T = TypeVar("T")
 C = TypeVar("C")
 T_co = TypeVar("T_co", covariant=True)
@@ -103,29 +105,7 @@ class Exchange:
         return outcome
 
     def _dispatch(self, command: Command, now: Millis) -> Applied[Reply]:
-        match command:
-            case OpenUser():
-                return self.open_user(command, now)
-            case Deposit():
-                return self.deposit(command, now)
-            case PlaceOrder():
-                return self.place_order(command, now)
-            case PlaceBatch():
-                return self.place_batch(command, now)
-            case CancelOrders():
-                return self.cancel_orders(command, now)
-            case CancelAll():
-                return self.cancel_all(command, now)
-            case SwitchLeverRate():
-                return self.switch_lever_rate(command, now)
-            case CancelAfter():
-                return self.cancel_after(command, now)
-            case ListContract():
-                return self.list_contract(command, now)
-            case SetContract():
-                return self.set_contract(command, now)
-            case Tick():
-                return Applied(None)
+        return self._apply(HANDLERS[type(command)], command, now)
 
     def advance(self, now: Millis) -> Applied[None]:
         """Let time pass to `now`: delayed cancels land and switches fire, in time order."""
@@ -180,21 +160,21 @@ class Exchange:
             raise
         return Applied(reply, state.take_events())
 
-    # -- commands --------------------------------------------------------------------------
+    # -- commands: the handlers of handlers.py, each typed with its reply -------------------
 
     def open_user(self, cmd: OpenUser, now: Millis) -> Applied[None]:
-        return self._apply(_open_user, cmd, now)
+        return self._apply(open_user, cmd, now)
 
     def deposit(self, cmd: Deposit, now: Millis) -> Applied[None]:
         """Credit coin to an account: the sandbox's stand-in for a transfer in."""
-        return self._apply(_deposit, cmd, now)
+        return self._apply(deposit, cmd, now)
 
     def place_order(self, cmd: PlaceOrder, now: Millis) -> Applied[OrderPlaced]:
         return self._apply(place_order, cmd, now)
 
     def place_batch(self, cmd: PlaceBatch, now: Millis) -> Applied[list[BatchItem]]:
         """swap_batchorder: each order stands or falls alone; indexes are 1-based."""
-        return self._apply(_place_batch, cmd, now)
+        return self._apply(place_batch, cmd, now)
 
     def cancel_orders(self, cmd: CancelOrders, now: Millis) -> Applied[CancelReply]:
         return self._apply(cancel_orders, cmd, now)
@@ -203,16 +183,16 @@ class Exchange:
         return self._apply(cancel_all, cmd, now)
 
     def switch_lever_rate(self, cmd: SwitchLeverRate, now: Millis) -> Applied[LeverRateReply]:
-        return self._apply(_switch_lever_rate, cmd, now)
+        return self._apply(switch_lever_rate, cmd, now)
 
     def cancel_after(self, cmd: CancelAfter, now: Millis) -> Applied[CancelAfterReply]:
         return self._apply(set_cancel_after, cmd, now)
 
     def list_contract(self, cmd: ListContract, now: Millis) -> Applied[None]:
-        return self._apply(_list_contract, cmd, now)
+        return self._apply(list_contract, cmd, now)
 
     def set_contract(self, cmd: SetContract, now: Millis) -> Applied[None]:
-        return self._apply(_set_contract, cmd, now)
+        return self._apply(set_contract, cmd, now)
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -264,96 +244,3 @@ class Exchange:
             [(contract.price(t), v) for t, v in book.bids.depth(levels)],
             [(contract.price(t), v) for t, v in book.asks.depth(levels)],
         )
-
-
-# -- the commands that need no module of their own ---------------------------------------------
-
-
-def _open_user(state: ExchangeState, cmd: OpenUser, now: Millis) -> None:
-    if cmd.uid <= 0:
-        raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "uid")
-    if cmd.uid not in state.users:
-        state.users.add(cmd.uid)
-        state.events.append(UserOpened(cmd.uid))
-
-
-def _deposit(state: ExchangeState, cmd: Deposit, now: Millis) -> None:
-    state.require_user(cmd.uid)
-    symbol = cmd.symbol.upper()
-    if not any(c.symbol == symbol for c in state.contracts):
-        raise HtxError(ErrorCode.CONTRACT_SYMBOL_NOT_EXIST)
-    amount = cmd.amount
-    if not amount.is_finite() or not 0 < amount <= MAX_DEPOSIT or coin(amount) != amount:
-        raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "amount")
-    account = state.account(cmd.uid, symbol)
-    account.margin_static += amount
-    account.deposited += amount
-    state.events.append(Deposited(cmd.uid, symbol, amount))
-    state.touch_account(cmd.uid, symbol)
-
-
-def _place_batch(state: ExchangeState, cmd: PlaceBatch, now: Millis) -> list[BatchItem]:
-    if not cmd.orders:
-        raise HtxError(ErrorCode.FIELD_EMPTY, "orders_data")
-    if len(cmd.orders) > MAX_BATCH_ORDERS:
-        raise HtxError(ErrorCode.BATCH_LIMIT_EXCEEDED)
-    items = []
-    for index, order in enumerate(cmd.orders, start=1):
-        if order.uid != cmd.uid:  # the HTTP layer builds them so; refuse, never crash
-            raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "uid")
-        try:
-            placed = place_order(state, order, now)
-        except HtxError as error:
-            items.append(BatchItem(index, None, error.with_traceback(None)))  # a value, as above
-        else:
-            items.append(BatchItem(index, placed, None))
-    return items
-
-
-def _switch_lever_rate(state: ExchangeState, cmd: SwitchLeverRate, now: Millis) -> LeverRateReply:
-    state.require_user(cmd.uid)
-    contract = state.contracts.get(cmd.contract_code)
-    if contract.contract_status is not ContractStatus.LISTING:
-        raise HtxError(ErrorCode.SWITCH_LEVERAGE_NON_TRADING)
-    if cmd.lever_rate not in contract.lever_rates:
-        raise HtxError(ErrorCode.INVALID_LEVERAGE)
-    holding = state.holding(cmd.uid, contract.contract_code)
-    if holding.open_orders:
-        raise HtxError(ErrorCode.SWITCH_LEVERAGE_WITH_OPEN_ORDERS)
-    volume = holding.long.volume + holding.short.volume
-    if volume and holding.lever_rate is not None:
-        # A lower lever rate needs more position margin; refuse what the account lacks.
-        mark, size = state.mark_price(contract), contract.contract_size
-        more = initial_margin(volume, size, mark, cmd.lever_rate) - initial_margin(
-            volume, size, mark, holding.lever_rate
-        )
-        account = state.account(cmd.uid, contract.symbol)
-        if more > account_figures(state, account).margin_available:
-            raise HtxError(ErrorCode.INSUFFICIENT_MARGIN)
-    holding.lever_rate = cmd.lever_rate
-    state.events.append(LeverRateSwitched(cmd.uid, contract.contract_code, cmd.lever_rate))
-    state.touch_holding(cmd.uid, contract.contract_code)
-    # Position margin follows the lever rate, so the account's figures change; a UID without
-    # an account in this coin (no deposit yet) has none to change.
-    if (cmd.uid, contract.symbol) in state.accounts:
-        state.touch_account(cmd.uid, contract.symbol)
-    return LeverRateReply(contract.contract_code, cmd.lever_rate)
-
-
-def _list_contract(state: ExchangeState, cmd: ListContract, now: Millis) -> None:
-    contract = cmd.contract
-    if contract.contract_code in state.contracts:
-        raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "contract_code")
-    state.contracts.add(contract)
-    state.book(contract)  # from the listing on, as for the contracts a state starts with
-    state.events.append(ContractChanged(contract.contract_code))
-
-
-def _set_contract(state: ExchangeState, cmd: SetContract, now: Millis) -> None:
-    contract = state.contracts.get(cmd.contract_code)
-    if cmd.reference_price is not None:
-        contract.ticks(cmd.reference_price)  # 1069 / 1038 before anything changes
-        contract.reference_price = cmd.reference_price
-    if cmd.contract_status is not None:
-        contract.contract_status = cmd.contract_status
-    state.events.append(ContractChanged(contract.contract_code))

@@ -46,7 +46,9 @@ class UnitOfWork:
     def record(self, events: Iterable[Event]) -> None:
         self.commands += 1
         # Tested by exact type, the commonest first: class patterns in a match statement cost
-        # several times as much, for every event of every command.
+        # several times as much, for every event of every command, and a table of one function
+        # per type costs a call per event (about 1.5 times this on a cancel-all's events).
+        # tests/unit/service/test_unit_of_work.py fails for an event type missing here.
         for event in events:
             if type(event) is OrderCancelled or type(event) is OrderCancelling:
                 if event.order_id not in self._new_orders:

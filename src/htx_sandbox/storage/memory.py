@@ -6,22 +6,23 @@ from __future__ import annotations
 from ..domain.contracts import ContractRegistry
 from ..domain.orders import Order, Trade
 from ..domain.restore import Snapshot
-from ..domain.types import UID, Millis
+from ..domain.types import UID, Millis, Role
 from ..service.api_keys import ApiKey
 from ..service.ports import ChangeSet, OrderQuery
 from . import rows
+from .columns import Row
 
 
 class MemoryStore:
     def __init__(self) -> None:
         self.users: set[UID] = set()
-        self.contracts: dict[str, rows.Row] = {}
-        self.accounts: dict[tuple[int, str], rows.Row] = {}
-        self.holdings: dict[tuple[int, str], rows.Row] = {}
-        self.orders: dict[int, rows.Row] = {}
-        self.trades: dict[int, list[rows.Row]] = {}
+        self.contracts: dict[str, Row] = {}
+        self.accounts: dict[tuple[int, str], Row] = {}
+        self.holdings: dict[tuple[int, str], Row] = {}
+        self.orders: dict[int, Row] = {}
+        self.trades: dict[int, list[Row]] = {}
         self.cancel_after: dict[UID, Millis] = {}
-        self.api_keys: dict[str, rows.Row] = {}
+        self.api_keys: dict[str, Row] = {}
         self.kv: dict[str, str] = {}
 
     def commit(self, c: ChangeSet) -> None:
@@ -48,7 +49,7 @@ class MemoryStore:
     def recover(self) -> None:
         """Nothing can fail in memory."""
 
-    def _order(self, row: rows.Row) -> Order:
+    def _order(self, row: Row) -> Order:
         order = rows.order_from(row)
         order.trades = tuple(rows.trade_from(t) for t in self.trades.get(order.order_id, []))
         return order
@@ -99,10 +100,10 @@ class MemoryStore:
 
     def recent_trades(self, since: Millis, limit: int) -> list[Trade]:
         trades = [
-            rows.trade_from(r)
+            trade
             for per_order in self.trades.values()
-            for r in per_order
-            if r[13] == "taker" and r[15] >= since
+            for trade in map(rows.trade_from, per_order)
+            if trade.role is Role.TAKER and trade.created_at >= since
         ]
         trades.sort(key=lambda t: t.trade_id)
         return trades[-limit:] if limit else []

@@ -1,13 +1,16 @@
-"""Domain objects to table rows and back, shared by every SQL adapter.
+"""Domain objects to table rows and back, shared by every store (SQL and memory alike).
 
-Each table's columns are listed once here; the SQL statements are built from those lists, so a
-column cannot be written in one order and read in another. Decimals go out as text (exact in
-SQLite's TEXT and cast exactly into PostgreSQL's NUMERIC) and come back through Decimal().
+Each table's columns are listed once here, each with its conversion both ways; the column lists
+the SQL statements are built from, the row builders and the row readers all come from that one
+spec (see columns.py), so a column cannot be written in one order and read in another. Decimals
+go out as text (exact in SQLite's TEXT and cast exactly into PostgreSQL's NUMERIC) and come back
+through Decimal().
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import operator
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,23 +20,18 @@ from ..domain.contracts import Contract
 from ..domain.orders import Order, Trade
 from ..domain.positions import Holding
 from ..domain.types import (
-    UID,
-    ClientOrderId,
     ContractStatus,
     Direction,
     Millis,
     Offset,
-    OrderId,
     OrderPriceType,
     OrderStatus,
     Role,
     SelfMatchPrevent,
-    TradeId,
 )
 from ..service.api_keys import ApiKey
 from ..service.ports import ChangeSet, StorageError
-
-Row = Sequence[Any]
+from .columns import Column, Row, Table
 
 # Restart reads every open order; Enum(value) calls and fresh copies of the same few strings and
 # prices would dominate its time and memory, so reads go through these lookups and caches.
@@ -69,207 +67,175 @@ def text(value: str) -> str:
             _strings[value] = value
     return found
 
-CONTRACT_COLUMNS = (
-    "contract_code", "symbol", "contract_size", "price_tick", "reference_price",
-    "contract_status", "create_date", "max_order_volume", "max_open_orders", "lever_rates",
-    "maker_fee_rate", "taker_fee_rate",
-)  # fmt: skip
-ACCOUNT_COLUMNS = (
-    "uid", "symbol", "margin_static", "margin_frozen", "profit_real", "fees_paid", "deposited",
-)  # fmt: skip
-HOLDING_COLUMNS = (
-    "uid", "contract_code", "lever_rate", "long_volume", "long_frozen", "long_cost_value",
-    "short_volume", "short_frozen", "short_cost_value",
-)  # fmt: skip
-ORDER_COLUMNS = (
-    "order_id", "uid", "contract_code", "symbol", "direction", '"offset"', "volume", "price",
-    "price_ticks", "order_price_type", "lever_rate", "client_order_id", "self_match_prevent",
-    "margin_frozen", "created_at", "update_time", "order_source", "status", "trade_volume",
-    "trade_turnover", "trade_value", "fee", "profit", "canceled_at",
-)  # fmt: skip
+
+VALUE = operator.attrgetter("value")
+"""A StrEnum member's text: stored as plain str, which every driver binds alike."""
+
+
+def _lever_rates_out(rates: tuple[int, ...]) -> str:
+    return ",".join(map(str, rates))
+
+
+def _lever_rates_back(stored: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in stored.split(","))
+
+
+def _names_out(names: Iterable[str]) -> str:
+    return ",".join(names)
+
+
+def _permissions_out(permissions: frozenset[str]) -> str:
+    return ",".join(sorted(permissions))
+
+
+def _permissions_back(stored: str) -> frozenset[str]:
+    return frozenset(p for p in stored.split(",") if p)
+
+
+def _ips_back(stored: str) -> tuple[str, ...]:
+    return tuple(ip for ip in stored.split(",") if ip)
+
+
+CONTRACT_TABLE = Table(
+    Contract,
+    [
+        Column("contract_code"),
+        Column("symbol"),
+        Column("contract_size", out=str, back=Decimal),
+        Column("price_tick", out=str, back=Decimal),
+        Column("reference_price", out=str, back=Decimal),
+        Column("contract_status", out=int, back=ContractStatus),
+        Column("create_date"),
+        Column("max_order_volume"),
+        Column("max_open_orders"),
+        Column("lever_rates", out=_lever_rates_out, back=_lever_rates_back),
+        Column("maker_fee_rate", out=str, back=Decimal),
+        Column("taker_fee_rate", out=str, back=Decimal),
+    ],
+)
+ACCOUNT_TABLE = Table(
+    Account,
+    [
+        Column("uid"),
+        Column("symbol"),
+        Column("margin_static", out=str, back=Decimal),
+        Column("margin_frozen", out=str, back=Decimal),
+        Column("profit_real", out=str, back=Decimal),
+        Column("fees_paid", out=str, back=Decimal),
+        Column("deposited", out=str, back=Decimal),
+    ],
+)
+HOLDING_TABLE = Table(
+    Holding,  # its open orders are re-attached on restore
+    [
+        Column("uid"),
+        Column("contract_code"),
+        Column("lever_rate"),
+        Column("long_volume", "long.volume"),
+        Column("long_frozen", "long.frozen"),
+        Column("long_cost_value", "long.cost_value", out=str, back=Decimal),
+        Column("short_volume", "short.volume"),
+        Column("short_frozen", "short.frozen"),
+        Column("short_cost_value", "short.cost_value", out=str, back=Decimal),
+    ],
+)
+ORDER_TABLE = Table(
+    Order,
+    [
+        Column("order_id"),
+        Column("uid"),
+        Column("contract_code", back=text),
+        Column("symbol", back=text),
+        Column("direction", out=VALUE, back=_DIRECTIONS),
+        Column('"offset"', out=VALUE, back=_OFFSETS),
+        Column("volume"),
+        Column("price", out=str, back=dec),
+        Column("price_ticks"),
+        Column("order_price_type", out=VALUE, back=_PRICE_TYPES),
+        Column("lever_rate"),
+        Column("client_order_id"),
+        Column("self_match_prevent", out=int, back=_SMP),
+        Column("margin_frozen", out=str, back=dec),
+        Column("created_at"),
+        Column("update_time"),
+        Column("order_source", back=text),
+        Column("status", out=int, back=_STATUSES),
+        Column("trade_volume"),
+        Column("trade_turnover", out=str, back=dec),
+        Column("trade_value", out=str, back=dec),
+        Column("fee", out=str, back=dec),
+        Column("profit", out=str, back=dec),
+        Column("canceled_at"),
+    ],
+)
+TRADE_TABLE = Table(
+    Trade,
+    [
+        Column("id"),
+        Column("trade_id"),
+        Column("order_id"),
+        Column("uid"),
+        Column("contract_code"),
+        Column("direction", out=VALUE, back=Direction),
+        Column('"offset"', out=VALUE, back=Offset),
+        Column("price", out=str, back=Decimal),
+        Column("volume"),
+        Column("turnover", out=str, back=Decimal),
+        Column("value", out=str, back=Decimal),
+        Column("fee", out=str, back=Decimal),
+        Column("fee_asset"),
+        Column("role", out=VALUE, back=Role),
+        Column("profit", out=str, back=Decimal),
+        Column("created_at"),
+    ],
+)
+API_KEY_TABLE = Table(
+    ApiKey,
+    [
+        Column("access_key"),
+        Column("secret_key"),
+        Column("uid"),
+        Column("permissions", out=_permissions_out, back=_permissions_back),
+        Column("created_at"),
+        Column("ip_whitelist", out=_names_out, back=_ips_back),
+        Column("expires_at"),
+        Column("enabled", out=int, back=bool),
+    ],
+)
+
+CONTRACT_COLUMNS = CONTRACT_TABLE.columns
+ACCOUNT_COLUMNS = ACCOUNT_TABLE.columns
+HOLDING_COLUMNS = HOLDING_TABLE.columns
+ORDER_COLUMNS = ORDER_TABLE.columns
 ORDER_STATE_COLUMNS = (
     "margin_frozen", "update_time", "status", "trade_volume", "trade_turnover", "trade_value",
     "fee", "profit", "canceled_at",
 )  # fmt: skip
 """What fills and cancels change in an order once it is stored; the rest is fixed at acceptance."""
-TRADE_COLUMNS = (
-    "id", "trade_id", "order_id", "uid", "contract_code", "direction", '"offset"', "price",
-    "volume", "turnover", "value", "fee", "fee_asset", "role", "profit", "created_at",
-)  # fmt: skip
+TRADE_COLUMNS = TRADE_TABLE.columns
+API_KEY_COLUMNS = API_KEY_TABLE.columns
 
-
-def contract_row(c: Contract) -> Row:
-    return (
-        c.contract_code, c.symbol, str(c.contract_size), str(c.price_tick),
-        str(c.reference_price), int(c.contract_status), c.create_date, c.max_order_volume,
-        c.max_open_orders, ",".join(map(str, c.lever_rates)), str(c.maker_fee_rate),
-        str(c.taker_fee_rate),
-    )  # fmt: skip
+account_row = ACCOUNT_TABLE.row
+account_from = ACCOUNT_TABLE.read
+holding_row = HOLDING_TABLE.row
+holding_from = HOLDING_TABLE.read
+order_row = ORDER_TABLE.row
+order_from = ORDER_TABLE.read
+order_state_row = ORDER_TABLE.builder(*ORDER_STATE_COLUMNS, "order_id")
+"""ORDER_STATE_COLUMNS, then the order_id to update."""
+trade_row = TRADE_TABLE.row
+trade_from = TRADE_TABLE.read
+api_key_row = API_KEY_TABLE.row
+api_key_from = API_KEY_TABLE.read
+contract_row = CONTRACT_TABLE.row
 
 
 def contract_from(r: Row) -> Contract:
     try:
-        return _contract_from(r)
+        return CONTRACT_TABLE.read(r)
     except ValueError as error:  # stored by a build without today's bounds: say which
-        raise StorageError(f"contract {r[0]} in the store cannot be used: {error}") from None
-
-
-def _contract_from(r: Row) -> Contract:
-    return Contract(
-        contract_code=r[0],
-        symbol=r[1],
-        contract_size=Decimal(r[2]),
-        price_tick=Decimal(r[3]),
-        reference_price=Decimal(r[4]),
-        contract_status=ContractStatus(r[5]),
-        create_date=r[6],
-        max_order_volume=r[7],
-        max_open_orders=r[8],
-        lever_rates=tuple(int(x) for x in r[9].split(",")),
-        maker_fee_rate=Decimal(r[10]),
-        taker_fee_rate=Decimal(r[11]),
-    )
-
-
-def account_row(a: Account) -> Row:
-    return (
-        a.uid, a.symbol, str(a.margin_static), str(a.margin_frozen), str(a.profit_real),
-        str(a.fees_paid), str(a.deposited),
-    )  # fmt: skip
-
-
-def account_from(r: Row) -> Account:
-    return Account(
-        uid=UID(r[0]),
-        symbol=r[1],
-        margin_static=Decimal(r[2]),
-        margin_frozen=Decimal(r[3]),
-        profit_real=Decimal(r[4]),
-        fees_paid=Decimal(r[5]),
-        deposited=Decimal(r[6]),
-    )
-
-
-def holding_row(h: Holding) -> Row:
-    return (
-        h.uid, h.contract_code, h.lever_rate, h.long.volume, h.long.frozen,
-        str(h.long.cost_value), h.short.volume, h.short.frozen, str(h.short.cost_value),
-    )  # fmt: skip
-
-
-def holding_from(r: Row) -> Holding:
-    """A holding with its positions and lever rate; open orders are re-attached on restore."""
-    holding = Holding(UID(r[0]), r[1])
-    holding.lever_rate = r[2]
-    holding.long.volume, holding.long.frozen = r[3], r[4]
-    holding.long.cost_value = Decimal(r[5])
-    holding.short.volume, holding.short.frozen = r[6], r[7]
-    holding.short.cost_value = Decimal(r[8])
-    return holding
-
-
-def order_row(o: Order) -> Row:
-    return (
-        o.order_id, o.uid, o.contract_code, o.symbol, o.direction.value, o.offset.value,
-        o.volume, str(o.price), o.price_ticks, o.order_price_type.value, o.lever_rate,
-        o.client_order_id, int(o.self_match_prevent), str(o.margin_frozen), o.created_at,
-        o.update_time, o.order_source, int(o.status), o.trade_volume, str(o.trade_turnover),
-        str(o.trade_value), str(o.fee), str(o.profit), o.canceled_at,
-    )  # fmt: skip
-
-
-def order_state_row(o: Order) -> Row:
-    """ORDER_STATE_COLUMNS, then the order_id to update."""
-    return (
-        str(o.margin_frozen), o.update_time, int(o.status), o.trade_volume, str(o.trade_turnover),
-        str(o.trade_value), str(o.fee), str(o.profit), o.canceled_at, o.order_id,
-    )  # fmt: skip
-
-
-def order_from(r: Row) -> Order:
-    client_order_id = r[11]
-    order = Order(
-        order_id=OrderId(r[0]),
-        uid=UID(r[1]),
-        contract_code=text(r[2]),
-        symbol=text(r[3]),
-        direction=_DIRECTIONS[r[4]],
-        offset=_OFFSETS[r[5]],
-        volume=r[6],
-        price=dec(r[7]),
-        price_ticks=r[8],
-        order_price_type=_PRICE_TYPES[r[9]],
-        lever_rate=r[10],
-        client_order_id=ClientOrderId(client_order_id) if client_order_id is not None else None,
-        self_match_prevent=_SMP[r[12]],
-        margin_frozen=dec(r[13]),
-        created_at=Millis(r[14]),
-        order_source=text(r[16]),
-    )
-    order.update_time = Millis(r[15])
-    order.status = _STATUSES[r[17]]
-    order.trade_volume = r[18]
-    order.trade_turnover = dec(r[19])
-    order.trade_value = dec(r[20])
-    order.fee = dec(r[21])
-    order.profit = dec(r[22])
-    order.canceled_at = Millis(r[23])
-    return order
-
-
-def trade_row(t: Trade) -> Row:
-    return (
-        t.id, t.trade_id, t.order_id, t.uid, t.contract_code, t.direction.value, t.offset.value,
-        str(t.price), t.volume, str(t.turnover), str(t.value), str(t.fee), t.fee_asset,
-        t.role.value, str(t.profit), t.created_at,
-    )  # fmt: skip
-
-
-def trade_from(r: Row) -> Trade:
-    return Trade(
-        id=r[0],
-        trade_id=TradeId(r[1]),
-        order_id=OrderId(r[2]),
-        uid=UID(r[3]),
-        contract_code=r[4],
-        direction=Direction(r[5]),
-        offset=Offset(r[6]),
-        price=Decimal(r[7]),
-        volume=r[8],
-        turnover=Decimal(r[9]),
-        value=Decimal(r[10]),
-        fee=Decimal(r[11]),
-        fee_asset=r[12],
-        role=Role(r[13]),
-        profit=Decimal(r[14]),
-        created_at=Millis(r[15]),
-    )
-
-
-API_KEY_COLUMNS = (
-    "access_key", "secret_key", "uid", "permissions", "created_at", "ip_whitelist", "expires_at",
-    "enabled",
-)  # fmt: skip
-
-
-def api_key_row(k: ApiKey) -> Row:
-    return (
-        k.access_key, k.secret_key, k.uid, ",".join(sorted(k.permissions)), k.created_at,
-        ",".join(k.ip_whitelist), k.expires_at, int(k.enabled),
-    )  # fmt: skip
-
-
-def api_key_from(r: Row) -> ApiKey:
-    return ApiKey(
-        access_key=r[0],
-        secret_key=r[1],
-        uid=UID(r[2]),
-        permissions=frozenset(p for p in r[3].split(",") if p),
-        created_at=Millis(r[4]),
-        ip_whitelist=tuple(ip for ip in r[5].split(",") if ip),
-        expires_at=Millis(r[6]) if r[6] is not None else None,
-        enabled=bool(r[7]),
-    )
+        code = CONTRACT_TABLE.value(r, "contract_code")
+        raise StorageError(f"contract {code} in the store cannot be used: {error}") from None
 
 
 # -- the exchange's key/value figures --------------------------------------------------------

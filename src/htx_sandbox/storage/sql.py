@@ -288,8 +288,8 @@ class SqlStore(abc.ABC):
         ]
         self._attach_trades(o for o in orders if o.trade_volume)
         client_orders = [
-            (Millis(r[0]), UID(r[1]), int(r[2]), int(r[3]))
-            for r in self._read(
+            (Millis(created_at), UID(uid), int(client_order_id), int(order_id))
+            for created_at, uid, client_order_id, order_id in self._read(
                 "SELECT created_at, uid, client_order_id, order_id FROM orders "
                 f"WHERE client_order_id IS NOT NULL AND created_at >= {m} "
                 "ORDER BY created_at, order_id",
@@ -298,7 +298,7 @@ class SqlStore(abc.ABC):
         ]
         return Snapshot(
             contracts=registry,
-            users=[UID(r[0]) for r in self._read("SELECT uid FROM users")],
+            users=[UID(uid) for (uid,) in self._read("SELECT uid FROM users")],
             accounts=[
                 rows.account_from(r)
                 for r in self._read(f"SELECT {', '.join(rows.ACCOUNT_COLUMNS)} FROM accounts")
@@ -310,8 +310,8 @@ class SqlStore(abc.ABC):
             orders=orders,
             client_orders=client_orders,
             cancel_after={
-                UID(r[0]): Millis(r[1])
-                for r in self._read("SELECT uid, trigger_time FROM cancel_after")
+                UID(uid): Millis(trigger_time)
+                for uid, trigger_time in self._read("SELECT uid, trigger_time FROM cancel_after")
             },
             fee_pool=figures.fee_pool,
             last_price=figures.last_price,
