@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Generic, TypeVar
 
 from .accounts import Account
-from .batch import MAX_BATCH_ORDERS as MAX_BATCH_ORDERS  # where the HTTP layer reads it
 from .batch import place_batch
 from .cancel_after import fire, next_due, next_trigger, set_cancel_after
 from .cancellation import cancel_all, cancel_orders, land_cancel

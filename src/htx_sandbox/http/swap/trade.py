@@ -6,6 +6,7 @@ from typing import Any
 
 from starlette.routing import Route
 
+from ...domain.batch import MAX_BATCH_ORDERS
 from ...domain.commands import (
     BatchItem,
     CancelAfter,
@@ -20,7 +21,6 @@ from ...domain.commands import (
     SwitchLeverRate,
 )
 from ...domain.errors import ErrorCode, HtxError
-from ...domain.exchange import MAX_BATCH_ORDERS
 from ...domain.types import (
     UID,
     ClientOrderId,
