@@ -17,7 +17,7 @@ from htx_sandbox.http.app import create_app
 from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
-from htx_sandbox.service.ports import ChangeSet
+from htx_sandbox.service.ports import ChangeSet, StorageOutageError
 from htx_sandbox.storage.memory import MemoryStore
 from tests.http.conftest import KEYS, SignedClient
 
@@ -52,6 +52,11 @@ class FlakyStore(MemoryStore):
     def recover(self) -> None:
         if self.down:
             raise OSError(28, "No space left on device")
+
+    def order(self, order_id: int) -> Any:
+        if self.down:  # a lookup of evicted history that reaches the store
+            raise StorageOutageError("database: the connection is lost")
+        return super().order(order_id)
 
 
 @pytest.fixture
@@ -113,6 +118,13 @@ async def test_writes_answer_1004_reads_are_served_and_health_says_why(
     )
     assert opened["status"] == "ok"
     assert [o["order_id"] for o in opened["data"]["orders"]] == [placed["data"]["order_id"]]
+    # A read that must go to the store (an id memory does not hold) hears 1004, not 1000.
+    lookup = SignedClient.json(
+        await signed.post(
+            "/swap-api/v1/swap_order_info", {"contract_code": "BTC-USD", "order_id": "777"}
+        )
+    )
+    assert lookup["err_code"] == 1004
     state = await health(client)
     assert state["store"] == "unavailable" and state["writes"] == "refused"
     assert state["reads"] == "served" and state["engine"] == "running"

@@ -81,6 +81,8 @@ class GatedStore:
     fail_from_call: int | None = None
     down: bool = False
     """While set, commits and recovery probes fail (a disk that stays full)."""
+    refuse_uid: UID | None = None
+    """A commit holding this new user fails as a driver refuses bad data (not an outage)."""
     probes: int = 0
     _gate: threading.Event | None = None
     _cond: threading.Condition = field(default_factory=threading.Condition)
@@ -117,6 +119,8 @@ class GatedStore:
             assert gate.wait(WAIT_S), "test never released the commit"
         if self.down or (self.fail_from_call is not None and call == self.fail_from_call):
             raise SimulatedDiskError("disk full (simulated)")
+        if self.refuse_uid is not None and self.refuse_uid in changes.users:
+            raise OverflowError("Python int too large to convert to SQLite INTEGER (simulated)")
         self.inner.commit(changes)
         with self._cond:
             self.sizes.append(changes.commands)
@@ -641,4 +645,52 @@ def test_a_timer_that_raises_is_dropped_and_time_passes_again(
     open_ids = engine.query(lambda ex: [o.order_id for o in ex.open_orders(A)]).result(WAIT_S)
     assert open_ids == [placed.reply.order_id]
     assert engine.query(lambda ex: ex.next_due()).result(WAIT_S) is None
+    ok(engine.execute(Deposit(B, "BTC", Decimal(1))))
+
+
+def test_a_commit_refused_for_one_commands_data_refuses_that_command_alone(h: Harness) -> None:
+    engine = h.engine()
+    fund(engine, A)
+    h.store.refuse_uid = UID(13)
+    h.store.hold()
+    held = engine.submit(Deposit(A, "BTC", Decimal(1)))
+    assert h.store.entered.wait(WAIT_S)
+    batch = [engine.submit(OpenUser(UID(n))) for n in (11, 13, 12)]
+    h.store.release()
+    ok(held.result(WAIT_S))
+    first, refused, last = (future.result(WAIT_S) for future in batch)
+    ok(first)
+    ok(last)
+    assert refused.error is not None and refused.error.code == ErrorCode.SYSTEM_ERROR
+    # The store itself works: it is not reported down, and writes go on.
+    assert engine.health.store_available and engine.health.refused_commands == 1
+    ok(engine.execute(Deposit(A, "BTC", Decimal(1))))
+    assert h.restarted().state.users == {A, UID(11), UID(12)}
+
+
+def test_a_raising_timer_after_a_healthy_one_leaves_the_healthy_one_to_run(
+    h: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = h.engine()
+    fund(engine, A, B)
+    ok(engine.execute(place(A, "50000")))
+    kept = ok(engine.execute(place(B, "49000")))
+    assert isinstance(kept.reply, OrderPlaced)
+    ok(engine.execute(CancelAfter(A, on=True, time_out=5000)))
+    h.clock.advance(1000)
+    ok(engine.execute(CancelAfter(B, on=True, time_out=5000)))
+    real = exchange_module.fire
+
+    def fire(state: Any, uid: UID, trigger: Millis) -> None:
+        if uid == B:
+            raise ZeroDivisionError("a bug in B's switch")
+        real(state, uid, trigger)
+
+    monkeypatch.setattr(exchange_module, "fire", fire)
+    h.clock.advance(10_000)  # both switches are due: A's first, then B's
+    ok(engine.execute(OpenUser(UID(3))))
+    assert engine.health.dropped_timers == 1 and engine.health.refused_commands == 0
+    orders = engine.query(lambda ex: (ex.open_orders(A), ex.open_orders(B))).result(WAIT_S)
+    assert orders[0] == []  # A's switch ran
+    assert [o.order_id for o in orders[1]] == [kept.reply.order_id]  # B's was dropped
     ok(engine.execute(Deposit(B, "BTC", Decimal(1))))

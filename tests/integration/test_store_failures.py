@@ -158,3 +158,30 @@ def test_a_lost_postgresql_session_is_opened_again(
     finally:
         engine.stop()
         store.close()
+
+
+def test_a_price_of_more_ticks_than_64_bits_hold_never_reaches_the_store(tmp_path: Path) -> None:
+    """A limit order at 10^9 on a contract with a 10^-10 tick is 10^19 ticks: it used to pass,
+    and its batch's commit then failed in SQLite ("Python int too large") for every command."""
+    from htx_sandbox.domain.commands import ListContract
+    from htx_sandbox.domain.contracts import Contract
+
+    store = SqliteStore(tmp_path / "htx-sandbox.db")
+    engine = Engine(store, SystemClock())
+    engine.start()
+    try:
+        fine = Contract("FINE-USD", "FINE", Decimal(10), Decimal("1e-10"), Decimal("0.5"))
+        assert engine.execute(ListContract(fine)).error is None
+        assert engine.execute(OpenUser(A)).error is None
+        assert engine.execute(Deposit(A, "FINE", Decimal(1000))).error is None
+        command = PlaceOrder(
+            A, "FINE-USD", Direction.SELL, Offset.OPEN, 1, 10, OrderPriceType.LIMIT,
+            Decimal(10**9),
+        )  # fmt: skip
+        outcome = engine.execute(command)
+        assert outcome.error is not None and outcome.error.code == ErrorCode.PRICE_NOT_REASONABLE
+        assert engine.health.store_available and engine.health.store_failures == 0
+        assert engine.execute(Deposit(A, "FINE", Decimal(1))).error is None
+    finally:
+        engine.stop()
+        store.close()

@@ -17,6 +17,9 @@ MAX_PRICE_DIGITS = 15
 MAX_PRICE_DECIMALS = 12
 """The finest price tick is 10^-12: no HTX contract quotes finer."""
 MIN_PRICE_TICK = Decimal(10) ** -MAX_PRICE_DECIMALS
+MAX_TICKS = 2**63 - 1
+"""A price counted in its contract's ticks is stored as a 64-bit integer: a price of more ticks
+(10^15 on a 10^-12 tick would be 10^27) is refused as unreasonable."""
 MAX_CONTRACT_SIZE_DIGITS = 9
 """A contract is worth less than 10^9 USD (HTX's are 10 or 100)."""
 MAX_CONTRACT_SIZE_DECIMALS = 3

@@ -92,10 +92,11 @@ def _find(
     state: ExchangeState, uid: UID, contract_code: str, given: str, by_client: bool
 ) -> Order | None:
     """The caller's order on this contract; another UID's order is as unknown as a missing one."""
-    try:
-        number = int(given.strip())
-    except ValueError:
+    text = given.strip()
+    # Plain ASCII digits of a 64-bit id only: int() would also read "1_0", "+5" or "١٢".
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
         return None
+    number = int(text)
     if by_client:
         order = state.order_by_client_id(uid, number)
     else:

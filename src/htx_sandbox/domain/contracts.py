@@ -58,8 +58,11 @@ class Contract:
                 self.reference_price, digits=MAX_PRICE_DIGITS, places=MAX_PRICE_DECIMALS
             )
             or self.reference_price % self.price_tick
+            or self.reference_price / self.price_tick > bounds.MAX_TICKS
         ):
-            raise ValueError("reference_price must be a positive multiple of price_tick")
+            raise ValueError(
+                "reference_price must be a positive multiple of price_tick, at most 2^63 - 1 ticks"
+            )
         if not 1 <= self.max_order_volume <= bounds.MAX_ORDER_VOLUME:
             raise ValueError(f"max_order_volume must be 1 to {bounds.MAX_ORDER_VOLUME}")
         if not 1 <= self.max_open_orders <= bounds.MAX_OPEN_ORDERS:
@@ -79,6 +82,8 @@ class Contract:
             raise HtxError(ErrorCode.PRICE_PRECISION) from None
         if rest or whole <= 0:
             raise HtxError(ErrorCode.PRICE_PRECISION)
+        if whole > bounds.MAX_TICKS:
+            raise HtxError(ErrorCode.PRICE_NOT_REASONABLE)
         return int(whole)
 
     def price(self, ticks: int) -> Decimal:

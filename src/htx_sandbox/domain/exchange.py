@@ -12,7 +12,7 @@ import heapq
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from .accounts import Account
 from .batch import place_batch
@@ -56,10 +56,23 @@ C = TypeVar("C")
 T_co = TypeVar("T_co", covariant=True)
 
 
+@dataclass(frozen=True, slots=True)
+class Timer:
+    """A timer of the exchange: a dead man's switch ("switch", uid) or a delayed cancel
+    ("cancel", order id), due at `due`."""
+
+    kind: Literal["switch", "cancel"]
+    key: int
+    due: Millis
+
+
 class TimerFailedError(Exception):
-    """A timer (a delayed cancel, a dead man's switch) raised while time advanced: a bug, and
-    not the fault of the command that advanced time. `Exchange.drop_next_timer` takes it out,
-    so that time can pass again."""
+    """A timer raised while time advanced: a bug, and not the fault of the command that advanced
+    time. `Exchange.drop_timer` takes it out, so that time can pass again."""
+
+    def __init__(self, timer: Timer, error: Exception) -> None:
+        super().__init__(f"{timer} failed: {error!r}")
+        self.timer = timer
 
 
 @dataclass(slots=True)
@@ -87,10 +100,7 @@ class Exchange:
 
     def execute(self, command: Command, now: Millis) -> Outcome:
         """Advance to `now`, then apply `command`; never raises an HtxError."""
-        try:
-            outcome = Outcome(events=self.advance(now).events)
-        except Exception as error:
-            raise TimerFailedError(f"a timer failed: {error!r}") from error
+        outcome = Outcome(events=self.advance(now).events)
         try:
             applied = self._dispatch(command, self.state.now)
         except HtxError as error:
@@ -120,29 +130,37 @@ class Exchange:
             if trigger is not None and trigger[0] <= now and (
                 cancel_due is None or trigger[0] <= cancel_due
             ):
-                fire(state, trigger[1], trigger[0])
+                due, uid = trigger
+                try:
+                    fire(state, uid, due)
+                except Exception as error:
+                    raise TimerFailedError(Timer("switch", uid, due), error) from error
             elif cancel_due is not None and cancel_due <= now:
                 due, order_id = heapq.heappop(state.pending_cancels)
-                land_cancel(state, order_id, due)
+                try:
+                    land_cancel(state, order_id, due)
+                except Exception as error:
+                    raise TimerFailedError(Timer("cancel", order_id, due), error) from error
             else:
                 break
         state.now = now
         return Applied(None, state.take_events())
 
-    def drop_next_timer(self) -> str | None:
-        """Take the earliest timer out without running it (it raised); what it was, or None.
+    def drop_timer(self, timer: Timer) -> bool:
+        """Take a timer out without running it (it raised when due); whether it was there.
         Only memory forgets it: a restart from storage arms it again."""
         state = self.state
-        cancel_due = state.pending_cancels[0][0] if state.pending_cancels else None
-        trigger = next_trigger(state)
-        if trigger is not None and (cancel_due is None or trigger[0] <= cancel_due):
-            heapq.heappop(state.cancel_after_heap)
-            del state.cancel_after[trigger[1]]
-            return f"the dead man's switch of uid {trigger[1]}, due at {trigger[0]}"
-        if cancel_due is not None:
-            due, order_id = heapq.heappop(state.pending_cancels)
-            return f"the delayed cancel of order {order_id}, due at {due}"
-        return None
+        if timer.kind == "switch":
+            if state.cancel_after.get(UID(timer.key)) != timer.due:
+                return False
+            del state.cancel_after[UID(timer.key)]  # its heap entry is skipped from now on
+            return True
+        entry = (timer.due, OrderId(timer.key))
+        if entry not in state.pending_cancels:
+            return False
+        state.pending_cancels.remove(entry)
+        heapq.heapify(state.pending_cancels)
+        return True
 
     def next_due(self) -> Millis | None:
         """When advance() next has work: the earliest delayed cancel or switch trigger."""

@@ -7,9 +7,12 @@ outcome is released only after its commit.
 
 Nothing a command does can stop the engine. A command that raises anything but an HtxError is
 refused alone (HTX's system error, 1000): memory goes back to the last commit, read again from
-the store, and the rest of its batch is applied again. A commit the store refuses is answered
-1004 and memory goes back the same way; the engine then refuses writes (1004) and keeps serving
-reads until a probe of the store succeeds, retried with backoff (see Health).
+the store, and the rest of its batch is applied again; a timer that raises when due is dropped
+instead, and the command that let time pass applied again. A commit that fails on the batch's
+own data (the store itself still works) is retried command by command, so that only the
+command it cannot store is refused. A commit the store cannot take (disk full, lost database:
+StorageOutageError) is answered 1004 and memory goes back the same way; the engine then refuses
+writes (1004) and keeps serving reads until a probe of the store succeeds (see service/health.py).
 """
 
 from __future__ import annotations
@@ -29,14 +32,15 @@ from ..domain.commands import Command, Outcome, Tick
 from ..domain.contracts import ContractRegistry
 from ..domain.errors import ErrorCode, HtxError
 from ..domain.events import Event
-from ..domain.exchange import Exchange, TimerFailedError
+from ..domain.exchange import Exchange, Timer, TimerFailedError
 from ..domain.money import MONEY_PRECISION
 from ..domain.restore import restore
 from ..domain.types import Millis
 from .api_keys import ApiKeyCommand, ApiKeyRegistry, CreateApiKey, DisableApiKey
 from .clock import Clock
 from .completion import Completion, LoopCompletion, LoopWaker
-from .ports import StorageError, Store
+from .health import Backoff, Health
+from .ports import StorageError, StorageOutageError, Store
 from .unit_of_work import UnitOfWork
 
 T = TypeVar("T")
@@ -57,25 +61,6 @@ class StoreUnavailableError(EngineUnavailableError):
     """A read while the store is down and memory could not be brought back to its last commit."""
 
 
-@dataclass(frozen=True, slots=True)
-class Health:
-    """What the engine can do now; replaced whole, so any thread may read it."""
-
-    store_available: bool = True
-    memory_current: bool = True
-    """False while memory could not be reloaded from the store: reads answer 1004 too."""
-    since: Millis | None = None
-    """When the store became unavailable."""
-    last_error: str | None = None
-    """The last storage failure, one line."""
-    store_failures: int = 0
-    """Commits (or reloads) the store refused since the engine started."""
-    refused_commands: int = 0
-    """Commands refused because applying them raised unexpectedly (a bug, logged)."""
-    dropped_timers: int = 0
-    """Timers taken out because they raised when due (a bug, logged)."""
-
-
 class _PoisonedCommandError(Exception):
     """A command raised something other than an HtxError while being applied, or a timer did
     while the command advanced time."""
@@ -84,10 +69,6 @@ class _PoisonedCommandError(Exception):
         super().__init__(index)
         self.index = index
         self.error = error
-
-
-RETRY_FIRST_S = 0.05
-RETRY_MAX_S = 5.0
 
 
 @dataclass(slots=True)
@@ -149,9 +130,9 @@ class Engine:
         self._gate = threading.Lock()
         self.commits = 0
         self.health = Health()
-        self._retry_at = 0.0
-        """Monotonic time of the next probe of an unavailable store."""
-        self._retry_s = RETRY_FIRST_S
+        self._backoff = Backoff()
+        self._dropped: set[Timer] = set()
+        """Timers that raised when due: dropped again after every reload from the store."""
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -238,18 +219,12 @@ class Engine:
         # default 28 digits would round balances above 10^10.
         decimal.setcontext(decimal.Context(prec=MONEY_PRECISION))
         stop = False
+        batch: list[_Job | None] = []
         while not stop:
-            first = self._next(self._wait_seconds())
-            batch = [first]
-            if self.settings.group_commit:
-                while len(batch) < self.settings.max_batch:
-                    try:
-                        batch.append(self._queue.get_nowait())
-                    except queue.Empty:
-                        break
-            stop = None in batch
-            jobs = [job for job in batch if job is not None]
             try:
+                batch = self._take_batch()
+                stop = None in batch
+                jobs = [job for job in batch if job is not None]
                 if self.health.store_available:
                     self._apply(jobs)
                 else:
@@ -257,6 +232,16 @@ class Engine:
             except BaseException as error:  # a bug of the loop itself, not of a command
                 self._fail(error, batch)
                 return
+
+    def _take_batch(self) -> list[_Job | None]:
+        batch = [self._next(self._wait_seconds())]
+        if self.settings.group_commit:
+            while len(batch) < self.settings.max_batch:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+        return batch
 
     def _next(self, wait: float) -> _Job | None:
         try:
@@ -268,15 +253,20 @@ class Engine:
         """Sleep until the next timer falls due (the switch, a delayed cancel), or the next
         probe of an unavailable store, at most 1 s."""
         if not self.health.store_available:
-            return min(IDLE_WAIT_S, max(0.0, self._retry_at - time.monotonic()))
+            return min(IDLE_WAIT_S, self._backoff.wait(time.monotonic()))
         due = self.exchange.next_due()
         if due is None:
             return IDLE_WAIT_S
         return min(IDLE_WAIT_S, max(0.0, (due - self.clock.now()) / 1000))
 
+    # -- a batch ---------------------------------------------------------------------------
+
     def _apply(self, jobs: list[_Job]) -> None:
+        """Apply, commit, then answer: the commands of `jobs`, then its reads."""
         refused: set[int] = set()
-        while True:
+        # Each pass refuses one more command or drops one more timer, so this ends; the bound
+        # only guards against a bug in that reasoning.
+        for _ in range(len(jobs) + len(self._dropped) + 64):
             try:
                 unit, done = self._apply_commands(jobs, refused)
                 break
@@ -284,24 +274,21 @@ class Engine:
                 failure = self._reload()
                 if failure is not None:  # the store cannot give back the last commit
                     self._refuse(jobs[poisoned.index], poisoned.error)
-                    self._degrade(failure)
-                    self._answer_unstored(jobs)
+                    self._store_down(failure, jobs)
                     return
-                # A timer that raises would fail every command that lets time pass: it goes,
-                # and the command is applied again.
-                if isinstance(poisoned.error, TimerFailedError) and self._drop_timer(poisoned):
-                    continue
-                refused.add(poisoned.index)
-                self._refuse(jobs[poisoned.index], poisoned.error)
+                if not self._drop_timer(poisoned.error):
+                    refused.add(poisoned.index)
+                    self._refuse(jobs[poisoned.index], poisoned.error)
+        else:
+            raise RuntimeError("a batch kept failing after every command was refused")
         if unit.touched:
             try:
                 self.store.commit(unit.changes(self.exchange.state))
             except Exception as error:
-                self._degrade(error)
-                self._reload()  # memory is ahead of the store: back to its last commit
-                self._answer_unstored(jobs)
+                self._commit_failed(error, jobs)
                 return
             self.commits += 1
+            self._backoff.succeeded()
             self.api_keys.publish(unit.api_keys.values())
         for listener in self._listeners:
             for _, outcome in done:
@@ -311,7 +298,7 @@ class Engine:
                     except Exception:  # committed already: a listener's bug is not the exchange's
                         log.exception("engine listener %r failed", listener)
         for job, outcome in done:
-            job.future.set_result(outcome)
+            _settle(job.future, outcome)
         self._answer_queries(jobs)
         self._evict()
 
@@ -335,23 +322,44 @@ class Engine:
             done.append((job, outcome))
         return unit, done
 
+    def _commit_failed(self, error: Exception, jobs: list[_Job]) -> None:
+        """The batch's changes never reached the store: memory goes back to the last commit.
+        An outage degrades the engine; anything else is the batch's own data, which the
+        commands committed one by one find."""
+        failure = self._reload()
+        if failure is not None or _is_outage(error):
+            self._store_down(failure or error, jobs)
+            return
+        pending = [j for j in jobs if j.command is not None and not j.future.done()]
+        if len(pending) == 1:
+            self._refuse(pending[0], error)
+        else:
+            for job in pending:
+                if self.health.store_available:
+                    self._apply([job])
+                else:  # an outage on the way: the rest hear 1004
+                    self._apply_unavailable([job], probe=False)
+        self._answer_queries(jobs)
+
     def _refuse(self, job: _Job, error: Exception) -> None:
         log.error(
-            "command refused (applying it raised: a bug): %r",
+            "command refused (applying or storing it raised: a bug): %r",
             job.command,
             exc_info=(type(error), error, error.__traceback__),
         )
         self.health = replace(self.health, refused_commands=self.health.refused_commands + 1)
-        job.future.set_result(Outcome(error=HtxError(ErrorCode.SYSTEM_ERROR)))
+        _settle(job.future, Outcome(error=HtxError(ErrorCode.SYSTEM_ERROR)))
 
-    def _drop_timer(self, poisoned: _PoisonedCommandError) -> bool:
-        dropped = self.exchange.drop_next_timer()
-        if dropped is None:
+    def _drop_timer(self, error: Exception) -> bool:
+        """Drop the timer that raised (on the reloaded memory); False if it was no timer."""
+        if not isinstance(error, TimerFailedError) or error.timer in self._dropped:
             return False
-        error = poisoned.error
+        if not self.exchange.drop_timer(error.timer):
+            return False
+        self._dropped.add(error.timer)
         log.error(
             "a timer raised when due and is dropped: %s",
-            dropped,
+            error.timer,
             exc_info=(type(error), error, error.__traceback__),
         )
         self.health = replace(self.health, dropped_timers=self.health.dropped_timers + 1)
@@ -359,7 +367,7 @@ class Engine:
 
     def _answer_queries(self, jobs: list[_Job]) -> None:
         for job in jobs:
-            if job.query is not None:
+            if job.query is not None and not job.future.done():
                 try:
                     job.future.set_result(job.query(self.exchange))
                 except Exception as error:
@@ -367,9 +375,10 @@ class Engine:
 
     # -- an unavailable store ---------------------------------------------------------------
 
-    def _degrade(self, error: Exception) -> None:
-        first = self.health.store_available
-        if first:
+    def _store_down(self, error: BaseException, jobs: list[_Job]) -> None:
+        """The store cannot take writes: answer the batch (commands 1004, reads from the last
+        commit if memory has it) and refuse writes until a probe succeeds."""
+        if self.health.store_available:
             log.error(
                 "the store failed; writes answer 1004 until it works again: %s",
                 error,
@@ -378,59 +387,48 @@ class Engine:
         self.health = replace(
             self.health,
             store_available=False,
-            since=self.health.since if not first else Millis(self.clock.now()),
+            since=self.health.since if self.health.since is not None else self.clock.now(),
             last_error=_one_line(error),
             store_failures=self.health.store_failures + 1,
         )
-        self._retry_s = RETRY_FIRST_S
-        self._retry_at = time.monotonic() + self._retry_s
+        self._backoff.failed(time.monotonic())
+        self._apply_unavailable(jobs, probe=False)
 
-    def _answer_unstored(self, jobs: list[_Job]) -> None:
-        """A batch whose changes never reached the store: every command not yet answered
-        hears 1004; reads see the last commit, if memory could be brought back to it."""
+    def _apply_unavailable(self, jobs: list[_Job], *, probe: bool = True) -> None:
+        """While the store is down: writes answer 1004 unapplied, reads are served from the
+        last commit (1004 if memory could not be reloaded); then, when due, probe the store."""
         busy = Outcome(error=HtxError(ErrorCode.SYSTEM_BUSY))
         for job in jobs:
             if job.command is not None and not job.future.done():
-                job.future.set_result(busy)
-        self._answer_unavailable_queries(jobs)
-
-    def _apply_unavailable(self, jobs: list[_Job]) -> None:
-        """While the store is down: writes answer 1004 unapplied, reads are served from the
-        last commit; then, when due, probe the store."""
-        busy = Outcome(error=HtxError(ErrorCode.SYSTEM_BUSY))
-        for job in jobs:
-            if job.command is not None:
-                job.future.set_result(busy)
-        self._answer_unavailable_queries(jobs)
-        if time.monotonic() >= self._retry_at:
-            self._probe()
-
-    def _answer_unavailable_queries(self, jobs: list[_Job]) -> None:
+                _settle(job.future, busy)
         if self.health.memory_current:
             self._answer_queries(jobs)
-            return
-        for job in jobs:
-            if job.query is not None:
-                job.future.set_exception(StoreUnavailableError("the store is unavailable"))
+        else:
+            for job in jobs:
+                if job.query is not None and not job.future.done():
+                    job.future.set_exception(StoreUnavailableError("the store is unavailable"))
+        if probe and self._backoff.due(time.monotonic()):
+            self._probe()
 
     def _probe(self) -> None:
         try:
             self.store.recover()
+            if not self.health.memory_current:
+                failure = self._reload()
+                if failure is not None:
+                    raise failure
         except Exception as error:
-            self._retry_s = min(RETRY_MAX_S, self._retry_s * 2)
-            self._retry_at = time.monotonic() + self._retry_s
+            self._backoff.failed(time.monotonic())
             self.health = replace(self.health, last_error=_one_line(error))
             log.debug("the store is still unavailable: %s", error)
-            return
-        if not self.health.memory_current and self._reload() is not None:
-            self._retry_at = time.monotonic() + self._retry_s
             return
         down_for = self.clock.now() - (self.health.since or self.clock.now())
         log.warning("the store works again after %.1f s: writes resume", down_for / 1000)
         self.health = replace(self.health, store_available=True, since=None)
 
     def _reload(self) -> Exception | None:
-        """Memory as of the last commit, read from the store; the error if it cannot be."""
+        """Memory as of the last commit, read from the store; the error if it cannot be.
+        Timers that raised before stay dropped."""
         try:
             snapshot = self.store.load(
                 self.clock.now(),
@@ -439,11 +437,14 @@ class Engine:
             )
             if snapshot is None:
                 raise StorageError("the store holds no state")
-            self.exchange = restore(snapshot, cancel_delay_ms=self.settings.cancel_delay_ms)
+            exchange = restore(snapshot, cancel_delay_ms=self.settings.cancel_delay_ms)
         except Exception as error:
             log.error("cannot read the last commit back from the store: %s", error)
             self.health = replace(self.health, memory_current=False, last_error=_one_line(error))
             return error
+        for timer in self._dropped:
+            exchange.drop_timer(timer)
+        self.exchange = exchange
         self.health = replace(self.health, memory_current=True)
         return None
 
@@ -478,6 +479,17 @@ class Engine:
                 break
             if job is not None:
                 job.future.set_exception(stopped)
+
+
+def _is_outage(error: BaseException) -> bool:
+    """The store (disk, database) failing, as opposed to data it refuses."""
+    return isinstance(error, StorageOutageError | OSError)
+
+
+def _settle(future: Completion, outcome: Outcome) -> None:
+    """Answer a future, unless its caller gave up on it (a cancelled Future refuses one)."""
+    if not future.done():
+        future.set_result(outcome)
 
 
 def _one_line(error: BaseException) -> str:

@@ -64,6 +64,12 @@ class StorageError(Exception):
     """Storage cannot be used; the message is one line naming the file or database."""
 
 
+class StorageOutageError(StorageError):
+    """The store cannot be read or written now (disk full, read-only file system, lost
+    connection); nothing of the failed operation was written. Adapters raise it for their
+    driver's operational errors, so the engine can tell an outage from data it refused."""
+
+
 class Store(Protocol):
     """Durable state. `commit` writes one ChangeSet in one transaction and returns only once it
     is durable to the store's configured level."""

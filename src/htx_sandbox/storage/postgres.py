@@ -35,6 +35,8 @@ class PostgresStore(SqlStore):
                 "PostgreSQL support is not installed: pip install 'htx-swap-sandbox[postgres]'"
             ) from None
         self._psycopg = psycopg
+        # A lost or refused connection, a full disk: the server, not the data.
+        self.outage_errors = (psycopg.OperationalError, psycopg.InterfaceError, OSError)
         self._url = url
         self._durability = durability
         self._conn = self._connect()

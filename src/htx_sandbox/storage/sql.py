@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import abc
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from ..domain.contracts import ContractRegistry
 from ..domain.orders import Order, Trade
 from ..domain.restore import Snapshot
 from ..domain.types import UID, Millis
 from ..service.api_keys import ApiKey
-from ..service.ports import ChangeSet, OrderQuery, StorageError
+from ..service.ports import ChangeSet, OrderQuery, StorageError, StorageOutageError
 from . import rows
 
+P = ParamSpec("P")
+R = TypeVar("R")
+SqlStoreT = TypeVar("SqlStoreT", bound="SqlStore")
 APPLICATION = "htx-swap-sandbox"
 OPEN_STATUSES = "(3, 4, 11)"
 FINISHED_STATUSES = "(5, 6, 7)"
@@ -100,10 +103,28 @@ EXCHANGE = Insert("exchange", ("key", "value"), keys=1)
 CANCEL_AFTER = Insert("cancel_after", ("uid", "trigger_time"), keys=1)
 
 
+def outages(
+    method: Callable[Concatenate[SqlStoreT, P], R],
+) -> Callable[Concatenate[SqlStoreT, P], R]:
+    """The driver's operational errors (a full disk, a lost connection) raised as
+    StorageOutageError, which the engine tells apart from data a store refuses."""
+
+    @functools.wraps(method)
+    def guarded(self: SqlStoreT, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(self, *args, **kwargs)
+        except self.outage_errors as error:
+            raise StorageOutageError(f"{self.name}: {error}") from error
+
+    return guarded
+
+
 class SqlStore(abc.ABC):
     dialect: str
     mark: str
     """The driver's placeholder."""
+    outage_errors: tuple[type[BaseException], ...] = (OSError,)
+    """The driver's errors that mean the database cannot be used now, not bad data."""
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -207,6 +228,7 @@ class SqlStore(abc.ABC):
 
     # -- write -----------------------------------------------------------------------------
 
+    @outages
     def commit(self, changes: ChangeSet) -> None:
         self._begin()
         try:
@@ -216,6 +238,7 @@ class SqlStore(abc.ABC):
             self._rollback()
             raise
 
+    @outages
     def recover(self) -> None:
         self._rollback()
         self._begin()
@@ -259,6 +282,7 @@ class SqlStore(abc.ABC):
 
     # -- read ------------------------------------------------------------------------------
 
+    @outages
     def load(self, now: Millis, *, retention_ms: int, client_id_window_ms: int) -> Snapshot | None:
         contract_rows = self._read(
             f"SELECT {', '.join(rows.CONTRACT_COLUMNS)} FROM contracts ORDER BY contract_code"
@@ -337,6 +361,7 @@ class SqlStore(abc.ABC):
                 order = by_id[trade.order_id]
                 order.trades += (trade,)
 
+    @outages
     def orders_of(self, query: OrderQuery) -> tuple[list[Order], int]:
         m = self.mark
         where = [f"uid = {m}", f"contract_code = {m}", f"created_at >= {m}"]
@@ -358,6 +383,7 @@ class SqlStore(abc.ABC):
         )
         return [rows.order_from(r) for r in found], int(total)
 
+    @outages
     def recent_trades(self, since: Millis, limit: int) -> list[Trade]:
         m = self.mark
         found = self._read(
@@ -367,10 +393,12 @@ class SqlStore(abc.ABC):
         )
         return [rows.trade_from(r) for r in reversed(found)]
 
+    @outages
     def load_api_keys(self) -> list[ApiKey]:
         columns = ", ".join(rows.API_KEY_COLUMNS)
         return [rows.api_key_from(r) for r in self._read(f"SELECT {columns} FROM api_keys")]
 
+    @outages
     def order(self, order_id: int) -> Order | None:
         found = self._read(
             f"SELECT {', '.join(rows.ORDER_COLUMNS)} FROM orders WHERE order_id = {self.mark}",

@@ -25,6 +25,8 @@ def split_statements(script: str) -> list[str]:
 class SqliteStore(SqlStore):
     dialect = "sqlite"
     mark = "?"
+    # A full disk, a read-only file system, an I/O error or a lock: the file, not the data.
+    outage_errors = (sqlite3.OperationalError, OSError)
 
     def __init__(self, path: Path, *, durability: Durability = "normal") -> None:
         super().__init__(str(path))

@@ -16,7 +16,6 @@ from ..core.endpoint import Call, admin
 from ..shapes.accounts import account
 from . import fields
 
-PREFIX = "/sandbox-api/v1"
 FIRST_UID = 10_000_001
 """Accounts opened without a uid get the smallest free uid from here on."""
 RESERVED_UIDS = range(9_000_000, 10_000_000)
@@ -69,7 +68,7 @@ async def deposit(call: Call) -> Any:
 
 
 routes = [
-    Route(f"{PREFIX}/accounts", create_account, methods=["POST"]),
-    Route(f"{PREFIX}/accounts", list_accounts, methods=["GET"]),
-    Route(f"{PREFIX}/deposits", deposit, methods=["POST"]),
+    Route(f"{fields.PREFIX}/accounts", create_account, methods=["POST"]),
+    Route(f"{fields.PREFIX}/accounts", list_accounts, methods=["GET"]),
+    Route(f"{fields.PREFIX}/deposits", deposit, methods=["POST"]),
 ]

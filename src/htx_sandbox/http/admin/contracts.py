@@ -21,7 +21,6 @@ from ..core.endpoint import Call, admin
 from ..core.wire import num
 from ..shapes.contracts import contract as contract_shape
 from . import fields
-from .accounts import PREFIX
 
 MAX_FEE_RATE = Decimal(1)
 _SYMBOL = re.compile(r"[A-Z0-9]{1,20}")
@@ -33,7 +32,8 @@ def _reference_price(body: Body, tick: Decimal) -> Decimal:
     price = fields.positive(
         body, "reference_price", digits=bounds.MAX_PRICE_DIGITS, places=bounds.MAX_PRICE_DECIMALS
     )
-    if price % tick:  # exact: both are bounded (domain/bounds.py)
+    # Exact: both are bounded (domain/bounds.py); a price is stored as a 64-bit count of ticks.
+    if price % tick or price / tick > bounds.MAX_TICKS:
         raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "reference_price")
     return price
 
@@ -164,7 +164,7 @@ async def set_contract(call: Call) -> Any:
 
 
 routes = [
-    Route(f"{PREFIX}/contracts", list_contracts, methods=["GET"]),
-    Route(f"{PREFIX}/contracts", add_contract, methods=["POST"]),
-    Route(f"{PREFIX}/contracts/{{contract_code}}", set_contract, methods=["POST"]),
+    Route(f"{fields.PREFIX}/contracts", list_contracts, methods=["GET"]),
+    Route(f"{fields.PREFIX}/contracts", add_contract, methods=["POST"]),
+    Route(f"{fields.PREFIX}/contracts/{{contract_code}}", set_contract, methods=["POST"]),
 ]

@@ -9,6 +9,8 @@ from ...domain.types import UID
 from ..core.body import INT64, Body
 from ..core.endpoint import Call
 
+PREFIX = "/sandbox-api/v1"
+
 
 def uid(body: Body, *, required: bool = False) -> UID | None:
     """A uid: 1 to 2^63 - 1."""

@@ -7,7 +7,7 @@ from typing import Any
 from starlette.routing import Route
 
 from ..core.endpoint import Call, admin
-from .accounts import PREFIX
+from . import fields
 
 
 @admin
@@ -30,4 +30,4 @@ async def health(call: Call) -> Any:
     }
 
 
-routes = [Route(f"{PREFIX}/health", health, methods=["GET"])]
+routes = [Route(f"{fields.PREFIX}/health", health, methods=["GET"])]

@@ -14,7 +14,6 @@ from ...service.queries import Reads
 from ..core.body import Body
 from ..core.endpoint import Call, admin
 from . import fields
-from .accounts import PREFIX
 
 MAX_IP_WHITELIST = 20
 """HTX binds at most 20 addresses to one API key."""
@@ -106,7 +105,7 @@ async def disable_api_key(call: Call) -> Any:
 
 
 routes = [
-    Route(f"{PREFIX}/api-keys", create_api_key, methods=["POST"]),
-    Route(f"{PREFIX}/api-keys", list_api_keys, methods=["GET"]),
-    Route(f"{PREFIX}/api-keys/{{access_key}}/disable", disable_api_key, methods=["POST"]),
+    Route(f"{fields.PREFIX}/api-keys", create_api_key, methods=["POST"]),
+    Route(f"{fields.PREFIX}/api-keys", list_api_keys, methods=["GET"]),
+    Route(f"{fields.PREFIX}/api-keys/{{access_key}}/disable", disable_api_key, methods=["POST"]),
 ]

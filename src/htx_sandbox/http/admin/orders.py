@@ -10,7 +10,6 @@ from ...service.queries import Reads
 from ..core.endpoint import Call, admin
 from ..shapes.orders import order
 from . import fields
-from .accounts import PREFIX
 
 
 @admin
@@ -26,4 +25,4 @@ async def list_orders(call: Call) -> Any:
     return await call.read(read)
 
 
-routes = [Route(f"{PREFIX}/orders", list_orders, methods=["GET"])]
+routes = [Route(f"{fields.PREFIX}/orders", list_orders, methods=["GET"])]

@@ -25,6 +25,7 @@ from ...domain.errors import ErrorCode, HtxError, language_for
 from ...domain.types import UID
 from ...service.api_keys import ApiKey, ApiKeyCommand
 from ...service.engine import EngineUnavailableError
+from ...service.ports import StorageOutageError
 from ...service.queries import Reads
 from ..auth.signed import AuthError, authenticate
 from . import wire
@@ -152,6 +153,7 @@ class Endpoint:
                 body = Body.parse(await read_body(receive))
             call = Call(gateway, body, lang, query, key, scope.get("path_params") or {}, now)
             data = await self.handler(call)
+            payload = wire.encode(self.envelope.ok(data, gateway.now_ms()))
         except HtxError as error:
             # Raised through Call.execute, whose frame holds the outcome holding the error: drop
             # the traceback, or every rejected request leaves a cycle for the cyclic GC (whose
@@ -160,13 +162,13 @@ class Endpoint:
             failure: Failure = error
         except MarketError as error:
             failure = error
-        except EngineUnavailableError:
+        except (EngineUnavailableError, StorageOutageError):
             failure = HtxError(ErrorCode.SYSTEM_BUSY)
         except Exception:  # a bug of ours: still the envelope, never a bare 500
             log.exception("%s %s failed", scope["method"], scope["path"])
             failure = HtxError(ErrorCode.SYSTEM_ERROR)
         else:
-            await _send(send, self.envelope.ok(data, gateway.now_ms()), headers)
+            await _send_payload(send, payload, headers)
             return
         await self._fail(scope, send, failure, lang, gateway.now_ms(), headers)
 
@@ -186,7 +188,12 @@ class Endpoint:
 async def _send(
     send: Send, body: Any, headers: list[tuple[bytes, bytes]] | None = None, status: int = 200
 ) -> None:
-    payload = wire.encode(body)
+    await _send_payload(send, wire.encode(body), headers, status)
+
+
+async def _send_payload(
+    send: Send, payload: bytes, headers: list[tuple[bytes, bytes]] | None = None, status: int = 200
+) -> None:
     start = [_JSON, (b"content-length", b"%d" % len(payload))]
     if headers:
         start += headers

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any
 
 import msgspec
 from starlette.responses import Response
 
 _encoder = msgspec.json.Encoder(decimal_format="number")
+# normalize() rounds to its context's precision: the event loop's default 28 digits would cut
+# a figure that the engine's 60-digit context computed exactly.
+_NORMALIZE = Context(prec=60).normalize
 JSON = "application/json"
 _ZERO_RAW = msgspec.Raw(b"0")
 
@@ -22,7 +25,7 @@ def num(value: Decimal) -> msgspec.Raw:
 
 def text(value: Decimal) -> str:
     """A Decimal as HTX's string fields print it: no exponent, no trailing zeros."""
-    return format(value.normalize(), "f")
+    return format(_NORMALIZE(value), "f")
 
 
 def encode(body: Any) -> bytes:

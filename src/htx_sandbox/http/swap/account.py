@@ -37,8 +37,7 @@ async def swap_position_info(call: Call) -> Any:
     return await call.read(read)
 
 
-V1 = "/swap-api/v1/"
 routes = [
-    Route(V1 + "swap_account_info", swap_account_info, methods=["POST"]),
-    Route(V1 + "swap_position_info", swap_position_info, methods=["POST"]),
+    Route(fields.V1 + "swap_account_info", swap_account_info, methods=["POST"]),
+    Route(fields.V1 + "swap_position_info", swap_position_info, methods=["POST"]),
 ]

@@ -9,6 +9,8 @@ from ...domain.errors import ErrorCode, HtxError
 from ...domain.types import Direction, Offset
 from ..core.body import Body, unsigned
 
+V1 = "/swap-api/v1/"
+V3 = "/swap-api/v3/"
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
 MAX_PAGE_INDEX = 1_000_000

@@ -101,5 +101,5 @@ def _fill(t: Trade, source: str) -> dict[str, Any]:
 
 
 routes = [
-    Route("/swap-api/v3/swap_matchresults_exact", swap_matchresults_exact, methods=["POST"]),
+    Route(fields.V3 + "swap_matchresults_exact", swap_matchresults_exact, methods=["POST"]),
 ]

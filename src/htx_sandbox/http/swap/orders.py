@@ -184,10 +184,9 @@ def _history_statuses(body: Body) -> tuple[int, ...]:
     return () if 0 in statuses else tuple(sorted(statuses))
 
 
-V1 = "/swap-api/v1/"
 routes = [
-    Route(V1 + "swap_openorders", swap_openorders, methods=["POST"]),
-    Route(V1 + "swap_order_info", swap_order_info, methods=["POST"]),
-    Route(V1 + "swap_order_detail", swap_order_detail, methods=["POST"]),
-    Route(V1 + "swap_hisorders", swap_hisorders, methods=["POST"]),
+    Route(fields.V1 + "swap_openorders", swap_openorders, methods=["POST"]),
+    Route(fields.V1 + "swap_order_info", swap_order_info, methods=["POST"]),
+    Route(fields.V1 + "swap_order_detail", swap_order_detail, methods=["POST"]),
+    Route(fields.V1 + "swap_hisorders", swap_hisorders, methods=["POST"]),
 ]

@@ -11,6 +11,7 @@ from ...service.queries import Reads
 from ..core.endpoint import Call, public
 from ..core.envelopes import BARE_ENVELOPE
 from ..shapes.contracts import contract
+from . import fields
 
 
 @public()
@@ -46,7 +47,7 @@ async def heartbeat(call: Call) -> Any:
 
 
 routes = [
-    Route("/swap-api/v1/swap_contract_info", swap_contract_info, methods=["GET"]),
+    Route(fields.V1 + "swap_contract_info", swap_contract_info, methods=["GET"]),
     Route("/api/v1/timestamp", timestamp, methods=["GET"]),
     Route("/heartbeat/", heartbeat, methods=["GET"]),
 ]

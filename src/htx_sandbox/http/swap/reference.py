@@ -12,6 +12,7 @@ from ...domain.contracts import Contract
 from ...domain.placement import orders_allowed
 from ...service.queries import Reads
 from ..core.endpoint import Call, public
+from . import fields
 
 
 def _state(contract: Contract) -> dict[str, Any]:
@@ -40,4 +41,4 @@ async def swap_api_state(call: Call) -> Any:
     return await call.read(read)
 
 
-routes = [Route("/swap-api/v1/swap_api_state", swap_api_state, methods=["GET"])]
+routes = [Route(fields.V1 + "swap_api_state", swap_api_state, methods=["GET"])]

@@ -32,6 +32,7 @@ from ...domain.types import (
 from ..core.body import Body
 from ..core.endpoint import Call, private
 from ..core.envelopes import V3_ENVELOPE
+from . import fields
 
 # Take-profit / stop-loss attachments are not modelled; refusing them beats ignoring them.
 UNSUPPORTED = (
@@ -225,12 +226,11 @@ async def swap_cancel_after(call: Call) -> Any:
     return {"current_time": reply.current_time, "trigger_time": reply.trigger_time}
 
 
-V1 = "/swap-api/v1/"
 routes = [
-    Route(V1 + "swap_order", swap_order, methods=["POST"]),
-    Route(V1 + "swap_batchorder", swap_batchorder, methods=["POST"]),
-    Route(V1 + "swap_cancel", swap_cancel, methods=["POST"]),
-    Route(V1 + "swap_cancelall", swap_cancelall, methods=["POST"]),
-    Route(V1 + "swap_switch_lever_rate", swap_switch_lever_rate, methods=["POST"]),
-    Route(V1 + "swap-cancel-after", swap_cancel_after, methods=["POST"]),
+    Route(fields.V1 + "swap_order", swap_order, methods=["POST"]),
+    Route(fields.V1 + "swap_batchorder", swap_batchorder, methods=["POST"]),
+    Route(fields.V1 + "swap_cancel", swap_cancel, methods=["POST"]),
+    Route(fields.V1 + "swap_cancelall", swap_cancelall, methods=["POST"]),
+    Route(fields.V1 + "swap_switch_lever_rate", swap_switch_lever_rate, methods=["POST"]),
+    Route(fields.V1 + "swap-cancel-after", swap_cancel_after, methods=["POST"]),
 ]
