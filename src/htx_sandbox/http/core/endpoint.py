@@ -161,6 +161,7 @@ class Endpoint:
             error.__traceback__ = None
             failure: Failure = error
         except MarketError as error:
+            error.__traceback__ = None  # no cycle through this frame either
             failure = error
         except (EngineUnavailableError, StorageOutageError):
             failure = HtxError(ErrorCode.SYSTEM_BUSY)
