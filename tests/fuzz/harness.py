@@ -12,7 +12,8 @@ request in every failure:
   request, and a rejected request (an error envelope) changed nothing (invariant 7).
 
 Deposits for coin conservation are counted from the engine's ``Deposited`` events; the order
-ids invariant 9 expects are the ones the replies reported (setup's, swap_order's, the batch's).
+ids invariant 9 expects are the ones the replies reported (setup's, swap_order's, the batch's,
+the lightning close's).
 """
 
 from __future__ import annotations
@@ -211,7 +212,8 @@ class Harness:
         data = reply.get("data") if isinstance(reply, dict) else None
         if reply.get("status") != "ok" or not isinstance(data, dict | list):
             return
-        if request.path.endswith("/swap_order") and isinstance(data, dict):
+        placing = ("/swap_order", "/swap_lightning_close_position")
+        if request.path.endswith(placing) and isinstance(data, dict):
             self.created.append(OrderId(data["order_id"]))
         elif request.path.endswith("/swap_batchorder") and isinstance(data, dict):
             self.created.extend(OrderId(item["order_id"]) for item in data["success"])

@@ -392,6 +392,16 @@ SIGNED: dict[str, tuple[str, st.SearchStrategy[list[tuple[str, Value]]]]] = {
             ("offset", text(("open", "close"))),
         ),
     ),
+    "swap_lightning_close_position": (
+        "trade",
+        fixed(
+            ("contract_code", codes),
+            ("volume", integer((1, 2, 5))),
+            ("direction", text(("buy", "sell"))),
+            ("client_order_id", integer((3, 77))),
+            ("order_price_type", text(("lightning", "lightning_ioc", "lightning_fok"))),
+        ),
+    ),
     "swap_switch_lever_rate": (
         "trade",
         fixed(("contract_code", codes), ("lever_rate", integer((5, 10, 20, 7)))),
@@ -498,6 +508,7 @@ language = st.one_of(
 
 TRADE_NAMES = ("swap_order",) * 4 + ("swap_batchorder",) * 2 + (
     "swap_cancel", "swap_cancelall", "swap_switch_lever_rate", "swap-cancel-after",
+    "swap_lightning_close_position",
 )  # fmt: skip
 READ_NAMES = (
     "swap_openorders", "swap_order_info", "swap_order_detail", "swap_hisorders",

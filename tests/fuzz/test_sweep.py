@@ -44,6 +44,10 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
     "/swap-api/v1/swap_cancelall": ("v1", "v1", "POST", (
         ("contract_code", J("BTC-USD")), ("direction", J("buy")), ("offset", J("open")),
     )),
+    "/swap-api/v1/swap_lightning_close_position": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")), ("volume", J(1)), ("direction", J("sell")),
+        ("client_order_id", J(91)), ("order_price_type", J("lightning_ioc")),
+    )),
     "/swap-api/v1/swap_switch_lever_rate": ("v1", "v1", "POST", (
         ("contract_code", J("ETH-USD")), ("lever_rate", J(10)),
     )),

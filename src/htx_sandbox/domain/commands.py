@@ -55,6 +55,19 @@ class PlaceOrder:
 
 
 @dataclass(frozen=True, slots=True)
+class LightningClose:
+    """swap_lightning_close_position: close `volume` of the position `direction` closes (sell
+    closes a long, buy a short) at the counterparty's best prices; no price, offset or lever."""
+
+    uid: UID
+    contract_code: str
+    direction: Direction
+    volume: int
+    order_price_type: OrderPriceType = OrderPriceType.LIGHTNING
+    client_order_id: ClientOrderId | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PlaceBatch:
     uid: UID
     orders: Sequence[PlaceOrder]
@@ -121,6 +134,7 @@ Command = (
     OpenUser
     | Deposit
     | PlaceOrder
+    | LightningClose
     | PlaceBatch
     | CancelOrders
     | CancelAll

@@ -28,6 +28,7 @@ from .commands import (
     Command,
     Deposit,
     LeverRateReply,
+    LightningClose,
     ListContract,
     OpenUser,
     OrderPlaced,
@@ -43,6 +44,7 @@ from .errors import HtxError
 from .events import Event
 from .handlers import HANDLERS
 from .leverage import switch_lever_rate
+from .lightning import lightning_close
 from .listing import list_contract, set_contract
 from .margin import AccountFigures, PositionFigures, account_figures, position_figures
 from .orders import Order
@@ -188,6 +190,9 @@ class Exchange:
 
     def place_order(self, cmd: PlaceOrder, now: Millis) -> Applied[OrderPlaced]:
         return self._apply(place_order, cmd, now)
+
+    def lightning_close(self, cmd: LightningClose, now: Millis) -> Applied[OrderPlaced]:
+        return self._apply(lightning_close, cmd, now)
 
     def place_batch(self, cmd: PlaceBatch, now: Millis) -> Applied[list[BatchItem]]:
         """swap_batchorder: each order stands or falls alone; indexes are 1-based."""

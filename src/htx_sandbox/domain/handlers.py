@@ -18,6 +18,7 @@ from .commands import (
     CancelAll,
     CancelOrders,
     Deposit,
+    LightningClose,
     ListContract,
     OpenUser,
     PlaceBatch,
@@ -28,6 +29,7 @@ from .commands import (
     Tick,
 )
 from .leverage import switch_lever_rate
+from .lightning import lightning_close
 from .listing import list_contract, set_contract
 from .placement import place_order
 from .state import ExchangeState
@@ -52,6 +54,7 @@ HANDLERS: Mapping[type[Any], Handler[Any]] = dict(
         _row(OpenUser, open_user),
         _row(Deposit, deposit),
         _row(PlaceOrder, place_order),
+        _row(LightningClose, lightning_close),
         _row(PlaceBatch, place_batch),
         _row(CancelOrders, cancel_orders),
         _row(CancelAll, cancel_all),

@@ -33,7 +33,8 @@ class Offset(StrEnum):
 
 
 class OrderPriceType(StrEnum):
-    """Every order_price_type that swap_order accepts."""
+    """Every order_price_type an order can carry: swap_order's (SWAP_ORDER_PRICE_TYPES), and
+    the lightning close's."""
 
     LIMIT = "limit"
     POST_ONLY = "post_only"
@@ -51,6 +52,10 @@ class OrderPriceType(StrEnum):
     OPTIMAL_5_FOK = "optimal_5_fok"
     OPTIMAL_10_FOK = "optimal_10_fok"
     OPTIMAL_20_FOK = "optimal_20_fok"
+    # swap_lightning_close_position's: a close at the counterparty's best 30 levels.
+    LIGHTNING = "lightning"
+    LIGHTNING_IOC = "lightning_ioc"
+    LIGHTNING_FOK = "lightning_fok"
 
     @property
     def needs_price(self) -> bool:
@@ -86,6 +91,8 @@ class TimeInForce(StrEnum):
     POST_ONLY = "post_only"  # rests; cancelled instead of taking
 
 
+LIGHTNING_DEPTH = 30
+"""A lightning close takes the counterparty's prices across its best 30 levels."""
 _PRICED = frozenset(
     {OrderPriceType.LIMIT, OrderPriceType.POST_ONLY, OrderPriceType.IOC, OrderPriceType.FOK}
 )
@@ -99,6 +106,9 @@ _DEPTH = {
     OrderPriceType.OPTIMAL_5_FOK: 5,
     OrderPriceType.OPTIMAL_10_FOK: 10,
     OrderPriceType.OPTIMAL_20_FOK: 20,
+    OrderPriceType.LIGHTNING: LIGHTNING_DEPTH,
+    OrderPriceType.LIGHTNING_IOC: LIGHTNING_DEPTH,
+    OrderPriceType.LIGHTNING_FOK: LIGHTNING_DEPTH,
 }
 _TIME_IN_FORCE = {
     OrderPriceType.LIMIT: TimeInForce.GTC,
@@ -117,7 +127,17 @@ _TIME_IN_FORCE = {
     OrderPriceType.OPTIMAL_5_FOK: TimeInForce.FOK,
     OrderPriceType.OPTIMAL_10_FOK: TimeInForce.FOK,
     OrderPriceType.OPTIMAL_20_FOK: TimeInForce.FOK,
+    # lightning: what the 30 levels do not fill rests as a limit order at the last of them.
+    OrderPriceType.LIGHTNING: TimeInForce.GTC,
+    OrderPriceType.LIGHTNING_IOC: TimeInForce.IOC,
+    OrderPriceType.LIGHTNING_FOK: TimeInForce.FOK,
 }
+LIGHTNING_PRICE_TYPES = frozenset(
+    {OrderPriceType.LIGHTNING, OrderPriceType.LIGHTNING_IOC, OrderPriceType.LIGHTNING_FOK}
+)
+SWAP_ORDER_PRICE_TYPES = frozenset(OrderPriceType) - LIGHTNING_PRICE_TYPES
+"""What swap_order accepts: HTX prints the lightning types on orders, but only the lightning
+close places them."""
 
 
 class OrderStatus(IntEnum):

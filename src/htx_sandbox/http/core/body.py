@@ -4,6 +4,7 @@ Every bad value becomes an HtxError with HTX's code for it, never a 422 or a sta
 
 from __future__ import annotations
 
+from collections.abc import Container
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, TypeVar
@@ -101,16 +102,28 @@ class Body:
             raise HtxError(ErrorCode.PRICE_PRECISION)
         return number
 
-    def choice(self, name: str, kind: type[E], code: ErrorCode, *, required: bool) -> E | None:
+    def choice(
+        self,
+        name: str,
+        kind: type[E],
+        code: ErrorCode,
+        *,
+        required: bool,
+        allowed: Container[E] | None = None,
+    ) -> E | None:
+        """A member of `kind` (of `allowed`, when the endpoint takes only some); else `code`."""
         value = self.fields.get(name)
         if value is None or value == "":
             if required:
                 raise HtxError(ErrorCode.FIELD_EMPTY, name)
             return None
         try:
-            return kind(value)
+            member = kind(value)
         except ValueError:
             raise HtxError(code) from None
+        if allowed is not None and member not in allowed:
+            raise HtxError(code)
+        return member
 
     def id_list(self, name: str) -> list[str]:
         """A comma-separated id list, sent as a string (or, by some clients, a number)."""

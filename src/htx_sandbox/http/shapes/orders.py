@@ -32,6 +32,9 @@ ORDER_PRICE_TYPE_CODES: dict[OrderPriceType, int] = {
     OrderPriceType.OPTIMAL_5_FOK: 19,
     OrderPriceType.OPTIMAL_10_FOK: 40,
     OrderPriceType.OPTIMAL_20_FOK: 41,
+    OrderPriceType.LIGHTNING: 4,
+    OrderPriceType.LIGHTNING_IOC: 13,
+    OrderPriceType.LIGHTNING_FOK: 18,
 }
 
 

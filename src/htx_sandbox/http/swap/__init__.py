@@ -1,14 +1,15 @@
-"""HTX's /swap-api/ paths, one module per family: trade, orders, account, matches, public,
-reference."""
+"""HTX's /swap-api/ paths, one module per family: trade, lightning, orders, account, matches,
+public, reference."""
 
 from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from . import account, matches, orders, public, reference, trade
+from . import account, lightning, matches, orders, public, reference, trade
 
 routes: list[BaseRoute] = [
     *trade.routes,
+    *lightning.routes,
     *orders.routes,
     *account.routes,
     *matches.routes,

@@ -22,6 +22,7 @@ from ...domain.commands import (
 )
 from ...domain.errors import ErrorCode, HtxError
 from ...domain.types import (
+    SWAP_ORDER_PRICE_TYPES,
     UID,
     ClientOrderId,
     Direction,
@@ -67,6 +68,7 @@ def place_order_command(uid: UID, body: Body) -> PlaceOrder:
         OrderPriceType,
         ErrorCode.INCORRECT_ORDER_PRICE_TYPE,
         required=True,
+        allowed=SWAP_ORDER_PRICE_TYPES,
     )
     price = body.price("price")
     smp = body.integer("self_match_prevent")
@@ -90,7 +92,7 @@ def place_order_command(uid: UID, body: Body) -> PlaceOrder:
     )
 
 
-def _placed(placed: OrderPlaced) -> dict[str, Any]:
+def placed_reply(placed: OrderPlaced) -> dict[str, Any]:
     out: dict[str, Any] = {"order_id": placed.order_id, "order_id_str": str(placed.order_id)}
     if placed.client_order_id is not None:
         out["client_order_id"] = placed.client_order_id
@@ -101,7 +103,7 @@ def _placed(placed: OrderPlaced) -> dict[str, Any]:
 async def swap_order(call: Call) -> Any:
     reply = await call.execute(place_order_command(call.uid, call.body))
     assert isinstance(reply, OrderPlaced)
-    return _placed(reply)
+    return placed_reply(reply)
 
 
 @private("trade")
@@ -140,7 +142,7 @@ def _record_batch_item(
     lang: str,
 ) -> None:
     if item.placed is not None:
-        success.append({"index": index, **_placed(item.placed)})
+        success.append({"index": index, **placed_reply(item.placed)})
     elif item.error is not None:
         errors.append(_batch_error(index, item.error, lang))
 
