@@ -146,6 +146,22 @@ def test_opponent_open_then_close_and_reduce_only(exchange: Any, server: HtxSwap
     assert [p for p in exchange.fetch_positions([SYMBOL]) if p["contracts"]] == []
 
 
+def test_close_position_is_a_lightning_close(exchange: Any, server: HtxSwapClient) -> None:
+    opponent = {"order_price_type": "opponent"}
+    opened = exchange.create_order(SYMBOL, "limit", "buy", 2, None, {**OPEN, **opponent})
+    assert info(server, opened["id"]).status == 6
+    # ccxt's close_position for an inverse swap: swap_lightning_close_position, amount required.
+    closed = exchange.close_position(SYMBOL, "sell", {"amount": 2})
+    # ccxt parses an inverse swap's whole reply as the order, so its id is only in `info`.
+    assert closed["id"] is None and closed["info"]["status"] == "ok"
+    seen = info(server, closed["info"]["data"]["order_id_str"])
+    kind = (seen.order_price_type, seen.offset, seen.direction, seen.status, seen.lever_rate)
+    assert kind == ("lightning", "close", "sell", 6, 5)
+    assert [p for p in server.swap_position_info(CODE) if p.volume] == []
+    with pytest.raises(ccxt.InsufficientFunds, match="1048"):  # nothing left to close
+        exchange.close_position(SYMBOL, "sell", {"amount": 1})
+
+
 def test_market_type_is_rejected_as_htx_documents(exchange: Any) -> None:
     with pytest.raises(ccxt.InvalidOrder, match="1034"):
         exchange.create_order(SYMBOL, "market", "buy", 1, None, OPEN)

@@ -237,3 +237,22 @@ def test_context_manager_closes_the_client(make_client: object) -> None:
 def test_base_url_defaults_to_htx() -> None:
     with HtxSwapClient() as client:
         assert str(client.base_url) == "https://api.hbdm.com"
+
+
+def test_swap_lightning_close_position_closes_a_long(
+    trader: HtxSwapClient, second: HtxSwapClient
+) -> None:
+    rest_sell(second, "60000", 2)
+    trader.swap_order(
+        "BTC-USD", direction="buy", offset="open", volume=2, lever_rate=5, price="60000"
+    )
+    second.swap_order(
+        "BTC-USD", direction="buy", offset="open", volume=2, lever_rate=5, price="59000"
+    )
+    placed = trader.swap_lightning_close_position(
+        "BTC-USD", direction="sell", volume=2, client_order_id=5
+    )
+    assert placed.client_order_id == 5
+    [order] = trader.swap_order_info("BTC-USD", order_id=placed.order_id)
+    assert (order.order_price_type, order.offset, order.status) == ("lightning", "close", 6)
+    assert trader.swap_position_info("BTC-USD") == []

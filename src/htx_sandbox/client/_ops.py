@@ -135,6 +135,27 @@ def swap_cancelall(
     return Op("POST", SWAP + "swap_cancelall", _cancel_result, body=body)
 
 
+def swap_lightning_close_position(
+    contract_code: str,
+    direction: Direction,
+    volume: int,
+    order_price_type: str,
+    client_order_id: int | None,
+) -> Op[OrderPlaced]:
+    body = drop_none(
+        {
+            "contract_code": contract_code,
+            "volume": volume,
+            "direction": direction,
+            "client_order_id": client_order_id,
+            "order_price_type": order_price_type,
+        }
+    )
+    return Op(
+        "POST", SWAP + "swap_lightning_close_position", parse_as(OrderPlaced), body=body
+    )
+
+
 def swap_switch_lever_rate(contract_code: str, lever_rate: int) -> Op[LeverRate]:
     body = {"contract_code": contract_code, "lever_rate": lever_rate}
     return Op("POST", SWAP + "swap_switch_lever_rate", parse_as(LeverRate), body=body)

@@ -40,6 +40,23 @@ class AsyncSwapTrade(AsyncSwapSession):
         )  # fmt: skip
         return await self._call(ops.swap_order(order))
 
+    async def swap_lightning_close_position(
+        self,
+        contract_code: str,
+        *,
+        direction: Direction,
+        volume: int,
+        order_price_type: str = "lightning",
+        client_order_id: int | None = None,
+    ) -> OrderPlaced:
+        """Close a position at once at the counterparty's best 30 levels: sell closes a long,
+        buy a short (POST /swap-api/v1/swap_lightning_close_position)."""
+        return await self._call(
+            ops.swap_lightning_close_position(
+                contract_code, direction, volume, order_price_type, client_order_id
+            )
+        )
+
     async def swap_batchorder(self, orders: Sequence[OrderRequest]) -> BatchResult:
         """Place up to 10 orders; each succeeds or fails on its own."""
         return await self._call(ops.swap_batchorder(orders))
