@@ -29,6 +29,7 @@ from htx_sandbox.domain.commands import (
     CancelOrders,
     Command,
     Deposit,
+    LightningClose,
     OpenUser,
     OrderPlaced,
     Outcome,
@@ -40,6 +41,7 @@ from htx_sandbox.domain.commands import (
 from htx_sandbox.domain.exchange import Exchange
 from htx_sandbox.domain.positions import closed_side
 from htx_sandbox.domain.types import (
+    LIGHTNING_PRICE_TYPES,
     UID,
     Direction,
     Millis,
@@ -71,6 +73,7 @@ from .strategies import (
     codes,
     deposit_amounts,
     deposit_symbols,
+    directions,
     explicit_lever_rates,
     filter_directions,
     filter_offsets,
@@ -280,6 +283,22 @@ class ExchangeMachine(RuleBasedStateMachine):
             if not available(uid):
                 uid = next((u for u in UIDS if available(u)), uid)
         self.place(uid, spec, dt)
+
+    @rule(
+        uid=uids,
+        code=codes,
+        direction=directions,
+        volume=st.sampled_from((0, 1, 2, 3, 7)),
+        kind=st.sampled_from(sorted(LIGHTNING_PRICE_TYPES)),
+        dt=small_dt,
+    )
+    def lightning_close(
+        self, uid: UID, code: str, direction: Direction, volume: int, kind: OrderPriceType, dt: int
+    ) -> None:
+        """A close at the counterparty's best 30 levels: rejected changes nothing (invariant 7),
+        accepted ones keep every invariant, whatever rests after them."""
+        self.advance(dt)
+        self.apply(LightningClose(uid, code, direction, volume, kind))
 
     @rule(uid=uids, specs=st.lists(order_specs(), min_size=1, max_size=3), dt=small_dt)
     def place_batch(self, uid: UID, specs: list[OrderSpec], dt: int) -> None:
