@@ -73,7 +73,8 @@ class OrderPriceType(StrEnum):
 
     @property
     def is_optimal(self) -> bool:
-        return self in _DEPTH
+        """optimal_N: the lightning types reach across levels too, but are not optimal_N."""
+        return self in _DEPTH and self not in LIGHTNING_PRICE_TYPES
 
     @property
     def is_opponent(self) -> bool:

@@ -8,6 +8,8 @@ import pytest
 
 from htx_sandbox.domain.types import (
     CLIENT_ORDER_ID_MAX,
+    LIGHTNING_PRICE_TYPES,
+    SWAP_ORDER_PRICE_TYPES,
     UID,
     ZERO,
     ContractStatus,
@@ -44,6 +46,9 @@ PRICE_TYPES: dict[OrderPriceType, tuple[bool, TimeInForce, int, bool, bool]] = {
     OPT.OPTIMAL_5_FOK: (False, TIF.FOK, 5, True, False),
     OPT.OPTIMAL_10_FOK: (False, TIF.FOK, 10, True, False),
     OPT.OPTIMAL_20_FOK: (False, TIF.FOK, 20, True, False),
+    OPT.LIGHTNING: (False, TIF.GTC, 30, False, False),
+    OPT.LIGHTNING_IOC: (False, TIF.IOC, 30, False, False),
+    OPT.LIGHTNING_FOK: (False, TIF.FOK, 30, False, False),
 }
 
 
@@ -59,14 +64,18 @@ def test_offset_wire_values() -> None:
 
 
 def test_order_price_type_has_exactly_the_sixteen_swap_order_values() -> None:
-    assert {t.value for t in OrderPriceType} == {
+    assert {t.value for t in SWAP_ORDER_PRICE_TYPES} == {
         "limit", "post_only", "ioc", "fok",
         "opponent", "opponent_ioc", "opponent_fok",
         "optimal_5", "optimal_10", "optimal_20",
         "optimal_5_ioc", "optimal_10_ioc", "optimal_20_ioc",
         "optimal_5_fok", "optimal_10_fok", "optimal_20_fok",
     }  # fmt: skip
-    assert len(OrderPriceType) == 16
+    assert len(SWAP_ORDER_PRICE_TYPES) == 16
+    # ... and the lightning close's three, which only it places.
+    lightning = {t.value for t in LIGHTNING_PRICE_TYPES}
+    assert lightning == {"lightning", "lightning_ioc", "lightning_fok"}
+    assert set(OrderPriceType) == SWAP_ORDER_PRICE_TYPES | LIGHTNING_PRICE_TYPES
     assert set(PRICE_TYPES) == set(OrderPriceType)
 
 
