@@ -27,7 +27,7 @@ def lightning_close(state: ExchangeState, cmd: LightningClose, now: Millis) -> O
     # Nothing (or not enough) to close is said before the book is looked at: an empty book
     # would otherwise answer 1076 to a UID that has no position at all.
     available = holding.position(closed_side(cmd.direction)).available if holding else 0
-    if cmd.volume > 0 and (cmd.volume > available or holding is None):
+    if cmd.volume > available and cmd.volume > 0:
         raise HtxError(ErrorCode.INSUFFICIENT_CLOSE_AMOUNT)
     # A position always has its lever rate; the contract's first only lets place_order refuse
     # a volume of 0 or less (1040) for a UID that holds nothing.
