@@ -14,6 +14,7 @@ from decimal import Decimal
 from .contracts import Contract
 from .errors import HtxError
 from .events import Event
+from .strategy_orders import StrategyKind, StrategyPriceType, TriggerType
 from .types import (
     UID,
     ClientOrderId,
@@ -94,6 +95,46 @@ class CancelAll:
 
 
 @dataclass(frozen=True, slots=True)
+class PlaceTriggerOrder:
+    """swap_trigger_order: place `order_price_type` at `order_price` once the last trade price
+    is at or above (ge) or at or below (le) `trigger_price`."""
+
+    uid: UID
+    contract_code: str
+    trigger_type: TriggerType
+    trigger_price: Decimal
+    direction: Direction
+    offset: Offset
+    volume: int
+    order_price_type: StrategyPriceType = StrategyPriceType.LIMIT
+    order_price: Decimal | None = None
+    lever_rate: int | None = None
+    """None: the holding's lever rate (required when opening without one)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CancelStrategyOrders:
+    """swap_trigger_cancel, swap_tpsl_cancel, swap_track_cancel: by order ids (at most 10)."""
+
+    kind: StrategyKind
+    uid: UID
+    contract_code: str
+    order_ids: Sequence[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CancelAllStrategy:
+    """swap_trigger_cancelall and its twins: the UID's open orders of one kind on one contract,
+    filtered by direction and offset (TP/SL orders are all closing: no offset filter)."""
+
+    kind: StrategyKind
+    uid: UID
+    contract_code: str
+    direction: Direction | None = None
+    offset: Offset | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SwitchLeverRate:
     uid: UID
     contract_code: str
@@ -138,6 +179,9 @@ Command = (
     | PlaceBatch
     | CancelOrders
     | CancelAll
+    | PlaceTriggerOrder
+    | CancelStrategyOrders
+    | CancelAllStrategy
     | SwitchLeverRate
     | CancelAfter
     | ListContract

@@ -40,6 +40,13 @@ class OrderCancelled:
 
 
 @dataclass(slots=True)
+class StrategyOrderChanged:
+    """A strategy order was placed, fired, cancelled or expired, or a leg was activated."""
+
+    order_id: OrderId
+
+
+@dataclass(slots=True)
 class AccountChanged:
     uid: UID
     symbol: str
@@ -96,6 +103,7 @@ Event = (
     | OrderTraded
     | OrderCancelling
     | OrderCancelled
+    | StrategyOrderChanged
     | AccountChanged
     | PositionChanged
     | LeverRateSwitched

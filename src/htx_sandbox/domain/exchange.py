@@ -23,8 +23,10 @@ from .commands import (
     CancelAfter,
     CancelAfterReply,
     CancelAll,
+    CancelAllStrategy,
     CancelOrders,
     CancelReply,
+    CancelStrategyOrders,
     Command,
     Deposit,
     LeverRateReply,
@@ -35,6 +37,7 @@ from .commands import (
     Outcome,
     PlaceBatch,
     PlaceOrder,
+    PlaceTriggerOrder,
     Reply,
     SetContract,
     SwitchLeverRate,
@@ -42,6 +45,7 @@ from .commands import (
 from .contracts import ContractRegistry
 from .errors import HtxError
 from .events import Event
+from .firing import settle_strategies
 from .handlers import HANDLERS
 from .leverage import switch_lever_rate
 from .lightning import lightning_close
@@ -50,6 +54,10 @@ from .margin import AccountFigures, PositionFigures, account_figures, position_f
 from .orders import Order
 from .placement import place_order
 from .state import ExchangeState
+from .strategy_book import StrategyLimits
+from .strategy_cancel import cancel_all_strategy, cancel_strategy_orders
+from .strategy_orders import StrategyOrder
+from .trigger_orders import place_trigger_order
 from .types import UID, Millis, OrderId
 from .users import deposit, open_user
 
@@ -87,11 +95,16 @@ class Applied(Generic[T_co]):
 
 class Exchange:
     def __init__(
-        self, contracts: ContractRegistry | None = None, *, cancel_delay_ms: int = 0
+        self,
+        contracts: ContractRegistry | None = None,
+        *,
+        cancel_delay_ms: int = 0,
+        strategy_limits: StrategyLimits | None = None,
     ) -> None:
         self.state = ExchangeState(
             contracts if contracts is not None else ContractRegistry.with_defaults(),
             cancel_delay_ms=cancel_delay_ms,
+            strategy_limits=strategy_limits,
         )
 
     @property
@@ -177,6 +190,8 @@ class Exchange:
         except HtxError:
             state.discard_events()
             raise
+        if state.traded:  # what the command's trades fire belongs to the command
+            settle_strategies(state, now)
         return Applied(reply, state.take_events())
 
     # -- commands: the handlers of handlers.py, each typed with its reply -------------------
@@ -204,6 +219,17 @@ class Exchange:
     def cancel_all(self, cmd: CancelAll, now: Millis) -> Applied[CancelReply]:
         return self._apply(cancel_all, cmd, now)
 
+    def place_trigger_order(self, cmd: PlaceTriggerOrder, now: Millis) -> Applied[OrderPlaced]:
+        return self._apply(place_trigger_order, cmd, now)
+
+    def cancel_strategy_orders(
+        self, cmd: CancelStrategyOrders, now: Millis
+    ) -> Applied[CancelReply]:
+        return self._apply(cancel_strategy_orders, cmd, now)
+
+    def cancel_all_strategy(self, cmd: CancelAllStrategy, now: Millis) -> Applied[CancelReply]:
+        return self._apply(cancel_all_strategy, cmd, now)
+
     def switch_lever_rate(self, cmd: SwitchLeverRate, now: Millis) -> Applied[LeverRateReply]:
         return self._apply(switch_lever_rate, cmd, now)
 
@@ -223,6 +249,10 @@ class Exchange:
 
     def order_by_client_id(self, uid: UID, client_order_id: int) -> Order | None:
         return self.state.order_by_client_id(uid, client_order_id)
+
+    def strategy_order(self, order_id: OrderId) -> StrategyOrder | None:
+        """A strategy order held in memory: open, or recently finished."""
+        return self.state.strategies.orders.get(order_id)
 
     def open_orders(self, uid: UID, contract_code: str | None = None) -> list[Order]:
         holdings = self.state.holdings_by_user.get(uid, {})

@@ -16,13 +16,16 @@ from .cancellation import cancel_all, cancel_orders
 from .commands import (
     CancelAfter,
     CancelAll,
+    CancelAllStrategy,
     CancelOrders,
+    CancelStrategyOrders,
     Deposit,
     LightningClose,
     ListContract,
     OpenUser,
     PlaceBatch,
     PlaceOrder,
+    PlaceTriggerOrder,
     Reply,
     SetContract,
     SwitchLeverRate,
@@ -33,6 +36,8 @@ from .lightning import lightning_close
 from .listing import list_contract, set_contract
 from .placement import place_order
 from .state import ExchangeState
+from .strategy_cancel import cancel_all_strategy, cancel_strategy_orders
+from .trigger_orders import place_trigger_order
 from .types import Millis
 from .users import deposit, open_user
 
@@ -58,6 +63,9 @@ HANDLERS: Mapping[type[Any], Handler[Any]] = dict(
         _row(PlaceBatch, place_batch),
         _row(CancelOrders, cancel_orders),
         _row(CancelAll, cancel_all),
+        _row(PlaceTriggerOrder, place_trigger_order),
+        _row(CancelStrategyOrders, cancel_strategy_orders),
+        _row(CancelAllStrategy, cancel_all_strategy),
         _row(SwitchLeverRate, switch_lever_rate),
         _row(CancelAfter, set_cancel_after),
         _row(ListContract, list_contract),

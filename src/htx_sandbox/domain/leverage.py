@@ -8,6 +8,7 @@ from .events import LeverRateSwitched
 from .margin import account_figures
 from .money import initial_margin
 from .state import ExchangeState
+from .strategy_orders import StrategyKind
 from .types import ContractStatus, Millis
 
 
@@ -19,7 +20,14 @@ def switch_lever_rate(state: ExchangeState, cmd: SwitchLeverRate, now: Millis) -
     if cmd.lever_rate not in contract.lever_rates:
         raise HtxError(ErrorCode.INVALID_LEVERAGE)
     holding = state.holding(cmd.uid, contract.contract_code)
-    if holding.open_orders:
+    # Waiting trigger and trailing orders will place at their lever rate: they count as open
+    # orders (HTX's own tests see 1045 with a trigger order open). TP/SL legs carry none.
+    strategies, code = state.strategies, contract.contract_code
+    if (
+        holding.open_orders
+        or strategies.open_count(cmd.uid, code, StrategyKind.TRIGGER)
+        or strategies.open_count(cmd.uid, code, StrategyKind.TRACK)
+    ):
         raise HtxError(ErrorCode.SWITCH_LEVERAGE_WITH_OPEN_ORDERS)
     volume = holding.long.volume + holding.short.volume
     if volume and holding.lever_rate is not None:

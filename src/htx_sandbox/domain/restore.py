@@ -12,6 +12,8 @@ from .contracts import ContractRegistry
 from .exchange import Exchange
 from .orders import Order
 from .positions import Holding
+from .strategy_book import StrategyLimits
+from .strategy_orders import StrategyOrder
 from .types import EPOCH, UID, Millis, OrderId, OrderStatus
 
 
@@ -25,6 +27,8 @@ class Snapshot:
     accounts: Iterable[Account] = ()
     holdings: Iterable[Holding] = ()
     orders: Iterable[Order] = ()
+    strategy_orders: Iterable[StrategyOrder] = ()
+    """Every open strategy order and the recently finished ones."""
     client_orders: Iterable[tuple[Millis, UID, int, int]] = ()
     """(created_at, uid, client_order_id, order_id) inside the duplicate window, oldest first."""
     cancel_after: Mapping[UID, Millis] = field(default_factory=dict)
@@ -35,8 +39,15 @@ class Snapshot:
     now: Millis = EPOCH
 
 
-def restore(snapshot: Snapshot, *, cancel_delay_ms: int = 0) -> Exchange:
-    exchange = Exchange(snapshot.contracts, cancel_delay_ms=cancel_delay_ms)
+def restore(
+    snapshot: Snapshot,
+    *,
+    cancel_delay_ms: int = 0,
+    strategy_limits: StrategyLimits | None = None,
+) -> Exchange:
+    exchange = Exchange(
+        snapshot.contracts, cancel_delay_ms=cancel_delay_ms, strategy_limits=strategy_limits
+    )
     state = exchange.state
     state.now = snapshot.now
     state.users.update(snapshot.users)
@@ -61,6 +72,18 @@ def restore(snapshot: Snapshot, *, cancel_delay_ms: int = 0) -> Exchange:
             finished.append(order)
     finished.sort(key=lambda o: (o.update_time, o.order_id))
     state.finished.extend(order.order_id for order in finished)
+    # Waiting strategy orders re-enter their books in id order; a leg's opening order still
+    # open keeps the power to activate and resize it.
+    strategies = state.strategies
+    finished_strategies: list[StrategyOrder] = []
+    for strategy in sorted(snapshot.strategy_orders, key=lambda o: o.order_id):
+        source = strategy.source_order_id
+        opening = state.orders.get(source) if source is not None else None
+        strategies.add(strategy, opening_open=opening is not None and opening.is_open)
+        if not strategy.is_open:
+            finished_strategies.append(strategy)
+    finished_strategies.sort(key=lambda o: (o.update_time, o.order_id))
+    strategies.finished.extend(order.order_id for order in finished_strategies)
     for created_at, uid, client_order_id, order_id in snapshot.client_orders:
         state.client_orders[(uid, client_order_id)] = OrderId(order_id)
         state.client_order_times.append((created_at, uid, client_order_id))

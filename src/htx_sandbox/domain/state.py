@@ -19,13 +19,20 @@ from .ids import OrderIdGenerator, TradeIdGenerator
 from .money import contract_value, fee, initial_margin
 from .orders import Order, Trade
 from .positions import Holding, closed_side, opened_side
+from .strategy_book import StrategyBook, StrategyLimits
 from .types import BUY, MAKER, OPEN, UID, ZERO, Millis, OrderId, Role
 
 
 class ExchangeState:
     """Everything the exchange knows. Deterministic: no clock, no randomness, no I/O."""
 
-    def __init__(self, contracts: ContractRegistry, *, cancel_delay_ms: int = 0) -> None:
+    def __init__(
+        self,
+        contracts: ContractRegistry,
+        *,
+        cancel_delay_ms: int = 0,
+        strategy_limits: StrategyLimits | None = None,
+    ) -> None:
         self.contracts = contracts
         self.cancel_delay_ms = cancel_delay_ms
         """0 cancels at once; more leaves cancelled orders in status 11 (and fillable) that long."""
@@ -51,6 +58,10 @@ class ExchangeState:
         """(created_at, uid, client_order_id) in acceptance order: the dedupe window's queue."""
         self.cancel_after: dict[UID, Millis] = {}
         self.cancel_after_heap: list[tuple[Millis, UID]] = []
+        self.strategies = StrategyBook(strategy_limits)
+        self.traded: dict[str, list[int]] = {}
+        """Per contract, [lowest, highest] ticks traded since strategy orders were last checked:
+        what fires them once the command's own matching is done."""
         # The current command's events; account and position changes are named once each, at the
         # end, in first-touched order.
         self.events: list[Event] = []
@@ -123,8 +134,14 @@ class ExchangeState:
         self.events = []
         return events
 
+    @property
+    def touched_holdings(self) -> list[tuple[UID, str]]:
+        """The holdings the current command changed so far."""
+        return list(self._touched_holdings)
+
     def discard_events(self) -> None:
         self.events = []
+        self.traded = {}
         self._touched_accounts = {}
         self._touched_holdings = {}
 
@@ -157,6 +174,8 @@ class ExchangeState:
         order.mark_cancelled(now)
         self.finished.append(order.order_id)
         self.events.append(OrderCancelled(order.order_id, order.status))
+        if self.strategies.attached and order.order_id in self.strategies.attached:
+            self.events.extend(self.strategies.opening_ended(order, now))
 
     def cancel_resting(self, holding: Holding, orders: list[Order], now: Millis) -> None:
         """cancel_now for many resting orders of one holding, releasing margin once: the hot
@@ -164,6 +183,7 @@ class ExchangeState:
         book = self.books[holding.contract_code]
         bids, asks = book.bids, book.asks
         events, finished = self.events, self.finished
+        attached = self.strategies.attached
         released = ZERO
         close_released = False
         for order in orders:
@@ -178,6 +198,8 @@ class ExchangeState:
             order.mark_cancelled(now)
             finished.append(order.order_id)
             events.append(OrderCancelled(order.order_id, order.status))
+            if attached and order.order_id in attached:
+                events.extend(self.strategies.opening_ended(order, now))
         if released:
             symbol = orders[0].symbol
             self.account(holding.uid, symbol).margin_frozen -= released
@@ -207,7 +229,16 @@ class ExchangeState:
         if not maker.remaining:
             book.side(maker.direction).remove(maker)
             self.holding(maker.uid, maker.contract_code).remove_open_order(maker)
-        self.last_price[contract.contract_code] = price
+        code = contract.contract_code
+        self.last_price[code] = price
+        ticks = maker.price_ticks
+        traded = self.traded.get(code)
+        if traded is None:
+            self.traded[code] = [ticks, ticks]
+        elif ticks < traded[0]:
+            traded[0] = ticks
+        elif ticks > traded[1]:
+            traded[1] = ticks
 
     def _fill_side(
         self,
@@ -262,6 +293,9 @@ class ExchangeState:
         order.record_fill(trade)
         if not order.remaining:
             self.finished.append(order.order_id)
+        attached = self.strategies.attached
+        if attached and order.order_id in attached:
+            self.events.extend(self.strategies.opening_filled(order, now))
         self.events.append(OrderTraded(trade))
         self.touch_account(uid, symbol)
         self.touch_holding(uid, order.contract_code)
@@ -271,6 +305,7 @@ class ExchangeState:
     def evict_finished(self, before: Millis) -> int:
         """Forget finished orders that ended before `before` (storage keeps them); returns how
         many. Cancelling one afterwards answers 1061, as HTX does once it purges them."""
+        self.strategies.evict_finished(before)
         finished, orders = self.finished, self.orders
         evicted = 0
         while finished:

@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from ..domain.commands import Command, Outcome, Tick
@@ -35,6 +35,7 @@ from ..domain.events import Event
 from ..domain.exchange import Exchange, Timer, TimerFailedError
 from ..domain.money import MONEY_PRECISION
 from ..domain.restore import restore
+from ..domain.strategy_book import StrategyLimits
 from ..domain.types import Millis
 from .api_keys import ApiKeyCommand, ApiKeyRegistry, CreateApiKey, DisableApiKey
 from .clock import Clock
@@ -81,6 +82,8 @@ class _Job:
 @dataclass(frozen=True, slots=True)
 class EngineSettings:
     cancel_delay_ms: int = 0
+    strategy_limits: StrategyLimits = field(default_factory=StrategyLimits)
+    """Open strategy orders per UID and kind: per contract and on all contracts."""
     retention_ms: int = 2 * HOUR_MS
     """Finished orders stay in memory this long (HTX keeps cancelled orders queryable 2 h)."""
     client_id_window_ms: int = 24 * HOUR_MS
@@ -111,12 +114,20 @@ class Engine:
             client_id_window_ms=settings.client_id_window_ms,
         )
         if snapshot is None:
-            self.exchange = Exchange(contracts, cancel_delay_ms=settings.cancel_delay_ms)
+            self.exchange = Exchange(
+                contracts,
+                cancel_delay_ms=settings.cancel_delay_ms,
+                strategy_limits=settings.strategy_limits,
+            )
             first = UnitOfWork()
             first.include_contracts()
             store.commit(first.changes(self.exchange.state))
         else:
-            self.exchange = restore(snapshot, cancel_delay_ms=settings.cancel_delay_ms)
+            self.exchange = restore(
+                snapshot,
+                cancel_delay_ms=settings.cancel_delay_ms,
+                strategy_limits=settings.strategy_limits,
+            )
         self.api_keys = ApiKeyRegistry({k.access_key: k for k in store.load_api_keys()})
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -437,7 +448,11 @@ class Engine:
             )
             if snapshot is None:
                 raise StorageError("the store holds no state")
-            exchange = restore(snapshot, cancel_delay_ms=self.settings.cancel_delay_ms)
+            exchange = restore(
+                snapshot,
+                cancel_delay_ms=self.settings.cancel_delay_ms,
+                strategy_limits=self.settings.strategy_limits,
+            )
         except Exception as error:
             log.error("cannot read the last commit back from the store: %s", error)
             self.health = replace(self.health, memory_current=False, last_error=_one_line(error))

@@ -12,6 +12,7 @@ from ..domain.contracts import Contract
 from ..domain.orders import Order, Trade
 from ..domain.positions import Holding
 from ..domain.restore import Snapshot
+from ..domain.strategy_orders import StrategyKind, StrategyOrder
 from ..domain.types import EPOCH, UID, Millis
 from .api_keys import ApiKey
 
@@ -33,6 +34,8 @@ class ChangeSet:
     order_updates: list[Order] = field(default_factory=list)
     """Orders the store already holds; only their state (rows.ORDER_STATE_COLUMNS) changed."""
     trades: list[Trade] = field(default_factory=list)
+    strategy_orders: list[StrategyOrder] = field(default_factory=list)
+    """Strategy orders new or changed: whole rows, inserted or replaced."""
     cancel_after: dict[UID, Millis | None] = field(default_factory=dict)
     api_keys: list[ApiKey] = field(default_factory=list)
     fee_pool: dict[str, Decimal] = field(default_factory=dict)
@@ -46,6 +49,25 @@ class ChangeSet:
 
 @dataclass(frozen=True, slots=True)
 class OrderQuery:
+    uid: UID
+    contract_code: str
+    since: Millis
+    """Orders created at or after this time."""
+    statuses: tuple[int, ...] = ()
+    """Empty: every status."""
+    sides: tuple[tuple[str, str], ...] = ()
+    """(direction, offset) pairs to keep; empty: all."""
+    sort_by: str = "created_at"
+    """created_at or update_time, both descending."""
+    page_index: int = 1
+    page_size: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class StrategyOrderQuery:
+    """One page of a UID's strategy orders of one kind on one contract (the *_hisorders)."""
+
+    kind: StrategyKind
     uid: UID
     contract_code: str
     since: Millis
@@ -96,6 +118,10 @@ class Store(Protocol):
 
     def orders_of(self, query: OrderQuery) -> tuple[list[Order], int]:
         """One page of a UID's orders on a contract, newest first, and the total count."""
+        ...
+
+    def strategy_orders_of(self, query: StrategyOrderQuery) -> tuple[list[StrategyOrder], int]:
+        """One page of a UID's strategy orders, newest first, and the total count."""
         ...
 
     def recent_trades(self, since: Millis, limit: int) -> list[Trade]:

@@ -17,6 +17,7 @@ from ..domain.events import (
     OrderCancelling,
     OrderTraded,
     PositionChanged,
+    StrategyOrderChanged,
     UserOpened,
 )
 from ..domain.orders import Trade
@@ -38,6 +39,7 @@ class UnitOfWork:
         self._orders: dict[OrderId, None] = {}
         """Orders of earlier commits that changed."""
         self._trades: list[Trade] = []
+        self._strategy_orders: dict[OrderId, None] = {}
         self._cancel_after: dict[UID, None] = {}
         self._api_keys: dict[str, ApiKey] = {}
         self._contracts = False
@@ -66,6 +68,8 @@ class UnitOfWork:
                 self._holdings[(event.uid, event.contract_code)] = None
             elif type(event) is CancelAfterSet or type(event) is CancelAfterFired:
                 self._cancel_after[event.uid] = None
+            elif type(event) is StrategyOrderChanged:
+                self._strategy_orders[event.order_id] = None
             elif type(event) is UserOpened:
                 self._users[event.uid] = None
             elif type(event) is ContractChanged:
@@ -87,7 +91,7 @@ class UnitOfWork:
         """Whether anything needs writing: a Tick that fired nothing commits nothing."""
         return bool(
             self._users or self._accounts or self._holdings or self._new_orders or self._orders
-            or self._cancel_after or self._contracts or self._api_keys
+            or self._cancel_after or self._contracts or self._api_keys or self._strategy_orders
         )
 
     def include_contracts(self) -> None:
@@ -95,6 +99,7 @@ class UnitOfWork:
         self._contracts = True
 
     def changes(self, state: ExchangeState) -> ChangeSet:
+        strategies = state.strategies.orders
         return ChangeSet(
             users=list(self._users),
             contracts=list(state.contracts) if self._contracts else [],
@@ -103,6 +108,7 @@ class UnitOfWork:
             orders=[state.orders[order_id] for order_id in self._new_orders],
             order_updates=[state.orders[order_id] for order_id in self._orders],
             trades=self._trades,
+            strategy_orders=[strategies[order_id] for order_id in self._strategy_orders],
             cancel_after={uid: state.cancel_after.get(uid) for uid in self._cancel_after},
             api_keys=list(self._api_keys.values()),
             fee_pool=dict(state.fee_pool) if self._trades else {},
