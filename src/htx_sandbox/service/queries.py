@@ -14,8 +14,9 @@ from ..domain.contracts import Contract
 from ..domain.exchange import Exchange
 from ..domain.margin import AccountFigures, PositionFigures
 from ..domain.orders import Order
+from ..domain.strategy_orders import StrategyKind, StrategyOrder
 from ..domain.types import UID, OrderId
-from .ports import OrderQuery, Store
+from .ports import OrderQuery, Store, StrategyOrderQuery
 
 Level = tuple[Decimal, int]
 
@@ -73,6 +74,23 @@ class Reads:
     def order_history(self, query: OrderQuery) -> tuple[list[Order], int]:
         """One page of the UID's orders from the store (without their fills), and the total."""
         return self._store.orders_of(query)
+
+    # -- strategy orders -------------------------------------------------------------------
+
+    def open_strategy_orders(
+        self, kind: StrategyKind, uid: UID, contract: Contract
+    ) -> list[StrategyOrder]:
+        """The UID's open orders of `kind` on the contract, oldest first."""
+        owned = self._exchange.state.strategies.owned(uid, contract.contract_code, kind)
+        return list(owned.values())
+
+    def strategy_order(self, order_id: int) -> StrategyOrder | None:
+        """A strategy order held in memory (open or recently finished)."""
+        return self._exchange.strategy_order(OrderId(order_id))
+
+    def strategy_history(self, query: StrategyOrderQuery) -> tuple[list[StrategyOrder], int]:
+        """One page of the UID's strategy orders of one kind from the store, and the total."""
+        return self._store.strategy_orders_of(query)
 
     # -- accounts --------------------------------------------------------------------------
 

@@ -3,12 +3,15 @@ restart from it shows exactly what was committed and nothing the engine changed 
 
 from __future__ import annotations
 
+import copy
+
 from ..domain.contracts import ContractRegistry
 from ..domain.orders import Order, Trade
 from ..domain.restore import Snapshot
+from ..domain.strategy_orders import StrategyOrder
 from ..domain.types import UID, Millis, Role
 from ..service.api_keys import ApiKey
-from ..service.ports import ChangeSet, OrderQuery
+from ..service.ports import ChangeSet, OrderQuery, StrategyOrderQuery
 from . import rows
 from .columns import Row
 
@@ -21,6 +24,8 @@ class MemoryStore:
         self.holdings: dict[tuple[int, str], Row] = {}
         self.orders: dict[int, Row] = {}
         self.trades: dict[int, list[Row]] = {}
+        self.strategy_orders: dict[int, StrategyOrder] = {}
+        """Copies: a strategy order's fields are all immutable values."""
         self.cancel_after: dict[UID, Millis] = {}
         self.api_keys: dict[str, Row] = {}
         self.kv: dict[str, str] = {}
@@ -37,6 +42,8 @@ class MemoryStore:
             self.orders[order.order_id] = rows.order_row(order)
         for trade in c.trades:
             self.trades.setdefault(trade.order_id, []).append(rows.trade_row(trade))
+        for strategy in c.strategy_orders:
+            self.strategy_orders[strategy.order_id] = copy.copy(strategy)
         for uid, trigger in c.cancel_after.items():
             if trigger is None:
                 self.cancel_after.pop(uid, None)
@@ -74,6 +81,11 @@ class MemoryStore:
             accounts=[rows.account_from(r) for r in self.accounts.values()],
             holdings=[rows.holding_from(r) for r in self.holdings.values()],
             orders=kept,
+            strategy_orders=[
+                copy.copy(s)
+                for s in self.strategy_orders.values()
+                if s.is_open or s.update_time >= now - retention_ms
+            ],
             client_orders=[(t, u, int(c), int(i)) for t, u, c, i in client_orders],
             cancel_after=dict(self.cancel_after),
             fee_pool=figures.fee_pool,
@@ -95,6 +107,22 @@ class MemoryStore:
         ]
         key = "update_time" if query.sort_by == "update_time" else "created_at"
         found.sort(key=lambda o: (getattr(o, key), o.order_id), reverse=True)
+        first = (query.page_index - 1) * query.page_size
+        return found[first : first + query.page_size], len(found)
+
+    def strategy_orders_of(self, query: StrategyOrderQuery) -> tuple[list[StrategyOrder], int]:
+        found = [
+            copy.copy(s)
+            for s in self.strategy_orders.values()
+            if s.kind is query.kind
+            and s.uid == query.uid
+            and s.contract_code == query.contract_code
+            and s.created_at >= query.since
+            and (not query.statuses or int(s.status) in query.statuses)
+            and (not query.sides or (s.direction.value, s.offset.value) in query.sides)
+        ]
+        key = "update_time" if query.sort_by == "update_time" else "created_at"
+        found.sort(key=lambda s: (getattr(s, key), s.order_id), reverse=True)
         first = (query.page_index - 1) * query.page_size
         return found[first : first + query.page_size], len(found)
 
