@@ -31,7 +31,15 @@ class TriggerBook:
     def __len__(self) -> int:
         return len(self.live)
 
+    @property
+    def entries(self) -> int:
+        """Heap entries held, live and dead: what the book's memory is proportional to. At
+        most max(64, live) of them are dead."""
+        return len(self._ge) + len(self._le)
+
     def add(self, order: StrategyOrder) -> None:
+        """A waiting order; not one that is waiting here already, nor one discarded since it
+        was last taken out by `crossed` (its dead entry would count as live again)."""
         self.live[order.order_id] = order
         if order.trigger_type is TriggerType.GE:
             heapq.heappush(self._ge, (order.trigger_ticks, order.order_id))
@@ -42,8 +50,7 @@ class TriggerBook:
         if self.live.pop(order.order_id, None) is None:
             return
         self._dead += 1
-        if self._dead > 64 and self._dead > len(self.live):
-            self._compact()
+        self._compact_if_sparse()
 
     def crossed(self, low: int, high: int) -> list[StrategyOrder]:
         """Take out every order that trades from `low` to `high` ticks fire: ge orders at or
@@ -62,7 +69,13 @@ class TriggerBook:
                 self._dead -= 1
             else:
                 out.append(order)
+        if out:  # fewer live orders may leave the dead ones outnumbering them
+            self._compact_if_sparse()
         return out
+
+    def _compact_if_sparse(self) -> None:
+        if self._dead > 64 and self._dead > len(self.live):
+            self._compact()
 
     def _compact(self) -> None:
         live = self.live
