@@ -10,14 +10,30 @@ from collections import Counter
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from itertools import pairwise
 
-from htx_sandbox.domain.commands import CancelAll, CancelOrders, CancelReply, Outcome
+from htx_sandbox.domain.commands import (
+    CancelAll,
+    CancelAllStrategy,
+    CancelOrders,
+    CancelReply,
+    CancelStrategyOrders,
+    Outcome,
+)
 from htx_sandbox.domain.errors import ErrorCode
+from htx_sandbox.domain.events import Event, OrderTraded, StrategyOrderChanged
 from htx_sandbox.domain.exchange import Exchange
 from htx_sandbox.domain.orders import Order
 from htx_sandbox.domain.state import ExchangeState
+from htx_sandbox.domain.strategy_orders import (
+    StrategyKind,
+    StrategyOrder,
+    StrategyPriceType,
+    StrategyStatus,
+    TriggerType,
+)
 from htx_sandbox.domain.types import UID, Direction, Offset, OrderId, OrderStatus
 
 S = OrderStatus
+SS = StrategyStatus
 COIN_QUANTUM = Decimal("1e-18")
 WIDE = Context(prec=80, rounding=ROUND_HALF_EVEN)
 """Wide enough that sums and quotients of coin amounts here are exact before quantizing."""
@@ -25,6 +41,7 @@ CANCELLED_OR_CANCELLING = frozenset({S.CANCELLED, S.PARTIALLY_FILLED_CANCELLED, 
 
 Fingerprint = tuple[object, ...]
 Statuses = dict[OrderId, OrderStatus]
+StrategyStatuses = dict[OrderId, StrategyStatus]
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -95,7 +112,43 @@ def fingerprint(exchange: Exchange) -> Fingerprint:
         state.trade_ids.last,
         tuple(sorted(state.users)),
         state.now,
+        strategy_fingerprint(state),
     )
+
+
+def strategy_fingerprint(state: ExchangeState) -> Fingerprint:
+    """What a command could change of the strategy orders: each order's progress, and every
+    index and count the StrategyBook keeps."""
+    strategies = state.strategies
+    orders = tuple(
+        (
+            oid, o.status, o.volume, o.update_time, o.relation_order_id, o.triggered_price,
+            o.is_active, o.market_limit_price, o.formula_price, o.fail_code,
+        )
+        for oid, o in strategies.orders.items()
+    )
+    return (
+        orders,
+        tuple(sorted((key, tuple(owned)) for key, owned in strategies.by_owner.items())),
+        tuple(sorted(strategies.open_per_kind.items())),
+        tuple(sorted((code, tuple(sorted(book.live)), book.entries)
+                     for code, book in strategies.books.items())),
+        tuple(sorted((code, tuple(t)) for code, t in strategies.tracking.items())),
+        tuple(sorted((oid, tuple(o.order_id for o in legs))
+                     for oid, legs in strategies.attached.items())),
+        tuple(strategies.finished),
+    )
+
+
+_NOT_ORDINARY = (11, 14, 15)
+"""Positions in fingerprint() of the order id counter (strategy orders draw from it too), the
+clock and the strategy orders."""
+
+
+def ordinary_parts(fingerprint: Fingerprint) -> Fingerprint:
+    """The fingerprint without the order id counter, the clock and the strategy orders: what
+    placing or cancelling a strategy order must leave exactly as it was."""
+    return tuple(part for i, part in enumerate(fingerprint) if i not in _NOT_ORDINARY)
 
 
 # -- invariants ------------------------------------------------------------------------------
@@ -286,16 +339,35 @@ def check_book_uncrossed_and_levels(state: ExchangeState) -> None:
         assert bid is None or ask is None or bid < ask, (code, bid, ask)
 
 
-def check_order_ids(state: ExchangeState, created: list[OrderId]) -> None:
+def check_order_ids(
+    state: ExchangeState, created: list[OrderId], created_strategies: list[OrderId] | None = None
+) -> None:
     """Invariant 9. Order ids are HTX-shaped (18 or 19 digits), unique, and strictly increasing in
     creation order: clients sort and page by them, and storage keys rows on them. `created`
-    lists the ids the replies reported, in order; the exchange holds exactly those orders."""
+    lists the ids the replies reported, in order; the exchange holds exactly those orders, and
+    the ones fired strategy orders placed (each names its own in relation_order_id). Strategy
+    orders draw from the same sequence: with `created_strategies` (the ids their replies
+    reported), the exchange holds exactly those strategy orders, none sharing an id with an
+    ordinary order."""
     ids = list(state.orders)
-    assert ids == created, (ids, created)
+    placed = {
+        o.relation_order_id
+        for o in state.strategies.orders.values()
+        if o.relation_order_id is not None
+    }
+    assert ids == sorted({*created, *placed}), (ids, created, placed)
     for order_id in ids:
         assert len(str(order_id)) in (18, 19), order_id
     for earlier, later in pairwise(ids):
         assert earlier < later, (earlier, later)
+    strategy_ids = list(state.strategies.orders)
+    if created_strategies is not None:
+        assert strategy_ids == created_strategies, (strategy_ids, created_strategies)
+    for order_id in strategy_ids:
+        assert len(str(order_id)) in (18, 19), order_id
+    for earlier, later in pairwise(strategy_ids):
+        assert earlier < later, (earlier, later)
+    assert not set(strategy_ids) & set(ids), set(strategy_ids) & set(ids)
 
 
 def check_rejection_changed_nothing(
@@ -396,8 +468,289 @@ def check_cancel_orders_scope(
             assert state.orders[oid].status in CANCELLED_OR_CANCELLING, (cmd, state.orders[oid])
 
 
-def check_state(state: ExchangeState, deposits: dict[str, Decimal], created: list[OrderId]) -> None:
-    """Invariants 1-6 and 9, which hold after every command and every advance of time."""
+# -- strategy orders -------------------------------------------------------------------------
+
+
+def check_strategy_orders_fire_once(state: ExchangeState) -> None:
+    """Invariant 10. A strategy order fires at most once, and what it placed is an ordinary order
+    of its owner that says where it came from: relation_order_id is set exactly when it ended
+    placed (4), names an order whose order_source is the strategy's kind, on its contract, in
+    its direction and offset, for its real_volume (at most its volume: a close shrinks to what
+    can be closed), and no two strategy orders name the same order; conversely every ordinary
+    order with a strategy order_source was placed by one of them (none fires twice, none
+    without a record). A failed one (5) keeps HTX's code and text; only a fired one has a
+    triggered price and time."""
+    sources = {kind.order_source: kind for kind in StrategyKind}
+    named: dict[OrderId, StrategyOrder] = {}
+    for oid, strategy in state.strategies.orders.items():
+        assert oid == strategy.order_id, strategy
+        fired = strategy.status in (SS.PLACED, SS.FAILED)
+        assert (strategy.triggered_at is not None) == fired, strategy
+        assert (strategy.triggered_price is not None) == fired, strategy
+        assert (strategy.fail_code is not None) == (strategy.status is SS.FAILED), strategy
+        assert (strategy.fail_reason is not None) == (strategy.status is SS.FAILED), strategy
+        assert (strategy.canceled_at != 0) == (strategy.status is SS.CANCELLED), strategy
+        child_id = strategy.relation_order_id
+        assert (child_id is not None) == (strategy.status is SS.PLACED), strategy
+        if child_id is None:
+            continue
+        assert child_id not in named, (strategy, named.get(child_id))
+        named[child_id] = strategy
+        child = state.orders.get(child_id)
+        assert child is not None, strategy
+        assert child.order_source == strategy.kind.order_source, (strategy, child)
+        assert (child.uid, child.contract_code) == (strategy.uid, strategy.contract_code), child
+        assert (child.direction, child.offset) == (strategy.direction, strategy.offset), child
+        assert child.volume == strategy.real_volume, (strategy, child)
+        assert 0 < child.volume <= strategy.volume, (strategy, child)
+        if strategy.offset is Offset.OPEN:
+            assert child.volume == strategy.volume, (strategy, child)
+        assert child.created_at == strategy.order_insert_at == strategy.triggered_at, child
+        assert child.order_price_type is strategy.order_price_type.placed_as, (strategy, child)
+        if strategy.order_price_type is StrategyPriceType.LIMIT:
+            assert child.price == strategy.order_price, (strategy, child)
+    for oid, order in state.orders.items():
+        if order.order_source in sources:
+            assert oid in named, f"{order} has no strategy order that placed it"
+            assert named[oid].kind is sources[order.order_source], (order, named[oid])
+
+
+def check_strategy_indexes(state: ExchangeState) -> None:
+    """Invariant 11. Each strategy order is in exactly the indexes its status needs, so that
+    trades fire it, cancels find it and counts limit it, and never once it has ended: an open
+    one (1, 2) is in its owner's index (StrategyBook.by_owner, which cancel-all and the limits
+    walk) and counted in open_per_kind; a waiting one (2) in its contract's trigger book, unless
+    it is an activated trailing order, which is in its contract's tracking table instead; a leg
+    attached to an opening order that is still open is in that order's attached list, and a
+    leg not yet activated (1) in no book at all. A finished one (4, 5, 6, 11, 12) is in none of
+    them, and queued once for eviction, in the order they ended. The trigger books' dead
+    entries stay within max(64, live orders): memory follows what waits."""
+    strategies = state.strategies
+    orders = strategies.orders
+    open_ones = {oid: o for oid, o in orders.items() if o.is_open}
+    owned: dict[OrderId, tuple[UID, str, StrategyKind]] = {}
+    for key, index in strategies.by_owner.items():
+        assert index, f"empty owner index {key}"
+        for oid, order in index.items():
+            assert orders.get(oid) is order and oid not in owned, (key, order)
+            assert (order.uid, order.contract_code, order.kind) == key, (key, order)
+            owned[oid] = key
+    assert set(owned) == set(open_ones), (
+        f"open, not owned: {set(open_ones) - set(owned)}; "
+        f"owned, not open: {set(owned) - set(open_ones)}"
+    )
+    counts = Counter((o.uid, o.kind) for o in open_ones.values())
+    assert strategies.open_per_kind == dict(counts), (strategies.open_per_kind, counts)
+
+    def tracked(order: StrategyOrder) -> bool:
+        return order.kind is StrategyKind.TRACK and order.is_active
+
+    in_books: set[OrderId] = set()
+    for code, book in strategies.books.items():
+        assert book.contract_code == code, code
+        for oid, order in book.live.items():
+            assert orders.get(oid) is order and order.contract_code == code, (code, order)
+            in_books.add(oid)
+        assert book.entries - len(book) <= max(64, len(book)), (code, book.entries, len(book))
+    waiting = {oid for oid, o in open_ones.items() if o.status is SS.WAITING}
+    assert in_books == {oid for oid in waiting if not tracked(orders[oid])}, (
+        in_books, waiting
+    )
+    in_tracking: set[OrderId] = set()
+    for code, table in strategies.tracking.items():
+        # A dict of the contract's active trailing orders, or a book keeping them in .live.
+        active: dict[OrderId, StrategyOrder] = getattr(table, "live", table)
+        for oid, order in active.items():
+            assert orders.get(oid) is order and order.contract_code == code, (code, order)
+            in_tracking.add(oid)
+    assert in_tracking == {oid for oid in waiting if tracked(orders[oid])}, in_tracking
+    in_attached: set[OrderId] = set()
+    for source, legs in strategies.attached.items():
+        assert legs, f"empty attached list of {source}"
+        opening = state.orders.get(source)
+        assert opening is not None and opening.status.is_open, (source, legs)
+        for leg in legs:
+            assert leg.is_open and leg.source_order_id == source, (source, leg)
+            assert orders.get(leg.order_id) is leg and leg.order_id not in in_attached, leg
+            in_attached.add(leg.order_id)
+    for oid, order in open_ones.items():
+        leg_of = order.source_order_id
+        opening = state.orders.get(leg_of) if leg_of is not None else None
+        should = opening is not None and opening.status.is_open
+        assert (oid in in_attached) == should, (order, opening)
+        if order.status is SS.NOT_ACTIVATED:
+            assert should, f"{order} waits for an opening order that has ended"
+    finished = list(strategies.finished)
+    assert len(finished) == len(set(finished)), "a strategy order finished twice"
+    ended = {oid for oid, o in orders.items() if not o.is_open}
+    assert set(finished) == ended, (finished, ended)
+    times = [orders[oid].update_time for oid in finished]
+    assert times == sorted(times), times
+
+
+def check_strategy_command_froze_nothing(
+    before: Fingerprint, after: Fingerprint, outcome: Outcome
+) -> None:
+    """Invariant 12. A waiting strategy order freezes nothing (HTX: neither margin nor
+    position until it fires), so placing or cancelling one leaves every ordinary order,
+    account, position and book exactly as it was, and tells of nothing but strategy orders;
+    invariants 2 and 3 then see the same frozen margin and volume, that of ordinary orders."""
+    assert outcome.error is None
+    assert all(isinstance(event, StrategyOrderChanged) for event in outcome.events), outcome
+    if ordinary_parts(before) != ordinary_parts(after):
+        parts = zip(ordinary_parts(before), ordinary_parts(after), strict=True)
+        diff = [i for i, (b, a) in enumerate(parts) if b != a]
+        raise AssertionError(f"a strategy command changed ordinary parts {diff}")
+
+
+def strategy_statuses(state: ExchangeState) -> StrategyStatuses:
+    return {oid: order.status for oid, order in state.strategies.orders.items()}
+
+
+def traded_ranges(exchange: Exchange, events: list[Event]) -> dict[str, tuple[int, int]]:
+    """Per contract, the lowest and highest price in ticks that the events' trades made."""
+    ranges: dict[str, tuple[int, int]] = {}
+    for event in events:
+        if isinstance(event, OrderTraded):
+            trade = event.trade
+            ticks = exchange.contracts.get(trade.contract_code).ticks(trade.price)
+            low, high = ranges.get(trade.contract_code, (ticks, ticks))
+            ranges[trade.contract_code] = (min(low, ticks), max(high, ticks))
+    return ranges
+
+
+def crossed_by(order: StrategyOrder, low: int, high: int) -> bool:
+    """Whether trades from `low` to `high` ticks meet a trigger condition (ge: the price rose
+    to the trigger; le: it fell to it), ends included."""
+    if order.trigger_type is TriggerType.GE:
+        return order.trigger_ticks <= high
+    return order.trigger_ticks >= low
+
+
+def check_firing_scope(exchange: Exchange, outcome: Outcome, before: StrategyStatuses) -> None:
+    """Invariant 13. Trades fire exactly the strategy orders they cross, within the same
+    command (cascades included), and nothing else fires them: after any command, no order
+    still in a trigger book is crossed by a trade the command made; a trigger order or TP/SL
+    leg that fired (4, 5) in it was crossed, and records a triggered price its trades reached,
+    on the side of its trigger; a command that traded nothing fired nothing. Only a strategy
+    cancel cancels one (6); only trades and the end of its position or opening order expire a
+    TP/SL leg (11, 12)."""
+    state = exchange.state
+    ranges = traded_ranges(exchange, outcome.events)
+    for code, book in state.strategies.books.items():
+        if code in ranges:
+            low, high = ranges[code]
+            for order in book.live.values():
+                assert not crossed_by(order, low, high), (order, ranges[code])
+    for oid, status in before.items():
+        order = state.strategies.orders[oid]
+        if order.status is status or status is not SS.WAITING:
+            continue
+        if order.status in (SS.PLACED, SS.FAILED):
+            assert order.contract_code in ranges, f"{order} fired without a trade"
+            if order.kind is StrategyKind.TRACK:
+                continue
+            low, high = ranges[order.contract_code]
+            assert crossed_by(order, low, high), (order, ranges[order.contract_code])
+            contract = exchange.contracts.get(order.contract_code)
+            price = order.triggered_price
+            assert price is not None and contract.price(low) <= price <= contract.price(high)
+            if order.trigger_type is TriggerType.GE:
+                assert price >= order.trigger_price, order
+            else:
+                assert price <= order.trigger_price, order
+
+
+def check_strategy_cancel_scope(
+    exchange: Exchange, cmd: CancelStrategyOrders, outcome: Outcome, before: StrategyStatuses
+) -> None:
+    """Invariant 14 (swap_trigger_cancel and its twins). Only the caller's open orders of that
+    kind on that contract that it names change, each to cancelled (6) and reported among the
+    successes; every other id it sends, unknown, another UID's, another kind's, an ordinary
+    order's or one that has ended, comes back in the errors with 1061 (1408 for a leg not yet
+    activated); every id sent is answered exactly once."""
+    state = exchange.state
+    code = state.contracts.get(cmd.contract_code).contract_code
+    orders = state.strategies.orders
+    assert set(orders) == set(before), "a strategy cancel created or lost strategy orders"
+
+    def mine(oid: OrderId) -> bool:
+        order = orders.get(oid)
+        return (
+            order is not None
+            and before[oid].is_open
+            and (order.uid, order.contract_code, order.kind) == (cmd.uid, code, cmd.kind)
+        )
+
+    texts = [given.strip() for given in cmd.order_ids]
+    named = {OrderId(int(t)) for t in texts if t.isascii() and t.isdigit() and len(t) <= 19}
+    for oid, order in orders.items():
+        if order.status is not before[oid]:
+            assert oid in named and mine(oid), (cmd, order, before[oid])
+            assert order.status is SS.CANCELLED, order
+    if outcome.error is not None:
+        return
+    reply = outcome.reply
+    assert isinstance(reply, CancelReply)
+    cancelled = [oid for oid in named if oid in orders and orders[oid].status is not before[oid]]
+    assert sorted(reply.successes) == sorted(str(oid) for oid in cancelled), (cmd, reply)
+    for oid in named:
+        if mine(oid) and before[oid] is SS.WAITING:
+            assert orders[oid].status is SS.CANCELLED, (cmd, orders[oid])
+    assert len(reply.successes) + len(reply.errors) == len(cmd.order_ids), (cmd, reply)
+    for error in reply.errors:
+        expected = {ErrorCode.CANCEL_ORDER_NOT_EXIST, ErrorCode.TPSL_NOT_ACTIVE}
+        assert error.error.code in expected, (cmd, error)
+
+
+def check_strategy_cancel_all_scope(
+    exchange: Exchange, cmd: CancelAllStrategy, outcome: Outcome, before: StrategyStatuses
+) -> None:
+    """Invariant 15 (swap_trigger_cancelall and its twins). It cancels the caller's open orders
+    of that kind on that contract that match its direction and offset filters, and nothing
+    else: every such waiting one is cancelled (6) and among the successes, a leg not yet
+    activated is answered 1408; with nothing to match, the answer is 1051."""
+    state = exchange.state
+    code = state.contracts.get(cmd.contract_code).contract_code
+    orders = state.strategies.orders
+    assert set(orders) == set(before), "a strategy cancel-all created or lost strategy orders"
+
+    def matches(order: StrategyOrder) -> bool:
+        return (
+            (order.uid, order.contract_code, order.kind) == (cmd.uid, code, cmd.kind)
+            and (cmd.direction is None or order.direction is cmd.direction)
+            and (cmd.offset is None or order.offset is cmd.offset)
+        )
+
+    targets = [o for oid, o in orders.items() if before[oid].is_open and matches(o)]
+    for oid, order in orders.items():
+        if order.status is not before[oid]:
+            assert matches(order) and order.status is SS.CANCELLED, (cmd, order, before[oid])
+    if outcome.error is not None:
+        assert outcome.error.code == ErrorCode.NO_ORDERS_TO_CANCEL, outcome.error
+        assert not targets, (cmd, targets)
+        return
+    assert targets, (cmd, "strategy cancel-all succeeded with nothing to cancel")
+    reply = outcome.reply
+    assert isinstance(reply, CancelReply)
+    waiting = [o for o in targets if before[o.order_id] is SS.WAITING]
+    assert all(o.status is SS.CANCELLED for o in waiting), (cmd, waiting)
+    assert sorted(reply.successes) == sorted(str(o.order_id) for o in waiting), (cmd, reply)
+    assert sorted((e.order_id, e.error.code) for e in reply.errors) == sorted(
+        (str(o.order_id), ErrorCode.TPSL_NOT_ACTIVE)
+        for o in targets
+        if before[o.order_id] is SS.NOT_ACTIVATED
+    ), (cmd, reply)
+
+
+def check_state(
+    state: ExchangeState,
+    deposits: dict[str, Decimal],
+    created: list[OrderId],
+    created_strategies: list[OrderId] | None = None,
+) -> None:
+    """Invariants 1-6, 9, 10 and 11, which hold after every command and every advance of
+    time."""
     check_fill_volumes_agree_with_status(state)
     check_open_orders_rest_in_book_and_index(state)
     check_finished_queue(state)
@@ -406,4 +759,6 @@ def check_state(state: ExchangeState, deposits: dict[str, Decimal], created: lis
     check_long_equals_short(state)
     check_coin_conservation(state, deposits)
     check_book_uncrossed_and_levels(state)
-    check_order_ids(state, created)
+    check_order_ids(state, created, created_strategies)
+    check_strategy_orders_fire_once(state)
+    check_strategy_indexes(state)

@@ -19,6 +19,7 @@ from typing import Literal
 
 from hypothesis import strategies as st
 
+from htx_sandbox.domain.strategy_orders import StrategyPriceType, TriggerType
 from htx_sandbox.domain.types import (
     UID,
     ClientOrderId,
@@ -149,3 +150,82 @@ deposit_symbols = st.sampled_from(("BTC", "ETH", "eth", "XRP"))
 deposit_amounts = st.sampled_from(
     (Decimal("0.01"), Decimal("0.001"), Decimal(0), Decimal(-1), Decimal("1e-19"))
 )
+
+
+# -- strategy orders -------------------------------------------------------------------------
+
+TRIGGER_ORDER_PRICE_TYPES = (
+    StrategyPriceType.LIMIT,
+    StrategyPriceType.OPTIMAL_5,
+    StrategyPriceType.OPTIMAL_10,
+    StrategyPriceType.OPTIMAL_20,
+)
+TRIGGER_AWAY_TICKS = 3
+
+TriggerFlaw = Literal["off_grid", "zero", "no_order_price", "no_volume", "no_lever_rate"]
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerSpec:
+    """One trigger order, as data. Its trigger price sits `away_ticks` from the contract's last
+    price (above it for ge, below for le; negative values start on the other side, so that the
+    next trade fires it), and a limit one's order price `passive_ticks` from its trigger price
+    the way OrderSpec's sit from the reference price. `lever_rate=None` means "the holding's
+    current lever rate" (10 when it has none), as for OrderSpec. Flaws: a trigger price off the
+    grid (1038) or zero (1069), a limit without order price (1069), no volume (1040), no lever
+    rate sent at all (an open without a holding's lever rate: 1094; a close takes the
+    holding's when it fires)."""
+
+    contract_code: str
+    trigger_type: TriggerType
+    away_ticks: int
+    direction: Direction
+    offset: Offset
+    order_price_type: StrategyPriceType
+    passive_ticks: int
+    volume: int
+    lever_rate: int | None
+    flaw: TriggerFlaw | None
+
+
+@dataclass(frozen=True, slots=True)
+class StrategyRef:
+    """A strategy order id to cancel: as OrderRef, among the caller's open trigger orders on the
+    contract (`mine`) or every strategy order created so far; "ordinary" names an ordinary
+    order (unknown to a strategy cancel: 1061)."""
+
+    recent: int | Literal["unknown", "garbage", "ordinary"]
+    mine: bool
+
+
+trigger_types = st.sampled_from((TriggerType.GE, TriggerType.LE))
+trigger_flaws: st.SearchStrategy[TriggerFlaw | None] = st.sampled_from(
+    (*(None,) * 20, "off_grid", "zero", "no_order_price", "no_volume", *("no_lever_rate",) * 3)
+)
+
+trigger_specs = st.builds(
+    TriggerSpec,
+    contract_code=codes,
+    trigger_type=trigger_types,
+    away_ticks=st.integers(min_value=-1, max_value=TRIGGER_AWAY_TICKS),
+    direction=directions,
+    offset=offsets,
+    order_price_type=st.sampled_from((*(StrategyPriceType.LIMIT,) * 3, *TRIGGER_ORDER_PRICE_TYPES)),
+    passive_ticks=passive_ticks,
+    volume=volumes,
+    lever_rate=lever_rates,
+    flaw=trigger_flaws,
+)
+strategy_refs = st.builds(
+    StrategyRef,
+    st.one_of(
+        st.integers(min_value=0, max_value=15),
+        st.sampled_from(("unknown", "garbage", "ordinary")),
+    ),
+    st.booleans(),
+)
+strategy_ref_lists = st.one_of(
+    st.lists(strategy_refs, min_size=1, max_size=4),
+    st.lists(strategy_refs, min_size=0, max_size=11),
+)
+"""Mostly a few ids; sometimes none (1066) or more than ten (1052)."""

@@ -3,10 +3,13 @@
 A rule-based state machine drives one `Exchange` (cancel delay 0 or 50 ms, drawn per sequence)
 through `execute(command, now)` with non-decreasing `now`: orders of every order_price_type, both
 directions and offsets, cancels by order id and client order id, cancel-all with filters, lever
-rate switches, the dead man's switch, deposits and ticks of time. Before each command the machine
-calls `advance(now)` itself, so that what the command changes can be told apart from what the
-timers change; the invariants are checked after that advance and again after the command. A Tick
-is the exception: it goes straight to `execute`, which then runs the timers itself.
+rate switches, the dead man's switch, deposits and ticks of time; trigger orders of both trigger
+types, opening and closing, limit and optimal, with trigger prices a few ticks from the last
+price so that the trades fire them, and their cancels by id and cancel-alls with every filter.
+Before each command the machine calls `advance(now)` itself, so that what the command changes
+can be told apart from what the timers change; the invariants are checked after that advance
+and again after the command. A Tick is the exception: it goes straight to `execute`, which then
+runs the timers itself.
 
 Each invariant is a small function with a docstring saying why it must hold. When one fails,
 Hypothesis prints the shortest command sequence it found as a runnable `state.rule(...)` script.
@@ -15,6 +18,7 @@ Hypothesis prints the shortest command sequence it found as a runnable `state.ru
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from decimal import Decimal
 
 from hypothesis import HealthCheck, settings
@@ -26,7 +30,9 @@ from htx_sandbox.domain.commands import (
     CancelAfter,
     CancelAfterReply,
     CancelAll,
+    CancelAllStrategy,
     CancelOrders,
+    CancelStrategyOrders,
     Command,
     Deposit,
     LightningClose,
@@ -35,11 +41,19 @@ from htx_sandbox.domain.commands import (
     Outcome,
     PlaceBatch,
     PlaceOrder,
+    PlaceTriggerOrder,
     SwitchLeverRate,
     Tick,
 )
+from htx_sandbox.domain.events import StrategyOrderChanged
 from htx_sandbox.domain.exchange import Exchange
 from htx_sandbox.domain.positions import closed_side
+from htx_sandbox.domain.strategy_orders import (
+    StrategyKind,
+    StrategyPriceType,
+    StrategyStatus,
+    TriggerType,
+)
 from htx_sandbox.domain.types import (
     LIGHTNING_PRICE_TYPES,
     UID,
@@ -52,12 +66,18 @@ from htx_sandbox.domain.types import (
 from tests.invariants import (
     CANCELLED_OR_CANCELLING,
     Statuses,
+    StrategyStatuses,
     check_cancel_all_scope,
     check_cancel_orders_scope,
+    check_firing_scope,
     check_rejection_changed_nothing,
     check_state,
+    check_strategy_cancel_all_scope,
+    check_strategy_cancel_scope,
+    check_strategy_command_froze_nothing,
     fingerprint,
     statuses,
+    strategy_statuses,
 )
 
 from .strategies import (
@@ -68,6 +88,8 @@ from .strategies import (
     UIDS,
     OrderRef,
     OrderSpec,
+    StrategyRef,
+    TriggerSpec,
     cancel_client_ids,
     close_price_types,
     codes,
@@ -81,7 +103,9 @@ from .strategies import (
     order_refs,
     order_specs,
     small_dt,
+    strategy_ref_lists,
     time_outs,
+    trigger_specs,
     uids,
 )
 
@@ -100,13 +124,16 @@ class ExchangeMachine(RuleBasedStateMachine):
         self.now = Millis(START_MS)
         self.deposits: dict[str, Decimal] = {}
         self.created: list[OrderId] = []
+        self.created_strategies: list[OrderId] = []
+        """Strategy order ids as the replies reported them (`created` gets the orders they
+        place when they fire)."""
         self.armed: dict[UID, Millis] = {}
         """Dead man's switch trigger times, as the replies reported them."""
 
     # -- plumbing ----------------------------------------------------------------------------
 
     def check_all(self) -> None:
-        check_state(self.exchange.state, self.deposits, self.created)
+        check_state(self.exchange.state, self.deposits, self.created, self.created_strategies)
 
     def advance(self, dt: int, *, by_tick: bool = False) -> None:
         """Move time on by dt and let the timers run, checking what the switch did: through
@@ -129,20 +156,34 @@ class ExchangeMachine(RuleBasedStateMachine):
         self.check_all()
 
     def apply(self, command: Command) -> tuple[Outcome, Statuses]:
-        """Execute at the current time (already advanced to); check invariants 7 and 1-6, 9."""
+        """Execute at the current time (already advanced to); check invariants 7, 12, 13 and
+        1-6, 9-11."""
+        outcome, before, _ = self.apply_tracking_strategies(command)
+        return outcome, before
+
+    def apply_tracking_strategies(
+        self, command: Command
+    ) -> tuple[Outcome, Statuses, StrategyStatuses]:
+        """apply(), also returning the strategy orders' statuses before the command."""
         before = fingerprint(self.exchange)
         before_statuses = statuses(self.exchange.state)
+        before_strategies = strategy_statuses(self.exchange.state)
         outcome = self.exchange.execute(command, self.now)
         if outcome.error is not None:
             check_rejection_changed_nothing(before, fingerprint(self.exchange), outcome)
         else:
-            self.record(command, outcome)
+            self.record(command, outcome, before_strategies)
+            if isinstance(command, PlaceTriggerOrder | CancelStrategyOrders | CancelAllStrategy):
+                check_strategy_command_froze_nothing(before, fingerprint(self.exchange), outcome)
+        check_firing_scope(self.exchange, outcome, before_strategies)
         self.check_all()
-        return outcome, before_statuses
+        return outcome, before_statuses, before_strategies
 
-    def record(self, command: Command, outcome: Outcome) -> None:
+    def record(self, command: Command, outcome: Outcome, before: StrategyStatuses) -> None:
         reply = outcome.reply
-        if isinstance(reply, OrderPlaced):
+        if isinstance(reply, OrderPlaced) and isinstance(command, PlaceTriggerOrder):
+            self.created_strategies.append(reply.order_id)
+        elif isinstance(reply, OrderPlaced):
             self.created.append(reply.order_id)
         elif isinstance(reply, list):
             self.created.extend(
@@ -158,6 +199,22 @@ class ExchangeMachine(RuleBasedStateMachine):
         elif isinstance(command, Deposit):
             symbol = command.symbol.upper()
             self.deposits[symbol] = self.deposits.get(symbol, Decimal(0)) + command.amount
+        # What the command's trades fired placed orders of their own, after its own ones.
+        strategies = self.exchange.state.strategies.orders
+        fired = {
+            event.order_id
+            for event in outcome.events
+            if isinstance(event, StrategyOrderChanged)
+            and before.get(event.order_id) is StrategyStatus.WAITING
+            and strategies[event.order_id].status is StrategyStatus.PLACED
+        }
+        self.created.extend(
+            sorted(
+                child
+                for child in (strategies[oid].relation_order_id for oid in fired)
+                if child is not None
+            )
+        )
 
     def order_command(self, uid: UID, spec: OrderSpec) -> PlaceOrder:
         """The PlaceOrder a spec stands for in the current state."""
@@ -384,6 +441,121 @@ class ExchangeMachine(RuleBasedStateMachine):
     def deposit(self, uid: UID, symbol: str, amount: Decimal, dt: int) -> None:
         self.advance(dt)
         self.apply(Deposit(uid, symbol, amount))
+
+
+    # -- strategy orders ---------------------------------------------------------------------
+
+    def trigger_command(self, uid: UID, spec: TriggerSpec) -> PlaceTriggerOrder:
+        """The PlaceTriggerOrder a spec stands for in the current state."""
+        state = self.exchange.state
+        contract = state.contracts.get(spec.contract_code)
+        tick = contract.price_tick
+        last = state.mark_price(contract)
+        up = 1 if spec.trigger_type is TriggerType.GE else -1
+        trigger_price = last + up * spec.away_ticks * tick
+        if spec.flaw == "off_grid":
+            trigger_price += tick / 2
+        elif spec.flaw == "zero":
+            trigger_price = Decimal(0)
+        order_price: Decimal | None = None
+        if spec.order_price_type is StrategyPriceType.LIMIT and spec.flaw != "no_order_price":
+            away = -spec.passive_ticks if spec.direction is Direction.BUY else spec.passive_ticks
+            order_price = max(trigger_price, tick) + away * tick
+        lever: int | None = spec.lever_rate
+        if lever is None and spec.flaw != "no_lever_rate":
+            holding = state.holdings.get((uid, contract.contract_code))
+            current = holding.lever_rate if holding is not None else None
+            lever = current if current is not None else DEFAULT_LEVER_RATE
+        return PlaceTriggerOrder(
+            uid=uid,
+            contract_code=spec.contract_code,
+            trigger_type=spec.trigger_type,
+            trigger_price=trigger_price,
+            direction=spec.direction,
+            offset=spec.offset,
+            volume=0 if spec.flaw == "no_volume" else spec.volume,
+            order_price_type=spec.order_price_type,
+            order_price=order_price,
+            lever_rate=lever,
+        )
+
+    @rule(uid=uids, spec=trigger_specs, busy=st.booleans(), dt=small_dt)
+    def place_trigger(self, uid: UID, spec: TriggerSpec, busy: bool, dt: int) -> None:
+        """`busy` turns a closing trigger order to the first UID holding a position on the
+        contract, if the drawn one holds none, and to the side that closes it, so that closes
+        often fire into something to close (else they fail at firing with 1048)."""
+        self.advance(dt)
+        if busy and spec.offset is Offset.CLOSE:
+            code = self.exchange.contracts.get(spec.contract_code).contract_code
+
+            def holding_volume(u: UID) -> tuple[int, int]:
+                holding = self.exchange.state.holdings.get((u, code))
+                return (holding.long.volume, holding.short.volume) if holding else (0, 0)
+
+            if not any(holding_volume(uid)):
+                uid = next((u for u in UIDS if any(holding_volume(u))), uid)
+            long, short = holding_volume(uid)
+            if long or short:
+                direction = Direction.SELL if long else Direction.BUY
+                spec = replace(spec, direction=direction)
+        self.apply(self.trigger_command(uid, spec))
+
+    def resolve_strategy(self, uid: UID, code: str, ref: StrategyRef) -> str:
+        """The strategy order id a StrategyRef stands for now."""
+        every = [*self.created, *self.created_strategies]
+        if ref.recent == "garbage":
+            return "12ab"
+        if ref.recent == "unknown" or not every:
+            return str(max(every, default=OrderId(0)) + 1_000_003)
+        if ref.recent == "ordinary":
+            return str(self.created[-1]) if self.created else "1"
+        mine: list[OrderId] = []
+        if ref.mine:
+            code = self.exchange.contracts.get(code).contract_code
+            owned = self.exchange.state.strategies.owned(uid, code, StrategyKind.TRIGGER)
+            mine = sorted(owned)
+        pool = mine or self.created_strategies or every
+        return str(pool[-1 - ref.recent % len(pool)])
+
+    @rule(uid=uids, code=codes, refs=strategy_ref_lists, dt=small_dt)
+    def cancel_triggers(self, uid: UID, code: str, refs: list[StrategyRef], dt: int) -> None:
+        self.advance(dt)
+        order_ids = [self.resolve_strategy(uid, code, ref) for ref in refs]
+        cmd = CancelStrategyOrders(StrategyKind.TRIGGER, uid, code, order_ids)
+        outcome, _, before = self.apply_tracking_strategies(cmd)
+        check_strategy_cancel_scope(self.exchange, cmd, outcome, before)
+
+    @rule(
+        uid=uids,
+        code=codes,
+        direction=filter_directions,
+        offset=filter_offsets,
+        busy=st.booleans(),
+        dt=small_dt,
+    )
+    def cancel_all_triggers(
+        self,
+        uid: UID,
+        code: str,
+        direction: Direction | None,
+        offset: Offset | None,
+        busy: bool,
+        dt: int,
+    ) -> None:
+        """`busy` turns the call to the first UID with open trigger orders on the contract,
+        if the drawn one has none there."""
+        self.advance(dt)
+        strategies = self.exchange.state.strategies
+        contract_code = self.exchange.contracts.get(code).contract_code
+
+        def has_triggers(u: UID) -> bool:
+            return bool(strategies.open_count(u, contract_code, StrategyKind.TRIGGER))
+
+        if busy and not has_triggers(uid):
+            uid = next((u for u in UIDS if has_triggers(u)), uid)
+        cmd = CancelAllStrategy(StrategyKind.TRIGGER, uid, code, direction, offset)
+        outcome, _, before = self.apply_tracking_strategies(cmd)
+        check_strategy_cancel_all_scope(self.exchange, cmd, outcome, before)
 
 
 # 500 sequences of 150 steps take about 45 s of CPU on the 2-core CI machine (95 s of wall time
