@@ -157,16 +157,30 @@ def bench_places(n: int) -> float:
 @dataclass(frozen=True, slots=True)
 class Figure:
     name: str
-    seconds: float
+    runs: list[float]
+    """Seconds of each run, in run order."""
     count: int
-    """Operations (trades, orders) the seconds cover."""
+    """Operations (trades, orders) each run covers."""
 
     def per_op_us(self) -> float:
-        return self.seconds / self.count * 1e6
+        return statistics.median(self.runs) / self.count * 1e6
+
+    def ratio_to(self, other: Figure) -> float:
+        """Median of the run-by-run ratios: each pair ran back to back, under the same load."""
+        return statistics.median(
+            (mine / self.count) / (theirs / other.count)
+            for mine, theirs in zip(self.runs, other.runs, strict=True)
+        )
 
 
-def median_of(repeat: int, fn: Callable[[], float]) -> float:
-    return statistics.median(fn() for _ in range(repeat))
+def alternating(repeat: int, *fns: Callable[[], float]) -> list[list[float]]:
+    """The runs of each fn, one of each in turn, `repeat` times: drift in the machine's load
+    then hits them alike."""
+    runs: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeat):
+        for fn, out in zip(fns, runs, strict=True):
+            out.append(fn())
+    return runs
 
 
 def main() -> None:
@@ -178,57 +192,47 @@ def main() -> None:
     args = parser.parse_args()
     repeat, waiting, trades, fire = args.repeat, args.waiting, args.trades, args.fire
 
-    base_rate = 50_000 / median_of(repeat, lambda: calibration(50_000))
+    base_rate = 50_000 / statistics.median(alternating(repeat, lambda: calibration(50_000))[0])
     print(f"calibration loop: {base_rate:,.0f} it/s (bench_core.py's baseline)")
 
     def show(figure: Figure, against: Figure | None = None) -> None:
         us = figure.per_op_us()
         line = f"{figure.name:>44}: {us:8.2f} us each ({us * base_rate / 1e6:6.1f} it)"
         if against is not None:
-            line += f"   ratio to {against.name}: {us / against.per_op_us():.2f}"
+            line += f"   ratio to {against.name}: {figure.ratio_to(against):.2f}"
         print(line)
 
-    # (a) The two runs alternate, so that drift in the machine's load hits both alike.
-    bare, crowded = [], []
-    for _ in range(repeat):
-        bare.append(bench_trades(trades, 0))
-        crowded.append(bench_trades(trades, waiting))
-    trade0 = Figure("trade, no trigger order", statistics.median(bare), trades)
-    show(trade0)
-    show(Figure(f"trade, {waiting:,} waiting", statistics.median(crowded), trades), trade0)
+    # (a)
+    bare, crowded = alternating(
+        repeat, lambda: bench_trades(trades, 0), lambda: bench_trades(trades, waiting)
+    )
+    trade = Figure("trade, no trigger order", bare, trades)
+    show(trade)
+    show(Figure(f"trade, {waiting:,} waiting", crowded, trades), trade)
 
     # (b)
-    plain = Figure(
-        f"swap_cancelall of {waiting:,}", median_of(repeat, lambda: bench_cancel_all(waiting)),
-        waiting,
+    plain, strategic = alternating(
+        repeat, lambda: bench_cancel_all(waiting), lambda: bench_trigger_cancel_all(waiting)
     )
-    show(plain)
-    strategic = Figure(
-        f"swap_trigger_cancelall of {waiting:,}",
-        median_of(repeat, lambda: bench_trigger_cancel_all(waiting)),
-        waiting,
-    )
-    show(strategic, plain)
+    cancel_all = Figure(f"swap_cancelall of {waiting:,}", plain, waiting)
+    show(cancel_all)
+    show(Figure(f"swap_trigger_cancelall of {waiting:,}", strategic, waiting), cancel_all)
     print(
-        f"{'':>44}  (whole calls: {plain.seconds * 1e3:.1f} ms and"
-        f" {strategic.seconds * 1e3:.1f} ms)"
+        f"{'':>44}  (whole calls: {statistics.median(plain) * 1e3:.1f} ms and"
+        f" {statistics.median(strategic) * 1e3:.1f} ms)"
     )
 
     # (c)
-    direct = Figure(f"{fire:,} resting places", median_of(repeat, lambda: bench_places(fire)), fire)
-    show(direct)
-    show(
-        Figure(f"trade firing {fire:,}", median_of(repeat, lambda: bench_firing(fire, 0)), fire),
-        direct,
+    direct, alone, among = alternating(
+        repeat,
+        lambda: bench_places(fire),
+        lambda: bench_firing(fire, 0),
+        lambda: bench_firing(fire, waiting),
     )
-    show(
-        Figure(
-            f"trade firing {fire:,} among {waiting:,} waiting",
-            median_of(repeat, lambda: bench_firing(fire, waiting)),
-            fire,
-        ),
-        direct,
-    )
+    places = Figure(f"{fire:,} resting places", direct, fire)
+    show(places)
+    show(Figure(f"trade firing {fire:,}", alone, fire), places)
+    show(Figure(f"trade firing {fire:,} among {waiting:,} waiting", among, fire), places)
 
 
 if __name__ == "__main__":
