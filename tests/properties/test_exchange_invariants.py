@@ -558,9 +558,10 @@ class ExchangeMachine(RuleBasedStateMachine):
         check_strategy_cancel_all_scope(self.exchange, cmd, outcome, before)
 
 
-# 500 sequences of 150 steps take about 45 s of CPU on the 2-core CI machine (95 s of wall time
-# when it is shared); 100 take about 10 s on a developer's. Long sequences build positions to close
-# and resting orders to cancel; Hypothesis shrinks a failure to a handful of steps.
+# 500 sequences of 150 steps take about 50 s of CPU on the 2-core CI machine (55 s of wall time
+# with trigger orders in, the machine shared); 100 take about 10 s. Long sequences build
+# positions to close, resting orders to cancel and trigger orders to fire; Hypothesis shrinks a
+# failure to a handful of steps.
 SETTINGS = settings(
     max_examples=500 if os.environ.get("CI") else 100,
     stateful_step_count=150,
