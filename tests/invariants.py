@@ -232,7 +232,8 @@ def check_frozen_margin_matches_open_orders(state: ExchangeState) -> None:
     remaining x size / (price x lever), recomputed after each fill and released when it ends; so
     an open opening order holds exactly that, a final order or a close order holds nothing, and an
     account's margin_frozen is exactly the sum over its open opening orders. Any drift would
-    lock or leak the client's coin for good."""
+    lock or leak the client's coin for good. Waiting strategy orders count for nothing here:
+    they freeze no margin until they fire (HTX's rule; see invariant 12)."""
     expected: dict[tuple[UID, str], Decimal] = {}
     with localcontext(WIDE):
         for order in state.orders.values():
@@ -257,7 +258,8 @@ def check_position_frozen_matches_close_orders(state: ExchangeState) -> None:
     """Invariant 3. A close order freezes the position volume it may close (a buy closes the
     short, a sell the long) until it fills or ends, so a position's frozen volume is the sum of
     the remaining volumes of the UID's open close orders reducing it, and available = volume -
-    frozen is never negative: a position can never be closed twice over."""
+    frozen is never negative: a position can never be closed twice over. Waiting closing
+    strategy orders freeze none of it (HTX: they do not occupy the position's volume)."""
     expected: Counter[tuple[UID, str, Direction]] = Counter()
     for order in state.orders.values():
         if order.offset is Offset.CLOSE and order.status.is_open:
