@@ -54,6 +54,11 @@ def _rate(value: Any) -> bool:
     )
 
 
+def _show(value: Any) -> str:
+    """A stored value as a message shows it: a Decimal by its digits, anything else by repr."""
+    return str(value) if type(value) is Decimal else repr(value)
+
+
 def _text(value: Any) -> bool:
     return type(value) is str and 0 < len(value) <= MAX_TEXT
 
@@ -65,41 +70,41 @@ def strategy_order_problem(
     for name in _IDS:
         value = getattr(order, name)
         if not _integer(value, 1, INT64):
-            return f"{name} {value!r} is not an id"
+            return f"{name} {_show(value)} is not an id"
     for name in _OPTIONAL_IDS:
         value = getattr(order, name)
         if value is not None and not _integer(value, 1, INT64):
-            return f"{name} {value!r} is not an id"
+            return f"{name} {_show(value)} is not an id"
     for name in _TIMES:
         value = getattr(order, name)
         if not _integer(value, 0, INT64):
-            return f"{name} {value!r} is not a time"
+            return f"{name} {_show(value)} is not a time"
     if order.triggered_at is not None and not _integer(order.triggered_at, 0, INT64):
-        return f"triggered_at {order.triggered_at!r} is not a time"
+        return f"triggered_at {_show(order.triggered_at)} is not a time"
     if not _integer(order.volume, 1, bounds.MAX_ORDER_VOLUME):
-        return f"volume {order.volume!r} is not 1 to {bounds.MAX_ORDER_VOLUME}"
+        return f"volume {_show(order.volume)} is not 1 to {bounds.MAX_ORDER_VOLUME}"
     if not _integer(order.real_volume, 0, bounds.MAX_ORDER_VOLUME):
-        return f"real_volume {order.real_volume!r} is not 0 to {bounds.MAX_ORDER_VOLUME}"
+        return f"real_volume {_show(order.real_volume)} is not 0 to {bounds.MAX_ORDER_VOLUME}"
     if order.lever_rate is not None and not _integer(order.lever_rate, 1, bounds.MAX_LEVER_RATE):
-        return f"lever_rate {order.lever_rate!r} is not 1 to {bounds.MAX_LEVER_RATE}"
+        return f"lever_rate {_show(order.lever_rate)} is not 1 to {bounds.MAX_LEVER_RATE}"
     if not _integer(order.trigger_ticks, 1, bounds.MAX_TICKS):
-        return f"trigger_ticks {order.trigger_ticks!r} is not 1 to 2^63 - 1"
+        return f"trigger_ticks {_show(order.trigger_ticks)} is not 1 to 2^63 - 1"
     if not _price(order.trigger_price):
-        return f"trigger_price {order.trigger_price!r} is not a price"
+        return f"trigger_price {_show(order.trigger_price)} is not a price"
     for name in _OPTIONAL_PRICES:
         value = getattr(order, name)
         if value is not None and not _price(value):
-            return f"{name} {value!r} is not a price"
+            return f"{name} {_show(value)} is not a price"
     if order.callback_rate is not None and not _rate(order.callback_rate):
-        return f"callback_rate {order.callback_rate!r} is not between 0 and 1"
+        return f"callback_rate {_show(order.callback_rate)} is not between 0 and 1"
     for name in _TEXTS:
         value = getattr(order, name)
         if not _text(value):
-            return f"{name} {value!r} is not a name"
+            return f"{name} {_show(value)} is not a name"
     if order.fail_code is not None and not _integer(order.fail_code, 0, MAX_FAIL_CODE):
-        return f"fail_code {order.fail_code!r} is not a code"
+        return f"fail_code {_show(order.fail_code)} is not a code"
     if order.fail_reason is not None and not _text(order.fail_reason):
-        return f"fail_reason {order.fail_reason!r} is not a message"
+        return f"fail_reason {_show(order.fail_reason)} is not a message"
     if contracts is not None:
         return _contract_problem(order, contracts)
     return None
@@ -109,10 +114,10 @@ def _contract_problem(order: StrategyOrder, contracts: ContractRegistry) -> str 
     """The order against its contract: listed, the same coin, and a trigger price that is the
     trigger ticks it fires at (the book sorts by ticks, the wire shows the price)."""
     if order.contract_code not in contracts:
-        return f"contract_code {order.contract_code!r} is not a listed contract"
+        return f"contract_code {_show(order.contract_code)} is not a listed contract"
     contract = contracts.get(order.contract_code)
     if order.symbol != contract.symbol:
-        return f"symbol {order.symbol!r} is not {contract.contract_code}'s"
+        return f"symbol {_show(order.symbol)} is not {contract.contract_code}'s"
     if _WIDE.multiply(contract.price_tick, order.trigger_ticks) != order.trigger_price:
         return (
             f"trigger_price {order.trigger_price} is not trigger_ticks {order.trigger_ticks} "
