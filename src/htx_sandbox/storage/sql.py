@@ -299,6 +299,16 @@ class SqlStore(abc.ABC):
 
     @outages
     def load(self, now: Millis, *, retention_ms: int, client_id_window_ms: int) -> Snapshot | None:
+        try:
+            return self._load(
+                now, retention_ms=retention_ms, client_id_window_ms=client_id_window_ms
+            )
+        except StorageOutageError:
+            raise
+        except StorageError as error:  # a row it refused: say in which file or database
+            raise StorageError(f"{self.name}: {error}") from None
+
+    def _load(self, now: Millis, *, retention_ms: int, client_id_window_ms: int) -> Snapshot | None:
         contract_rows = self._read(
             f"SELECT {', '.join(rows.CONTRACT_COLUMNS)} FROM contracts ORDER BY contract_code"
         )
