@@ -20,7 +20,7 @@ from htx_sandbox.domain.strategy_orders import (
 )
 from htx_sandbox.domain.types import UID, Direction, Millis, Offset, OrderId
 from htx_sandbox.service.ports import StorageError
-from htx_sandbox.storage import rows
+from htx_sandbox.storage import rows, sql
 
 ORDER_ID = OrderId(360636324260085762)
 COLUMNS = [c.strip('"') for c in rows.STRATEGY_ORDER_COLUMNS]
@@ -201,3 +201,13 @@ def test_an_order_that_does_not_fit_its_contract_is_refused(
     with pytest.raises(StorageError, match=reason) as caught:
         rows.strategy_order_from(row, ContractRegistry.with_defaults())
     assert str(caught.value).startswith(f"strategy order {ORDER_ID} in the store cannot be used")
+
+
+def test_restart_reads_open_orders_by_the_domains_statuses_through_the_partial_index() -> None:
+    statuses = ", ".join(str(int(s)) for s in StrategyStatus if s.is_open)
+    predicates = (sql.STRATEGY_OPEN, sql.STRATEGY_FINISHED)
+    assert predicates == (f"status IN ({statuses})", f"status NOT IN ({statuses})")
+    for dialect in ("sqlite", "postgres"):
+        (_, script), *_ = [m for m in sql.migrations(dialect) if m[0] == 4]
+        assert f"WHERE {sql.STRATEGY_OPEN};" in script
+        assert f"WHERE {sql.STRATEGY_FINISHED};" in script
