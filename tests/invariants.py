@@ -491,6 +491,7 @@ def check_strategy_orders_fire_once(state: ExchangeState) -> None:
         assert (strategy.triggered_price is not None) == fired, strategy
         assert (strategy.fail_code is not None) == (strategy.status is SS.FAILED), strategy
         assert (strategy.fail_reason is not None) == (strategy.status is SS.FAILED), strategy
+        assert (strategy.order_insert_at != 0) == (strategy.status is SS.PLACED), strategy
         assert (strategy.canceled_at != 0) == (strategy.status is SS.CANCELLED), strategy
         child_id = strategy.relation_order_id
         assert (child_id is not None) == (strategy.status is SS.PLACED), strategy
@@ -511,6 +512,8 @@ def check_strategy_orders_fire_once(state: ExchangeState) -> None:
         assert child.order_price_type is strategy.order_price_type.placed_as, (strategy, child)
         if strategy.order_price_type is StrategyPriceType.LIMIT:
             assert child.price == strategy.order_price, (strategy, child)
+        if strategy.lever_rate is not None:
+            assert child.lever_rate == strategy.lever_rate, (strategy, child)
     for oid, order in state.orders.items():
         if order.order_source in sources:
             assert oid in named, f"{order} has no strategy order that placed it"
@@ -588,6 +591,13 @@ def check_strategy_indexes(state: ExchangeState) -> None:
     assert set(finished) == ended, (finished, ended)
     times = [orders[oid].update_time for oid in finished]
     assert times == sorted(times), times
+
+
+def check_nothing_left_to_fire(state: ExchangeState) -> None:
+    """Invariant 11b. A command settles what its trades fire before it ends (cascades too), so
+    no traded range waits for a later command: that one would fire orders on prices it never
+    made."""
+    assert state.traded == {}, state.traded
 
 
 def check_strategy_command_froze_nothing(
@@ -764,3 +774,4 @@ def check_state(
     check_order_ids(state, created, created_strategies)
     check_strategy_orders_fire_once(state)
     check_strategy_indexes(state)
+    check_nothing_left_to_fire(state)

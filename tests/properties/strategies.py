@@ -170,7 +170,8 @@ class TriggerSpec:
     """One trigger order, as data. Its trigger price sits `away_ticks` from the contract's last
     price (above it for ge, below for le; negative values start on the other side, so that the
     next trade fires it), and a limit one's order price `passive_ticks` from its trigger price
-    the way OrderSpec's sit from the reference price. `lever_rate=None` means "the holding's
+    the way OrderSpec's sit from the reference price; formula_price is a trailing order's
+    type only (1034). `lever_rate=None` means "the holding's
     current lever rate" (10 when it has none), as for OrderSpec. Flaws: a trigger price off the
     grid (1038) or zero (1069), a limit without order price (1069), no volume (1040), no lever
     rate sent at all (an open without a holding's lever rate: 1094; a close takes the
@@ -199,6 +200,11 @@ class StrategyRef:
 
 
 trigger_types = st.sampled_from((TriggerType.GE, TriggerType.LE))
+trigger_order_price_types = st.sampled_from(
+    (*(StrategyPriceType.LIMIT,) * 3, *TRIGGER_ORDER_PRICE_TYPES, StrategyPriceType.FORMULA_PRICE)
+)
+trigger_volumes = st.one_of(volumes, st.just(100_000))
+"""100,000 contracts is more margin than any UID has: accepted, then 1047 when it fires."""
 trigger_flaws: st.SearchStrategy[TriggerFlaw | None] = st.sampled_from(
     (*(None,) * 20, "off_grid", "zero", "no_order_price", "no_volume", *("no_lever_rate",) * 3)
 )
@@ -210,9 +216,9 @@ trigger_specs = st.builds(
     away_ticks=st.integers(min_value=-1, max_value=TRIGGER_AWAY_TICKS),
     direction=directions,
     offset=offsets,
-    order_price_type=st.sampled_from((*(StrategyPriceType.LIMIT,) * 3, *TRIGGER_ORDER_PRICE_TYPES)),
+    order_price_type=trigger_order_price_types,
     passive_ticks=passive_ticks,
-    volume=volumes,
+    volume=trigger_volumes,
     lever_rate=lever_rates,
     flaw=trigger_flaws,
 )

@@ -443,6 +443,29 @@ class ExchangeMachine(RuleBasedStateMachine):
         self.apply(Deposit(uid, symbol, amount))
 
 
+    @rule(
+        uid=uids,
+        code=codes,
+        direction=directions,
+        reach=st.integers(min_value=0, max_value=8),
+        volume=st.integers(min_value=1, max_value=12),
+        dt=small_dt,
+    )
+    def sweep(
+        self, uid: UID, code: str, direction: Direction, reach: int, volume: int, dt: int
+    ) -> None:
+        """A limit order `reach` ticks across the reference price at the holding's lever rate:
+        it takes what rests there, so that trades, and the firings they set off, are frequent."""
+        self.advance(dt)
+        state = self.exchange.state
+        contract = state.contracts.get(code)
+        holding = state.holdings.get((uid, contract.contract_code))
+        lever = holding.lever_rate if holding is not None and holding.lever_rate else 10
+        away = reach if direction is Direction.BUY else -reach
+        price = contract.reference_price + away * contract.price_tick
+        limit = OrderPriceType.LIMIT
+        self.apply(PlaceOrder(uid, code, direction, Offset.OPEN, volume, lever, limit, price))
+
     # -- strategy orders ---------------------------------------------------------------------
 
     def trigger_command(self, uid: UID, spec: TriggerSpec) -> PlaceTriggerOrder:

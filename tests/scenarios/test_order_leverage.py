@@ -6,11 +6,10 @@ from decimal import Decimal, localcontext
 
 import pytest
 
-from htx_sandbox.domain.commands import Deposit, OpenUser, PlaceTriggerOrder, SwitchLeverRate
+from htx_sandbox.domain.commands import Deposit, OpenUser, SwitchLeverRate
 from htx_sandbox.domain.errors import HtxError
 from htx_sandbox.domain.exchange import Exchange
 from htx_sandbox.domain.money import coin
-from htx_sandbox.domain.strategy_orders import TriggerType
 from htx_sandbox.domain.types import OrderStatus
 
 from .helpers import (
@@ -22,7 +21,6 @@ from .helpers import (
     CAROL,
     CLOSE,
     NOW,
-    OPEN,
     SELL,
     buy,
     make_exchange,
@@ -244,24 +242,3 @@ def test_unrealized_loss_reduces_the_margin_available_for_new_orders() -> None:
     assert account.margin_available < 0
 
     assert rejected(ex, order_cmd(ALICE, BUY, 1, "30000", lever=100)).code == 1047
-
-
-def test_switch_refused_for_a_waiting_trigger_order_leaves_no_holding_behind() -> None:
-    """A UID whose only business on the contract is a waiting trigger order has no holding
-    there; the refusal (1045) must not create one (a refused command changes nothing)."""
-    ex = make_exchange()
-    ex.place_trigger_order(
-        PlaceTriggerOrder(
-            ALICE, BTC, TriggerType.GE, Decimal(61000), BUY, OPEN, 1,
-            order_price=Decimal(61000), lever_rate=10,
-        ),
-        NOW,
-    )
-    before = snapshot(ex)
-
-    with pytest.raises(HtxError) as info:
-        ex.switch_lever_rate(SwitchLeverRate(ALICE, BTC, 20), NOW)
-
-    assert info.value.code == 1045
-    assert (ALICE, BTC) not in ex.state.holdings
-    assert snapshot(ex) == before
