@@ -40,6 +40,7 @@ _OFFSETS = {o.value: o for o in Offset}
 _PRICE_TYPES = {t.value: t for t in OrderPriceType}
 _STATUSES = {int(s): s for s in OrderStatus}
 _SMP = {int(s): s for s in SelfMatchPrevent}
+_FLAGS = {0: False, 1: True}
 _CACHE_LIMIT = 65_536
 _decimals: dict[str, Decimal] = {}
 _strings: dict[str, str] = {}
@@ -166,6 +167,7 @@ ORDER_TABLE = Table(
         Column("fee", out=str, back=dec),
         Column("profit", out=str, back=dec),
         Column("canceled_at"),
+        Column("is_tpsl", out=int, back=_FLAGS),
     ],
 )
 TRADE_TABLE = Table(
