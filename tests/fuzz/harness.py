@@ -13,7 +13,7 @@ request in every failure:
 
 Deposits for coin conservation are counted from the engine's ``Deposited`` events; the order
 ids invariant 9 expects are the ones the replies reported (setup's, swap_order's, the batch's,
-the lightning close's).
+the lightning close's), and those that fired strategy orders placed.
 """
 
 from __future__ import annotations
@@ -139,7 +139,9 @@ class Harness:
 
     def check_invariants(self) -> None:
         deposits, created = dict(self.deposits), list(self.created)
-        self.engine.query(lambda ex: check_state(ex.state, deposits, created)).result()
+        self.engine.query(
+            lambda ex: check_state(ex.state, deposits, _with_fired(ex, created))
+        ).result()
 
     def _fingerprint(self) -> Fingerprint:
         return self.engine.query(_fingerprint).result()
@@ -220,6 +222,14 @@ class Harness:
         elif request.path.endswith("/api-keys") and request.method == "POST":
             assert isinstance(data, dict)
             self.access_keys.append(data["access_key"])
+
+
+def _with_fired(exchange: Exchange, created: list[OrderId]) -> list[OrderId]:
+    """The ids the replies reported, and those of the orders that strategy orders placed when
+    they fired (which no reply names), in creation order."""
+    strategies = exchange.state.strategies.orders.values()
+    fired = [o.relation_order_id for o in strategies if o.relation_order_id is not None]
+    return sorted([*created, *fired]) if fired else created
 
 
 def _fingerprint(exchange: Exchange) -> Fingerprint:

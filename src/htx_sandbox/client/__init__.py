@@ -56,8 +56,11 @@ from .models import (
     OrderRequest,
     OrdersPage,
     Position,
+    RelationTpslOrder,
     SandboxContract,
     SandboxUser,
+    TpslOrderInfo,
+    TpslPlaced,
     Trades,
 )
 
@@ -103,9 +106,12 @@ __all__ = [
     "OrdersPage",
     "Position",
     "RateLimited",
+    "RelationTpslOrder",
     "SandboxContract",
     "SandboxUser",
     "SystemBusy",
+    "TpslOrderInfo",
+    "TpslPlaced",
     "Trades",
     "UnexpectedResponse",
 ]
