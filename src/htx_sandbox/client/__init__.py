@@ -59,9 +59,16 @@ from .models import (
     RelationTpslOrder,
     SandboxContract,
     SandboxUser,
+    StrategyOrdersPage,
+    TpslHistoryOrder,
+    TpslOrder,
     TpslOrderInfo,
     TpslPlaced,
+    TrackHistoryOrder,
+    TrackOrder,
     Trades,
+    TriggerHistoryOrder,
+    TriggerOrder,
 )
 
 __all__ = [
@@ -109,9 +116,16 @@ __all__ = [
     "RelationTpslOrder",
     "SandboxContract",
     "SandboxUser",
+    "StrategyOrdersPage",
     "SystemBusy",
+    "TpslHistoryOrder",
+    "TpslOrder",
     "TpslOrderInfo",
     "TpslPlaced",
+    "TrackHistoryOrder",
+    "TrackOrder",
     "Trades",
+    "TriggerHistoryOrder",
+    "TriggerOrder",
     "UnexpectedResponse",
 ]

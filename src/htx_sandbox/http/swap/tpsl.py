@@ -4,7 +4,8 @@ opening order with its legs), and the tp_*/sl_* fields of swap_order and swap_ba
 A leg exists when its trigger price is sent: `tp_trigger_price` (and `tp_order_price`,
 `tp_order_price_type`: limit by default, optimal_5/10/20), likewise `sl_*`. Sending only an
 order price or a price type creates nothing, as HTX documents. The legs' logic is the
-domain's (domain/tpsl.py, domain/tpsl_legs.py).
+domain's (domain/tpsl.py, domain/tpsl_legs.py). swap_tpsl_order counts in HTX's 5-per-second
+strategy limit; the cancels and queries of TP/SL orders are strategy.py's.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ...domain.types import Direction, OrderId
 from ...service.queries import Reads
 from ..core.body import Body
 from ..core.endpoint import Call, private
+from ..core.strategy_quota import strategy_limited
 from ..shapes.tpsl_relation import relation
 from . import fields
 
@@ -64,6 +66,7 @@ def _placed(order_id: OrderId | None) -> dict[str, Any] | None:
 
 
 @private("trade")
+@strategy_limited
 async def swap_tpsl_order(call: Call) -> Any:
     body = call.body
     contract_code = fields.contract_code(body, required=True)
