@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from htx_sandbox.domain.commands import CancelOrders, LightningClose
 from htx_sandbox.domain.exchange import Exchange
 from htx_sandbox.domain.orders import Order
@@ -86,9 +88,16 @@ def test_cancelled_without_a_fill_the_legs_end_not_activated_12() -> None:
 
 def test_an_ioc_that_fills_nothing_ends_its_legs_at_once() -> None:
     ex = make_exchange()
-    opening = attach(
-        ex, order_cmd(ALICE, BUY, 1, 60000, kind=OrderPriceType.IOC), sl=leg(59000)
-    )
+    opening = attach(ex, order_cmd(ALICE, BUY, 1, 60000, kind=OrderPriceType.IOC), sl=leg(59000))
+    [sl] = legs_of(ex, opening)
+    assert opening.status is OrderStatus.CANCELLED and sl.status is S.NOT_ACTIVATED_EXPIRED
+
+
+@pytest.mark.parametrize("kind", [OrderPriceType.FOK, OrderPriceType.POST_ONLY])
+def test_a_fok_or_post_only_refused_by_the_book_ends_its_legs(kind: OrderPriceType) -> None:
+    ex = make_exchange()
+    sell(ex, BOB, 1, 60000)  # the post_only would take it; the fok wants 2
+    opening = attach(ex, order_cmd(ALICE, BUY, 2, 60000, kind=kind), sl=leg(59000))
     [sl] = legs_of(ex, opening)
     assert opening.status is OrderStatus.CANCELLED and sl.status is S.NOT_ACTIVATED_EXPIRED
 
