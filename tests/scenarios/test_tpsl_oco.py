@@ -75,3 +75,17 @@ def test_legs_set_apart_are_not_siblings() -> None:
     trade_at(ex, 61000)
     assert (tp.status, sl.status) == (S.PLACED, S.WAITING)
     assert ex.state.holdings[(ALICE, BTC)].long.volume == 2  # the TP's close rests at 61000
+
+
+def test_one_sweep_through_both_legs_fires_the_tp_only() -> None:
+    """Both legs' prices crossed by one taker: they fire in id order, so the TP places its
+    close and the SL, expired by it, is not fired after it."""
+    ex = make_exchange()
+    long_position(ex, 1)
+    tp, sl = place_tpsl(ex, SELL, 1, tp=leg(61000), sl=leg(59000))
+    assert tp is not None and sl is not None
+    sell(ex, BOB, 1, 58900)
+    sell(ex, BOB, 1, 61100)
+    outcome = ex.execute(order_cmd(CAROL, BUY, 2, 61100), NOW)  # trades at 58900 and 61100
+    assert outcome.error is None
+    assert (tp.status, sl.status) == (S.PLACED, S.EXPIRED) and sl.triggered_price is None
