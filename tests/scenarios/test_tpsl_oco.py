@@ -4,7 +4,9 @@ waiting, and legs set apart never touch each other."""
 
 from __future__ import annotations
 
+from htx_sandbox.domain.commands import CancelStrategyOrders
 from htx_sandbox.domain.events import StrategyOrderChanged
+from htx_sandbox.domain.strategy_orders import StrategyKind
 
 from .helpers import (
     ALICE,
@@ -89,3 +91,15 @@ def test_one_sweep_through_both_legs_fires_the_tp_only() -> None:
     outcome = ex.execute(order_cmd(CAROL, BUY, 2, 61100), NOW)  # trades at 58900 and 61100
     assert outcome.error is None
     assert (tp.status, sl.status) == (S.PLACED, S.EXPIRED) and sl.triggered_price is None
+
+
+def test_cancelling_one_leg_leaves_its_sibling_waiting() -> None:
+    ex = make_exchange()
+    long_position(ex, 1)
+    tp, sl = place_tpsl(ex, SELL, 1, tp=leg(61000), sl=leg(59000))
+    assert tp is not None and sl is not None
+    cancel = CancelStrategyOrders(StrategyKind.TPSL, ALICE, BTC, [str(tp.order_id)])
+    assert ex.cancel_strategy_orders(cancel, NOW).reply.successes == [str(tp.order_id)]
+    assert (tp.status, sl.status) == (S.CANCELLED, S.WAITING)
+    trade_down_at(ex, 59000)
+    assert sl.status is S.PLACED
