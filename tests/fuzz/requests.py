@@ -254,7 +254,31 @@ def order_fields(draw: st.DrawFn) -> list[tuple[str, Value]]:
         fields.append(("self_match_prevent", draw(integer((0, 1)))))
     if draw(chance(6)):
         fields.append(("reduce_only", draw(integer((0, 1)))))
+    if draw(chance(5)):  # TP/SL legs attached: some on the wrong side of the price (1405/1407)
+        fields.extend(tpsl_fields(draw, code))
     return fields
+
+
+def tpsl_fields(draw: st.DrawFn, code: str) -> list[tuple[str, Value]]:
+    """tp_* and/or sl_* fields priced near the contract's reference price."""
+    fields: list[tuple[str, Value]] = []
+    for prefix in draw(st.sampled_from((("tp",), ("sl",), ("tp", "sl")))):
+        kind = draw(text(("limit", "limit", "optimal_5", "optimal_20")))
+        fields += [(f"{prefix}_trigger_price", draw(price_near(code))),
+                   (f"{prefix}_order_price", draw(price_near(code))),
+                   (f"{prefix}_order_price_type", kind)]  # fmt: skip
+    return fields
+
+
+@st.composite
+def tpsl_order_fields(draw: st.DrawFn) -> list[tuple[str, Value]]:
+    code = draw(st.sampled_from(CODE_SPELLINGS))
+    return [
+        ("contract_code", J(code)),
+        ("direction", draw(text(("buy", "sell")))),
+        ("volume", draw(integer((1, 1, 2, 3)))),
+        *tpsl_fields(draw, code),
+    ]
 
 
 @st.composite
@@ -469,6 +493,10 @@ SIGNED: dict[str, tuple[str, st.SearchStrategy[list[tuple[str, Value]]]]] = {
             ("sort_by", text(("create_date", "update_time"))),
         ),
     ),
+    "swap_tpsl_order": ("trade", tpsl_order_fields()),
+    "swap_relation_tpsl_order": (
+        "read", fixed(("contract_code", codes), ("order_id", order_ids))
+    ),
     "swap_account_info": ("read", fixed(("contract_code", codes))),
     "swap_position_info": ("read", fixed(("contract_code", codes))),
 }
@@ -555,18 +583,21 @@ language = st.one_of(
 
 TRADE_NAMES = ("swap_order",) * 4 + ("swap_batchorder",) * 2 + (
     "swap_cancel", "swap_cancelall", "swap_switch_lever_rate", "swap-cancel-after",
-    "swap_lightning_close_position",
+    "swap_lightning_close_position", "swap_tpsl_order", "swap_tpsl_order",
 )  # fmt: skip
 READ_NAMES = (
     "swap_openorders", "swap_order_info", "swap_order_detail", "swap_hisorders",
     "swap_account_info", "swap_position_info", "swap_matchresults_exact",
+    "swap_relation_tpsl_order",
 )  # fmt: skip
-STRATEGY_NAMES = ("swap_trigger_order",) * 6 + ("swap_order",) * 4 + tuple(
+STRATEGY_NAMES = ("swap_trigger_order",) * 6 + ("swap_order",) * 4 + ("swap_tpsl_order",) * 3
+STRATEGY_NAMES += tuple(
     f"swap_{kind}_{action}"
     for kind in ("trigger", "trigger", "tpsl", "track")
     for action in ("cancel", "cancelall", "openorders", "hisorders")
 )
-"""Trigger orders, the orders whose trades fire them, and the twelve cancels and queries."""
+"""Trigger orders, TP/SL orders, the orders whose trades fire them, and the twelve cancels and
+queries."""
 trade_requests = signed_request(TRADE_NAMES)
 strategy_requests = signed_request(STRATEGY_NAMES)
 read_requests = signed_request(READ_NAMES)

@@ -149,6 +149,15 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
         ))
         for kind in ("trigger", "tpsl", "track")
     },
+    "/swap-api/v1/swap_tpsl_order": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")), ("direction", J("sell")), ("volume", J(1)),
+        ("tp_trigger_price", J("61000")), ("tp_order_price", J("61000")),
+        ("tp_order_price_type", J("limit")), ("sl_trigger_price", J("59000")),
+        ("sl_order_price_type", J("optimal_5")), ("price_protect", J(False)),
+    )),
+    "/swap-api/v1/swap_relation_tpsl_order": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")), ("order_id", J("$ORDER")),
+    )),
 }  # fmt: skip
 SEGMENTS = {
     "/sandbox-api/v1/api-keys/{}/disable": "$KEY",
@@ -197,6 +206,8 @@ def requests_for(path: str) -> list[Request]:
         return Request(family, envelope, method, path, seg, body=body, headers=headers)
 
     extra = ["client_order_id", "reduce_only"] if fields is ORDER else ["price"]
+    if fields is ORDER:  # a leg attached to the order: its trigger price and its order price
+        extra += ["tp_trigger_price", "sl_order_price"]
     names = [name for name, _ in fields] + extra
     for index, name in enumerate(names):
         for value in values if method == "POST" else [J(t) for t in texts]:

@@ -23,12 +23,18 @@ TRIGGER: dict[str, Any] = {
     "order_price_type": "optimal_5", "volume": 1, "direction": "buy", "offset": "open",
     "lever_rate": 5,
 }  # fmt: skip
+TPSL: dict[str, Any] = {
+    "contract_code": "BTC-USD", "direction": "sell", "volume": 1,
+    "tp_trigger_price": "70000", "tp_order_price": "70000",
+}  # fmt: skip
+"""Refused with 1048 (no position): a request that counts all the same."""
 CODE = {"contract_code": "BTC-USD"}
 CANCEL = {"contract_code": "BTC-USD", "order_id": "1"}
 LIMITED_PATHS = [
     ("swap_trigger_order", TRIGGER),
     *((f"swap_{kind}_cancel", CANCEL) for kind in ("trigger", "tpsl", "track")),
     *((f"swap_{kind}_cancelall", CODE) for kind in ("trigger", "tpsl", "track")),
+    ("swap_tpsl_order", TPSL),
 ]
 
 

@@ -1,5 +1,6 @@
-"""A store written before strategy orders existed (schema 3) is brought to schema 4 when this
-build opens it: its data untouched, strategy orders stored from then on."""
+"""A store written before strategy orders existed (schema 3) is brought to the latest schema
+when this build opens it: its data untouched, strategy orders stored from then on, and its
+orders read back without TP/SL (is_tpsl, schema 5)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from htx_sandbox.domain.strategy_orders import StrategyStatus
 from htx_sandbox.domain.types import UID, Direction, Offset, OrderPriceType
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
-from htx_sandbox.storage import sql
+from htx_sandbox.storage import rows, sql
 
 from .conftest import StoreFactory, state_view
 from .strategy_builders import GE, trigger
@@ -29,6 +30,11 @@ def test_a_schema_3_store_is_migrated_and_keeps_its_data(
     every = sql.migrations
     with monkeypatch.context() as older:
         older.setattr(sql, "migrations", lambda dialect: every(dialect)[:3])
+        # Schema 3's orders have no is_tpsl: the build that wrote them did not know it.
+        assert rows.ORDER_COLUMNS[-1] == "is_tpsl"
+        whole_row = rows.order_row
+        older.setattr(sql, "ORDERS", sql.Insert("orders", rows.ORDER_COLUMNS[:-1], keys=1))
+        older.setattr(rows, "order_row", lambda order: whole_row(order)[:-1])
         store = store_factory()
         engine = Engine(store, ManualClock(T0))
         engine.start()
@@ -47,12 +53,13 @@ def test_a_schema_3_store_is_migrated_and_keeps_its_data(
     assert isinstance(store, sql.SqlStore)
     assert store._has_table("strategy_orders")
     (version,) = store._execute("SELECT value FROM meta WHERE key = 'schema_version'")[0]
-    assert version == "4"
+    assert version == str(every(store.dialect)[-1][0])
     clock = ManualClock(T0 + 1000)
     engine = Engine(store, clock)
     engine.start()
     try:
         assert state_view(engine.exchange) == before
+        assert [o.is_tpsl for o in engine.exchange.state.orders.values()] == [False]
         placed = engine.execute(trigger(A, BTC, GE, "70000", Direction.BUY, 1)).reply
         assert isinstance(placed, OrderPlaced)
     finally:

@@ -25,6 +25,8 @@ from htx_sandbox.domain.commands import (
     PlaceTriggerOrder,
     SwitchLeverRate,
     Tick,
+    Tpsl,
+    TpslLeg,
 )
 from htx_sandbox.domain.contracts import Contract, ContractRegistry
 from htx_sandbox.domain.exchange import Exchange
@@ -881,3 +883,20 @@ def test_committed_strategy_orders_are_unaffected_by_later_changes_in_memory(
     assert live.status is StrategyStatus.CANCELLED  # in memory, not committed
     assert [strategy_view(o) for o in rec.load().strategy_orders] == before
     assert before[0]["status"] is StrategyStatus.WAITING
+
+
+def test_an_order_placed_with_tpsl_legs_keeps_is_tpsl(store_factory: StoreFactory) -> None:
+    rec = Recorder(Exchange(), store_factory())
+    rec.ok(OpenUser(A), T0)
+    rec.ok(Deposit(A, "BTC", Decimal(5)), T0)
+    legs = Tpsl(TpslLeg(Decimal(62000), Decimal(62000)), TpslLeg(Decimal(59000), None, OPTIMAL_5))
+    with_legs = rec.place(replace(order(A, BTC, BUY, 2, "60000"), tpsl=legs), T0 + 1)
+    plain = rec.place(order(A, BTC, BUY, 1, "60000"), T0 + 2)
+    rec.commit()
+    loaded = {o.order_id: o for o in rec.load().orders}
+    assert (loaded[with_legs].is_tpsl, loaded[plain].is_tpsl) == (True, False)
+    stored = rec.store.order(with_legs)
+    assert stored is not None and stored.is_tpsl
+    tp, sl = (o for o in rec.load().strategy_orders if o.source_order_id == with_legs)
+    assert (tp.status, sl.status) == (StrategyStatus.NOT_ACTIVATED,) * 2
+    assert (tp.relation_tpsl_order_id, sl.relation_tpsl_order_id) == (sl.order_id, tp.order_id)

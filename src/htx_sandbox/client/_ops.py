@@ -31,6 +31,8 @@ from .models import (
     OrderRequest,
     OrdersPage,
     Position,
+    RelationTpslOrder,
+    TpslPlaced,
     Trades,
 )
 
@@ -70,6 +72,31 @@ def swap_order(order: OrderRequest) -> Op[OrderPlaced]:
     return Op("POST", SWAP + "swap_order", parse_as(OrderPlaced), body=order_body(order))
 
 
+TpslFields = dict[str, Any]
+"""tp_* and sl_* request fields, None values left out."""
+
+
+def tpsl_fields(
+    tp_trigger_price: Number | None,
+    tp_order_price: Number | None,
+    tp_order_price_type: str | None,
+    sl_trigger_price: Number | None,
+    sl_order_price: Number | None,
+    sl_order_price_type: str | None,
+) -> TpslFields:
+    """A take-profit and/or stop-loss leg's fields, prices as Decimal."""
+    return drop_none(
+        {
+            "tp_trigger_price": _decimal(tp_trigger_price),
+            "tp_order_price": _decimal(tp_order_price),
+            "tp_order_price_type": tp_order_price_type,
+            "sl_trigger_price": _decimal(sl_trigger_price),
+            "sl_order_price": _decimal(sl_order_price),
+            "sl_order_price_type": sl_order_price_type,
+        }
+    )
+
+
 def make_order(
     contract_code: str,
     direction: Direction,
@@ -81,6 +108,7 @@ def make_order(
     client_order_id: int | None,
     self_match_prevent: int | None,
     reduce_only: bool | None,
+    tpsl: TpslFields | None = None,
 ) -> OrderRequest:
     return OrderRequest(
         contract_code=contract_code,
@@ -93,7 +121,15 @@ def make_order(
         client_order_id=client_order_id,
         self_match_prevent=self_match_prevent,
         reduce_only=None if reduce_only is None else int(reduce_only),
+        **(tpsl or {}),
     )
+
+
+def swap_tpsl_order(
+    contract_code: str, direction: Direction, volume: int, tpsl: TpslFields
+) -> Op[TpslPlaced]:
+    body = {"contract_code": contract_code, "direction": direction, "volume": volume, **tpsl}
+    return Op("POST", SWAP + "swap_tpsl_order", parse_as(TpslPlaced), body=body)
 
 
 def swap_batchorder(orders: Sequence[OrderRequest]) -> Op[BatchResult]:
@@ -247,6 +283,11 @@ def swap_hisorders(
         }
     )
     return Op("POST", SWAP + "swap_hisorders", parse_as(HistoryPage), body=body)
+
+
+def swap_relation_tpsl_order(contract_code: str, order_id: int | str) -> Op[RelationTpslOrder]:
+    body = {"contract_code": contract_code, "order_id": str(order_id)}
+    return Op("POST", SWAP + "swap_relation_tpsl_order", parse_as(RelationTpslOrder), body=body)
 
 
 def swap_account_info(contract_code: str | None) -> Op[list[Account]]:

@@ -33,6 +33,14 @@ class OrderRequest(msgspec.Struct, frozen=True, kw_only=True):
     client_order_id: int | None = None
     self_match_prevent: int | None = None
     reduce_only: int | None = None
+    tp_trigger_price: Decimal | None = None
+    """A take-profit leg attached to an opening order (with its order price and type)."""
+    tp_order_price: Decimal | None = None
+    tp_order_price_type: str | None = None
+    sl_trigger_price: Decimal | None = None
+    """A stop-loss leg attached to an opening order (with its order price and type)."""
+    sl_order_price: Decimal | None = None
+    sl_order_price_type: str | None = None
 
 
 # -- trading ---------------------------------------------------------------------------------
@@ -83,6 +91,13 @@ class CancelAfterResult(Model, frozen=True, kw_only=True):
     current_time: int
     trigger_time: int | None = None
     """When the orders will be cancelled; None once the dead man's switch is off."""
+
+
+class TpslPlaced(Model, frozen=True, kw_only=True):
+    """swap_tpsl_order's answer: each leg's ids, None for a leg not asked for."""
+
+    tp_order: OrderPlaced | None = None
+    sl_order: OrderPlaced | None = None
 
 
 # -- orders ----------------------------------------------------------------------------------
@@ -190,6 +205,65 @@ class HistoryPage(Model, frozen=True, kw_only=True):
     total_page: int
     current_page: int
     total_size: int
+
+
+class TpslOrderInfo(Model, frozen=True, kw_only=True):
+    """A TP/SL leg as swap_relation_tpsl_order lists it. Ids it does not have are "-1"."""
+
+    volume: int
+    direction: Direction
+    tpsl_order_type: str
+    """tp or sl."""
+    order_id: int
+    order_id_str: str
+    trigger_type: str
+    """ge or le."""
+    trigger_price: Decimal
+    order_price: Decimal
+    """0 for optimal_N."""
+    created_at: int
+    order_price_type: str
+    relation_tpsl_order_id: str
+    """The other leg set with it."""
+    status: int
+    """1 not activated, 2 waiting, 4 placed, 5 failed, 6 cancelled, 11 expired, 12 not
+    activated and ended."""
+    canceled_at: int
+    fail_code: int | None = None
+    fail_reason: str | None = None
+    triggered_price: Decimal | None = None
+    relation_order_id: str
+    """The order it placed when it fired."""
+
+
+class RelationTpslOrder(Model, frozen=True, kw_only=True):
+    """swap_relation_tpsl_order's answer: an opening order and its TP/SL legs."""
+
+    symbol: str
+    contract_code: str
+    volume: int
+    price: Decimal
+    order_price_type: str
+    direction: Direction
+    offset: Offset
+    lever_rate: int
+    order_id: int
+    order_id_str: str
+    client_order_id: int | None = None
+    created_at: int
+    trade_volume: int
+    trade_turnover: Decimal
+    fee: Decimal
+    trade_avg_price: Decimal | None = None
+    margin_frozen: Decimal
+    profit: Decimal
+    status: int
+    order_type: int | None = None
+    """HTX's own example prints null."""
+    order_source: str
+    fee_asset: str
+    canceled_at: int
+    tpsl_order_info: list[TpslOrderInfo]
 
 
 # -- account ---------------------------------------------------------------------------------

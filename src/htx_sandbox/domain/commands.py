@@ -41,6 +41,24 @@ class Deposit:
 
 
 @dataclass(frozen=True, slots=True)
+class TpslLeg:
+    """One leg of a take-profit / stop-loss request: once the last trade price reaches
+    `trigger_price`, close with `order_price_type` (at `order_price` for a limit)."""
+
+    trigger_price: Decimal
+    order_price: Decimal | None = None
+    order_price_type: StrategyPriceType = StrategyPriceType.LIMIT
+
+
+@dataclass(frozen=True, slots=True)
+class Tpsl:
+    """The TP and/or SL attached to an opening order (swap_order's tp_* and sl_* fields)."""
+
+    tp: TpslLeg | None = None
+    sl: TpslLeg | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PlaceOrder:
     uid: UID
     contract_code: str
@@ -53,6 +71,8 @@ class PlaceOrder:
     client_order_id: ClientOrderId | None = None
     self_match_prevent: SelfMatchPrevent = SelfMatchPrevent.CANCEL_TAKER
     order_source: str = "api"
+    tpsl: Tpsl | None = None
+    """Legs to attach (opening orders only): they wait, not activated, until the order fills."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +155,19 @@ class CancelAllStrategy:
 
 
 @dataclass(frozen=True, slots=True)
+class PlaceTpsl:
+    """swap_tpsl_order: a take-profit and/or a stop-loss on the position that `direction`
+    closes (sell closes a long, buy a short), each closing up to `volume` contracts."""
+
+    uid: UID
+    contract_code: str
+    direction: Direction
+    volume: int
+    tp: TpslLeg | None = None
+    sl: TpslLeg | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SwitchLeverRate:
     uid: UID
     contract_code: str
@@ -182,6 +215,7 @@ Command = (
     | PlaceTriggerOrder
     | CancelStrategyOrders
     | CancelAllStrategy
+    | PlaceTpsl
     | SwitchLeverRate
     | CancelAfter
     | ListContract
@@ -194,6 +228,14 @@ Command = (
 class OrderPlaced:
     order_id: OrderId
     client_order_id: ClientOrderId | None
+
+
+@dataclass(frozen=True, slots=True)
+class TpslPlaced:
+    """swap_tpsl_order's answer: the id of each leg placed, None for a leg not asked for."""
+
+    tp_order: OrderId | None
+    sl_order: OrderId | None
 
 
 @dataclass(slots=True)
@@ -231,7 +273,15 @@ class CancelAfterReply:
     trigger_time: Millis | None
 
 
-Reply = OrderPlaced | list[BatchItem] | CancelReply | LeverRateReply | CancelAfterReply | None
+Reply = (
+    OrderPlaced
+    | list[BatchItem]
+    | CancelReply
+    | LeverRateReply
+    | CancelAfterReply
+    | TpslPlaced
+    | None
+)
 
 
 @dataclass(slots=True)

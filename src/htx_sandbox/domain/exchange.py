@@ -37,10 +37,12 @@ from .commands import (
     Outcome,
     PlaceBatch,
     PlaceOrder,
+    PlaceTpsl,
     PlaceTriggerOrder,
     Reply,
     SetContract,
     SwitchLeverRate,
+    TpslPlaced,
 )
 from .contracts import ContractRegistry
 from .errors import HtxError
@@ -57,6 +59,7 @@ from .state import ExchangeState
 from .strategy_book import StrategyLimits
 from .strategy_cancel import cancel_all_strategy, cancel_strategy_orders
 from .strategy_orders import StrategyOrder
+from .tpsl import place_tpsl
 from .trigger_orders import place_trigger_order
 from .types import UID, Millis, OrderId
 from .users import deposit, open_user
@@ -229,6 +232,10 @@ class Exchange:
 
     def cancel_all_strategy(self, cmd: CancelAllStrategy, now: Millis) -> Applied[CancelReply]:
         return self._apply(cancel_all_strategy, cmd, now)
+
+    def place_tpsl(self, cmd: PlaceTpsl, now: Millis) -> Applied[TpslPlaced]:
+        """swap_tpsl_order: a TP and/or an SL on the position `cmd.direction` closes."""
+        return self._apply(place_tpsl, cmd, now)
 
     def switch_lever_rate(self, cmd: SwitchLeverRate, now: Millis) -> Applied[LeverRateReply]:
         return self._apply(switch_lever_rate, cmd, now)

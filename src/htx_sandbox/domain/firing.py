@@ -126,15 +126,17 @@ def _child(state: ExchangeState, order: StrategyOrder, contract: Contract) -> Pl
 
 def expire_uncovered(state: ExchangeState, now: Millis) -> None:
     """Active TP/SL legs whose position the command closed end as expired (11): there is
-    nothing left for them to protect."""
+    nothing left for them to protect. A leg whose opening order is still open stays: that
+    order's next fills build the position it guards again."""
     strategies = state.strategies
+    attached = strategies.attached
     for uid, code in state.touched_holdings:
         legs = strategies.by_owner.get((uid, code, StrategyKind.TPSL))
         if not legs:
             continue
         holding = state.holdings.get((uid, code))
         for leg in list(legs.values()):
-            if leg.status is not StrategyStatus.WAITING:
+            if leg.status is not StrategyStatus.WAITING or leg.source_order_id in attached:
                 continue
             if holding is None or not holding.position(closed_side(leg.direction)).volume:
                 state.events.append(strategies.finish(leg, StrategyStatus.EXPIRED, now))

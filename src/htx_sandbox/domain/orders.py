@@ -83,6 +83,7 @@ class Order:
         "created_at",
         "direction",
         "fee",
+        "is_tpsl",
         "lever_rate",
         "margin_frozen",
         "offset",
@@ -148,6 +149,8 @@ class Order:
         self.fee = ZERO
         self.profit = ZERO
         self.canceled_at = EPOCH
+        self.is_tpsl = False
+        """Whether TP/SL legs were attached to it when it was placed."""
         # A tuple: most orders never fill, and an empty tuple is shared where a list is not.
         self.trades: tuple[Trade, ...] = ()
 

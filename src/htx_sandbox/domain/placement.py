@@ -17,6 +17,7 @@ from .money import initial_margin
 from .orders import Order
 from .positions import closed_side
 from .state import ExchangeState
+from .tpsl_legs import CheckedLeg, Reference, add_legs, check_legs
 from .types import (
     CLIENT_ORDER_ID_MAX,
     FOK,
@@ -105,6 +106,15 @@ def place_order(state: ExchangeState, cmd: PlaceOrder, now: Millis) -> OrderPlac
     account = state.accounts.get((uid, symbol)) or Account(uid, symbol)
     margin = ZERO
     opening = offset is OPEN
+    tpsl = cmd.tpsl
+    legs: list[CheckedLeg] | None = None
+    if tpsl is not None:  # attached legs: opening orders only, checked against its price
+        if not opening:
+            raise HtxError(ErrorCode.TPSL_OPENING_ONLY)
+        legs = check_legs(
+            state, uid, contract, cmd.direction.opposite, tpsl.tp, tpsl.sl,
+            Reference.ORDER_PRICE, price,
+        )  # fmt: skip
     if opening:
         if holding is not None and holding.opening_orders >= contract.max_open_orders:
             raise HtxError(ErrorCode.OPEN_ORDERS_LIMIT, code, contract.max_open_orders)
@@ -164,6 +174,12 @@ def place_order(state: ExchangeState, cmd: PlaceOrder, now: Millis) -> OrderPlac
         holding.position(closed_side(direction)).frozen += volume
         state.touch_holding(uid, code)
     state.events.append(OrderAccepted(order_id))
+    if legs:  # before matching, so that a fill at once activates them
+        order.is_tpsl = True
+        add_legs(
+            state, legs, uid=uid, contract=contract, closing=direction.opposite, volume=volume,
+            now=now, source_order_id=order_id,
+        )  # fmt: skip
 
     if plan is not None and plan.fills and not rejected:
         for maker, taken in plan.fills:

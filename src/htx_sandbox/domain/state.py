@@ -14,7 +14,14 @@ from .accounts import Account
 from .book import OrderBook
 from .contracts import Contract, ContractRegistry
 from .errors import ErrorCode, HtxError
-from .events import AccountChanged, Event, OrderCancelled, OrderTraded, PositionChanged
+from .events import (
+    AccountChanged,
+    Event,
+    OrderCancelled,
+    OrderTraded,
+    PositionChanged,
+    StrategyOrderChanged,
+)
 from .ids import OrderIdGenerator, TradeIdGenerator
 from .money import contract_value, fee, initial_margin
 from .orders import Order, Trade
@@ -175,7 +182,7 @@ class ExchangeState:
         self.finished.append(order.order_id)
         self.events.append(OrderCancelled(order.order_id, order.status))
         if self.strategies.attached and order.order_id in self.strategies.attached:
-            self.events.extend(self.strategies.opening_ended(order, now))
+            self.events.extend(self._opening_ended(order, now))
 
     def cancel_resting(self, holding: Holding, orders: list[Order], now: Millis) -> None:
         """cancel_now for many resting orders of one holding, releasing margin once: the hot
@@ -199,13 +206,21 @@ class ExchangeState:
             finished.append(order.order_id)
             events.append(OrderCancelled(order.order_id, order.status))
             if attached and order.order_id in attached:
-                events.extend(self.strategies.opening_ended(order, now))
+                events.extend(self._opening_ended(order, now))
         if released:
             symbol = orders[0].symbol
             self.account(holding.uid, symbol).margin_frozen -= released
             self.touch_account(holding.uid, symbol)
         if close_released:
             self.touch_holding(holding.uid, holding.contract_code)
+
+    def _opening_ended(self, order: Order, now: Millis) -> list[StrategyOrderChanged]:
+        """An opening order with TP/SL legs was cancelled: the legs learn whether the position
+        they guard is still there."""
+        position = self.holding(order.uid, order.contract_code).position(
+            opened_side(order.direction)
+        )
+        return self.strategies.opening_ended(order, now, position_open=position.volume > 0)
 
     def schedule_cancel(self, order: Order, now: Millis) -> None:
         heapq.heappush(self.pending_cancels, (Millis(now + self.cancel_delay_ms), order.order_id))

@@ -151,13 +151,17 @@ class StrategyBook:
             self.attached.pop(opening.order_id, None)
         return changed
 
-    def opening_ended(self, opening: Order, now: Millis) -> list[StrategyOrderChanged]:
+    def opening_ended(
+        self, opening: Order, now: Millis, *, position_open: bool = True
+    ) -> list[StrategyOrderChanged]:
         """The opening order was cancelled: legs it never activated end with it (12); active
-        ones keep guarding what it filled."""
+        ones keep guarding what it filled, unless that position is already closed (11)."""
         changed = []
         for leg in list(self.attached.pop(opening.order_id, ())):
             if leg.status is StrategyStatus.NOT_ACTIVATED:
                 changed.append(self.finish(leg, StrategyStatus.NOT_ACTIVATED_EXPIRED, now))
+            elif not position_open:
+                changed.append(self.finish(leg, StrategyStatus.EXPIRED, now))
         return changed
 
     def evict_finished(self, before: Millis) -> int:

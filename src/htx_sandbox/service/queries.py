@@ -8,6 +8,7 @@ evicted from memory (finished longer ago than the engine's retention) are read f
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from ..domain.contracts import Contract
@@ -19,6 +20,7 @@ from ..domain.types import UID, OrderId
 from .ports import OrderQuery, Store, StrategyOrderQuery
 
 Level = tuple[Decimal, int]
+_PAGE = 50
 
 
 class Reads:
@@ -97,6 +99,40 @@ class Reads:
         strategy order placed without a lever rate places with."""
         holding = self._exchange.state.holdings.get((uid, contract.contract_code))
         return holding.lever_rate if holding is not None else None
+
+    def tpsl_legs_of(self, opening: Order) -> list[StrategyOrder]:
+        """The TP/SL legs attached to an opening order, TP first. They were made by the
+        command that placed it, so their ids are the next one or two; those in memory are
+        read there, the others (finished and evicted) from the store."""
+        if not opening.is_tpsl:
+            return []
+        legs = {}
+        for order_id in (opening.order_id + 1, opening.order_id + 2):
+            leg = self._exchange.strategy_order(OrderId(order_id))
+            if leg is not None and leg.source_order_id == opening.order_id:
+                legs[leg.order_id] = leg
+        wanted = {r for leg in legs.values() if (r := leg.relation_tpsl_order_id) is not None}
+        if not legs or not wanted <= legs.keys():
+            for leg in self._stored_legs(opening):
+                legs.setdefault(leg.order_id, leg)
+        return [legs[order_id] for order_id in sorted(legs)]
+
+    def _stored_legs(self, opening: Order) -> list[StrategyOrder]:
+        """The legs among the UID's TP/SL orders created since the opening order: newest
+        first, so they are on the last pages, which are read backwards until they are past."""
+        query = StrategyOrderQuery(
+            StrategyKind.TPSL, opening.uid, opening.contract_code, since=opening.created_at,
+            page_size=_PAGE,
+        )  # fmt: skip
+        rows, total = self._store.strategy_orders_of(query)
+        found: list[StrategyOrder] = []
+        for page in range(-(-total // _PAGE), 0, -1):
+            if page != 1:
+                rows, _ = self._store.strategy_orders_of(replace(query, page_index=page))
+            found.extend(o for o in rows if o.source_order_id == opening.order_id)
+            if len(found) == 2 or all(o.created_at > opening.created_at for o in rows):
+                break
+        return found
 
     # -- accounts --------------------------------------------------------------------------
 

@@ -197,6 +197,7 @@ ORDER_TABLE = Table(
         Column("fee", out=str, back=dec),
         Column("profit", out=str, back=dec),
         Column("canceled_at"),
+        Column("is_tpsl", out=int, back=_FLAGS),
     ],
 )
 TRADE_TABLE = Table(

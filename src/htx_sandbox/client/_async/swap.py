@@ -13,10 +13,13 @@ from ..auth import HtxAuth, _utc_now
 from .market import AsyncMarket
 from .strategy import AsyncStrategyOrders
 from .swap_read import AsyncSwapRead
+from .swap_tpsl import AsyncSwapTpsl
 from .swap_trade import AsyncSwapTrade
 
 
-class AsyncHtxSwapClient(AsyncSwapTrade, AsyncSwapRead, AsyncStrategyOrders, AsyncMarket):
+class AsyncHtxSwapClient(
+    AsyncSwapTrade, AsyncSwapRead, AsyncStrategyOrders, AsyncMarket, AsyncSwapTpsl
+):
     """A client of HTX's Coin-Margined Swap API (and of the sandbox, which speaks it).
 
     `access_key`/`secret_key` are needed for the private endpoints only. Requests are signed

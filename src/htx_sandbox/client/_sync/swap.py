@@ -14,10 +14,13 @@ from ..auth import HtxAuth, _utc_now
 from .market import Market
 from .strategy import StrategyOrders
 from .swap_read import SwapRead
+from .swap_tpsl import SwapTpsl
 from .swap_trade import SwapTrade
 
 
-class HtxSwapClient(SwapTrade, SwapRead, StrategyOrders, Market):
+class HtxSwapClient(
+    SwapTrade, SwapRead, StrategyOrders, Market, SwapTpsl
+):
     """A client of HTX's Coin-Margined Swap API (and of the sandbox, which speaks it).
 
     `access_key`/`secret_key` are needed for the private endpoints only. Requests are signed

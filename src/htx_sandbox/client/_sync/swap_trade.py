@@ -33,11 +33,22 @@ class SwapTrade(SwapSession):
         client_order_id: int | None = None,
         self_match_prevent: int | None = None,
         reduce_only: bool | None = None,
+        tp_trigger_price: ops.Number | None = None,
+        tp_order_price: ops.Number | None = None,
+        tp_order_price_type: str | None = None,
+        sl_trigger_price: ops.Number | None = None,
+        sl_order_price: ops.Number | None = None,
+        sl_order_price_type: str | None = None,
     ) -> OrderPlaced:
-        """Place one order (POST /swap-api/v1/swap_order)."""
+        """Place one order (POST /swap-api/v1/swap_order); an opening order may carry a
+        take-profit and/or stop-loss leg (tp_*, sl_*)."""
+        tpsl = ops.tpsl_fields(
+            tp_trigger_price, tp_order_price, tp_order_price_type,
+            sl_trigger_price, sl_order_price, sl_order_price_type,
+        )  # fmt: skip
         order = ops.make_order(
             contract_code, direction, offset, volume, lever_rate, order_price_type, price,
-            client_order_id, self_match_prevent, reduce_only,
+            client_order_id, self_match_prevent, reduce_only, tpsl,
         )  # fmt: skip
         return self._call(ops.swap_order(order))
 

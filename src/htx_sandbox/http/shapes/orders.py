@@ -69,7 +69,7 @@ def order(o: Order, *, update_time: bool = True) -> dict[str, Any]:
         "fee_asset": o.symbol,
         "liquidation_type": "0",
         "canceled_at": o.canceled_at,
-        "is_tpsl": 0,
+        "is_tpsl": int(o.is_tpsl),
         "real_profit": num(o.profit),
         "self_match_prevent": int(o.self_match_prevent),
     }
@@ -104,7 +104,7 @@ def history_order(o: Order) -> dict[str, Any]:
         "order_type": ORDER_TYPE_QUOTATION,
         "fee_asset": o.symbol,
         "liquidation_type": "0",
-        "is_tpsl": 0,
+        "is_tpsl": int(o.is_tpsl),
         "real_profit": num(o.profit),
     }
 

@@ -1,11 +1,12 @@
 """HTX's /swap-api/ paths, one module per family: trade, lightning, orders, account, matches,
-public, reference, trigger and strategy (the cancels and queries of every strategy kind)."""
+public, reference, trigger and strategy (the cancels and queries of every strategy kind),
+tpsl."""
 
 from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from . import account, lightning, matches, orders, public, reference, strategy, trade, trigger
+from . import account, lightning, matches, orders, public, reference, strategy, tpsl, trade, trigger
 
 routes: list[BaseRoute] = [
     *trade.routes,
@@ -17,4 +18,5 @@ routes: list[BaseRoute] = [
     *reference.routes,
     *trigger.routes,
     *strategy.routes,
+    *tpsl.routes,
 ]

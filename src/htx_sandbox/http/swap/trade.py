@@ -33,22 +33,13 @@ from ...domain.types import (
 from ..core.body import Body
 from ..core.endpoint import Call, private
 from ..core.envelopes import V3_ENVELOPE
-from . import fields
-
-# Take-profit / stop-loss attachments are not modelled; refusing them beats ignoring them.
-UNSUPPORTED = (
-    "tp_trigger_price", "tp_order_price", "tp_order_price_type",
-    "sl_trigger_price", "sl_order_price", "sl_order_price_type",
-)  # fmt: skip
+from . import fields, tpsl
 
 
 def place_order_command(uid: UID, body: Body) -> PlaceOrder:
     """swap_order's fields, checked in the order HTX reports them."""
     contract_code = body.text("contract_code", required=True)
     assert contract_code is not None
-    for name in UNSUPPORTED:
-        if body.has(name):
-            raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name)
     client_order_id = body.integer(
         "client_order_id", invalid=ErrorCode.CLIENT_ORDER_ID_NOT_INTEGER
     )
@@ -77,6 +68,7 @@ def place_order_command(uid: UID, body: Body) -> PlaceOrder:
     reduce_only = body.integer("reduce_only")
     if reduce_only not in (None, 0, 1) or (reduce_only == 1 and offset is Offset.OPEN):
         raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "reduce_only")
+    attached = tpsl.attached(body)
     assert volume is not None and direction and offset and lever_rate is not None and price_type
     return PlaceOrder(
         uid=uid,
@@ -89,6 +81,7 @@ def place_order_command(uid: UID, body: Body) -> PlaceOrder:
         price=price,
         client_order_id=ClientOrderId(client_order_id) if client_order_id is not None else None,
         self_match_prevent=SelfMatchPrevent(smp if smp is not None else 1),
+        tpsl=attached,
     )
 
 

@@ -1,0 +1,54 @@
+"""swap_relation_tpsl_order's answer: an opening order with its TP/SL legs (tpsl_order_info),
+in the fields and JSON types of HTX's example."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...domain.orders import Order
+from ...domain.strategy_orders import StrategyOrder
+from ..core.wire import num
+from .orders import order as order_row
+
+NONE_ID = "-1"
+"""What HTX prints for an id a leg does not have (yet): no sibling, nothing placed."""
+
+OPENING_FIELDS = (
+    "symbol", "contract_code", "volume", "price", "order_price_type", "direction", "offset",
+    "lever_rate", "order_id", "order_id_str", "client_order_id", "created_at", "trade_volume",
+    "trade_turnover", "fee", "trade_avg_price", "margin_frozen", "profit", "status",
+    "order_type", "order_source", "fee_asset", "canceled_at",
+)  # fmt: skip
+
+
+def relation(opening: Order, legs: list[StrategyOrder]) -> dict[str, Any]:
+    row = order_row(opening, update_time=False)
+    out = {name: row[name] for name in OPENING_FIELDS}
+    out["tpsl_order_info"] = [leg_info(leg) for leg in legs]
+    return out
+
+
+def _id(order_id: int | None) -> str:
+    return NONE_ID if order_id is None else str(order_id)
+
+
+def leg_info(leg: StrategyOrder) -> dict[str, Any]:
+    return {
+        "volume": leg.volume,
+        "direction": leg.direction.value,
+        "tpsl_order_type": None if leg.tpsl_order_type is None else leg.tpsl_order_type.value,
+        "order_id": leg.order_id,
+        "order_id_str": str(leg.order_id),
+        "trigger_type": leg.trigger_type.value,
+        "trigger_price": num(leg.trigger_price),
+        "order_price": 0 if leg.order_price is None else num(leg.order_price),
+        "created_at": leg.created_at,
+        "order_price_type": leg.order_price_type.value,
+        "relation_tpsl_order_id": _id(leg.relation_tpsl_order_id),
+        "status": int(leg.status),
+        "canceled_at": leg.canceled_at,
+        "fail_code": leg.fail_code,
+        "fail_reason": leg.fail_reason,
+        "triggered_price": None if leg.triggered_price is None else num(leg.triggered_price),
+        "relation_order_id": _id(leg.relation_order_id),
+    }

@@ -1,0 +1,2 @@
+-- is_tpsl: whether take-profit / stop-loss legs were attached to the order when it was placed.
+ALTER TABLE orders ADD COLUMN is_tpsl BIGINT NOT NULL DEFAULT 0;
