@@ -37,6 +37,7 @@ from .commands import (
     Outcome,
     PlaceBatch,
     PlaceOrder,
+    PlaceTrackOrder,
     PlaceTriggerOrder,
     Reply,
     SetContract,
@@ -57,6 +58,7 @@ from .state import ExchangeState
 from .strategy_book import StrategyLimits
 from .strategy_cancel import cancel_all_strategy, cancel_strategy_orders
 from .strategy_orders import StrategyOrder
+from .track_orders import place_track_order
 from .trigger_orders import place_trigger_order
 from .types import UID, Millis, OrderId
 from .users import deposit, open_user
@@ -229,6 +231,9 @@ class Exchange:
 
     def cancel_all_strategy(self, cmd: CancelAllStrategy, now: Millis) -> Applied[CancelReply]:
         return self._apply(cancel_all_strategy, cmd, now)
+
+    def place_track_order(self, cmd: PlaceTrackOrder, now: Millis) -> Applied[OrderPlaced]:
+        return self._apply(place_track_order, cmd, now)
 
     def switch_lever_rate(self, cmd: SwitchLeverRate, now: Millis) -> Applied[LeverRateReply]:
         return self._apply(switch_lever_rate, cmd, now)

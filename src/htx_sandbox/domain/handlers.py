@@ -25,6 +25,7 @@ from .commands import (
     OpenUser,
     PlaceBatch,
     PlaceOrder,
+    PlaceTrackOrder,
     PlaceTriggerOrder,
     Reply,
     SetContract,
@@ -37,6 +38,7 @@ from .listing import list_contract, set_contract
 from .placement import place_order
 from .state import ExchangeState
 from .strategy_cancel import cancel_all_strategy, cancel_strategy_orders
+from .track_orders import place_track_order
 from .trigger_orders import place_trigger_order
 from .types import Millis
 from .users import deposit, open_user
@@ -66,6 +68,7 @@ HANDLERS: Mapping[type[Any], Handler[Any]] = dict(
         _row(PlaceTriggerOrder, place_trigger_order),
         _row(CancelStrategyOrders, cancel_strategy_orders),
         _row(CancelAllStrategy, cancel_all_strategy),
+        _row(PlaceTrackOrder, place_track_order),
         _row(SwitchLeverRate, switch_lever_rate),
         _row(CancelAfter, set_cancel_after),
         _row(ListContract, list_contract),
