@@ -30,7 +30,7 @@ def test_an_active_order_cancelled_stops_following_the_price() -> None:
     trade_at(ex, "57000")
     trade_at(ex, "60000")
     assert active.market_limit_price == Decimal(59000) and not waiting.is_active
-    assert ex.state.strategies.tracking.get(BTC, {}) == {}
+    assert len(ex.state.strategies.tracking[BTC]) == 0
 
 
 def test_the_trigger_family_does_not_see_trailing_orders() -> None:

@@ -108,7 +108,7 @@ def test_a_fired_order_is_done_with_the_price() -> None:
     trade_at(ex, "59000")
     trade_at(ex, "59590")
     placed_id = order.relation_order_id
-    assert ex.state.strategies.tracking.get(BTC, {}) == {}
+    assert len(ex.state.strategies.tracking[BTC]) == 0
     ex.cancel_all(CancelAll(ALICE, BTC), NOW)  # its child out of the way of the trades below
     trade_at(ex, "58000")
     trade_at(ex, "60000")
