@@ -13,7 +13,7 @@ request in every failure:
 
 Deposits for coin conservation are counted from the engine's ``Deposited`` events; the order
 ids invariant 9 expects are the ones the replies reported (setup's, swap_order's, the batch's,
-the lightning close's).
+the lightning close's), and those of the orders strategy orders placed when they fired.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from htx_sandbox.domain.contracts import Contract
 from htx_sandbox.domain.errors import ERROR_MESSAGES, ErrorCode
 from htx_sandbox.domain.events import Deposited, Event
 from htx_sandbox.domain.exchange import Exchange
+from htx_sandbox.domain.strategy_orders import StrategyKind
 from htx_sandbox.domain.types import UID, Direction, Offset, OrderId, OrderPriceType
 from htx_sandbox.http.app import create_app
 from htx_sandbox.http.core.gateway import HttpSettings
@@ -169,6 +170,7 @@ class Harness:
         self.check_engine(what)
         reply = check_envelope(request, response)
         self.record(request, reply)
+        self.record_fired()
         try:
             self.check_invariants()
             if is_rejection(request, reply):
@@ -220,6 +222,24 @@ class Harness:
         elif request.path.endswith("/api-keys") and request.method == "POST":
             assert isinstance(data, dict)
             self.access_keys.append(data["access_key"])
+
+
+    def record_fired(self) -> None:
+        """The orders strategy orders placed as the request's trades fired them: no reply names
+        them, and they come after the command's own (so the list stays in creation order)."""
+        known = set(self.created)
+
+        def fired(exchange: Exchange) -> list[OrderId]:
+            return sorted(
+                order.order_id
+                for order in exchange.state.orders.values()
+                if order.order_source in STRATEGY_SOURCES and order.order_id not in known
+            )
+
+        self.created.extend(self.engine.query(fired).result())
+
+
+STRATEGY_SOURCES = frozenset(kind.order_source for kind in StrategyKind)
 
 
 def _fingerprint(exchange: Exchange) -> Fingerprint:

@@ -1,11 +1,11 @@
 """HTX's /swap-api/ paths, one module per family: trade, lightning, orders, account, matches,
-public, reference."""
+public, reference, track."""
 
 from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from . import account, lightning, matches, orders, public, reference, trade
+from . import account, lightning, matches, orders, public, reference, track, trade
 
 routes: list[BaseRoute] = [
     *trade.routes,
@@ -15,4 +15,5 @@ routes: list[BaseRoute] = [
     *matches.routes,
     *public.routes,
     *reference.routes,
+    *track.routes,
 ]
