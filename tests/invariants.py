@@ -95,6 +95,10 @@ def fingerprint(exchange: Exchange) -> Fingerprint:
         state.trade_ids.last,
         tuple(sorted(state.users)),
         state.now,
+        tuple(
+            (oid, s.status, s.volume, s.update_time, s.is_active, s.market_limit_price)
+            for oid, s in state.strategies.orders.items()
+        ),
     )
 
 

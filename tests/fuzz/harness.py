@@ -13,7 +13,9 @@ request in every failure:
 
 Deposits for coin conservation are counted from the engine's ``Deposited`` events; the order
 ids invariant 9 expects are the ones the replies reported (setup's, swap_order's, the batch's,
-the lightning close's), and those of the orders strategy orders placed when they fired.
+the lightning close's) and the ones fired strategy orders name as their relation_order_id.
+Strategy order ids (setup's trigger orders, swap_trigger_order's, swap_track_order's) are kept
+apart, for the "$STRATEGY" placeholders of the strategy cancels.
 """
 
 from __future__ import annotations
@@ -32,13 +34,15 @@ from htx_sandbox.domain.commands import (
     OrderPlaced,
     Outcome,
     PlaceOrder,
+    PlaceTriggerOrder,
     Tick,
 )
 from htx_sandbox.domain.contracts import Contract
 from htx_sandbox.domain.errors import ERROR_MESSAGES, ErrorCode
 from htx_sandbox.domain.events import Deposited, Event
 from htx_sandbox.domain.exchange import Exchange
-from htx_sandbox.domain.strategy_orders import StrategyKind
+from htx_sandbox.domain.state import ExchangeState
+from htx_sandbox.domain.strategy_orders import StrategyPriceType, TriggerType
 from htx_sandbox.domain.types import UID, Direction, Offset, OrderId, OrderPriceType
 from htx_sandbox.http.app import create_app
 from htx_sandbox.http.core.gateway import HttpSettings
@@ -82,6 +86,14 @@ LIQUIDITY: tuple[tuple[UID, str, Direction, Offset, int, str], ...] = (
     (UID3, "XRP-USD", Direction.BUY, Offset.OPEN, 10, "0.4999"),
     (UID1, "XRP-USD", Direction.BUY, Offset.OPEN, 2, "0.5"),
 )
+# Waiting trigger orders at setup, (code, trigger type, trigger price, direction, offset): far
+# enough from the book that only a deliberate sweep fires them.
+TRIGGERS: tuple[tuple[str, TriggerType, str, Direction, Offset], ...] = (
+    ("BTC-USD", TriggerType.GE, "70000", Direction.BUY, Offset.OPEN),
+    ("BTC-USD", TriggerType.LE, "50000", Direction.SELL, Offset.CLOSE),
+    ("BTC-USD", TriggerType.GE, "60000.5", Direction.SELL, Offset.CLOSE),
+    ("ETH-USD", TriggerType.LE, "2000", Direction.SELL, Offset.OPEN),
+)
 
 
 def _ok(outcome: Outcome) -> Any:
@@ -95,6 +107,7 @@ class Harness:
         self.engine = Engine(MemoryStore(), self.clock)
         self.deposits: dict[str, Decimal] = {}
         self.created: list[OrderId] = []
+        self.strategies: list[OrderId] = []
         self.access_keys: list[str] = [KEYS.second.access]
         self.logged: list[logging.LogRecord] = []
         self.sent = 0
@@ -114,6 +127,14 @@ class Harness:
             placed = _ok(self.engine.execute(command))
             assert isinstance(placed, OrderPlaced)
             self.created.append(placed.order_id)
+        for code, trigger_type, trigger, direction, offset in TRIGGERS:
+            command = PlaceTriggerOrder(
+                UID1, code, trigger_type, Decimal(trigger), direction, offset, 1,
+                StrategyPriceType.OPTIMAL_5, lever_rate=10,
+            )  # fmt: skip
+            placed = _ok(self.engine.execute(command))
+            assert isinstance(placed, OrderPlaced)
+            self.strategies.append(placed.order_id)
         self.app = create_app(
             self.engine, self.clock, HttpSettings(rate_limit=False), market, admin_token=TOKEN
         )
@@ -140,7 +161,11 @@ class Harness:
 
     def check_invariants(self) -> None:
         deposits, created = dict(self.deposits), list(self.created)
-        self.engine.query(lambda ex: check_state(ex.state, deposits, created)).result()
+
+        def check(exchange: Exchange) -> None:
+            check_state(exchange.state, deposits, sorted(created + _fired(exchange.state)))
+
+        self.engine.query(check).result()
 
     def _fingerprint(self) -> Fingerprint:
         return self.engine.query(_fingerprint).result()
@@ -170,7 +195,6 @@ class Harness:
         self.check_engine(what)
         reply = check_envelope(request, response)
         self.record(request, reply)
-        self.record_fired()
         try:
             self.check_invariants()
             if is_rejection(request, reply):
@@ -206,6 +230,10 @@ class Harness:
             return str(self.created[-1])
         if placeholder == "$ORDERS":
             return ",".join(str(i) for i in self.created[-3:])
+        if placeholder == "$STRATEGY":
+            return str(self.strategies[-1])
+        if placeholder == "$STRATEGIES":
+            return ",".join(str(i) for i in self.strategies[-3:])
         if placeholder == "$KEY":
             return self.access_keys[-1]
         return placeholder
@@ -217,6 +245,8 @@ class Harness:
         placing = ("/swap_order", "/swap_lightning_close_position")
         if request.path.endswith(placing) and isinstance(data, dict):
             self.created.append(OrderId(data["order_id"]))
+        elif request.path.endswith(STRATEGY_PLACING) and isinstance(data, dict):
+            self.strategies.append(OrderId(data["order_id"]))
         elif request.path.endswith("/swap_batchorder") and isinstance(data, dict):
             self.created.extend(OrderId(item["order_id"]) for item in data["success"])
         elif request.path.endswith("/api-keys") and request.method == "POST":
@@ -224,26 +254,20 @@ class Harness:
             self.access_keys.append(data["access_key"])
 
 
-    def record_fired(self) -> None:
-        """The orders strategy orders placed as the request's trades fired them: no reply names
-        them, and they come after the command's own (so the list stays in creation order)."""
-        known = set(self.created)
-
-        def fired(exchange: Exchange) -> list[OrderId]:
-            return sorted(
-                order.order_id
-                for order in exchange.state.orders.values()
-                if order.order_source in STRATEGY_SOURCES and order.order_id not in known
-            )
-
-        self.created.extend(self.engine.query(fired).result())
-
-
-STRATEGY_SOURCES = frozenset(kind.order_source for kind in StrategyKind)
+STRATEGY_PLACING = ("/swap_trigger_order", "/swap_track_order")
 
 
 def _fingerprint(exchange: Exchange) -> Fingerprint:
     return fingerprint(exchange)
+
+
+def _fired(state: ExchangeState) -> list[OrderId]:
+    """The ordinary orders that fired strategy orders placed, as their rows name them."""
+    return [
+        s.relation_order_id
+        for s in state.strategies.orders.values()
+        if s.relation_order_id is not None
+    ]
 
 
 class _Collect(logging.Handler):

@@ -5,7 +5,7 @@ fields made hostile, keys duplicated in the raw JSON text, numbers sent as JSON 
 strings, and now and then a hostile whole body, header or signature parameter.
 
 Order ids and access keys that only exist at run time are placeholders ("$ORDER", "$ORDERS",
-"$KEY") that the harness resolves when it sends the request.
+"$STRATEGY", "$STRATEGIES", "$KEY") that the harness resolves when it sends the request.
 """
 
 from __future__ import annotations
@@ -258,6 +258,25 @@ def order_fields(draw: st.DrawFn) -> list[tuple[str, Value]]:
 
 
 @st.composite
+def trigger_fields(draw: st.DrawFn) -> list[tuple[str, Value]]:
+    """swap_trigger_order, its trigger near the price so that trades fire it."""
+    code = draw(st.sampled_from(CODE_SPELLINGS))
+    fields: list[tuple[str, Value]] = [
+        ("contract_code", J(code)),
+        ("trigger_type", draw(text(("ge", "le")))),
+        ("trigger_price", draw(price_near(code))),
+        ("volume", draw(integer((1, 1, 2, 5)))),
+        ("direction", draw(text(("buy", "sell")))),
+        ("offset", draw(text(("open", "open", "close")))),
+        ("order_price_type", draw(text(("limit", "limit", "optimal_5", "optimal_20")))),
+        ("order_price", draw(price_near(code))),
+    ]
+    if not draw(chance(5)):
+        fields.append(("lever_rate", draw(integer((10, 10, 5, 20)))))
+    return fields
+
+
+@st.composite
 def track_fields(draw: st.DrawFn) -> list[tuple[str, Value]]:
     """A trailing order whose active price is a few ticks from the reference price (on either
     side, so some answer 1426) and whose callback is small enough for XRP-USD's moves to fire."""
@@ -383,6 +402,7 @@ keys = st.sampled_from(
     + ("second", "unfunded", "reader", "trade_only", "expired", "disabled", "whitelisted")
 )
 order_ids = st.one_of(text(("$ORDER", "$ORDER", "$ORDERS", "1", "123456789012345678")))
+strategy_ids = text(("$STRATEGY", "$STRATEGY", "$STRATEGIES", "$ORDER", "1"))
 page = (("page_index", integer((1, 2))), ("page_size", integer((1, 20, 50))))
 
 TRADE = "/swap-api/v1/"
@@ -473,6 +493,33 @@ SIGNED: dict[str, tuple[str, st.SearchStrategy[list[tuple[str, Value]]]]] = {
     "swap_account_info": ("read", fixed(("contract_code", codes))),
     "swap_position_info": ("read", fixed(("contract_code", codes))),
 }
+SIGNED["swap_trigger_order"] = ("trade", trigger_fields())
+for _kind in ("trigger", "tpsl", "track"):
+    SIGNED[f"swap_{_kind}_cancel"] = (
+        "trade", fixed(("contract_code", codes), ("order_id", strategy_ids))
+    )
+    SIGNED[f"swap_{_kind}_cancelall"] = (
+        "trade",
+        fixed(
+            ("contract_code", codes),
+            ("direction", text(("buy", "sell"))),
+            ("offset", text(("open", "close"))),
+        ),
+    )
+    SIGNED[f"swap_{_kind}_openorders"] = (
+        "read", fixed(("contract_code", codes), *page, ("trade_type", integer((0, 1, 3, 4))))
+    )
+    SIGNED[f"swap_{_kind}_hisorders"] = (
+        "read",
+        fixed(
+            ("contract_code", codes),
+            ("status", text(("0", "4,5", "6", "11"))),
+            ("create_date", integer((1, 7, 90, 365))),
+            ("trade_type", integer((0, 1, 4, 7))),
+            *page,
+            ("sort_by", text(("created_at", "update_time", "create_date"))),
+        ),
+    )
 V3 = {
     "/swap-api/v1/swap-cancel-after": "swap-cancel-after",
     "/swap-api/v3/swap_matchresults_exact": "swap_matchresults_exact",
@@ -535,7 +582,17 @@ READ_NAMES = (
     "swap_openorders", "swap_order_info", "swap_order_detail", "swap_hisorders",
     "swap_account_info", "swap_position_info", "swap_matchresults_exact",
 )  # fmt: skip
+STRATEGY_NAMES = (
+    ("swap_trigger_order",) * 6 + ("swap_order",) * 4 + ("swap_track_order",) * 3
+) + tuple(
+    f"swap_{kind}_{action}"
+    for kind in ("trigger", "trigger", "tpsl", "track")
+    for action in ("cancel", "cancelall", "openorders", "hisorders")
+)
+"""Trigger and trailing orders, the orders whose trades fire them, and the twelve cancels and
+queries."""
 trade_requests = signed_request(TRADE_NAMES)
+strategy_requests = signed_request(STRATEGY_NAMES)
 read_requests = signed_request(READ_NAMES)
 
 # -- unsigned GETs ---------------------------------------------------------------------------
@@ -693,5 +750,44 @@ def listed_then_traded(draw: st.DrawFn, token: str) -> Request:
         method="POST",
         path=TRADE + "swap_order",
         body=Obj(draw(mutated(fields))),
+        dt=draw(dts),
+    )
+
+
+@st.composite
+def plain_trigger_order(draw: st.DrawFn) -> Request:
+    """A valid swap_trigger_order (rare among mutated bodies), for crossing orders to fire."""
+    return Request(
+        family="v1",
+        envelope="v1",
+        method="POST",
+        path=TRADE + "swap_trigger_order",
+        body=Obj(tuple(draw(trigger_fields()))),
+        key=draw(st.sampled_from(("trader", "trader", "second"))),
+        dt=draw(dts),
+    )
+
+
+@st.composite
+def crossing_order(draw: st.DrawFn) -> Request:
+    """A valid swap_order that trades through the best level: what fires trigger orders."""
+    code = draw(st.sampled_from(("BTC-USD", "ETH-USD")))
+    reference, tick, digits = CONTRACTS[code]
+    side = draw(st.sampled_from(("buy", "sell")))
+    offset = draw(st.sampled_from(("open", "open", "open", "close")))
+    ticks = draw(st.integers(0, 6)) * (1 if side == "buy" else -1)
+    fields: tuple[tuple[str, Value], ...] = (
+        ("contract_code", J(code)), ("volume", draw(integer((1, 3, 12)))),
+        ("direction", J(side)), ("offset", J(offset)),
+        ("lever_rate", J(10)), ("order_price_type", J("limit")),
+        ("price", J(f"{reference + ticks * float(tick):.{digits}f}")),
+    )  # fmt: skip
+    return Request(
+        family="v1",
+        envelope="v1",
+        method="POST",
+        path=TRADE + "swap_order",
+        body=Obj(fields),
+        key=draw(st.sampled_from(("trader", "third"))),  # not second: it quotes the book
         dt=draw(dts),
     )

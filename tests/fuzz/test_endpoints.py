@@ -9,8 +9,8 @@ that path's envelope, no bug answer, the engine running, the invariants intact.
 Each example is a fresh exchange (tests/fuzz/harness.py) and a sequence of 3 to 6 requests, so
 that a contract listed or an order placed by one request meets the next. One test per endpoint
 family; under CI=true each runs 400 examples (derandomized, no example database: the same
-requests every run), at least 6,000 requests in all (about 8,500); locally 25 each (at least
-375 requests), randomized. HTX_FUZZ_EXAMPLES=<n> runs n per family, to search longer by hand.
+requests every run), at least 7,200 requests in all; locally 25 each (at least 450 requests),
+randomized. HTX_FUZZ_EXAMPLES=<n> runs n per family, to search longer by hand.
 A failure names the offending request (method, path, key, query, body) in its message, and
 Hypothesis prints the shrunk sequence.
 """
@@ -28,9 +28,12 @@ from .harness import TOKEN, Harness
 from .requests import (
     Request,
     admin_request,
+    crossing_order,
     listed_then_traded,
+    plain_trigger_order,
     public_request,
     read_requests,
+    strategy_requests,
     trade_requests,
 )
 
@@ -53,8 +56,16 @@ FAMILIES: dict[str, st.SearchStrategy[Request]] = {
     "read": st.one_of(read_requests, read_requests, trade_requests),
     "public_and_market": st.one_of(public_request(), public_request(), trade_requests),
     "admin": st.one_of(admin, admin, admin, listed_then_traded(TOKEN)),
+    "strategy": st.one_of(
+        strategy_requests, strategy_requests, plain_trigger_order(), crossing_order()
+    ),
     "everything": st.one_of(
-        trade_requests, read_requests, public_request(), admin, listed_then_traded(TOKEN)
+        trade_requests,
+        read_requests,
+        public_request(),
+        admin,
+        listed_then_traded(TOKEN),
+        strategy_requests,
     ),
 }
 

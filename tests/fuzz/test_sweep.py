@@ -33,6 +33,12 @@ ORDER: tuple[tuple[str, Value], ...] = (
     ("price", J("59000")),
 )  # fmt: skip
 """No client_order_id: once one order took it, every later one would stop at 1050."""
+TRIGGER_ORDER: tuple[tuple[str, Value], ...] = (
+    ("contract_code", J("BTC-USD")), ("trigger_type", J("ge")), ("trigger_price", J("60000.5")),
+    ("volume", J(1)), ("direction", J("buy")), ("offset", J("open")),
+    ("order_price_type", J("limit")), ("order_price", J("60000.5")), ("lever_rate", J(10)),
+)  # fmt: skip
+"""Fires at the next trade at 60000.5 or above (the harness's book offers 10 there)."""
 ADMIN_AUTH = (("Authorization", f"Bearer {TOKEN}"),)
 # path: (family, envelope, method, fields); "{}" in the path is the segment, which is swept too.
 BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
@@ -120,6 +126,34 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
     "/sandbox-api/v1/orders": ("admin", "v1", "GET", (
         ("uid", J(1)), ("contract_code", J("BTC-USD")),
     )),
+    "/swap-api/v1/swap_trigger_order": ("v1", "v1", "POST", TRIGGER_ORDER),
+    **{
+        f"/swap-api/v1/swap_{kind}_cancel": ("v1", "v1", "POST", (
+            ("contract_code", J("BTC-USD")), ("order_id", J("$STRATEGY")),
+        ))
+        for kind in ("trigger", "tpsl", "track")
+    },
+    **{
+        f"/swap-api/v1/swap_{kind}_cancelall": ("v1", "v1", "POST", (
+            ("contract_code", J("BTC-USD")), ("direction", J("buy")), ("offset", J("open")),
+        ))
+        for kind in ("trigger", "tpsl", "track")
+    },
+    **{
+        f"/swap-api/v1/swap_{kind}_openorders": ("v1", "v1", "POST", (
+            ("contract_code", J("BTC-USD")), ("page_index", J(1)), ("page_size", J(20)),
+            ("trade_type", J(0)),
+        ))
+        for kind in ("trigger", "tpsl", "track")
+    },
+    **{
+        f"/swap-api/v1/swap_{kind}_hisorders": ("v1", "v1", "POST", (
+            ("contract_code", J("BTC-USD")), ("status", J("0")), ("create_date", J(7)),
+            ("trade_type", J(0)), ("page_index", J(1)), ("page_size", J(20)),
+            ("sort_by", J("update_time")),
+        ))
+        for kind in ("trigger", "tpsl", "track")
+    },
 }  # fmt: skip
 SEGMENTS = {
     "/sandbox-api/v1/api-keys/{}/disable": "$KEY",

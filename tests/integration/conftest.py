@@ -25,6 +25,7 @@ from htx_sandbox.domain.contracts import Contract
 from htx_sandbox.domain.exchange import Exchange
 from htx_sandbox.domain.orders import Order, Trade
 from htx_sandbox.domain.positions import Holding
+from htx_sandbox.domain.strategy_orders import StrategyOrder
 from htx_sandbox.service.ports import Store
 from htx_sandbox.storage.memory import MemoryStore
 from htx_sandbox.storage.sqlite import SqliteStore
@@ -188,6 +189,42 @@ def book_view(exchange: Exchange) -> dict[str, dict[str, list[tuple[int, list[in
     return view
 
 
+def strategy_view(order: StrategyOrder) -> dict[str, object]:
+    """Every field of a strategy order (Decimals as their exact text)."""
+    return {name: exact(getattr(order, name)) for name in StrategyOrder.__slots__}
+
+
+def strategy_book_view(exchange: Exchange) -> dict[str, object]:
+    """The strategy orders and every index over them: what fires them (the trigger books'
+    live entries, the activated trailing orders), what arms and resizes attached legs, what
+    cancel-all and the count limits read."""
+    book = exchange.state.strategies
+    return {
+        "orders": {oid: strategy_view(o) for oid, o in sorted(book.orders.items())},
+        "books": {
+            code: sorted(
+                (o.trigger_type.value, o.trigger_ticks, oid) for oid, o in trigger.live.items()
+            )
+            for code, trigger in sorted(book.books.items())
+            if trigger.live
+        },
+        "tracking": {code: sorted(t) for code, t in sorted(book.tracking.items()) if t},
+        "attached": {
+            source: [leg.order_id for leg in legs]
+            for source, legs in sorted(book.attached.items())
+            if legs
+        },
+        "by_owner": {
+            (uid, code, kind.value): sorted(owned)
+            for (uid, code, kind), owned in sorted(book.by_owner.items())
+        },
+        "open_per_kind": {
+            (uid, kind.value): n for (uid, kind), n in sorted(book.open_per_kind.items())
+        },
+        "finished": sorted(book.finished),
+    }
+
+
 def state_view(exchange: Exchange) -> dict[str, object]:
     """Everything a restart must bring back, in comparable form."""
     state = exchange.state
@@ -202,6 +239,7 @@ def state_view(exchange: Exchange) -> dict[str, object]:
         },
         "orders": {oid: order_view(o) for oid, o in sorted(state.orders.items())},
         "books": book_view(exchange),
+        "strategies": strategy_book_view(exchange),
         "client_orders": dict(sorted(state.client_orders.items())),
         "cancel_after": dict(sorted(state.cancel_after.items())),
         "fee_pool": {k: str(v) for k, v in sorted(state.fee_pool.items())},

@@ -19,14 +19,15 @@ import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from htx_sandbox.domain.commands import Deposit, OpenUser
-from htx_sandbox.domain.types import UID, Millis
+from htx_sandbox.domain.commands import Deposit, OpenUser, OrderPlaced, PlaceTriggerOrder
+from htx_sandbox.domain.strategy_orders import StrategyPriceType, TriggerType
+from htx_sandbox.domain.types import UID, Direction, Millis, Offset, OrderId
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
 from htx_sandbox.service.ports import StorageError
@@ -305,7 +306,7 @@ def _pg_store(url: str) -> PostgresStore:
     return PostgresStore(url)
 
 
-def _tables(cluster: PostgresCluster, database: str) -> dict[str, list[tuple[object, ...]]]:
+def _tables(cluster: PostgresCluster, database: str) -> dict[str, list[str]]:
     """Every table of the public schema with its rows, for before/after comparison."""
     with cluster.connect(database) as conn:
         names = [
@@ -315,8 +316,9 @@ def _tables(cluster: PostgresCluster, database: str) -> dict[str, list[tuple[obj
                 "WHERE table_schema = 'public' ORDER BY table_name"
             ).fetchall()
         ]
+        # Compared by repr: NaN, which NUMERIC holds, is unequal to itself.
         return {
-            name: sorted(conn.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr)
+            name: sorted(map(repr, conn.execute(f'SELECT * FROM "{name}"').fetchall()))
             for name in names
         }
 
@@ -502,3 +504,98 @@ class socket_closed_port:  # noqa: N801 - used as a context manager, reads as a 
 
     def __exit__(self, *exc: object) -> None:
         self._socket.close()
+
+
+# -- rows the domain could not use -----------------------------------------------------------
+
+
+def make_strategy_store(open_store: Callable[[], SqliteStore | PostgresStore]) -> OrderId:
+    """A closed store holding one waiting trigger order on BTC-USD; its id."""
+    store = open_store()
+    engine = Engine(store, ManualClock(T0))
+    engine.start()
+    try:
+        engine.execute(OpenUser(UID(1)))
+        engine.execute(Deposit(UID(1), "BTC", Decimal(1)))
+        command = PlaceTriggerOrder(
+            UID(1), "BTC-USD", TriggerType.GE, Decimal("70000"), Direction.BUY, Offset.OPEN, 1,
+            StrategyPriceType.LIMIT, Decimal("70000"), 10,
+        )  # fmt: skip
+        placed = engine.execute(command).reply
+        assert isinstance(placed, OrderPlaced)
+    finally:
+        engine.stop()
+        store.close()
+    return placed.order_id
+
+
+STRATEGY_CORRUPTIONS = [
+    pytest.param("status", "3", "status 3 is not valid", id="status-3"),
+    pytest.param("kind", "'plan'", "kind 'plan' is not valid", id="unknown-kind"),
+    pytest.param("volume", "0", "volume 0 is not 1 to", id="volume-0"),
+    pytest.param("is_active", "7", "is_active 7 is not valid", id="is_active-7"),
+    pytest.param(
+        "contract_code",
+        "'XRP-USD'",
+        "contract_code 'XRP-USD' is not a listed contract",
+        id="unlisted",
+    ),
+    pytest.param(
+        "trigger_ticks", "12", "trigger_price 70000.0 is not trigger_ticks 12 x", id="ticks"
+    ),
+]
+
+
+@pytest.mark.parametrize(("column", "value", "reason"), STRATEGY_CORRUPTIONS)
+def test_a_strategy_order_out_of_bounds_is_refused_untouched(
+    tmp_path: Path, column: str, value: str, reason: str
+) -> None:
+    """The store opens (its schema is fine), but the load that restart does refuses the row,
+    and every row of the file is left as it was."""
+    path = tmp_path / "htx.db"
+    order_id = make_strategy_store(lambda: SqliteStore(path))
+    conn = sqlite3.connect(path)
+    conn.execute(f'UPDATE strategy_orders SET "{column}" = {value}')
+    conn.commit()
+    conn.close()
+    before = _sqlite_tables(path)
+    store = SqliteStore(path)
+    try:
+        with pytest.raises(StorageError) as caught:
+            Engine(store, ManualClock(T0))
+    finally:
+        store.close()
+    assert_one_line_naming(caught.value, str(path))
+    assert f"strategy order {order_id} in the store cannot be used: {reason}" in str(caught.value)
+    assert _sqlite_tables(path) == before
+
+
+def _sqlite_tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    conn = sqlite3.connect(path)
+    try:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {name: conn.execute(f'SELECT * FROM "{name}"').fetchall() for name in names}
+    finally:
+        conn.close()
+
+
+def test_pg_strategy_order_out_of_bounds_is_refused_untouched(
+    postgres_cluster: PostgresCluster, postgres_database: str
+) -> None:
+    """NUMERIC holds NaN, which no price may be."""
+    url = postgres_cluster.url(postgres_database, password=PASSWORD)
+    order_id = make_strategy_store(lambda: _pg_store(url))
+    with postgres_cluster.connect(postgres_database) as conn:
+        conn.execute("UPDATE strategy_orders SET trigger_price = 'NaN'")
+    before = _tables(postgres_cluster, postgres_database)
+    store = _pg_store(url)
+    try:
+        with pytest.raises(StorageError) as caught:
+            Engine(store, ManualClock(T0))
+    finally:
+        store.close()
+    assert_one_line_naming(caught.value, postgres_database)
+    assert f"strategy order {order_id} in the store cannot be used: trigger_price NaN" in str(
+        caught.value
+    )
+    assert _tables(postgres_cluster, postgres_database) == before

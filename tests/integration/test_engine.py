@@ -28,11 +28,18 @@ from htx_sandbox.domain.commands import (
     OrderPlaced,
     Outcome,
     PlaceOrder,
+    PlaceTriggerOrder,
 )
 from htx_sandbox.domain.errors import ErrorCode
 from htx_sandbox.domain.exchange import Exchange
 from htx_sandbox.domain.orders import Order
 from htx_sandbox.domain.restore import Snapshot
+from htx_sandbox.domain.strategy_orders import (
+    StrategyKind,
+    StrategyPriceType,
+    StrategyStatus,
+    TriggerType,
+)
 from htx_sandbox.domain.types import (
     UID,
     Direction,
@@ -190,6 +197,14 @@ def place(uid: UID, price: str, volume: int = 1) -> PlaceOrder:
     return PlaceOrder(
         uid, BTC, Direction.BUY, Offset.OPEN, volume, 10, OrderPriceType.LIMIT, Decimal(price)
     )
+
+
+def rise_to(uid: UID, price: str) -> PlaceTriggerOrder:
+    """A trigger order buying 1 at `price` once the last price reaches it."""
+    return PlaceTriggerOrder(
+        uid, BTC, TriggerType.GE, Decimal(price), Direction.BUY, Offset.OPEN, 1,
+        StrategyPriceType.LIMIT, Decimal(price), 10,
+    )  # fmt: skip
 
 
 def ok(outcome: Outcome) -> Outcome:
@@ -694,3 +709,51 @@ def test_a_raising_timer_after_a_healthy_one_leaves_the_healthy_one_to_run(
     assert orders[0] == []  # A's switch ran
     assert [o.order_id for o in orders[1]] == [kept.reply.order_id]  # B's was dropped
     ok(engine.execute(Deposit(B, "BTC", Decimal(1))))
+
+
+@pytest.mark.usefixtures("poisoned_dispatch")
+def test_a_poisoned_command_reloads_trigger_orders_still_waiting_in_their_book(
+    h: Harness,
+) -> None:
+    engine = h.engine()
+    fund(engine, A, B, UID(3))
+    first = ok(engine.execute(rise_to(A, "50100"))).reply
+    assert isinstance(first, OrderPlaced)
+    h.store.hold()
+    held = engine.submit(Deposit(A, "BTC", Decimal(1)))
+    assert h.store.entered.wait(WAIT_S)
+    # One batch: a trigger order, the poisoned deposit, another trigger order.
+    before = engine.submit(rise_to(A, "50100"))
+    poisoned = engine.submit(Deposit(A, "BTC", POISON))
+    after = engine.submit(rise_to(B, "50200"))
+    h.store.release()
+    ok(held.result(WAIT_S))
+    assert poisoned.result(WAIT_S).error is not None
+    second, third = (ok(f.result(WAIT_S)).reply for f in (before, after))
+    assert isinstance(second, OrderPlaced) and isinstance(third, OrderPlaced)
+    assert engine.health.refused_commands == 1
+    ids = {first.order_id, second.order_id, third.order_id}
+    for exchange in (engine.query(lambda ex: ex).result(WAIT_S), h.restarted()):
+        strategies = exchange.state.strategies
+        assert set(strategies.orders) == ids
+        assert {o.status for o in strategies.orders.values()} == {StrategyStatus.WAITING}
+        assert set(strategies.books[BTC].live) == ids
+        assert set(strategies.owned(A, BTC, StrategyKind.TRIGGER)) == ids - {third.order_id}
+    # They still fire, each once: trades at 50100 fire A's two, not B's at 50200.
+    ok(engine.execute(sell(B, "50100", 2)))
+    ok(engine.execute(place(UID(3), "50100", 2)))
+    fired = engine.query(
+        lambda ex: sorted(
+            (o.order_id, o.status, o.relation_order_id) for o in ex.state.strategies.orders.values()
+        )
+    ).result(WAIT_S)
+    assert [(i, s) for i, s, _ in fired] == [
+        (first.order_id, StrategyStatus.PLACED),
+        (second.order_id, StrategyStatus.PLACED),
+        (third.order_id, StrategyStatus.WAITING),
+    ]
+    children = engine.query(
+        lambda ex: sorted(i for i, o in ex.state.orders.items() if o.order_source == "trigger")
+    ).result(WAIT_S)
+    assert children == sorted(r for _, _, r in fired if r is not None)
+    assert len(children) == 2

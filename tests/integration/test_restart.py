@@ -7,7 +7,7 @@ ManualClock so that times (and so order ids) are fully determined.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,6 +18,7 @@ from htx_sandbox.domain.commands import (
     CancelAll,
     CancelOrders,
     CancelReply,
+    CancelStrategyOrders,
     Command,
     Deposit,
     OpenUser,
@@ -25,16 +26,25 @@ from htx_sandbox.domain.commands import (
     Outcome,
     PlaceBatch,
     PlaceOrder,
+    PlaceTriggerOrder,
     Tick,
 )
 from htx_sandbox.domain.errors import ErrorCode
 from htx_sandbox.domain.exchange import Exchange
 from htx_sandbox.domain.ids import TRADE_ID_START
 from htx_sandbox.domain.orders import Order
+from htx_sandbox.domain.strategy_orders import (
+    StrategyKind,
+    StrategyOrder,
+    StrategyPriceType,
+    StrategyStatus,
+)
+from htx_sandbox.domain.trigger_book import TriggerBook
 from htx_sandbox.domain.types import (
     UID,
     ClientOrderId,
     Direction,
+    Millis,
     Offset,
     OrderId,
     OrderPriceType,
@@ -42,9 +52,11 @@ from htx_sandbox.domain.types import (
 )
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine, EngineSettings
-from htx_sandbox.service.ports import Store
+from htx_sandbox.service.ports import Store, StrategyOrderQuery
+from htx_sandbox.service.unit_of_work import UnitOfWork
 
 from .conftest import StoreFactory, book_view, exact, order_view, state_view
+from .strategy_builders import GE, LE, hand_over, tpsl_pair, track, trigger
 
 A, B, C, D = UID(1), UID(2), UID(3), UID(4)
 USERS = (A, B, C, D)
@@ -52,6 +64,7 @@ BTC, ETH = "BTC-USD", "ETH-USD"
 T0 = 1_764_000_000_000
 BUY, SELL = Direction.BUY, Direction.SELL
 OPEN, CLOSE = Offset.OPEN, Offset.CLOSE
+OPTIMAL_5, LIMIT_TYPE = StrategyPriceType.OPTIMAL_5, StrategyPriceType.LIMIT
 
 
 def limit(
@@ -521,3 +534,232 @@ def test_new_store_gets_the_contracts_and_the_engine_starts_empty(
         assert s.exchange.state.order_ids.last == before.state.order_ids.last
     finally:
         s.stop_all()
+
+
+# -- strategy orders -------------------------------------------------------------------------
+
+
+def hand_over_and_restart(s: Session, build: Callable[[Exchange], list[StrategyOrder]]) -> None:
+    """Strategy orders that have no command yet (TP/SL legs, trailing orders): built on the
+    stopped exchange, given to its strategy book and committed as their placement's commit
+    would be, then the engine starts again from the store."""
+    s.engine.stop()
+    exchange = s.engine.exchange
+    unit = UnitOfWork()
+    unit.record(hand_over(exchange, *build(exchange)))
+    s.store.commit(unit.changes(exchange.state))
+    s.store.close()
+    s.store = s.factory()
+    s.engine = s._start()
+
+
+def trade_at(s: Session, price: str, seller: UID = B, buyer: UID = C) -> None:
+    """One contract traded at `price` (the last price strategy orders fire on), the traders'
+    leftovers cancelled."""
+    s.place(limit(seller, BTC, SELL, 1, price))
+    s.place(limit(buyer, BTC, BUY, 1, price))
+    for uid in (seller, buyer):
+        if s.exchange.open_orders(uid, BTC):
+            s.cancel(CancelAll(uid, BTC))
+    assert s.exchange.state.last_price[BTC] == Decimal(price)
+
+
+def children(s: Session, source: str) -> dict[OrderId, Order]:
+    """The ordinary orders strategy orders placed, by `order_source`."""
+    orders = s.exchange.state.orders
+    return {i: o for i, o in orders.items() if o.order_source == source}
+
+
+def strategy(s: Session, order_id: OrderId) -> StrategyOrder:
+    order = s.exchange.state.strategies.orders.get(order_id)
+    assert order is not None, f"strategy order {order_id} not in memory"
+    return order
+
+
+def restart_unchanged(s: Session) -> None:
+    before = s.restart()
+    assert state_view(s.exchange) == state_view(before)
+
+
+def fund_all(s: Session) -> None:
+    for uid in USERS:
+        s.ok(OpenUser(uid))
+        s.ok(Deposit(uid, "BTC", Decimal(10)))
+        s.ok(Deposit(uid, "ETH", Decimal(100)))
+    s.clock.advance(1)
+
+
+def place_trigger(s: Session, command: PlaceTriggerOrder) -> OrderId:
+    reply = s.ok(command).reply
+    assert isinstance(reply, OrderPlaced)
+    return reply.order_id
+
+
+def test_waiting_trigger_orders_come_back_and_fire_once(session: Session) -> None:
+    s = session
+    fund_all(s)
+    up = place_trigger(s, trigger(A, BTC, GE, "60100", BUY, 1))
+    down = place_trigger(s, trigger(D, BTC, LE, "59900", SELL, 2, price="59800"))
+    eth = place_trigger(s, trigger(A, ETH, GE, "3100", BUY, 1, kind=OPTIMAL_5))
+    gone = place_trigger(s, trigger(A, BTC, LE, "50000", BUY, 1))
+    s.ok(CancelStrategyOrders(StrategyKind.TRIGGER, A, BTC, [str(gone)]))
+    restart_unchanged(s)
+    books = s.exchange.state.strategies.books
+    assert set(books[BTC].live) == {up, down} and set(books[ETH].live) == {eth}
+    s.clock.advance(10)
+    trade_at(s, "60100")
+    fired = strategy(s, up)
+    assert fired.status is StrategyStatus.PLACED and fired.relation_order_id is not None
+    assert set(children(s, "trigger")) == {fired.relation_order_id}
+    restart_unchanged(s)
+    assert strategy(s, up).relation_order_id == fired.relation_order_id
+    assert set(s.exchange.state.strategies.books[BTC].live) == {down}
+    s.cancel(CancelAll(A, BTC))  # A's fired bid, so that the next trades are at their price
+    s.clock.advance(10)
+    trade_at(s, "60100")
+    trade_at(s, "59900")
+    assert strategy(s, down).status is StrategyStatus.PLACED
+    restart_unchanged(s)
+    s.cancel(CancelAll(D, BTC))  # D's fired ask
+    trade_at(s, "60200")
+    trade_at(s, "59800")
+    placed = children(s, "trigger")
+    assert sorted(placed) == sorted(
+        o.relation_order_id for o in (strategy(s, up), strategy(s, down)) if o.relation_order_id
+    )
+    assert placed[strategy(s, down).relation_order_id or 0].volume == 2
+    assert strategy(s, eth).status is StrategyStatus.WAITING
+    # Finished ones stay queryable in history, from the store.
+    history, total = s.engine.query(
+        lambda ex: s.store.strategy_orders_of(
+            StrategyOrderQuery(StrategyKind.TRIGGER, A, BTC, Millis(T0), statuses=(4, 5, 6))
+        )
+    ).result(10)
+    assert total == 2 and [o.order_id for o in history] == [gone, up]
+
+
+def test_attached_legs_come_back_and_are_armed_resized_and_fired_once(session: Session) -> None:
+    s = session
+    fund_all(s)
+    opening = s.place(limit(A, BTC, BUY, 3, "59000"))
+    legs: list[StrategyOrder] = []
+
+    def attach(exchange: Exchange) -> list[StrategyOrder]:
+        now = exchange.state.now
+        legs.extend(
+            tpsl_pair(
+                exchange,
+                A,
+                BTC,
+                SELL,
+                3,
+                now,
+                tp="61000",
+                sl="58000",
+                source=opening,
+                sl_kind=LIMIT_TYPE,
+            )
+        )
+        return legs
+
+    hand_over_and_restart(s, attach)
+    tp, sl = (leg.order_id for leg in legs)
+    state = s.exchange.state
+    assert [leg.order_id for leg in state.strategies.attached[opening]] == [tp, sl]
+    assert strategy(s, tp).status is StrategyStatus.NOT_ACTIVATED
+    assert not s.exchange.state.strategies.books.get(BTC, TriggerBook(BTC)).live
+    refused = s.cancel(CancelStrategyOrders(StrategyKind.TPSL, A, BTC, [str(tp)]))
+    assert [e.error.code for e in refused.errors] == [ErrorCode.TPSL_NOT_ACTIVE]
+    s.clock.advance(10)
+    s.place(limit(B, BTC, SELL, 2, "59000"))  # two of the three: both legs armed, for 2
+    restart_unchanged(s)
+    assert [(strategy(s, i).status, strategy(s, i).volume) for i in (tp, sl)] == [
+        (StrategyStatus.WAITING, 2),
+        (StrategyStatus.WAITING, 2),
+    ]
+    assert set(s.exchange.state.strategies.books[BTC].live) == {tp, sl}
+    s.place(limit(B, BTC, SELL, 1, "59000"))  # the opening order's last fill reaches its legs
+    assert [strategy(s, i).volume for i in (tp, sl)] == [3, 3]
+    restart_unchanged(s)
+    assert opening not in s.exchange.state.strategies.attached
+    s.clock.advance(10)
+    trade_at(s, "61000")
+    assert (strategy(s, tp).status, strategy(s, sl).status) == (
+        StrategyStatus.PLACED,
+        StrategyStatus.EXPIRED,
+    )
+    restart_unchanged(s)
+    trade_at(s, "61000")
+    trade_at(s, "58000")
+    placed = children(s, "tpsl")
+    assert list(placed) == [strategy(s, tp).relation_order_id]
+    child = next(iter(placed.values()))
+    assert (child.uid, child.direction, child.offset, child.volume) == (A, SELL, CLOSE, 3)
+    assert not s.exchange.state.strategies.by_owner
+
+
+def test_active_trailing_orders_come_back_tracking_and_fire_once(session: Session) -> None:
+    s = session
+    fund_all(s)
+    made: list[StrategyOrder] = []
+
+    def trailing(exchange: Exchange) -> list[StrategyOrder]:
+        made.append(
+            track(
+                exchange,
+                D,
+                BTC,
+                BUY,
+                1,
+                exchange.state.now,
+                active_price="59500",
+                callback_rate="0.01",
+            )
+        )
+        return made
+
+    hand_over_and_restart(s, trailing)
+    (order_id,) = (o.order_id for o in made)
+    assert not strategy(s, order_id).is_active
+    s.clock.advance(10)
+    trade_at(s, "59400")  # activates it at 59400
+    restart_unchanged(s)
+    assert set(s.exchange.state.strategies.tracking[BTC]) == {order_id}
+    assert strategy(s, order_id).market_limit_price == Decimal("59400")
+    trade_at(s, "59000")  # a new low
+    restart_unchanged(s)
+    assert strategy(s, order_id).market_limit_price == Decimal("59000")
+    trade_at(s, "59589.9")  # short of 59000 x 1.01
+    assert strategy(s, order_id).status is StrategyStatus.WAITING
+    restart_unchanged(s)
+    trade_at(s, "59590")
+    fired = strategy(s, order_id)
+    assert fired.status is StrategyStatus.PLACED and fired.formula_price == Decimal("59590")
+    restart_unchanged(s)
+    trade_at(s, "59590")
+    trade_at(s, "61000")
+    placed = children(s, "track")
+    assert list(placed) == [fired.relation_order_id]
+    assert next(iter(placed.values())).price == Decimal("59590")
+    assert not s.exchange.state.strategies.tracking.get(BTC)
+
+
+def test_finished_strategy_orders_leave_memory_but_stay_in_history(short: Session) -> None:
+    s = short
+    for uid in (A, B):
+        s.ok(OpenUser(uid))
+        s.ok(Deposit(uid, "BTC", Decimal(1)))
+    gone = place_trigger(s, trigger(A, BTC, GE, "70000", BUY, 1))
+    kept = place_trigger(s, trigger(A, BTC, GE, "70001", BUY, 1))
+    s.ok(CancelStrategyOrders(StrategyKind.TRIGGER, A, BTC, [str(gone)]))
+    s.clock.advance(1001)
+    s.ok(Tick())  # the batch after which the engine evicts
+    for _ in range(2):
+        orders = s.engine.query(lambda ex: set(ex.state.strategies.orders)).result(10)
+        assert orders == {kept}
+        query = StrategyOrderQuery(StrategyKind.TRIGGER, A, BTC, Millis(T0), statuses=(6,))
+        found, total = s.engine.query(lambda ex, q=query: s.store.strategy_orders_of(q)).result(10)
+        assert total == 1 and found[0].order_id == gone and found[0].canceled_at == T0
+        reply = s.cancel(CancelStrategyOrders(StrategyKind.TRIGGER, A, BTC, [str(gone)]))
+        assert [e.error.code for e in reply.errors] == [ErrorCode.CANCEL_ORDER_NOT_EXIST]
+        s.restart()

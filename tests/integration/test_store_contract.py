@@ -6,7 +6,7 @@ events recorded in a UnitOfWork, the changed rows read from the state at commit 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import pytest
@@ -15,18 +15,27 @@ from htx_sandbox.domain.commands import (
     CancelAfter,
     CancelAll,
     CancelOrders,
+    CancelStrategyOrders,
     Command,
     Deposit,
     OpenUser,
     OrderPlaced,
     Outcome,
     PlaceOrder,
+    PlaceTriggerOrder,
     SwitchLeverRate,
     Tick,
 )
 from htx_sandbox.domain.contracts import Contract, ContractRegistry
 from htx_sandbox.domain.exchange import Exchange
 from htx_sandbox.domain.restore import Snapshot, restore
+from htx_sandbox.domain.strategy_orders import (
+    StrategyKind,
+    StrategyOrder,
+    StrategyPriceType,
+    StrategyStatus,
+    TpslOrderType,
+)
 from htx_sandbox.domain.types import (
     UID,
     ClientOrderId,
@@ -39,7 +48,7 @@ from htx_sandbox.domain.types import (
     OrderStatus,
     SelfMatchPrevent,
 )
-from htx_sandbox.service.ports import Store
+from htx_sandbox.service.ports import Store, StrategyOrderQuery
 from htx_sandbox.service.unit_of_work import UnitOfWork
 
 from .conftest import (
@@ -50,9 +59,11 @@ from .conftest import (
     is_blank,
     order_view,
     state_view,
+    strategy_view,
 )
+from .strategy_builders import GE, LE, hand_over, tpsl_pair, track, trigger
 
-A, B, C = UID(1), UID(2), UID(3)
+A, B, C, D, E = UID(1), UID(2), UID(3), UID(4), UID(5)
 BTC, ETH, DOGE = "BTC-USD", "ETH-USD", "DOGE-USD"
 T0 = Millis(1_764_000_000_000)
 HOUR = 3_600_000
@@ -63,6 +74,8 @@ ODD_AMOUNT = Decimal("1.123456789012345678")
 BUY, SELL = Direction.BUY, Direction.SELL
 OPEN, CLOSE = Offset.OPEN, Offset.CLOSE
 LIMIT = OrderPriceType.LIMIT
+OPTIMAL_5 = StrategyPriceType.OPTIMAL_5
+LIMIT_TYPE = StrategyPriceType.LIMIT
 
 
 def order(
@@ -571,3 +584,300 @@ def test_commits_of_thousands_of_rows_are_written_whole(store_factory: StoreFact
         stored = rec.store.order(order_id)
         assert stored is not None and stored.status is OrderStatus.CANCELLED
         assert order_view(stored) == order_view(rec.exchange.state.orders[order_id])
+
+
+# -- strategy orders -------------------------------------------------------------------------
+
+
+@dataclass
+class Strategic:
+    """Strategy orders of every kind in every status the sandbox reaches, each brought there
+    by trades and commands, committed in several groups."""
+
+    rec: Recorder
+    ids: dict[str, OrderId]
+
+
+def build_strategic(store: Store) -> Strategic:
+    rec = Recorder(Exchange(), store)
+    ids: dict[str, OrderId] = {}
+    ex, t = rec.exchange, T0
+
+    def trade_at(price: str, now: int) -> None:
+        """D and E trade 1 at `price` (then leave the book): the last price, and what fires."""
+        rec.place(order(D, BTC, BUY, 1, price), now)
+        rec.place(order(E, BTC, SELL, 1, price), now)
+        if ex.open_orders(D):
+            rec.ok(CancelAll(D, BTC), now)
+        assert ex.state.last_price[BTC] == Decimal(price)
+
+    def strategic(command: PlaceTriggerOrder, now: int) -> OrderId:
+        reply = rec.ok(command, now).reply
+        assert isinstance(reply, OrderPlaced)
+        return reply.order_id
+
+    def hand(*orders: StrategyOrder) -> tuple[OrderId, ...]:
+        rec.unit.record(hand_over(ex, *orders))
+        return tuple(o.order_id for o in orders)
+
+    for uid in (A, B, C, D, E):
+        rec.ok(OpenUser(uid), t)
+        rec.ok(Deposit(uid, "BTC", Decimal(5)), t)
+        rec.ok(Deposit(uid, "ETH", Decimal(50)), t)
+    rec.commit()
+    ids["fires"] = strategic(trigger(A, BTC, GE, "60000", BUY, 1), t + 1)
+    ids["fails"] = strategic(trigger(A, BTC, GE, "60000", SELL, 1, offset=CLOSE), t + 1)
+    ids["waits"] = strategic(
+        trigger(C, BTC, LE, "50000.5", SELL, 2, kind=OPTIMAL_5, lever=5), t + 2
+    )
+    ids["cancelled"] = strategic(trigger(A, ETH, LE, "2000.01", BUY, 3, price="1999.5"), t + 2)
+    rec.ok(CancelStrategyOrders(StrategyKind.TRIGGER, A, ETH, [str(ids["cancelled"])]), t + 3)
+    # A's opening order with a TP and an SL attached: not activated until it fills. Another
+    # that never fills, and one cancelled unfilled (its legs end as 12).
+    ids["opening"] = rec.place(order(A, BTC, BUY, 3, "59000"), t + 4)
+    ids["attached_tp"], ids["attached_sl"] = hand(
+        *tpsl_pair(ex, A, BTC, SELL, 3, t + 4, tp="61000", sl="58000", source=ids["opening"])
+    )
+    ids["unfilled"] = rec.place(order(A, BTC, BUY, 1, "50000"), t + 5)
+    ids["unfilled_tp"], ids["unfilled_sl"] = hand(
+        *tpsl_pair(ex, A, BTC, SELL, 1, t + 5, tp="52000", sl="49000", source=ids["unfilled"])
+    )
+    ids["dropped"] = rec.place(order(A, BTC, BUY, 1, "50000.1"), t + 5)
+    ids["dropped_tp"], ids["dropped_sl"] = hand(
+        *tpsl_pair(ex, A, BTC, SELL, 1, t + 5, tp="52000", sl="49000", source=ids["dropped"])
+    )
+    rec.ok(CancelOrders(A, BTC, order_ids=[str(ids["dropped"])]), t + 6)
+    # Trailing orders: C's buy activates at 59500 or below, B's sell at 60000 or above.
+    ids["track_buy"], ids["track_sell"] = hand(
+        track(ex, C, BTC, BUY, 1, t + 7, active_price="59500", callback_rate="0.0150"),
+        track(ex, B, BTC, SELL, 2, t + 7, active_price="60000", callback_rate="0.01"),
+    )
+    rec.commit()
+    # 60000: A's buy trigger fires (its bid rests), A's closing one fails (no long yet); B's
+    # sell trailing order activates.
+    trade_at("60000", t + 10)
+    rec.commit()
+    # E sells 4: A's fired bid at 60000, then A's opening order whole (its legs arm, for 3);
+    # the fall from 60000 to 59000 fires B's trailing sell and activates C's trailing buy.
+    rec.place(order(E, BTC, SELL, 4, "59000"), t + 20)
+    rec.commit()
+    trade_at("58500", t + 30)  # C's trailing buy follows the low
+    ids["position_tp"], ids["position_sl"] = hand(
+        *tpsl_pair(ex, A, BTC, SELL, 1, t + 31, tp="65000", sl="57000", sl_kind=LIMIT_TYPE)
+    )
+    rec.commit()
+    # 56900: both stop-losses fire (their take-profits expire); the trailing buy's low moves.
+    trade_at("56900", t + 40)
+    rec.commit()
+    return Strategic(rec, ids)
+
+
+def test_round_trip_strategy_orders_every_field(store_factory: StoreFactory) -> None:
+    built = build_strategic(store_factory())
+    live = built.rec.exchange.state.strategies.orders
+    loaded = {o.order_id: o for o in built.rec.load().strategy_orders}
+    assert {i: strategy_view(o) for i, o in loaded.items()} == {
+        i: strategy_view(o) for i, o in live.items()
+    }
+    ids = built.ids
+    statuses = {name: loaded[ids[name]].status for name in ids if ids[name] in loaded}
+    assert statuses == {
+        "fires": StrategyStatus.PLACED,
+        "fails": StrategyStatus.FAILED,
+        "waits": StrategyStatus.WAITING,
+        "cancelled": StrategyStatus.CANCELLED,
+        "attached_tp": StrategyStatus.EXPIRED,
+        "attached_sl": StrategyStatus.PLACED,
+        "unfilled_tp": StrategyStatus.NOT_ACTIVATED,
+        "unfilled_sl": StrategyStatus.NOT_ACTIVATED,
+        "dropped_tp": StrategyStatus.NOT_ACTIVATED_EXPIRED,
+        "dropped_sl": StrategyStatus.NOT_ACTIVATED_EXPIRED,
+        "track_buy": StrategyStatus.WAITING,
+        "track_sell": StrategyStatus.PLACED,
+        "position_tp": StrategyStatus.EXPIRED,
+        "position_sl": StrategyStatus.PLACED,
+    }
+    orders = {o.order_id: o for o in built.rec.load().orders}
+    # A fired trigger names the order it placed, stored with order_source "trigger".
+    fired = loaded[ids["fires"]]
+    assert fired.relation_order_id is not None
+    assert orders[fired.relation_order_id].order_source == "trigger"
+    assert fired.triggered_price == 60000 and fired.triggered_at == fired.order_insert_at
+    assert fired.real_volume == 1
+    failed = loaded[ids["fails"]]
+    assert (failed.fail_code, failed.relation_order_id) == (1048, None)
+    assert failed.fail_reason == "Insufficient close amount available."
+    waits = loaded[ids["waits"]]
+    assert (waits.order_price, waits.lever_rate, waits.triggered_at) == (None, 5, None)
+    assert str(waits.trigger_price) == "50000.5"
+    # TP/SL legs: each names the other; attached ones their opening order.
+    tp, sl = loaded[ids["attached_tp"]], loaded[ids["attached_sl"]]
+    assert (tp.relation_tpsl_order_id, sl.relation_tpsl_order_id) == (sl.order_id, tp.order_id)
+    assert tp.source_order_id == sl.source_order_id == ids["opening"]
+    assert (tp.tpsl_order_type, sl.tpsl_order_type) == (TpslOrderType.TP, TpslOrderType.SL)
+    assert (tp.lever_rate, tp.offset) == (None, CLOSE)
+    assert sl.relation_order_id is not None
+    assert orders[sl.relation_order_id].order_source == "tpsl"
+    assert loaded[ids["position_sl"]].source_order_id is None
+    # Trailing orders: the active one with its low so far; the fired one with its formula.
+    active = loaded[ids["track_buy"]]
+    assert active.is_active and str(active.market_limit_price) == "56900.0"
+    assert str(active.callback_rate) == "0.0150"
+    placed = loaded[ids["track_sell"]]
+    assert str(placed.formula_price) == "59400.0" and placed.real_volume == 2
+    assert placed.relation_order_id is not None
+    assert orders[placed.relation_order_id].order_source == "track"
+
+
+def test_restore_brings_back_every_strategy_index(store_factory: StoreFactory) -> None:
+    """Trigger books, activated trailing orders, legs attached to open orders, owners' indexes
+    and counts, the eviction queue: all as the live exchange has them, after reopening too."""
+    store = store_factory()
+    built = build_strategic(store)
+    live = state_view(built.rec.exchange)
+    strategies = live["strategies"]
+    assert isinstance(strategies, dict)
+    assert strategies["books"] and strategies["tracking"] and strategies["attached"]
+    assert state_view(restore(built.rec.load())) == live
+    store.close()
+    again = store_factory()
+    snapshot = again.load(
+        Millis(built.rec.exchange.state.now), retention_ms=FOREVER, client_id_window_ms=FOREVER
+    )
+    assert snapshot is not None
+    assert state_view(restore(snapshot)) == live
+
+
+def test_load_keeps_open_strategy_orders_and_recently_finished_ones(
+    store_factory: StoreFactory,
+) -> None:
+    built = build_strategic(store_factory())
+    live = built.rec.exchange.state.strategies.orders
+    finished_at = sorted({o.update_time for o in live.values() if not o.is_open})
+    assert len(finished_at) >= 3
+    for bound in finished_at:
+        snapshot = built.rec.load(now=bound + HOUR, retention=HOUR)
+        kept = {o.order_id for o in snapshot.strategy_orders}
+        # Inclusive, as eviction keeps update_time >= now - retention.
+        assert kept == {i for i, o in live.items() if o.is_open or o.update_time >= bound}
+    snapshot = built.rec.load(now=T0 + 10 * HOUR, retention=0)
+    assert {o.order_id for o in snapshot.strategy_orders} == {
+        i for i, o in live.items() if o.is_open
+    }
+
+
+def test_strategy_orders_of_filters_pages_and_sorts(store_factory: StoreFactory) -> None:
+    rec = Recorder(Exchange(), store_factory())
+    ex, t = rec.exchange, T0
+    for uid in (A, B):
+        rec.ok(OpenUser(uid), t)
+        rec.ok(Deposit(uid, "BTC", Decimal(5)), t)
+        rec.ok(Deposit(uid, "ETH", Decimal(50)), t)
+    sides = [(BUY, OPEN), (SELL, OPEN), (BUY, CLOSE), (SELL, CLOSE)]
+    placed: list[OrderId] = []
+    for i in range(30):
+        direction, offset = sides[i % 4]
+        command = trigger(A, BTC, GE, str(70000 + i), direction, 1 + i % 3, offset=offset)
+        reply = rec.ok(command, t + 10 * (i // 2)).reply  # two a millisecond
+        assert isinstance(reply, OrderPlaced)
+        placed.append(reply.order_id)
+    # Cancelled in an order of their own: update_time no longer follows created_at.
+    for j, order_id in enumerate(reversed(placed[::3])):
+        rec.ok(CancelStrategyOrders(StrategyKind.TRIGGER, A, BTC, [str(order_id)]), t + 500 + j)
+    # Neighbours no query of A's BTC trigger orders may return.
+    rec.ok(trigger(B, BTC, GE, "70000", BUY, 1), t + 5)
+    rec.ok(trigger(A, ETH, GE, "4000", BUY, 1), t + 5)
+    rec.unit.record(
+        hand_over(
+            ex,
+            *tpsl_pair(ex, A, BTC, SELL, 1, t + 5, tp="70000", sl="50000"),
+            track(ex, A, BTC, BUY, 1, t + 5, active_price="50000", callback_rate="0.01"),
+        )
+    )
+    rec.commit()
+    store = rec.store
+    mine = [o for o in ex.state.strategies.orders.values()]
+    assert len(mine) == 30 + 5
+
+    def expect(query: StrategyOrderQuery) -> tuple[list[int], int]:
+        found = [
+            o
+            for o in mine
+            if (o.kind, o.uid, o.contract_code) == (query.kind, query.uid, query.contract_code)
+            and o.created_at >= query.since
+            and (not query.statuses or int(o.status) in query.statuses)
+            and (not query.sides or (o.direction.value, o.offset.value) in query.sides)
+        ]
+        key = "update_time" if query.sort_by == "update_time" else "created_at"
+        found.sort(key=lambda o: (getattr(o, key), o.order_id), reverse=True)
+        first = (query.page_index - 1) * query.page_size
+        return [o.order_id for o in found[first : first + query.page_size]], len(found)
+
+    base = StrategyOrderQuery(StrategyKind.TRIGGER, A, BTC, Millis(t))
+    queries = [
+        base,
+        replace(base, page_size=7),
+        replace(base, page_size=7, page_index=5),
+        replace(base, page_size=7, page_index=6),  # past the end: empty, total still counted
+        replace(base, sort_by="update_time", page_size=12),
+        replace(base, sort_by="update_time", page_size=12, page_index=2),
+        replace(base, statuses=(6,)),
+        replace(base, statuses=(2,), sort_by="update_time"),
+        replace(base, statuses=(4, 5, 6)),
+        replace(base, sides=(("buy", "open"),)),
+        replace(base, sides=(("sell", "close"), ("buy", "close")), statuses=(6,)),
+        replace(base, since=Millis(t + 70)),
+        replace(base, kind=StrategyKind.TPSL),
+        replace(base, kind=StrategyKind.TRACK),
+        replace(base, uid=B),
+        replace(base, contract_code=ETH),
+        replace(base, contract_code=ETH, uid=B),
+    ]
+    for query in queries:
+        found, total = store.strategy_orders_of(query)
+        assert ([o.order_id for o in found], total) == expect(query), query
+        for order in found:
+            assert strategy_view(order) == strategy_view(ex.state.strategies.orders[order.order_id])
+    assert store.strategy_orders_of(replace(base, statuses=(6,)))[1] == 10
+    assert store.strategy_orders_of(replace(base, page_size=7, page_index=6)) == ([], 30)
+    newest = store.strategy_orders_of(replace(base, sort_by="update_time", page_size=1))[0]
+    assert [o.order_id for o in newest] == [placed[0]]  # the last one cancelled
+
+
+def test_strategy_rows_are_replaced_not_added(store_factory: StoreFactory) -> None:
+    """A trigger order committed waiting, then fired: one row, as it ended."""
+    rec = Recorder(Exchange(), store_factory())
+    for uid in (A, B):
+        rec.ok(OpenUser(uid), T0)
+        rec.ok(Deposit(uid, "BTC", Decimal(1)), T0)
+    reply = rec.ok(trigger(A, BTC, GE, "60000", BUY, 1), T0).reply
+    assert isinstance(reply, OrderPlaced)
+    rec.commit()
+    query = StrategyOrderQuery(StrategyKind.TRIGGER, A, BTC, Millis(T0))
+    (waiting,), total = rec.store.strategy_orders_of(query)
+    assert total == 1 and waiting.status is StrategyStatus.WAITING
+    rec.place(order(B, BTC, SELL, 1, "60000"), T0 + 1)
+    rec.place(order(A, BTC, BUY, 1, "60000"), T0 + 1)
+    rec.commit()
+    (fired,), total = rec.store.strategy_orders_of(query)
+    assert total == 1 and fired.status is StrategyStatus.PLACED
+    live = rec.exchange.state.strategies.orders[reply.order_id]
+    assert strategy_view(fired) == strategy_view(live)
+    assert [o.order_id for o in rec.load().strategy_orders] == [reply.order_id]
+
+
+def test_committed_strategy_orders_are_unaffected_by_later_changes_in_memory(
+    store_factory: StoreFactory,
+) -> None:
+    rec = Recorder(Exchange(), store_factory())
+    rec.ok(OpenUser(A), T0)
+    rec.ok(Deposit(A, "BTC", Decimal(1)), T0)
+    reply = rec.ok(trigger(A, BTC, GE, "60000", BUY, 1), T0).reply
+    assert isinstance(reply, OrderPlaced)
+    rec.commit()
+    before = [strategy_view(o) for o in rec.load().strategy_orders]
+    rec.ok(CancelStrategyOrders(StrategyKind.TRIGGER, A, BTC, [str(reply.order_id)]), T0 + 1)
+    live = rec.exchange.state.strategies.orders[reply.order_id]
+    assert live.status is StrategyStatus.CANCELLED  # in memory, not committed
+    assert [strategy_view(o) for o in rec.load().strategy_orders] == before
+    assert before[0]["status"] is StrategyStatus.WAITING

@@ -58,7 +58,14 @@ from .models import (
     Position,
     SandboxContract,
     SandboxUser,
+    StrategyOrdersPage,
+    TpslHistoryOrder,
+    TpslOrder,
+    TrackHistoryOrder,
+    TrackOrder,
     Trades,
+    TriggerHistoryOrder,
+    TriggerOrder,
 )
 
 __all__ = [
@@ -105,7 +112,14 @@ __all__ = [
     "RateLimited",
     "SandboxContract",
     "SandboxUser",
+    "StrategyOrdersPage",
     "SystemBusy",
+    "TpslHistoryOrder",
+    "TpslOrder",
+    "TrackHistoryOrder",
+    "TrackOrder",
     "Trades",
+    "TriggerHistoryOrder",
+    "TriggerOrder",
     "UnexpectedResponse",
 ]

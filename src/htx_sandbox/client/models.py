@@ -5,7 +5,7 @@ are `int`. Fields the server adds later are ignored, so newer servers do not bre
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal, NamedTuple
+from typing import Generic, Literal, NamedTuple, TypeVar
 
 import msgspec
 
@@ -341,3 +341,124 @@ class SandboxContract(Contract, frozen=True, kw_only=True):
     lever_rates: list[int] | None = None
     maker_fee_rate: Decimal | None = None
     taker_fee_rate: Decimal | None = None
+
+
+# -- strategy orders -------------------------------------------------------------------------
+
+Row = TypeVar("Row")
+TriggerType = Literal["ge", "le"]
+
+
+class StrategyOrdersPage(Model, Generic[Row], frozen=True, kw_only=True):
+    """One page of a *_openorders or *_hisorders answer."""
+
+    orders: list[Row]
+    total_page: int
+    current_page: int
+    total_size: int
+
+
+class TriggerOrder(Model, frozen=True, kw_only=True):
+    """A trigger order as swap_trigger_openorders lists it. HTX prints volumes as decimals
+    (25.000000000000000000), so they are Decimal here."""
+
+    symbol: str
+    contract_code: str
+    trigger_type: TriggerType
+    volume: Decimal
+    order_type: int
+    direction: Direction
+    offset: Offset
+    lever_rate: int | None = None
+    """None only in the sandbox, for a close placed without one and without a holding."""
+    order_id: int
+    order_id_str: str
+    order_source: str
+    trigger_price: Decimal
+    order_price: Decimal
+    """0 for the optimal_N types."""
+    created_at: int
+    order_price_type: str
+    status: int
+
+
+class TriggerHistoryOrder(TriggerOrder, frozen=True, kw_only=True):
+    """swap_trigger_hisorders: what became of it. `relation_order_id` is "-1" until it fired."""
+
+    relation_order_id: str
+    triggered_price: Decimal | None = None
+    update_time: int
+    triggered_at: int | None = None
+    order_insert_at: int
+    canceled_at: int
+    fail_code: int | None = None
+    fail_reason: str | None = None
+
+
+class TpslOrder(Model, frozen=True, kw_only=True):
+    """A take-profit or stop-loss leg as swap_tpsl_openorders lists it: always a close, so no
+    offset and no lever rate."""
+
+    symbol: str
+    contract_code: str
+    volume: Decimal
+    order_type: int
+    direction: Direction
+    order_id: int
+    order_id_str: str
+    order_source: str
+    trigger_type: TriggerType
+    trigger_price: Decimal
+    order_price: Decimal
+    created_at: int
+    order_price_type: str
+    status: int
+    tpsl_order_type: Literal["tp", "sl"]
+    source_order_id: str | None = None
+    """The opening order it is attached to; None for a TP/SL set on a position."""
+    relation_tpsl_order_id: str
+    """The other leg of a TP and SL set together, else "-1"."""
+
+
+class TpslHistoryOrder(TpslOrder, frozen=True, kw_only=True):
+    canceled_at: int
+    fail_code: int | None = None
+    fail_reason: str | None = None
+    triggered_price: Decimal | None = None
+    relation_order_id: str
+    update_time: int
+
+
+class TrackOrder(Model, frozen=True, kw_only=True):
+    """A trailing order as swap_track_openorders lists it."""
+
+    symbol: str
+    contract_code: str
+    volume: Decimal
+    order_type: int
+    direction: Direction
+    offset: Offset
+    lever_rate: int | None = None
+    order_id: int
+    order_id_str: str
+    order_source: str
+    created_at: int
+    order_price_type: str
+    status: int
+    callback_rate: Decimal
+    active_price: Decimal
+    is_active: int
+    """1 once the price reached active_price."""
+
+
+class TrackHistoryOrder(TrackOrder, frozen=True, kw_only=True):
+    update_time: int
+    canceled_at: int
+    fail_code: int | None = None
+    fail_reason: str | None = None
+    market_limit_price: Decimal | None = None
+    """Since activation: the lowest price for a buy, the highest for a sell."""
+    formula_price: Decimal | None = None
+    real_volume: Decimal
+    triggered_price: Decimal | None = None
+    relation_order_id: str

@@ -92,6 +92,12 @@ class Reads:
         """One page of the UID's strategy orders of one kind from the store, and the total."""
         return self._store.strategy_orders_of(query)
 
+    def lever_rate(self, uid: UID, contract: Contract) -> int | None:
+        """The lever rate the UID's holding on the contract is at, if it has one: what a
+        strategy order placed without a lever rate places with."""
+        holding = self._exchange.state.holdings.get((uid, contract.contract_code))
+        return holding.lever_rate if holding is not None else None
+
     # -- accounts --------------------------------------------------------------------------
 
     def account(self, uid: UID, symbol: str) -> AccountFigures:

@@ -65,6 +65,21 @@ class Table(Generic[T]):
         """One stored value of a whole row, by column name (for messages, not for reading)."""
         return row[self.columns.index(name)]
 
+    def unreadable(self, row: Row) -> tuple[str, Any] | None:
+        """The first column of a whole row whose stored value its reader refuses, with that
+        value; None when every value reads. For messages once `read` has failed: it converts
+        column by column, which `read` does not pay for."""
+        for name, stored in zip(self.columns, row, strict=True):
+            back = self._columns[name].back
+            try:
+                if isinstance(back, Mapping):
+                    back[stored]
+                elif back is not None:
+                    back(stored)
+            except (LookupError, ValueError, ArithmeticError, TypeError):
+                return name.strip('"'), stored
+        return None
+
 
 def _reader(make: Callable[..., T], columns: Sequence[Column]) -> Callable[[Row], T]:
     """Unpacks the row, passes the constructor's parameters positionally (keywords cost more)

@@ -1,9 +1,9 @@
 """A store in memory for fast tests: rows are copied out at commit, as a database would, so a
-restart from it shows exactly what was committed and nothing the engine changed afterwards."""
+restart from it shows exactly what was committed and nothing the engine changed afterwards.
+They are the SQL stores' rows (storage/rows.py), read back through the same readers and the
+same checks, so that the three stores agree down to what they refuse."""
 
 from __future__ import annotations
-
-import copy
 
 from ..domain.contracts import ContractRegistry
 from ..domain.orders import Order, Trade
@@ -24,8 +24,7 @@ class MemoryStore:
         self.holdings: dict[tuple[int, str], Row] = {}
         self.orders: dict[int, Row] = {}
         self.trades: dict[int, list[Row]] = {}
-        self.strategy_orders: dict[int, StrategyOrder] = {}
-        """Copies: a strategy order's fields are all immutable values."""
+        self.strategy_orders: dict[int, Row] = {}
         self.cancel_after: dict[UID, Millis] = {}
         self.api_keys: dict[str, Row] = {}
         self.kv: dict[str, str] = {}
@@ -43,7 +42,7 @@ class MemoryStore:
         for trade in c.trades:
             self.trades.setdefault(trade.order_id, []).append(rows.trade_row(trade))
         for strategy in c.strategy_orders:
-            self.strategy_orders[strategy.order_id] = copy.copy(strategy)
+            self.strategy_orders[strategy.order_id] = rows.strategy_order_row(strategy)
         for uid, trigger in c.cancel_after.items():
             if trigger is None:
                 self.cancel_after.pop(uid, None)
@@ -70,6 +69,7 @@ class MemoryStore:
             registry.add(rows.contract_from(self.contracts[code]))
         orders = [self._order(r) for r in self.orders.values()]
         kept = [o for o in orders if o.status.is_open or o.update_time >= now - retention_ms]
+        strategies = [rows.strategy_order_from(r, registry) for r in self.strategy_orders.values()]
         client_orders = sorted(
             (o.created_at, o.uid, o.client_order_id, o.order_id)
             for o in orders
@@ -82,9 +82,7 @@ class MemoryStore:
             holdings=[rows.holding_from(r) for r in self.holdings.values()],
             orders=kept,
             strategy_orders=[
-                copy.copy(s)
-                for s in self.strategy_orders.values()
-                if s.is_open or s.update_time >= now - retention_ms
+                s for s in strategies if s.is_open or s.update_time >= now - retention_ms
             ],
             client_orders=[(t, u, int(c), int(i)) for t, u, c, i in client_orders],
             cancel_after=dict(self.cancel_after),
@@ -112,8 +110,8 @@ class MemoryStore:
 
     def strategy_orders_of(self, query: StrategyOrderQuery) -> tuple[list[StrategyOrder], int]:
         found = [
-            copy.copy(s)
-            for s in self.strategy_orders.values()
+            s
+            for s in map(rows.strategy_order_from, self.strategy_orders.values())
             if s.kind is query.kind
             and s.uid == query.uid
             and s.contract_code == query.contract_code

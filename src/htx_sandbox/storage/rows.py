@@ -16,9 +16,17 @@ from decimal import Decimal
 from typing import Any
 
 from ..domain.accounts import Account
-from ..domain.contracts import Contract
+from ..domain.contracts import Contract, ContractRegistry
 from ..domain.orders import Order, Trade
 from ..domain.positions import Holding
+from ..domain.strategy_orders import (
+    StrategyKind,
+    StrategyOrder,
+    StrategyPriceType,
+    StrategyStatus,
+    TpslOrderType,
+    TriggerType,
+)
 from ..domain.types import (
     ContractStatus,
     Direction,
@@ -32,6 +40,7 @@ from ..domain.types import (
 from ..service.api_keys import ApiKey
 from ..service.ports import ChangeSet, StorageError
 from .columns import Column, Row, Table
+from .row_bounds import strategy_order_problem
 
 # Restart reads every open order; Enum(value) calls and fresh copies of the same few strings and
 # prices would dominate its time and memory, so reads go through these lookups and caches.
@@ -40,6 +49,12 @@ _OFFSETS = {o.value: o for o in Offset}
 _PRICE_TYPES = {t.value: t for t in OrderPriceType}
 _STATUSES = {int(s): s for s in OrderStatus}
 _SMP = {int(s): s for s in SelfMatchPrevent}
+_KINDS = {k.value: k for k in StrategyKind}
+_TRIGGER_TYPES = {t.value: t for t in TriggerType}
+_STRATEGY_PRICE_TYPES = {t.value: t for t in StrategyPriceType}
+_STRATEGY_STATUSES = {int(s): s for s in StrategyStatus}
+_TPSL_TYPES = {t.value: t for t in TpslOrderType}
+_FLAGS = {0: False, 1: True}
 _CACHE_LIMIT = 65_536
 _decimals: dict[str, Decimal] = {}
 _strings: dict[str, str] = {}
@@ -70,6 +85,22 @@ def text(value: str) -> str:
 
 VALUE = operator.attrgetter("value")
 """A StrEnum member's text: stored as plain str, which every driver binds alike."""
+
+
+def _text_or_none(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _dec_or_none(stored: Any) -> Decimal | None:
+    return None if stored is None else dec(stored)
+
+
+def _tpsl_out(value: TpslOrderType | None) -> str | None:
+    return None if value is None else value.value
+
+
+def _tpsl_back(stored: str | None) -> TpslOrderType | None:
+    return None if stored is None else _TPSL_TYPES[stored]
 
 
 def _lever_rates_out(rates: tuple[int, ...]) -> str:
@@ -202,6 +233,44 @@ API_KEY_TABLE = Table(
         Column("enabled", out=int, back=bool),
     ],
 )
+STRATEGY_ORDER_TABLE = Table(
+    StrategyOrder,
+    [
+        Column("order_id"),
+        Column("kind", out=VALUE, back=_KINDS),
+        Column("uid"),
+        Column("contract_code", back=text),
+        Column("symbol", back=text),
+        Column("direction", out=VALUE, back=_DIRECTIONS),
+        Column('"offset"', out=VALUE, back=_OFFSETS),
+        Column("volume"),
+        Column("lever_rate"),
+        Column("order_price_type", out=VALUE, back=_STRATEGY_PRICE_TYPES),
+        Column("trigger_type", out=VALUE, back=_TRIGGER_TYPES),
+        Column("trigger_price", out=str, back=dec),
+        Column("trigger_ticks"),
+        Column("order_price", out=_text_or_none, back=_dec_or_none),
+        Column("created_at"),
+        Column("status", out=int, back=_STRATEGY_STATUSES),
+        Column("update_time"),
+        Column("order_source", back=text),
+        Column("relation_order_id"),
+        Column("triggered_price", out=_text_or_none, back=_dec_or_none),
+        Column("triggered_at"),
+        Column("order_insert_at"),
+        Column("canceled_at"),
+        Column("fail_code"),
+        Column("fail_reason"),
+        Column("tpsl_order_type", out=_tpsl_out, back=_tpsl_back),
+        Column("source_order_id"),
+        Column("relation_tpsl_order_id"),
+        Column("callback_rate", out=_text_or_none, back=_dec_or_none),
+        Column("is_active", out=int, back=_FLAGS),
+        Column("market_limit_price", out=_text_or_none, back=_dec_or_none),
+        Column("formula_price", out=_text_or_none, back=_dec_or_none),
+        Column("real_volume"),
+    ],
+)
 
 CONTRACT_COLUMNS = CONTRACT_TABLE.columns
 ACCOUNT_COLUMNS = ACCOUNT_TABLE.columns
@@ -214,6 +283,7 @@ ORDER_STATE_COLUMNS = (
 """What fills and cancels change in an order once it is stored; the rest is fixed at acceptance."""
 TRADE_COLUMNS = TRADE_TABLE.columns
 API_KEY_COLUMNS = API_KEY_TABLE.columns
+STRATEGY_ORDER_COLUMNS = STRATEGY_ORDER_TABLE.columns
 
 account_row = ACCOUNT_TABLE.row
 account_from = ACCOUNT_TABLE.read
@@ -228,6 +298,7 @@ trade_from = TRADE_TABLE.read
 api_key_row = API_KEY_TABLE.row
 api_key_from = API_KEY_TABLE.read
 contract_row = CONTRACT_TABLE.row
+strategy_order_row = STRATEGY_ORDER_TABLE.row
 
 
 def contract_from(r: Row) -> Contract:
@@ -236,6 +307,27 @@ def contract_from(r: Row) -> Contract:
     except ValueError as error:  # stored by a build without today's bounds: say which
         code = CONTRACT_TABLE.value(r, "contract_code")
         raise StorageError(f"contract {code} in the store cannot be used: {error}") from None
+
+
+def strategy_order_from(r: Row, contracts: ContractRegistry | None = None) -> StrategyOrder:
+    """A stored strategy order, refused (one line naming it) when a value is outside what the
+    domain accepts, or, given the contracts, when it does not fit its contract: a store written
+    by another build, or edited by hand, must not reach the trigger books."""
+    try:
+        order = STRATEGY_ORDER_TABLE.read(r)
+    except (LookupError, ValueError, ArithmeticError, TypeError):
+        found = STRATEGY_ORDER_TABLE.unreadable(r)
+        reason = f"{found[0]} {found[1]!r} is not valid" if found else "it cannot be read"
+        order_id = STRATEGY_ORDER_TABLE.value(r, "order_id")
+        raise StorageError(
+            f"strategy order {order_id!r} in the store cannot be used: {reason}"
+        ) from None
+    problem = strategy_order_problem(order, contracts)
+    if problem is not None:
+        raise StorageError(
+            f"strategy order {order.order_id!r} in the store cannot be used: {problem}"
+        )
+    return order
 
 
 # -- the exchange's key/value figures --------------------------------------------------------

@@ -13,9 +13,16 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from ..domain.contracts import ContractRegistry
 from ..domain.orders import Order, Trade
 from ..domain.restore import Snapshot
+from ..domain.strategy_orders import StrategyOrder
 from ..domain.types import UID, Millis
 from ..service.api_keys import ApiKey
-from ..service.ports import ChangeSet, OrderQuery, StorageError, StorageOutageError
+from ..service.ports import (
+    ChangeSet,
+    OrderQuery,
+    StorageError,
+    StorageOutageError,
+    StrategyOrderQuery,
+)
 from . import rows
 
 P = ParamSpec("P")
@@ -24,6 +31,9 @@ SqlStoreT = TypeVar("SqlStoreT", bound="SqlStore")
 APPLICATION = "htx-swap-sandbox"
 OPEN_STATUSES = "(3, 4, 11)"
 FINISHED_STATUSES = "(5, 6, 7)"
+STRATEGY_OPEN = "status IN (1, 2)"
+STRATEGY_FINISHED = "status NOT IN (1, 2)"
+"""Not activated and waiting; the partial indexes of 0004 carry the same predicates."""
 
 
 def migrations(dialect: str) -> list[tuple[int, str]]:
@@ -101,6 +111,9 @@ TRADES = Insert("trades", rows.TRADE_COLUMNS)
 API_KEYS = Insert("api_keys", rows.API_KEY_COLUMNS, keys=1)
 EXCHANGE = Insert("exchange", ("key", "value"), keys=1)
 CANCEL_AFTER = Insert("cancel_after", ("uid", "trigger_time"), keys=1)
+# Whole rows: a strategy order changes few times (placed, armed, fired or cancelled), except a
+# trailing order's extreme, which is one column anyway.
+STRATEGY_ORDERS = Insert("strategy_orders", rows.STRATEGY_ORDER_COLUMNS, keys=1)
 
 
 def outages(
@@ -269,6 +282,8 @@ class SqlStore(abc.ABC):
             write(ORDER_STATES, [rows.order_state_row(x) for x in c.order_updates])
         if c.trades:
             write(TRADES, [rows.trade_row(x) for x in c.trades])
+        if c.strategy_orders:
+            write(STRATEGY_ORDERS, [rows.strategy_order_row(x) for x in c.strategy_orders])
         if c.cancel_after:
             armed = [(uid, t) for uid, t in c.cancel_after.items() if t is not None]
             disarmed = [(uid,) for uid, t in c.cancel_after.items() if t is None]
@@ -284,6 +299,16 @@ class SqlStore(abc.ABC):
 
     @outages
     def load(self, now: Millis, *, retention_ms: int, client_id_window_ms: int) -> Snapshot | None:
+        try:
+            return self._load(
+                now, retention_ms=retention_ms, client_id_window_ms=client_id_window_ms
+            )
+        except StorageOutageError:
+            raise
+        except StorageError as error:  # a row it refused: say in which file or database
+            raise StorageError(f"{self.name}: {error}") from None
+
+    def _load(self, now: Millis, *, retention_ms: int, client_id_window_ms: int) -> Snapshot | None:
         contract_rows = self._read(
             f"SELECT {', '.join(rows.CONTRACT_COLUMNS)} FROM contracts ORDER BY contract_code"
         )
@@ -332,6 +357,7 @@ class SqlStore(abc.ABC):
                 for r in self._read(f"SELECT {', '.join(rows.HOLDING_COLUMNS)} FROM holdings")
             ],
             orders=orders,
+            strategy_orders=self._load_strategy_orders(registry, now - retention_ms),
             client_orders=client_orders,
             cancel_after={
                 UID(uid): Millis(trigger_time)
@@ -343,6 +369,27 @@ class SqlStore(abc.ABC):
             last_trade_id=figures.last_trade_id,
             now=figures.now,
         )
+
+    def _load_strategy_orders(
+        self, registry: ContractRegistry, finished_since: int
+    ) -> list[StrategyOrder]:
+        """Every open strategy order, and those finished at or after `finished_since`."""
+        columns = ", ".join(rows.STRATEGY_ORDER_COLUMNS)
+        found = [
+            rows.strategy_order_from(r, registry)
+            for r in self._stream(
+                f"SELECT {columns} FROM strategy_orders WHERE {STRATEGY_OPEN} ORDER BY order_id"
+            )
+        ]
+        found += [
+            rows.strategy_order_from(r, registry)
+            for r in self._read(
+                f"SELECT {columns} FROM strategy_orders "
+                f"WHERE {STRATEGY_FINISHED} AND update_time >= {self.mark}",
+                (finished_since,),
+            )
+        ]
+        return found
 
     def _attach_trades(self, orders: Iterable[Order]) -> None:
         by_id = {o.order_id: o for o in orders}
@@ -363,9 +410,36 @@ class SqlStore(abc.ABC):
 
     @outages
     def orders_of(self, query: OrderQuery) -> tuple[list[Order], int]:
+        found, total = self._page(
+            "orders",
+            rows.ORDER_COLUMNS,
+            query,
+            {"uid": query.uid, "contract_code": query.contract_code},
+        )
+        return [rows.order_from(r) for r in found], total
+
+    @outages
+    def strategy_orders_of(self, query: StrategyOrderQuery) -> tuple[list[StrategyOrder], int]:
+        found, total = self._page(
+            "strategy_orders",
+            rows.STRATEGY_ORDER_COLUMNS,
+            query,
+            {"uid": query.uid, "contract_code": query.contract_code, "kind": query.kind.value},
+        )
+        return [rows.strategy_order_from(r) for r in found], total
+
+    def _page(
+        self,
+        table: str,
+        columns: Sequence[str],
+        query: OrderQuery | StrategyOrderQuery,
+        equal: dict[str, Any],
+    ) -> tuple[list[tuple[Any, ...]], int]:
+        """One page of a history query's rows, newest first, and how many match: the columns
+        in `equal` as given, created at or after `since`, in `statuses` and `sides` if any."""
         m = self.mark
-        where = [f"uid = {m}", f"contract_code = {m}", f"created_at >= {m}"]
-        params: list[Any] = [query.uid, query.contract_code, query.since]
+        where = [f"{name} = {m}" for name in equal] + [f"created_at >= {m}"]
+        params: list[Any] = [*equal.values(), query.since]
         if query.statuses:
             where.append(f"status IN ({', '.join([m] * len(query.statuses))})")
             params += query.statuses
@@ -374,14 +448,14 @@ class SqlStore(abc.ABC):
             where.append(f"({sides})")
             params += [part for side in query.sides for part in side]
         clause = " AND ".join(where)
-        (total,) = self._read(f"SELECT count(*) FROM orders WHERE {clause}", params)[0]
+        (total,) = self._read(f"SELECT count(*) FROM {table} WHERE {clause}", params)[0]
         order_by = "update_time" if query.sort_by == "update_time" else "created_at"
         found = self._read(
-            f"SELECT {', '.join(rows.ORDER_COLUMNS)} FROM orders WHERE {clause} "
+            f"SELECT {', '.join(columns)} FROM {table} WHERE {clause} "
             f"ORDER BY {order_by} DESC, order_id DESC LIMIT {m} OFFSET {m}",
             [*params, query.page_size, (query.page_index - 1) * query.page_size],
         )
-        return [rows.order_from(r) for r in found], int(total)
+        return found, int(total)
 
     @outages
     def recent_trades(self, since: Millis, limit: int) -> list[Trade]:

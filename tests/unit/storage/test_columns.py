@@ -64,7 +64,15 @@ def test_a_constructor_parameter_no_column_holds_is_refused() -> None:
 def test_the_stores_tables_name_their_columns_once() -> None:
     for table in (
         rows.CONTRACT_TABLE, rows.ACCOUNT_TABLE, rows.HOLDING_TABLE, rows.ORDER_TABLE,
-        rows.TRADE_TABLE, rows.API_KEY_TABLE,
+        rows.TRADE_TABLE, rows.API_KEY_TABLE, rows.STRATEGY_ORDER_TABLE,
     ):  # fmt: skip
         assert len(set(table.columns)) == len(table.columns)
     assert set(rows.ORDER_STATE_COLUMNS) <= set(rows.ORDER_COLUMNS)
+
+
+def test_unreadable_names_the_first_column_its_reader_refuses() -> None:
+    good = (7, "seven", "f", "1.50", 3)
+    assert THINGS.unreadable(good) is None
+    assert THINGS.unreadable((7, "seven", "x", "1.50", 3)) == ("kind", "x")
+    assert THINGS.unreadable((7, "seven", "f", "one", 3)) == ("amount", "one")
+    assert THINGS.unreadable((7, "seven", "x", "one", 3)) == ("kind", "x")

@@ -11,11 +11,12 @@ from .. import _ops as ops
 from .._wire import DEFAULT_TIMEOUT
 from ..auth import HtxAuth, _utc_now
 from .market import AsyncMarket
+from .strategy import AsyncStrategyOrders
 from .swap_read import AsyncSwapRead
 from .swap_trade import AsyncSwapTrade
 
 
-class AsyncHtxSwapClient(AsyncSwapTrade, AsyncSwapRead, AsyncMarket):
+class AsyncHtxSwapClient(AsyncSwapTrade, AsyncSwapRead, AsyncStrategyOrders, AsyncMarket):
     """A client of HTX's Coin-Margined Swap API (and of the sandbox, which speaks it).
 
     `access_key`/`secret_key` are needed for the private endpoints only. Requests are signed

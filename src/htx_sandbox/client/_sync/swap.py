@@ -12,11 +12,12 @@ from .. import _ops as ops
 from .._wire import DEFAULT_TIMEOUT
 from ..auth import HtxAuth, _utc_now
 from .market import Market
+from .strategy import StrategyOrders
 from .swap_read import SwapRead
 from .swap_trade import SwapTrade
 
 
-class HtxSwapClient(SwapTrade, SwapRead, Market):
+class HtxSwapClient(SwapTrade, SwapRead, StrategyOrders, Market):
     """A client of HTX's Coin-Margined Swap API (and of the sandbox, which speaks it).
 
     `access_key`/`secret_key` are needed for the private endpoints only. Requests are signed

@@ -18,6 +18,8 @@ from .ratelimit import Quota, RateLimiter
 T = TypeVar("T")
 MARKET_QUOTA = Quota(800, 1000)
 """HTX: market data REST allows 800 requests per second per IP."""
+STRATEGY_QUOTA = Quota(5, 1000)
+"""HTX: 5 requests per second per UID on each strategy place, cancel and cancel-all endpoint."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,8 @@ class HttpSettings:
     read_quota: Quota = field(default_factory=lambda: Quota(72))
     public_quota: Quota = field(default_factory=lambda: Quota(240))
     market_quota: Quota = MARKET_QUOTA
+    strategy_quota: Quota = STRATEGY_QUOTA
+    """Per UID and endpoint, on strategy place/cancel/cancel-all (http/core/strategy_quota.py)."""
     rate_limit: bool = True
 
 
@@ -54,6 +58,8 @@ class Gateway:
         }
         # HTX allows one leverage switch per 3 seconds per UID.
         self.switch_limiter = RateLimiter(Quota(1, 3000), enabled)
+        # HTX allows 5 strategy places, cancels and cancel-alls per second per UID and endpoint.
+        self.strategy_limiter = RateLimiter(settings.strategy_quota, enabled)
 
     def now_ms(self) -> int:
         return self.clock.now()

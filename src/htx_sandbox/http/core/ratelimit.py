@@ -55,6 +55,10 @@ class RateLimiter:
             (b"ratelimit-reset", b"%d" % (window.start + self.quota.interval_ms)),
         ]
 
+    def allow(self, key: object, now_ms: int) -> bool:
+        """Count one request; whether it is allowed (for limits that send no headers)."""
+        return self._count(key, now_ms)[0]
+
     def _count(self, key: object, now_ms: int) -> tuple[bool, Window]:
         window = self._windows.get(key)
         if window is None or now_ms >= window.start + self.quota.interval_ms:

@@ -1,11 +1,23 @@
 """HTX's /swap-api/ paths, one module per family: trade, lightning, orders, account, matches,
-public, reference, track."""
+public, reference, trigger and strategy (the cancels and queries of every strategy kind),
+track."""
 
 from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from . import account, lightning, matches, orders, public, reference, track, trade
+from . import (
+    account,
+    lightning,
+    matches,
+    orders,
+    public,
+    reference,
+    strategy,
+    track,
+    trade,
+    trigger,
+)
 
 routes: list[BaseRoute] = [
     *trade.routes,
@@ -15,5 +27,7 @@ routes: list[BaseRoute] = [
     *matches.routes,
     *public.routes,
     *reference.routes,
+    *trigger.routes,
+    *strategy.routes,
     *track.routes,
 ]

@@ -151,7 +151,7 @@ def _batch_error(index: int, error: HtxError, lang: str) -> dict[str, Any]:
     return {"index": index, "err_code": error.code, "err_msg": error.wire_message(lang)}
 
 
-def _cancel_reply(reply: CancelReply, lang: str) -> dict[str, Any]:
+def cancel_reply(reply: CancelReply, lang: str) -> dict[str, Any]:
     return {
         "errors": [
             {
@@ -179,7 +179,7 @@ async def swap_cancel(call: Call) -> Any:
         )
     )
     assert isinstance(reply, CancelReply)
-    return _cancel_reply(reply, call.lang)
+    return cancel_reply(reply, call.lang)
 
 
 @private("trade")
@@ -191,7 +191,7 @@ async def swap_cancelall(call: Call) -> Any:
     offset = body.choice("offset", Offset, ErrorCode.INCORRECT_OFFSET, required=False)
     reply = await call.execute(CancelAll(call.uid, contract_code, direction, offset))
     assert isinstance(reply, CancelReply)
-    return _cancel_reply(reply, call.lang)
+    return cancel_reply(reply, call.lang)
 
 
 @private("trade")

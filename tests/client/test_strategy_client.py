@@ -1,0 +1,176 @@
+"""The clients' strategy-order methods against the real app: trigger orders placed, and the
+cancels and queries of the three kinds, each with its typed result."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+
+from htx_sandbox.client import (
+    AsyncHtxSwapClient,
+    CancelResult,
+    HtxSwapClient,
+    InvalidParameter,
+    NoOrdersToCancel,
+    RateLimited,
+    StrategyOrdersPage,
+    TpslHistoryOrder,
+    TpslOrder,
+    TrackHistoryOrder,
+    TrackOrder,
+    TriggerHistoryOrder,
+    TriggerOrder,
+)
+from htx_sandbox.domain.types import Direction
+from htx_sandbox.service.clock import ManualClock
+from htx_sandbox.service.engine import Engine
+from tests.http import strategy_seed as seed
+from tests.http.conftest import KEYS, UID1
+
+from .conftest import SANDBOX_URL, clock_now
+
+
+def place(client: HtxSwapClient, **changes: Any) -> int:
+    fields: dict[str, Any] = {
+        "trigger_type": "ge", "trigger_price": "61000", "order_price": Decimal("61000.5"),
+        "volume": 2, "direction": "buy", "offset": "open", "lever_rate": 5,
+    }  # fmt: skip
+    fields.update(changes)
+    return client.swap_trigger_order("BTC-USD", **fields).order_id
+
+
+def test_trigger_order_placed_listed_cancelled_and_in_history(
+    trader: HtxSwapClient, clock: ManualClock
+) -> None:
+    order_id = place(trader)
+    page = trader.swap_trigger_openorders("BTC-USD")
+    assert isinstance(page, StrategyOrdersPage)
+    (row,) = page.orders
+    assert isinstance(row, TriggerOrder)
+    assert (row.order_id, row.order_id_str, row.trigger_type) == (order_id, str(order_id), "ge")
+    assert (row.trigger_price, row.order_price, row.volume) == (
+        Decimal(61000), Decimal("61000.5"), Decimal(2),
+    )  # fmt: skip
+    assert isinstance(row.order_price, Decimal) and row.lever_rate == 5
+    clock.advance(1000)
+    result = trader.swap_trigger_cancel("BTC-USD", [order_id, 7002236])
+    assert isinstance(result, CancelResult)
+    assert result.successes == [order_id]
+    assert [(e.order_id, e.err_code) for e in result.errors] == [("7002236", 1061)]
+    history = trader.swap_trigger_hisorders("BTC-USD", status=[6], create_date=1)
+    (done,) = history.orders
+    assert isinstance(done, TriggerHistoryOrder)
+    assert (done.status, done.relation_order_id, done.triggered_price) == (6, "-1", None)
+    assert done.canceled_at == done.update_time == clock.now()
+    assert (history.total_page, history.current_page, history.total_size) == (1, 1, 1)
+
+
+def test_trigger_cancelall_with_filters_and_nothing_left(trader: HtxSwapClient) -> None:
+    buy, sell = place(trader), place(trader, direction="sell", offset="close")
+    assert trader.swap_trigger_cancelall("BTC-USD", direction="sell").successes == [sell]
+    assert trader.swap_trigger_cancelall("BTC-USD", offset="open").successes == [buy]
+    with pytest.raises(NoOrdersToCancel):
+        trader.swap_trigger_cancelall("BTC-USD")
+
+
+def test_trigger_open_orders_paged_and_filtered(trader: HtxSwapClient, clock: ManualClock) -> None:
+    ids = []
+    for _ in range(3):
+        ids.append(place(trader, order_price_type="optimal_5", order_price=None))
+        clock.advance(1000)  # HTX's 5 placements a second
+    page = trader.swap_trigger_openorders("BTC-USD", page_index=2, page_size=2, trade_type=1)
+    assert [o.order_id for o in page.orders] == [ids[0]]
+    assert page.orders[0].order_price == 0
+    assert trader.swap_trigger_openorders("BTC-USD", trade_type=4).orders == []
+
+
+def test_bad_requests_raise_the_typed_error(trader: HtxSwapClient) -> None:
+    with pytest.raises(InvalidParameter) as raised:
+        trader.swap_trigger_hisorders("BTC-USD", status=2)
+    assert (raised.value.err_code, raised.value.err_msg) == (1067, "Illegal parameter status.")
+
+
+def test_the_strategy_limit_raises_rate_limited(trader: HtxSwapClient) -> None:
+    for _ in range(5):
+        place(trader)
+    with pytest.raises(RateLimited):
+        place(trader)
+
+
+def test_tpsl_methods(trader: HtxSwapClient, engine: Engine) -> None:
+    tp, sl = seed.tpsl_pair(engine, UID1)
+    page = trader.swap_tpsl_openorders("BTC-USD", trade_type=4)
+    legs = {o.order_id: o for o in page.orders}
+    assert set(legs) == {tp, sl}
+    assert all(isinstance(o, TpslOrder) for o in legs.values())
+    assert (legs[tp].tpsl_order_type, legs[tp].relation_tpsl_order_id) == ("tp", str(sl))
+    assert legs[sl].source_order_id is None
+    assert trader.swap_tpsl_cancel("BTC-USD", str(tp)).successes == [tp]
+    assert trader.swap_tpsl_cancelall("BTC-USD", direction="sell").successes == [sl]
+    (first, second) = trader.swap_tpsl_hisorders("BTC-USD", sort_by="update_time").orders
+    assert isinstance(first, TpslHistoryOrder) and first.status == 6
+    assert {first.order_id, second.order_id} == {tp, sl}
+
+
+def test_track_methods(trader: HtxSwapClient, engine: Engine) -> None:
+    order_id = seed.track_order(engine, UID1, Direction.SELL, active_price="61000")
+    (row,) = trader.swap_track_openorders("BTC-USD", page_size=50).orders
+    assert isinstance(row, TrackOrder)
+    assert (row.callback_rate, row.active_price, row.is_active) == (
+        Decimal("0.003"), Decimal(61000), 0,
+    )  # fmt: skip
+    assert trader.swap_track_cancel("BTC-USD", order_id).successes == [order_id]
+    with pytest.raises(NoOrdersToCancel):
+        trader.swap_track_cancelall("BTC-USD", direction="sell", offset="open")
+    (done,) = trader.swap_track_hisorders("BTC-USD", status=(4, 5, 6), sort_by="create_date").orders
+    assert isinstance(done, TrackHistoryOrder)
+    assert (done.order_id, done.status, done.real_volume, done.formula_price) == (
+        order_id, 6, 0, None,
+    )  # fmt: skip
+
+
+@pytest.fixture
+async def async_trader(app: Any, clock: ManualClock) -> AsyncIterator[AsyncHtxSwapClient]:
+    client = AsyncHtxSwapClient(
+        KEYS.trader.access,
+        KEYS.trader.secret,
+        base_url=SANDBOX_URL,
+        transport=httpx.ASGITransport(app=app, client=("127.0.0.1", 123)),
+        now=clock_now(clock),
+    )
+    async with client:
+        yield client
+
+
+@pytest.mark.anyio
+async def test_the_async_client_has_the_same_calls(
+    async_trader: AsyncHtxSwapClient, engine: Engine
+) -> None:
+    placed = await async_trader.swap_trigger_order(
+        "BTC-USD", trigger_type="le", trigger_price=59000, volume=1, direction="sell",
+        offset="close", order_price_type="optimal_10",
+    )  # fmt: skip
+    page = await async_trader.swap_trigger_openorders("BTC-USD")
+    assert [o.order_id for o in page.orders] == [placed.order_id]
+    assert page.orders[0].lever_rate is None  # a close without one, and no holding yet
+    assert (await async_trader.swap_trigger_cancelall("BTC-USD")).successes == [placed.order_id]
+    history = await async_trader.swap_trigger_hisorders("BTC-USD")
+    assert [o.order_id for o in history.orders] == [placed.order_id]
+    seed.tpsl_pair(engine, UID1)
+    seed.track_order(engine, UID1)
+    assert len((await async_trader.swap_tpsl_openorders("BTC-USD")).orders) == 2
+    assert len((await async_trader.swap_tpsl_cancelall("BTC-USD")).successes) == 2
+    assert (await async_trader.swap_tpsl_hisorders("BTC-USD", status=6)).total_size == 2
+    (track,) = (await async_trader.swap_track_openorders("BTC-USD")).orders
+    assert (await async_trader.swap_track_cancel("BTC-USD", track.order_id_str)).successes == [
+        track.order_id
+    ]
+    assert (await async_trader.swap_track_hisorders("BTC-USD")).orders[0].status == 6
+    with pytest.raises(NoOrdersToCancel):
+        await async_trader.swap_track_cancelall("BTC-USD")
+    unknown = await async_trader.swap_tpsl_cancel("BTC-USD", "1")
+    assert (unknown.successes, [e.err_code for e in unknown.errors]) == ([], [1061])
