@@ -109,12 +109,3 @@ async def test_errors_are_typed(make_async: AsyncFactory) -> None:
     with pytest.raises(AuthenticationFailed) as caught:
         await forged.swap_openorders()
     assert caught.value.err_code == 403
-
-
-async def test_swap_track_order(make_async: AsyncFactory) -> None:
-    async with make_async(KEYS.trader) as client:
-        placed = await client.swap_track_order(
-            "BTC-USD", direction="sell", offset="open", volume=1, callback_rate="0.02",
-            active_price=Decimal(61000), lever_rate=5,
-        )  # fmt: skip
-        assert placed.order_id_str == str(placed.order_id)

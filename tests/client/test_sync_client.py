@@ -11,7 +11,6 @@ from htx_sandbox.client import (
     BatchResult,
     CancelResult,
     Depth,
-    HtxApiError,
     HtxSwapClient,
     Level,
     NoOrdersToCancel,
@@ -257,18 +256,3 @@ def test_swap_lightning_close_position_closes_a_long(
     [order] = trader.swap_order_info("BTC-USD", order_id=placed.order_id)
     assert (order.order_price_type, order.offset, order.status) == ("lightning", "close", 6)
     assert trader.swap_position_info("BTC-USD") == []
-
-
-def test_swap_track_order_places_a_trailing_order(trader: HtxSwapClient) -> None:
-    placed = trader.swap_track_order(
-        "BTC-USD", direction="buy", offset="open", volume=3, callback_rate=Decimal("0.005"),
-        active_price="59000.5", lever_rate=5,
-    )  # fmt: skip
-    assert isinstance(placed.order_id, int) and placed.order_id_str == str(placed.order_id)
-    assert placed.client_order_id is None
-    with pytest.raises(HtxApiError) as wrong_side:  # a sell must activate above 60000
-        trader.swap_track_order(
-            "BTC-USD", direction="sell", offset="open", volume=1, callback_rate="0.01",
-            active_price=59000, order_price_type="optimal_5", lever_rate=5,
-        )  # fmt: skip
-    assert wrong_side.value.err_code == 1426

@@ -23,12 +23,18 @@ TRIGGER: dict[str, Any] = {
     "order_price_type": "optimal_5", "volume": 1, "direction": "buy", "offset": "open",
     "lever_rate": 5,
 }  # fmt: skip
+TRACK: dict[str, Any] = {
+    "contract_code": "BTC-USD", "direction": "buy", "offset": "open", "lever_rate": 5,
+    "volume": 1, "callback_rate": "0.01", "active_price": "50000",
+    "order_price_type": "formula_price",
+}  # fmt: skip
 CODE = {"contract_code": "BTC-USD"}
 CANCEL = {"contract_code": "BTC-USD", "order_id": "1"}
 LIMITED_PATHS = [
     ("swap_trigger_order", TRIGGER),
     *((f"swap_{kind}_cancel", CANCEL) for kind in ("trigger", "tpsl", "track")),
     *((f"swap_{kind}_cancelall", CODE) for kind in ("trigger", "tpsl", "track")),
+    ("swap_track_order", TRACK),
 ]
 
 

@@ -87,7 +87,7 @@ async def test_ccxts_request(signed: SignedClient, engine: Engine) -> None:
         ({"lever_rate": "five"}, 1037, None),
         ({"lever_rate": 7}, 1037, None),
         ({"volume": None}, 1066, "volume cannot be empty."),
-        ({"volume": "1.5"}, 1067, "Illegal parameter volume."),
+        ({"volume": "1.5"}, 1040, None),  # as swap_order and swap_trigger_order answer
         ({"volume": 0}, 1040, None),
         ({"callback_rate": None}, 1066, "callback_rate cannot be empty."),
         ({"callback_rate": "1%"}, 1067, "Illegal parameter callback_rate."),
@@ -125,9 +125,17 @@ async def test_errors_in_chinese(signed: SignedClient) -> None:
     assert (body["err_code"], body["err_msg"]) == (1425, "回调比例必须≤10%, 请修改!")
 
 
-async def test_it_counts_in_the_trade_bucket(signed: SignedClient) -> None:
+async def test_it_counts_in_the_trade_bucket_and_the_strategy_limit(
+    signed: SignedClient, clock: Any
+) -> None:
     response = await signed.post(TRACK, VALID)
     assert response.headers["ratelimit-limit"] == "72"
+    for _ in range(4):
+        assert SignedClient.json(await signed.post(TRACK, VALID))["status"] == "ok"
+    sixth = await post(signed, TRACK, VALID)
+    assert (sixth["status"], sixth["err_code"]) == ("error", 1032)
+    clock.advance(1000)
+    assert (await post(signed, TRACK, VALID))["status"] == "ok"
 
 
 def limit(direction: str, price: str) -> dict[str, Any]:

@@ -156,31 +156,6 @@ def swap_lightning_close_position(
     )
 
 
-def swap_track_order(
-    contract_code: str,
-    direction: Direction,
-    offset: Offset,
-    volume: int,
-    callback_rate: Number,
-    active_price: Number,
-    order_price_type: str,
-    lever_rate: int | None,
-) -> Op[OrderPlaced]:
-    body = drop_none(
-        {
-            "contract_code": contract_code,
-            "direction": direction,
-            "offset": offset,
-            "lever_rate": lever_rate,
-            "volume": volume,
-            "callback_rate": _decimal(callback_rate),
-            "active_price": _decimal(active_price),
-            "order_price_type": order_price_type,
-        }
-    )
-    return Op("POST", SWAP + "swap_track_order", parse_as(OrderPlaced), body=body)
-
-
 def swap_switch_lever_rate(contract_code: str, lever_rate: int) -> Op[LeverRate]:
     body = {"contract_code": contract_code, "lever_rate": lever_rate}
     return Op("POST", SWAP + "swap_switch_lever_rate", parse_as(LeverRate), body=body)

@@ -5,7 +5,8 @@ Fields, checked in the order HTX's table lists them: `contract_code`, `direction
 `lever_rate` (required to open unless the holding has one: the domain decides), `volume`,
 `callback_rate` (0.01 = 1 %), `active_price`, `order_price_type` (optimal_5, optimal_10,
 optimal_20, formula_price), all required but `lever_rate`. Numbers may come as JSON numbers or
-numeric strings. Answers `{"order_id", "order_id_str"}`.
+numeric strings. Answers `{"order_id", "order_id_str"}`. Counted in the trade bucket and in
+HTX's 5 per second per UID of strategy endpoints.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ...domain.strategy_orders import TRACK_PRICE_TYPES, StrategyPriceType
 from ...domain.types import Direction, Offset
 from ..core.body import Body
 from ..core.endpoint import Call, private
+from ..core.strategy_quota import strategy_limited
 from . import fields
 from .trade import placed_reply
 
@@ -32,7 +34,7 @@ def place_track_command(call: Call) -> PlaceTrackOrder:
     direction = body.choice("direction", Direction, ErrorCode.INCORRECT_DIRECTION, required=True)
     offset = body.choice("offset", Offset, ErrorCode.INCORRECT_OFFSET, required=True)
     lever_rate = body.integer("lever_rate", invalid=ErrorCode.INVALID_LEVERAGE)
-    volume = body.integer("volume", required=True)
+    volume = body.integer("volume", required=True, invalid=ErrorCode.INVALID_AMOUNT)
     callback_rate = _required_decimal(body, "callback_rate")
     active_price = body.price("active_price")
     if active_price is None:
@@ -69,6 +71,7 @@ def _required_decimal(body: Body, name: str) -> Decimal:
 
 
 @private("trade")
+@strategy_limited
 async def swap_track_order(call: Call) -> Any:
     reply = await call.execute(place_track_command(call))
     assert isinstance(reply, OrderPlaced)
