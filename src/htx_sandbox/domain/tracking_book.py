@@ -18,7 +18,7 @@ skipped when it surfaces, and the heaps are rebuilt once dead entries outnumber 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import ROUND_FLOOR, Decimal
 
 from .contracts import Contract
@@ -61,6 +61,10 @@ class TrackingBook:
 
     def __contains__(self, order_id: object) -> bool:
         return order_id in self.live
+
+    def __iter__(self) -> Iterator[OrderId]:
+        """The ids of the active orders, as a dict of them would."""
+        return iter(self.live)
 
     def add(self, order: StrategyOrder) -> None:
         """An activated order, following from its market_limit_price."""
