@@ -18,7 +18,7 @@ skipped when it surfaces, and the heaps are rebuilt once dead entries outnumber 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from decimal import ROUND_FLOOR, Decimal
 
 from .contracts import Contract
@@ -43,7 +43,10 @@ def truncated_ticks(price: Decimal, contract: Contract) -> int:
     return max(int(ticks), 1)
 
 
-class TrackingBook:
+class TrackingBook(Mapping[OrderId, StrategyOrder]):
+    """Read as a mapping of the active orders by id (what the dict it replaced was); changed
+    only through add, discard, fired and follow."""
+
     __slots__ = ("_buy_fire", "_buy_low", "_dead", "_sell_fire", "_sell_high", "contract_code",
                  "live")  # fmt: skip
 
@@ -63,8 +66,10 @@ class TrackingBook:
         return order_id in self.live
 
     def __iter__(self) -> Iterator[OrderId]:
-        """The ids of the active orders, as a dict of them would."""
         return iter(self.live)
+
+    def __getitem__(self, order_id: OrderId) -> StrategyOrder:
+        return self.live[order_id]
 
     def add(self, order: StrategyOrder) -> None:
         """An activated order, following from its market_limit_price."""

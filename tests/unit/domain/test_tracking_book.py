@@ -169,3 +169,15 @@ def test_orders_whose_fire_prices_truncate_to_one_tick_fire_together() -> None:
     for order in (c, b, a):
         book.add(order)
     assert {o.order_id for o in book.fired(CONTRACT, 1, 2)} == {1, 2, 3}
+
+
+def test_it_reads_as_a_mapping_of_the_active_orders() -> None:
+    book = TrackingBook("BTC-USD")
+    a, b = active(1, BUY, 1_000, "0.01"), active(2, SELL, 1_000, "0.01")
+    book.add(a)
+    book.add(b)
+    assert dict(book) == {1: a, 2: b} and list(book.values()) == [a, b]
+    assert 1 in book and book.get(OrderId(3)) is None
+    book.discard(a)
+    book.discard(b)
+    assert book == {} and not book
