@@ -18,6 +18,8 @@ pytestmark = pytest.mark.anyio
 
 TRACK = "/swap-api/v1/swap_track_order"
 ORDER = "/swap-api/v1/swap_order"
+OPEN_ORDERS = "/swap-api/v1/swap_track_openorders"
+HISTORY = "/swap-api/v1/swap_track_hisorders"
 # BTC-USD has no trade yet: the latest price is its reference price, 60000.
 VALID = {
     "contract_code": "BTC-USD", "direction": "buy", "offset": "open", "lever_rate": 5,
@@ -145,10 +147,10 @@ def limit(direction: str, price: str) -> dict[str, Any]:
     }  # fmt: skip
 
 
-async def test_activates_and_fires_on_trades(
-    signed: SignedClient, signed_for: Any, engine: Engine
-) -> None:
-    placed = await post(signed, TRACK, {**VALID, "callback_rate": "0.005"})
+async def test_activates_and_fires_on_trades(signed: SignedClient, signed_for: Any) -> None:
+    """Read back over the wire: swap_track_openorders while it waits, swap_track_hisorders once
+    it fired, swap_order_info for the order it placed."""
+    placed = await post(signed, TRACK, {**VALID, "callback_rate": "0.005", "volume": 2})
     order_id = placed["data"]["order_id"]
     second, third = signed_for(KEYS.second), signed_for(KEYS.third)
 
@@ -156,21 +158,39 @@ async def test_activates_and_fires_on_trades(
         assert (await post(second, ORDER, limit("sell", price)))["status"] == "ok"
         assert (await post(third, ORDER, limit("buy", price)))["status"] == "ok"
 
+    async def open_row() -> dict[str, Any]:
+        page = await post(signed, OPEN_ORDERS, {"contract_code": "BTC-USD"})
+        (row,) = page["data"]["orders"]
+        assert row["order_id"] == order_id
+        return row  # type: ignore[no-any-return]
+
+    assert (await open_row())["is_active"] == 0
     await trade("59000")
-    order = await strategy(engine, order_id)
-    assert order is not None and order.is_active and order.market_limit_price == 59000
+    assert (await open_row())["is_active"] == 1
     await trade("58000")
     await trade("58290")  # 58000 x 1.005
-    order = await strategy(engine, order_id)
-    assert order is not None and order.status == 4 and order.relation_order_id is not None
+    assert (await post(signed, OPEN_ORDERS, {"contract_code": "BTC-USD"}))["data"]["orders"] == []
+    history = await post(
+        signed, HISTORY, {"contract_code": "BTC-USD", "status": "4", "trade_type": 0,
+                          "create_date": 1},
+    )  # fmt: skip
+    (row,) = history["data"]["orders"]
+    assert (row["order_id"], row["status"], row["is_active"]) == (order_id, 4, 1)
+    assert (row["market_limit_price"], row["formula_price"], row["triggered_price"]) == (
+        58000, 58290, 58290,
+    )  # fmt: skip
+    assert (row["real_volume"], row["callback_rate"], row["active_price"]) == (
+        2, 0.005, 59000,
+    )  # fmt: skip
+    assert (row["fail_code"], row["fail_reason"], row["canceled_at"]) == (None, None, 0)
     info = await post(
         signed, "/swap-api/v1/swap_order_info",
-        {"contract_code": "BTC-USD", "order_id": str(order.relation_order_id)},
+        {"contract_code": "BTC-USD", "order_id": row["relation_order_id"]},
     )  # fmt: skip
-    (row,) = info["data"]
-    assert (row["order_source"], row["order_price_type"], row["price"]) == (
+    (child,) = info["data"]
+    assert (child["order_source"], child["order_price_type"], child["price"]) == (
         "track", "limit", 58290,
     )  # fmt: skip
-    assert (row["direction"], row["offset"], row["volume"], row["lever_rate"]) == (
-        "buy", "open", 1, 5,
+    assert (child["direction"], child["offset"], child["volume"], child["lever_rate"]) == (
+        "buy", "open", 2, 5,
     )  # fmt: skip
