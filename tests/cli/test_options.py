@@ -26,6 +26,8 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "log_format": ("json", "json"),
     "access_log": ("false", False),
     "order_retention": ("90s", 90_000),
+    "max_strategy_orders": ("8", 8),
+    "max_strategy_orders_total": ("9", 9),
     "market_maker": ("true", True),
     "maker_spread": ("3", 3),
     "maker_depth": ("4", 4),

@@ -68,6 +68,13 @@ async def test_a_refused_placement_places_nothing(signed: SignedClient) -> None:
     assert open_orders["data"]["total_size"] == 5
 
 
+async def test_refused_requests_count_too(signed: SignedClient) -> None:
+    for _ in range(5):
+        bad = await signed.post(V1 + "swap_trigger_order", {**TRIGGER, "trigger_type": "x"})
+        assert code_of(bad) == 1082
+    assert code_of(await signed.post(V1 + "swap_trigger_order", TRIGGER)) == 1032
+
+
 async def test_each_endpoint_and_each_uid_has_its_own_count(
     signed: SignedClient, signed_for: Any
 ) -> None:

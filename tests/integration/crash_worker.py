@@ -20,12 +20,19 @@ Commands (``seq`` is the parent's sequence number, echoed in the ack)::
     {"seq", "op": "cancel", "uid", "code", "order_ids": [str], "client_order_ids": [str]}
     {"seq", "op": "cancel_all", "uid", "code", "direction": str|null, "offset": str|null}
     {"seq", "op": "deposit", "uid", "symbol", "amount": str}
+    {"seq", "op": "trigger", "trigger": TRIGGER}
+    {"seq", "op": "trigger_cancel", "uid", "code", "order_ids": [str]}
+    {"seq", "op": "trigger_cancel_all", "uid", "code", "direction": str|null, "offset": str|null}
     ORDER = {"uid", "code", "direction", "offset", "volume", "lever", "type", "price": str|null,
              "coid": int|null, "smp": 0|1}
+    TRIGGER = {"uid", "code", "trigger_type", "trigger_price": str, "direction", "offset",
+               "volume", "type", "price": str|null, "lever": int|null}
 
 Acks: ``{"seq", "err": code}`` for a rejected command, else ``{"seq", "reply": ...}`` plus the
 fills (``"trades": [[trade_id, order_id, volume], ...]``) and final cancels
-(``"cancelled": [[order_id, status], ...]``) the command caused, read from its events, and
+(``"cancelled": [[order_id, status], ...]``) the command caused, read from its events, the
+strategy orders it changed as its commit left them (``"strategies": [[order_id, status,
+relation_order_id|null, fail_code|null], ...]``: placed, fired, failed, cancelled), and
 ``"commit"``: the number of the engine's commit that made it durable.
 """
 
@@ -44,8 +51,10 @@ from typing import Any
 from htx_sandbox.domain.commands import (
     BatchItem,
     CancelAll,
+    CancelAllStrategy,
     CancelOrders,
     CancelReply,
+    CancelStrategyOrders,
     Command,
     Deposit,
     OpenUser,
@@ -53,8 +62,10 @@ from htx_sandbox.domain.commands import (
     Outcome,
     PlaceBatch,
     PlaceOrder,
+    PlaceTriggerOrder,
 )
-from htx_sandbox.domain.events import OrderCancelled, OrderTraded
+from htx_sandbox.domain.events import OrderCancelled, OrderTraded, StrategyOrderChanged
+from htx_sandbox.domain.strategy_orders import StrategyKind, StrategyPriceType, TriggerType
 from htx_sandbox.domain.types import (
     UID,
     ClientOrderId,
@@ -128,6 +139,22 @@ def place_command(spec: dict[str, Any]) -> PlaceOrder:
     )
 
 
+def trigger_command(spec: dict[str, Any]) -> PlaceTriggerOrder:
+    price, lever = spec.get("price"), spec.get("lever")
+    return PlaceTriggerOrder(
+        uid=UID(spec["uid"]),
+        contract_code=spec["code"],
+        trigger_type=TriggerType(spec["trigger_type"]),
+        trigger_price=Decimal(spec["trigger_price"]),
+        direction=Direction(spec["direction"]),
+        offset=Offset(spec["offset"]),
+        volume=int(spec["volume"]),
+        order_price_type=StrategyPriceType(spec["type"]),
+        order_price=Decimal(price) if price is not None else None,
+        lever_rate=int(lever) if lever is not None else None,
+    )
+
+
 def decode(message: dict[str, Any]) -> Command:
     op = message["op"]
     if op == "place":
@@ -151,10 +178,25 @@ def decode(message: dict[str, Any]) -> Command:
         )
     if op == "deposit":
         return Deposit(UID(message["uid"]), message["symbol"], Decimal(message["amount"]))
+    if op == "trigger":
+        return trigger_command(message["trigger"])
+    if op == "trigger_cancel":
+        return CancelStrategyOrders(
+            StrategyKind.TRIGGER, UID(message["uid"]), message["code"], message["order_ids"]
+        )
+    if op == "trigger_cancel_all":
+        direction, offset = message.get("direction"), message.get("offset")
+        return CancelAllStrategy(
+            StrategyKind.TRIGGER,
+            UID(message["uid"]),
+            message["code"],
+            direction=Direction(direction) if direction else None,
+            offset=Offset(offset) if offset else None,
+        )
     raise ValueError(f"unknown op {op!r}")
 
 
-def encode(seq: int, outcome: Outcome) -> dict[str, Any]:
+def encode(seq: int, outcome: Outcome, engine: Engine) -> dict[str, Any]:
     ack: dict[str, Any] = {"seq": seq}
     if outcome.error is not None:
         ack["err"] = outcome.error.code
@@ -183,16 +225,33 @@ def encode(seq: int, outcome: Outcome) -> dict[str, Any]:
             ack["reply"] = None
     trades: list[list[int]] = []
     cancelled: list[list[int]] = []
+    strategies: list[list[int | None]] = []
+    held = engine.exchange.state.strategies.orders
     for event in outcome.events:
         if isinstance(event, OrderTraded):
             trade = event.trade
             trades.append([int(trade.trade_id), int(trade.order_id), trade.volume])
         elif isinstance(event, OrderCancelled):
             cancelled.append([int(event.order_id), int(event.status)])
+        elif isinstance(event, StrategyOrderChanged):
+            # Read as the commit left it: this runs on the engine thread, before the next batch.
+            order = held.get(event.order_id)
+            if order is not None:
+                relation = order.relation_order_id
+                strategies.append(
+                    [
+                        int(order.order_id),
+                        int(order.status),
+                        int(relation) if relation is not None else None,
+                        order.fail_code,
+                    ]
+                )
     if trades:
         ack["trades"] = trades
     if cancelled:
         ack["cancelled"] = cancelled
+    if strategies:
+        ack["strategies"] = strategies
     return ack
 
 
@@ -207,7 +266,7 @@ def acknowledge(seq: int, engine: Engine) -> Any:
         except BaseException as error:  # the engine stopped: say so, never ack as success
             emit({"seq": seq, "engine_error": repr(error)})
             return
-        ack = encode(seq, outcome)
+        ack = encode(seq, outcome, engine)
         ack["commit"] = engine.commits
         emit(ack)
 
@@ -266,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
             "pid": os.getpid(),
             "last_order_id": state.order_ids.last,
             "orders": len(state.orders),
+            "strategy_orders": len(state.strategies.orders),
         }
     )
     for line in sys.stdin:

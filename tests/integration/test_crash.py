@@ -4,22 +4,27 @@ acknowledged, and what it left behind is whole.
 Each round starts tests/integration/crash_worker.py on the same store, streams a random mix of
 commands from several UIDs into it (resting and crossing limit orders, opponent/optimal/ioc/fok/
 post_only orders, closes, batches, cancels by order id and by client order id, cancel-all with
-random filters, deposits) with many in flight at once, reads the acknowledgements the worker
-writes only after each command's commit, and kills the worker with SIGKILL at a random point:
-after sending a random command, on a random acknowledgement, after a random number of
-milliseconds, or while it is still starting up. With the worker dead, the test opens the store
-itself, restores the exchange from it and checks that
+random filters, deposits, trigger orders near the price and their cancels) with many in flight
+at once, reads the acknowledgements the worker writes only after each command's commit, and
+kills the worker with SIGKILL at a random point: after sending a random command, on a random
+acknowledgement, after a random number of milliseconds, or while it is still starting up.
+With the worker dead, the test opens the store itself, restores the exchange from it and
+checks that
 
 * every acknowledged command is there with its effects: an acknowledged order exists with the
   acknowledged order id, client order id and fields; an acknowledged rejection left no order; an
   acknowledged successful cancel (by id, by client id or cancel-all) left the order cancelled
   (5 or 7); every fill and cancel an acknowledgement reported is stored as reported; acknowledged
-  deposits are credited;
+  deposits are credited; an acknowledged trigger order is stored as sent, and a firing,
+  failure or cancel an acknowledgement reported is stored as reported, the fired order's child
+  order with it;
 * commands that were not acknowledged may or may not be there, but never in part: the invariants
   tie every order, fill, account, position and counter to the others (frozen margin and frozen
   position volume equal what the open orders hold, each match stored on both sides, positions
   equal the sum of their fills, long == short, coin conservation exact to 1e-18, fees and
-  realized profit agree between orders and accounts, no crossed book);
+  realized profit agree between orders and accounts, no crossed book), and no trigger order
+  fired twice: the orders with order_source "trigger" are exactly the children that fired
+  trigger orders name, one each;
 * what an earlier round stored is still there, final orders unchanged, and no order or trade id
   is ever reused after a restart.
 
@@ -54,6 +59,13 @@ from htx_sandbox.domain.money import initial_margin
 from htx_sandbox.domain.orders import Order
 from htx_sandbox.domain.restore import restore
 from htx_sandbox.domain.state import ExchangeState
+from htx_sandbox.domain.strategy_orders import (
+    StrategyKind,
+    StrategyOrder,
+    StrategyPriceType,
+    StrategyStatus,
+    TriggerType,
+)
 from htx_sandbox.domain.types import (
     UID,
     ClientOrderId,
@@ -102,6 +114,13 @@ PRICE_TYPES = [
     (OrderPriceType.OPTIMAL_10_IOC, 3),
     (OrderPriceType.OPTIMAL_5_FOK, 3),
 ]
+TRIGGER_PRICE_TYPES = [
+    (StrategyPriceType.LIMIT, 70),
+    (StrategyPriceType.OPTIMAL_5, 20),
+    (StrategyPriceType.OPTIMAL_10, 10),
+]
+LIMIT_TRIGGER = StrategyPriceType.LIMIT
+STRATEGY_FINAL = {int(s) for s in StrategyStatus if not s.is_open}
 
 StoreOpener = Callable[[], SqlStore]
 
@@ -124,6 +143,10 @@ class Model:
     """Client order ids sent, per (uid, contract): cancels by client id pick from these."""
     order_ids: dict[tuple[int, str], list[int]] = field(default_factory=dict)
     """Order ids seen in acknowledgements or in the store, per (uid, contract)."""
+    trigger_ids: dict[tuple[int, str], list[int]] = field(default_factory=dict)
+    """Trigger order ids likewise: what trigger cancels pick from."""
+    previous_strategies: dict[int, tuple[int, int | None]] = field(default_factory=dict)
+    """After the last check: strategy order id -> (status, relation_order_id)."""
     ever_ready: bool = False
     ready_rounds: int = 0
     previous: dict[int, tuple[int, int, int]] = field(default_factory=dict)
@@ -166,6 +189,26 @@ class Model:
             self.next_coid += 1
         return spec
 
+    def trigger_spec(self, uid: int, code: str) -> dict[str, Any]:
+        """A trigger order near the mid, so that the stream's trades fire many of them."""
+        rng = self.rng
+        _, mid, tick = CONTRACTS[code]
+        kinds, weights = zip(*TRIGGER_PRICE_TYPES, strict=True)
+        kind: StrategyPriceType = rng.choices(kinds, weights)[0]
+        return {
+            "uid": uid,
+            "code": code,
+            "trigger_type": rng.choice(["ge", "le"]),
+            "trigger_price": str(mid + tick * rng.randint(-20, 20)),
+            "direction": rng.choice(["buy", "sell"]),
+            "offset": "close" if rng.random() < 0.2 else "open",
+            "volume": rng.randint(1, 5),
+            "type": kind.value,
+            "price": str(mid + tick * rng.randint(-25, 25)) if kind is LIMIT_TRIGGER else None,
+            # None: the holding's lever rate, refused when opening without one
+            "lever": LEVER if rng.random() < 0.95 else None,
+        }
+
     def command(self) -> dict[str, Any]:
         rng = self.rng
         uid = rng.choice(UIDS)
@@ -173,14 +216,14 @@ class Model:
         roll = rng.random()
         seq = self.next_seq
         self.next_seq += 1
-        if roll < 0.58:
+        if roll < 0.50:
             return {"seq": seq, "op": "place", "order": self.place_spec(uid, code)}
-        if roll < 0.64:
+        if roll < 0.56:
             orders = [
                 self.place_spec(uid, rng.choice(list(CONTRACTS))) for _ in range(rng.randint(2, 5))
             ]
             return {"seq": seq, "op": "batch", "uid": uid, "orders": orders}
-        if roll < 0.86:
+        if roll < 0.75:
             message: dict[str, Any] = {
                 "seq": seq,
                 "op": "cancel",
@@ -209,10 +252,28 @@ class Model:
                 )
                 message["client_order_ids"] = ids
             return message
-        if roll < 0.96:
+        if roll < 0.83:
             return {
                 "seq": seq,
                 "op": "cancel_all",
+                "uid": uid,
+                "code": code,
+                "direction": rng.choice([None, None, "buy", "sell"]),
+                "offset": rng.choice([None, None, "open", "close"]),
+            }
+        if roll < 0.92:
+            return {"seq": seq, "op": "trigger", "trigger": self.trigger_spec(uid, code)}
+        if roll < 0.95:
+            known = self.trigger_ids.get((uid, code), [])
+            ids = [str(rng.choice(known[-40:])) for _ in range(rng.randint(1, 3))] if known else []
+            if not ids or rng.random() < 0.15:  # another UID's, or none at all: 1061
+                other = self.trigger_ids.get((rng.choice(UIDS), code), [])
+                ids.append(str(rng.choice(other)) if other else "12345")
+            return {"seq": seq, "op": "trigger_cancel", "uid": uid, "code": code, "order_ids": ids}
+        if roll < 0.965:
+            return {
+                "seq": seq,
+                "op": "trigger_cancel_all",
                 "uid": uid,
                 "code": code,
                 "direction": rng.choice([None, None, "buy", "sell"]),
@@ -230,7 +291,12 @@ class Model:
         message = self.sent.get(seq)
         if message is None:
             return
-        if message["op"] == "place" and "order_id" in ack["reply"]:
+        if message["op"] == "trigger" and "order_id" in ack["reply"]:
+            spec = message["trigger"]
+            self.trigger_ids.setdefault((spec["uid"], spec["code"]), []).append(
+                ack["reply"]["order_id"]
+            )
+        elif message["op"] == "place" and "order_id" in ack["reply"]:
             spec = message["order"]
             self.order_ids.setdefault((spec["uid"], spec["code"]), []).append(
                 ack["reply"]["order_id"]
@@ -584,6 +650,107 @@ def check_acknowledged(model: Model, state: ExchangeState, context: str) -> None
                 assert order is not None and int(order.status) in CANCELLED, (where, order)
 
 
+def same_trigger(order: StrategyOrder, spec: dict[str, Any]) -> bool:
+    price = spec["price"]
+    return (
+        order.kind is StrategyKind.TRIGGER
+        and order.uid == spec["uid"]
+        and order.contract_code == spec["code"]
+        and order.trigger_type is TriggerType(spec["trigger_type"])
+        and order.trigger_price == Decimal(spec["trigger_price"])
+        and order.direction is Direction(spec["direction"])
+        and order.offset is Offset(spec["offset"])
+        and order.volume == spec["volume"]
+        and order.order_price_type is StrategyPriceType(spec["type"])
+        and order.order_price == (Decimal(price) if price is not None else None)
+        and order.lever_rate == spec["lever"]
+    )
+
+
+def check_strategies(model: Model, state: ExchangeState, context: str) -> None:
+    """Acknowledged trigger orders, firings, failures and cancels are stored as acknowledged;
+    every stored one is whole and indexed; none fired twice; none stored before is lost."""
+    strategies, orders = state.strategies.orders, state.orders
+    for seq, ack in model.acks.items():
+        message = model.sent[seq]
+        where = f"{context}: command {seq} (round {model.round_of[seq]}) {message} -> {ack}"
+        if message["op"] == "trigger" and ack.get("reply"):
+            stored = strategies.get(ack["reply"]["order_id"])
+            assert stored is not None, f"{where}: acknowledged trigger order missing"
+            assert same_trigger(stored, message["trigger"]), f"{where}: stored as {stored!r}"
+        for order_id, status, relation, fail_code in ack.get("strategies", []):
+            stored = strategies.get(order_id)
+            assert stored is not None, f"{where}: strategy order {order_id} missing"
+            if status in STRATEGY_FINAL:
+                assert (int(stored.status), stored.relation_order_id, stored.fail_code) == (
+                    status,
+                    relation,
+                    fail_code,
+                ), f"{where}: acknowledged as {status}, stored {stored!r}"
+            if status == StrategyStatus.PLACED:
+                assert relation in orders, f"{where}: the order {order_id} placed is missing"
+        if message["op"] in ("trigger_cancel", "trigger_cancel_all") and ack.get("reply"):
+            for given in ack["reply"]["successes"]:
+                stored = strategies.get(OrderId(int(given)))
+                assert stored is not None and stored.status is StrategyStatus.CANCELLED, (
+                    f"{where}: cancel of {given} acknowledged, stored {stored!r}"
+                )
+    # Whole: each status with the fields it implies, each child like its trigger order.
+    relations: list[OrderId] = []
+    for order in strategies.values():
+        where = f"{context}: {order!r}"
+        assert order.order_id not in orders, f"{where}: shares its id with an order"
+        assert order.order_id <= state.order_ids.last, where
+        if order.status is StrategyStatus.PLACED:
+            assert order.relation_order_id is not None and order.triggered_at, where
+            child = orders.get(order.relation_order_id)
+            assert child is not None, f"{where}: its child order is missing"
+            assert (child.uid, child.contract_code, child.direction, child.offset) == (
+                order.uid,
+                order.contract_code,
+                order.direction,
+                order.offset,
+            ), (where, child)
+            assert child.volume == order.real_volume <= order.volume, (where, child)
+            assert child.created_at == order.order_insert_at, (where, child)
+            relations.append(order.relation_order_id)
+        elif order.status is StrategyStatus.FAILED:
+            assert order.relation_order_id is None and order.fail_code, where
+        elif order.status is StrategyStatus.CANCELLED:
+            assert order.relation_order_id is None and order.canceled_at, where
+        else:
+            assert order.status is StrategyStatus.WAITING, where
+            assert order.relation_order_id is None and order.triggered_at is None, where
+    # Fired once: the orders a trigger placed are exactly those fired trigger orders name.
+    sourced = sorted(oid for oid, o in orders.items() if o.order_source == "trigger")
+    assert len(set(relations)) == len(relations), f"{context}: a child named twice"
+    assert sorted(relations) == sourced, (
+        f"{context}: trigger-placed orders {sourced} != fired children {sorted(relations)}"
+    )
+    # Indexed: every waiting one in its contract's trigger book and its owner's index.
+    waiting = {oid for oid, o in strategies.items() if o.is_open}
+    in_books = {oid for book in state.strategies.books.values() for oid in book.live}
+    assert in_books == waiting, f"{context}: books {sorted(in_books)} != {sorted(waiting)}"
+    owned = {oid for index in state.strategies.by_owner.values() for oid in index}
+    assert owned == waiting, context
+    # Nothing stored before is lost, and final ones stay as they were.
+    for order_id, (status, relation) in model.previous_strategies.items():
+        stored = strategies.get(OrderId(order_id))
+        assert stored is not None, f"{context}: strategy order {order_id} stored earlier is gone"
+        if status in STRATEGY_FINAL:
+            assert (int(stored.status), stored.relation_order_id) == (status, relation), (
+                f"{context}: final strategy order changed: was {status}, now {stored!r}"
+            )
+    model.previous_strategies = {
+        oid: (int(o.status), o.relation_order_id) for oid, o in strategies.items()
+    }
+    # Waiting ones the parent never saw acknowledged become targets for later cancels.
+    for order in strategies.values():
+        known = model.trigger_ids.setdefault((order.uid, order.contract_code), [])
+        if order.is_open and order.order_id not in known:
+            known.append(order.order_id)
+
+
 def check_deposits(model: Model, state: ExchangeState, context: str) -> None:
     acked: defaultdict[tuple[int, str], Decimal] = defaultdict(Decimal)
     pending: defaultdict[tuple[int, str], Decimal] = defaultdict(Decimal)
@@ -783,10 +950,14 @@ def check_store(model: Model, open_store: StoreOpener, context: str) -> dict[str
     check_acknowledged(model, state, context)
     check_deposits(model, state, context)
     check_history(model, state, context)
+    check_strategies(model, state, context)
+    strategies = state.strategies.orders.values()
     return {
         "orders": len(state.orders),
         "open": sum(1 for o in state.orders.values() if o.status.is_open),
         "trades": trade_rows // 2,
+        "triggers": len(strategies),
+        "fired": sum(1 for o in strategies if o.status is StrategyStatus.PLACED),
     }
 
 
@@ -835,6 +1006,7 @@ def crash_rounds(kind: str, target: str, open_store: StoreOpener, tmp: Path) -> 
     assert any(ack.get("cancelled") for ack in model.acks.values()), (
         f"{kind} crash test, seed {seed}: nothing was ever cancelled"
     )
+    assert figures.get("fired", 0) > 0, f"{kind} crash test, seed {seed}: no trigger ever fired"
 
 
 @pytest.mark.parametrize(

@@ -118,3 +118,17 @@ def test_empty_batch_is_1066() -> None:
         ex.place_batch(PlaceBatch(ALICE, []), NOW)
     assert info.value.code == 1066  # FIELD_EMPTY
     assert info.value.message() == "orders_data cannot be empty."
+
+
+def test_an_order_of_another_uid_refuses_the_whole_batch_before_any_is_placed() -> None:
+    ex = make_exchange()
+    sell(ex, BOB, 1, "60000")
+    orders = [order_cmd(ALICE, BUY, 1, "60000"), order_cmd(BOB, BUY, 1, "59000")]
+    before = snapshot(ex)
+
+    with pytest.raises(HtxError) as info:  # the HTTP layer never builds one; refuse, not crash
+        ex.place_batch(PlaceBatch(ALICE, orders), NOW)
+
+    assert info.value.code == ErrorCode.ILLEGAL_PARAMETER
+    assert snapshot(ex) == before  # the first order did not trade before the refusal
+    assert ex.state.traded == {}

@@ -28,6 +28,7 @@ from .options import (
     DEFAULT_MAX_CONNECTIONS_PER_IP,
     DEFAULT_ORDER_RETENTION_MS,
     DEFAULT_PORT,
+    DEFAULT_STRATEGY_LIMITS,
     MAKER_OPTIONS,
     MAKER_TABLE,
     OPTIONS,
@@ -78,6 +79,8 @@ class ServeConfig:
     access_log: bool = True
     order_retention: int = DEFAULT_ORDER_RETENTION_MS
     """Milliseconds a finished order stays in memory (storage keeps it for good)."""
+    max_strategy_orders: int = DEFAULT_STRATEGY_LIMITS.per_contract
+    max_strategy_orders_total: int = DEFAULT_STRATEGY_LIMITS.platform
     market_maker: MakerConfig = field(default_factory=MakerConfig)
     contracts: tuple[Contract, ...] = ()
     """Contracts to list at start when the exchange does not have them yet."""

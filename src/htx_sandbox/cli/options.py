@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from ..domain.strategy_book import MAX_STRATEGY_ORDERS, StrategyLimits
 from ..http.core.guard import HttpLimits
 from . import values
 from .values import DAY_MS, HOUR_MS, MINUTE_MS
@@ -26,6 +27,7 @@ DEFAULT_PORT = 8080
 DEFAULT_MAX_CONNECTIONS_PER_IP = HttpLimits().max_connections_per_ip
 DEFAULT_ORDER_RETENTION_MS = 2 * HOUR_MS
 """HTX keeps cancelled unfilled orders queryable for 2 hours."""
+DEFAULT_STRATEGY_LIMITS = StrategyLimits()
 MIN_ORDER_RETENTION_MS = MINUTE_MS
 MAX_ORDER_RETENTION_MS = 7 * DAY_MS
 MAKER_TABLE = "market_maker"
@@ -107,6 +109,20 @@ OPTIONS: tuple[Option, ...] = (
         "milliseconds (default 2h, as HTX keeps cancelled orders queryable); storage keeps "
         "them for good",
         "DURATION",
+    ),
+    Option(
+        "max_strategy_orders",
+        values.integer_between(1, MAX_STRATEGY_ORDERS),
+        "open trigger, TP/SL and trailing orders a UID may hold of each kind on one contract "
+        f"(1081, 1403, 1427; default {DEFAULT_STRATEGY_LIMITS.per_contract})",
+        "N",
+    ),
+    Option(
+        "max_strategy_orders_total",
+        values.integer_between(1, MAX_STRATEGY_ORDERS),
+        "the same on all contracts together (1453, 1454, 1455; default "
+        f"{DEFAULT_STRATEGY_LIMITS.platform})",
+        "N",
     ),
     _switch("market_maker", "quote bids and asks on every contract", group="market maker",
             table_key="enabled"),

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp
 
 from ..domain.commands import ListContract
 from ..domain.exchange import Exchange
+from ..domain.strategy_book import StrategyLimits
 from ..http.app import create_app
 from ..http.core.access_log import AccessLog, AccessLogWriter, configure_logging
 from ..http.core.gateway import HttpSettings
@@ -306,9 +307,16 @@ def _start_demo_and_maker(
 
 
 def engine_settings(config: ServeConfig) -> EngineSettings:
-    """The engine's settings: the order retention chosen (it also bounds what a restart loads),
-    the engine's defaults for the rest."""
-    return replace(EngineSettings(), retention_ms=config.order_retention)
+    """The engine's settings: the order retention chosen (it also bounds what a restart loads)
+    and the strategy order limits, the engine's defaults for the rest. The platform limit is
+    raised to the per-contract one when set below it, so either may be set alone."""
+    limits = StrategyLimits(
+        config.max_strategy_orders,
+        max(config.max_strategy_orders, config.max_strategy_orders_total),
+    )
+    return replace(
+        EngineSettings(), retention_ms=config.order_retention, strategy_limits=limits
+    )
 
 
 def maker_settings(config: MakerConfig) -> MakerSettings:

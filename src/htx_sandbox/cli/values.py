@@ -49,6 +49,18 @@ def positive_integer(value: object) -> int:
     return number
 
 
+def integer_between(low: int, high: int) -> Callable[[object], int]:
+    """An integer from `low` to `high`, both included."""
+
+    def parse(value: object) -> int:
+        number = integer(value)
+        if not low <= number <= high:
+            raise ValueError(f"expected an integer from {low} to {high}, got {number}")
+        return number
+
+    return parse
+
+
 def port(value: object) -> int:
     number = integer(value)
     if not 0 <= number <= 65535:

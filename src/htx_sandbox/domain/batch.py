@@ -17,10 +17,12 @@ def place_batch(state: ExchangeState, cmd: PlaceBatch, now: Millis) -> list[Batc
         raise HtxError(ErrorCode.FIELD_EMPTY, "orders_data")
     if len(cmd.orders) > MAX_BATCH_ORDERS:
         raise HtxError(ErrorCode.BATCH_LIMIT_EXCEEDED)
+    # The HTTP layer builds them so; refuse, never crash, and before the first order is placed:
+    # an error means nothing changed.
+    if any(order.uid != cmd.uid for order in cmd.orders):
+        raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "uid")
     items = []
     for index, order in enumerate(cmd.orders, start=1):
-        if order.uid != cmd.uid:  # the HTTP layer builds them so; refuse, never crash
-            raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "uid")
         try:
             placed = place_order(state, order, now)
         except HtxError as error:

@@ -57,6 +57,8 @@ def settle_strategies(state: ExchangeState, now: Millis) -> None:
                         due.append(order)
         due.sort(key=_BY_ID)
         for order in due:
+            if not order.is_open:  # ended earlier in this round: its TP/SL pair fired
+                continue
             low, high = traded[order.contract_code]
             contract = state.contracts.get(order.contract_code)
             crossed = high if order.trigger_type is TriggerType.GE else low

@@ -19,18 +19,19 @@ def switch_lever_rate(state: ExchangeState, cmd: SwitchLeverRate, now: Millis) -
         raise HtxError(ErrorCode.SWITCH_LEVERAGE_NON_TRADING)
     if cmd.lever_rate not in contract.lever_rates:
         raise HtxError(ErrorCode.INVALID_LEVERAGE)
-    holding = state.holding(cmd.uid, contract.contract_code)
+    # Looked up, not created: a refused switch must not leave an empty holding behind.
+    holding = state.holdings.get((cmd.uid, contract.contract_code))
     # Waiting trigger and trailing orders will place at their lever rate: they count as open
     # orders (HTX's own tests see 1045 with a trigger order open). TP/SL legs carry none.
     strategies, code = state.strategies, contract.contract_code
     if (
-        holding.open_orders
+        (holding is not None and holding.open_orders)
         or strategies.open_count(cmd.uid, code, StrategyKind.TRIGGER)
         or strategies.open_count(cmd.uid, code, StrategyKind.TRACK)
     ):
         raise HtxError(ErrorCode.SWITCH_LEVERAGE_WITH_OPEN_ORDERS)
-    volume = holding.long.volume + holding.short.volume
-    if volume and holding.lever_rate is not None:
+    volume = holding.long.volume + holding.short.volume if holding is not None else 0
+    if volume and holding is not None and holding.lever_rate is not None:
         # A lower lever rate needs more position margin; refuse what the account lacks.
         mark, size = state.mark_price(contract), contract.contract_size
         more = initial_margin(volume, size, mark, cmd.lever_rate) - initial_margin(
@@ -39,6 +40,8 @@ def switch_lever_rate(state: ExchangeState, cmd: SwitchLeverRate, now: Millis) -
         account = state.account(cmd.uid, contract.symbol)
         if more > account_figures(state, account).margin_available:
             raise HtxError(ErrorCode.INSUFFICIENT_MARGIN)
+    if holding is None:
+        holding = state.holding(cmd.uid, contract.contract_code)
     holding.lever_rate = cmd.lever_rate
     state.events.append(LeverRateSwitched(cmd.uid, contract.contract_code, cmd.lever_rate))
     state.touch_holding(cmd.uid, contract.contract_code)

@@ -21,6 +21,7 @@ from .trigger_book import TriggerBook
 from .types import UID, Millis, OrderId
 
 Owner = tuple[UID, str, StrategyKind]
+MAX_STRATEGY_ORDERS = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +34,7 @@ class StrategyLimits:
     platform: int = 500
 
     def __post_init__(self) -> None:
-        if not 1 <= self.per_contract <= self.platform <= 1_000_000:
+        if not 1 <= self.per_contract <= self.platform <= MAX_STRATEGY_ORDERS:
             raise ValueError("strategy order limits: 1 <= per contract <= platform <= 10^6")
 
 

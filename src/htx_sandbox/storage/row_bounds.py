@@ -22,6 +22,11 @@ MAX_TEXT = 1024
 """Codes, symbols, sources and HTX's messages are far shorter."""
 _WIDE = Context(prec=80)
 """Tick x ticks, exact: 27 significant digits at most times 19."""
+_CACHE_LIMIT = 65_536
+_good_prices: set[Decimal] = set()
+"""Prices already found good: restart reads the same few thousand prices many times over."""
+_good_triggers: set[tuple[Decimal, int, Decimal]] = set()
+"""(tick, trigger ticks, trigger price) already found to agree."""
 
 _IDS = ("order_id", "uid")
 _OPTIONAL_IDS = ("relation_order_id", "source_order_id", "relation_tpsl_order_id")
@@ -35,13 +40,18 @@ def _integer(value: Any, low: int, high: int) -> bool:
 
 
 def _price(value: Any) -> bool:
-    """A positive price within the domain's digits and places."""
-    return (
-        type(value) is Decimal
-        and value.is_finite()
-        and value > 0
-        and bounds.within(value, digits=bounds.MAX_PRICE_DIGITS, places=bounds.MAX_PRICE_DECIMALS)
+    """A positive price within the domain's digits and places (which depend on the value alone,
+    not on how it is written, so one good value vouches for every equal one)."""
+    if type(value) is not Decimal or not value.is_finite():
+        return False
+    if value in _good_prices:
+        return True
+    good = value > 0 and bounds.within(
+        value, digits=bounds.MAX_PRICE_DIGITS, places=bounds.MAX_PRICE_DECIMALS
     )
+    if good and len(_good_prices) < _CACHE_LIMIT:
+        _good_prices.add(value)
+    return good
 
 
 def _rate(value: Any) -> bool:
@@ -118,7 +128,13 @@ def _contract_problem(order: StrategyOrder, contracts: ContractRegistry) -> str 
     contract = contracts.get(order.contract_code)
     if order.symbol != contract.symbol:
         return f"symbol {_show(order.symbol)} is not {contract.contract_code}'s"
-    if _WIDE.multiply(contract.price_tick, order.trigger_ticks) != order.trigger_price:
+    seen = (contract.price_tick, order.trigger_ticks, order.trigger_price)
+    if seen in _good_triggers:
+        return None
+    if _WIDE.multiply(contract.price_tick, order.trigger_ticks) == order.trigger_price:
+        if len(_good_triggers) < _CACHE_LIMIT:
+            _good_triggers.add(seen)
+    else:
         return (
             f"trigger_price {order.trigger_price} is not trigger_ticks {order.trigger_ticks} "
             f"x the tick {contract.price_tick}"

@@ -24,7 +24,7 @@ from .endpoint import Call, Handler
 
 def strategy_limited(handler: Handler) -> Handler:
     """Count the request in the UID's 5-per-second window of this endpoint (keyed by the
-    handler's name, so each endpoint has its own) before the handler reads the body."""
+    handler's name, so each endpoint has its own) before the handler checks any field."""
     name = handler.__name__
 
     @wraps(handler)

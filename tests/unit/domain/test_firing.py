@@ -1,0 +1,65 @@
+"""domain/firing.py on what the scenarios of trigger orders cannot reach by themselves: a TP
+and SL pair crossed together in one round (built here directly: placing them is another
+endpoint's work)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from htx_sandbox.domain.commands import PlaceBatch
+from htx_sandbox.domain.exchange import Exchange
+from htx_sandbox.domain.strategy_orders import (
+    StrategyKind,
+    StrategyOrder,
+    StrategyPriceType,
+    StrategyStatus,
+    TpslOrderType,
+    TriggerType,
+)
+from tests.scenarios.helpers import (
+    ALICE,
+    BOB,
+    BTC,
+    BUY,
+    CAROL,
+    CLOSE,
+    NOW,
+    SELL,
+    buy,
+    make_exchange,
+    order_cmd,
+    sell,
+)
+
+
+def leg(ex: Exchange, kind: TpslOrderType, trigger: TriggerType, price: str) -> StrategyOrder:
+    """A waiting TP/SL leg that closes 2 of Alice's long, fired at `price`."""
+    state = ex.state
+    contract = state.contracts.get(BTC)
+    return StrategyOrder(
+        state.order_ids.next(NOW), StrategyKind.TPSL, ALICE, BTC, "BTC", SELL, CLOSE, 2, None,
+        StrategyPriceType.LIMIT, trigger, Decimal(price), contract.ticks(Decimal(price)),
+        Decimal(price), NOW, tpsl_order_type=kind,
+    )  # fmt: skip
+
+
+def test_a_pair_crossed_in_one_round_places_one_order_and_expires_the_other() -> None:
+    ex = make_exchange()
+    sell(ex, BOB, 5, 60000)
+    buy(ex, ALICE, 5, 60000)  # Alice long 5: each leg would close 2
+    tp = leg(ex, TpslOrderType.TP, TriggerType.GE, "61000")
+    sl = leg(ex, TpslOrderType.SL, TriggerType.LE, "59000")
+    tp.relation_tpsl_order_id, sl.relation_tpsl_order_id = sl.order_id, tp.order_id
+    ex.state.strategies.add(tp)
+    ex.state.strategies.add(sl)
+    sell(ex, BOB, 1, 61000)
+    buy(ex, BOB, 1, 59000)
+    # One command trades at 61000 and at 59000: both legs are crossed in the same round.
+    batch = PlaceBatch(CAROL, [order_cmd(CAROL, BUY, 1, 61000), order_cmd(CAROL, SELL, 1, 59000)])
+    outcome = ex.execute(batch, NOW)
+    assert outcome.error is None  # used to raise ValueError (11 -> 5) and refuse the batch
+    assert (tp.status, sl.status) == (StrategyStatus.PLACED, StrategyStatus.EXPIRED)
+    placed = [o for o in ex.state.orders.values() if o.order_source == "tpsl"]
+    assert [o.order_id for o in placed] == [tp.relation_order_id]
+    assert ex.state.holdings[(ALICE, BTC)].long.frozen == 2  # only the TP's close holds any
+    assert ex.state.traded == {}
