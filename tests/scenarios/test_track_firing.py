@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from htx_sandbox.domain.commands import CancelAll, PlaceOrder
+from htx_sandbox.domain.contracts import Contract, ContractRegistry
 from htx_sandbox.domain.exchange import Exchange
 from htx_sandbox.domain.strategy_orders import StrategyPriceType, StrategyStatus
 from htx_sandbox.domain.types import OrderPriceType, OrderStatus
@@ -24,17 +25,18 @@ def ask(ex: Exchange, price: str) -> None:
     ex.place_order(offer, NOW)
 
 
-def test_a_buy_fires_at_the_truncated_rise_from_its_low_as_a_limit_there() -> None:
+def test_a_buy_fires_on_the_rise_from_its_low_as_a_limit_at_the_truncated_price() -> None:
     ex = make_exchange()
     order = track(ex, BUY, active="59000", callback="0.003", volume=2, lever=20)
     trade_at(ex, "59000")
-    trade_at(ex, "58000.3")  # the low; 58000.3 x 1.003 = 58174.3009 -> 58174.3
-    trade_at(ex, "58174.2")
+    trade_at(ex, "58000.3")  # the low; 58000.3 x 1.003 = 58174.3009
+    trade_at(ex, "58174.3")  # short of it by 0.0009: not yet a 0.3 % rise
     assert order.status is StrategyStatus.WAITING
-    trade_at(ex, "58174.3")
+    trade_at(ex, "58174.4")
     assert order.status is StrategyStatus.PLACED
     assert order.market_limit_price == Decimal("58000.3")
-    assert order.formula_price == order.triggered_price == Decimal("58174.3")
+    assert order.triggered_price == Decimal("58174.4")
+    assert order.formula_price == Decimal("58174.3")  # HTX's formula, truncated to the tick
     assert order.triggered_at == order.order_insert_at == order.update_time == NOW
     placed = child(ex, order)
     assert (placed.order_price_type, placed.price) == (OrderPriceType.LIMIT, Decimal("58174.3"))
@@ -46,7 +48,7 @@ def test_a_buy_fires_at_the_truncated_rise_from_its_low_as_a_limit_there() -> No
     assert placed.status is OrderStatus.SUBMITTED  # nothing offered at 58174.3 or below
 
 
-def test_a_sell_fires_at_the_truncated_fall_from_its_high() -> None:
+def test_a_sell_fires_on_the_fall_from_its_high_as_a_limit_at_the_truncated_price() -> None:
     ex = make_exchange()
     order = track(ex, SELL, active="61000", callback="0.02")
     trade_at(ex, "61000")
@@ -128,3 +130,18 @@ def test_its_own_child_can_move_another_trailing_order_in_the_same_command() -> 
     trade_at(ex, "59590")  # fires the buy, whose child takes 59900
     assert child(ex, firing).trades[0].price == Decimal(59900)
     assert watching.market_limit_price == Decimal(59900)
+
+
+def test_a_callback_finer_than_the_tick_still_needs_a_turn_back() -> None:
+    # 0.1 % of 99.5 is less than the 0.5 tick: truncated, the fire price would be the low
+    # itself, and a trade there would fire an order that saw no rise at all.
+    contracts = ContractRegistry()
+    contracts.add(Contract(BTC, "BTC", Decimal(100), Decimal("0.5"), Decimal(100)))
+    ex = make_exchange(contracts=contracts)
+    order = track(ex, BUY, active="99.5", callback="0.001")
+    trade_at(ex, "99.5")
+    trade_at(ex, "99.5")
+    assert order.is_active and order.status is StrategyStatus.WAITING
+    trade_at(ex, "100")  # 99.5 x 1.001 = 99.5995: the first price past it
+    assert order.status is StrategyStatus.PLACED
+    assert (order.triggered_price, order.formula_price) == (Decimal(100), Decimal("99.5"))

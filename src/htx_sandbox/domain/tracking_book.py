@@ -3,15 +3,18 @@ against.
 
 An active buy fires when a trade reaches its fire price, low x (1 + callback_rate), and follows
 the price when a trade goes below its low; a sell fires at high x (1 - callback_rate) and
-follows a trade above its high. Four heaps put the order whose turn comes first on top: buys
-by fire price (lowest first) and by low (highest first), sells by fire price (highest first)
-and by high (lowest first). So a command's trades cost O(log n) for each order they fire or
-move and O(1) when they do neither, however many orders are active (a scan would make every
-trade on the contract pay for all of them).
+follows a trade above its high. The fire price is exact: the price has turned back by at
+least callback_rate (only formula_price's limit price is truncated to the tick, trailing.py).
 
-A fire heap is keyed by the untruncated fire price: truncating to the tick keeps the order,
-so only the order on top is ever truncated, with its contract's tick. Removal is lazy, as in
-the trigger book: an entry whose order left, or whose extreme moved since it was made, is
+Four heaps put the order whose turn comes first on top: buys by fire price (lowest first) and
+by low (highest first), sells by fire price (highest first) and by high (lowest first). So a
+command's trades cost O(log n) for each order they fire or move and O(1) when they do neither,
+however many orders are active (a scan would make every trade on the contract pay for all of
+them).
+
+A fire heap is keyed by the fire price as a Decimal: rounding it to the tick grid keeps the
+order, so only the order on top is ever rounded, with its contract's tick. Removal is lazy, as
+in the trigger book: an entry whose order left, or whose extreme moved since it was made, is
 skipped when it surfaces, and the heaps are rebuilt once dead entries outnumber live ones.
 """
 
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterator, Mapping
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from .contracts import Contract
 from .strategy_orders import StrategyOrder
@@ -37,10 +40,16 @@ def reach(order: StrategyOrder, extreme: Decimal) -> Decimal:
     return extreme * (ONE + rate if order.direction is BUY else ONE - rate)
 
 
-def truncated_ticks(price: Decimal, contract: Contract) -> int:
-    """A price truncated to the contract's tick grid, in ticks (one tick at the least)."""
-    ticks = (price / contract.price_tick).to_integral_value(ROUND_FLOOR)
-    return max(int(ticks), 1)
+def ticks_at_or_below(price: Decimal, contract: Contract) -> int:
+    """The highest price on the contract's grid at or below `price`, in ticks: the price
+    truncated, and the first trade price that reaches a sell's fire price."""
+    return int((price / contract.price_tick).to_integral_value(ROUND_FLOOR))
+
+
+def ticks_at_or_above(price: Decimal, contract: Contract) -> int:
+    """The lowest price on the contract's grid at or above `price`, in ticks: the first trade
+    price that reaches a buy's fire price."""
+    return int((price / contract.price_tick).to_integral_value(ROUND_CEILING))
 
 
 class TrackingBook(Mapping[OrderId, StrategyOrder]):
@@ -84,21 +93,21 @@ class TrackingBook(Mapping[OrderId, StrategyOrder]):
             self._compact_if_dead()
 
     def fired(self, contract: Contract, low: int, high: int) -> list[StrategyOrder]:
-        """Take out every order that trades from `low` to `high` ticks fire: buys whose
-        truncated fire price is at or below `high`, sells whose is at or above `low`."""
+        """Take out every order that trades from `low` to `high` ticks fire: buys whose fire
+        price is at or below `high`, sells whose is at or above `low`."""
         out: list[StrategyOrder] = []
         while self._buy_fire:
             order = self._top(self._buy_fire)
             if order is None:
                 continue
-            if truncated_ticks(self._buy_fire[0][0], contract) > high:
+            if ticks_at_or_above(self._buy_fire[0][0], contract) > high:
                 break
             out.append(self._take(self._buy_fire))
         while self._sell_fire:
             order = self._top(self._sell_fire)
             if order is None:
                 continue
-            if truncated_ticks(-self._sell_fire[0][0], contract) < low:
+            if ticks_at_or_below(-self._sell_fire[0][0], contract) < low:
                 break
             out.append(self._take(self._sell_fire))
         self._compact_if_dead()

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from .contracts import Contract
 from .strategy_orders import StrategyOrder
-from .tracking_book import TrackingBook, reach, truncated_ticks
+from .tracking_book import TrackingBook, reach, ticks_at_or_below
 from .types import BUY, Millis
 
 
@@ -24,9 +24,11 @@ def activate(order: StrategyOrder, contract: Contract, low: int, high: int) -> N
 
 
 def formula_price(order: StrategyOrder, contract: Contract, extreme: Decimal) -> Decimal:
-    """The fire price, and the limit price of formula_price: low x (1 + callback) for a buy,
-    high x (1 - callback) for a sell, truncated to the tick."""
-    return contract.price(truncated_ticks(reach(order, extreme), contract))
+    """The limit price of formula_price (HTX's formula): low x (1 + callback) for a buy, high x
+    (1 - callback) for a sell, truncated to the tick. The order fires at the exact price,
+    without truncation (tracking_book.py): truncated, a buy's could fall back to the low
+    itself where the callback is less than a tick."""
+    return contract.price(max(ticks_at_or_below(reach(order, extreme), contract), 1))
 
 
 def retraced(

@@ -3,6 +3,7 @@ looks at every order on every range (which is what the book must agree with, wit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -36,12 +37,12 @@ def active(order_id: int, direction: Direction, extreme_ticks: int, rate: str) -
     return order
 
 
-def fire_ticks(order: StrategyOrder) -> int:
-    """The naive fire price: the extreme moved by the callback, truncated to the 0.5 tick."""
+def reached(order: StrategyOrder, low: int, high: int) -> bool:
+    """The naive fire check: a trade as far as the extreme moved by the callback, exactly."""
     assert order.callback_rate is not None and order.market_limit_price is not None
-    sign = 1 if order.direction is BUY else -1
-    price = order.market_limit_price * (1 + sign * order.callback_rate)
-    return max(int(price // CONTRACT.price_tick), 1)
+    if order.direction is BUY:
+        return CONTRACT.price(high) >= order.market_limit_price * (1 + order.callback_rate)
+    return CONTRACT.price(low) <= order.market_limit_price * (1 - order.callback_rate)
 
 
 def naive(orders: dict[OrderId, StrategyOrder], low: int, high: int) -> tuple[set[int], set[int]]:
@@ -50,8 +51,7 @@ def naive(orders: dict[OrderId, StrategyOrder], low: int, high: int) -> tuple[se
     for order_id, order in list(orders.items()):
         assert order.market_limit_price is not None
         extreme = CONTRACT.ticks(order.market_limit_price)
-        reached = high >= fire_ticks(order) if order.direction is BUY else low <= fire_ticks(order)
-        if reached:
+        if reached(order, low, high):
             fired.add(order_id)
         elif order.direction is BUY and low < extreme:
             order.market_limit_price = CONTRACT.price(low)
@@ -119,18 +119,21 @@ def test_a_range_that_fires_and_moves_nothing_looks_at_no_order(
     book = TrackingBook("BTC-USD")
     for i in range(1, 10_001):
         book.add(active(i, BUY if i % 2 else SELL, 120_000, "0.01"))
-    truncations = 0
-    real = tracking_book.truncated_ticks
+    roundings = 0
 
-    def counted(price: Decimal, contract: Contract) -> int:
-        nonlocal truncations
-        truncations += 1
-        return real(price, contract)
+    def counted(real: Callable[[Decimal, Contract], int]) -> Callable[[Decimal, Contract], int]:
+        def rounding(price: Decimal, contract: Contract) -> int:
+            nonlocal roundings
+            roundings += 1
+            return real(price, contract)
 
-    monkeypatch.setattr(tracking_book, "truncated_ticks", counted)
+        return rounding
+
+    for name in ("ticks_at_or_above", "ticks_at_or_below"):
+        monkeypatch.setattr(tracking_book, name, counted(getattr(tracking_book, name)))
     assert book.fired(CONTRACT, 119_990, 120_010) == []
     assert book.follow(CONTRACT.price(120_000), CONTRACT.price(120_000)) == []
-    assert truncations == 2  # the top of each fire heap, nothing more
+    assert roundings == 2  # the top of each fire heap, nothing more
 
 
 def test_memory_stays_proportional_to_the_active_orders() -> None:
@@ -161,14 +164,17 @@ def test_fire_prices_are_reached_inclusively_from_either_side() -> None:
     assert book.fired(CONTRACT, 1_010, 1_010) == [buying]
 
 
-def test_orders_whose_fire_prices_truncate_to_one_tick_fire_together() -> None:
+def test_a_callback_smaller_than_a_tick_needs_a_whole_tick() -> None:
+    # Extreme 1.0 (2 ticks) x 1.001 = 1.001 lies between 1.0 and 1.5 on the 0.5 grid: a trade
+    # at the low itself has not turned back by 0.1 %; the first that has is 1.5 (3 ticks).
     book = TrackingBook("BTC-USD")
-    # 1 x 1.001 = 1.001 and 1 x 1.0049 = 1.0049 both truncate to 1.0 on a 0.5 grid
-    a, b = active(1, BUY, 2, "0.001"), active(2, BUY, 2, "0.0049")
-    c = active(3, BUY, 2, "0.1")  # 1.1 -> 1.0 too
-    for order in (c, b, a):
+    a, b = active(1, BUY, 2, "0.001"), active(2, BUY, 2, "0.1")
+    selling = active(3, SELL, 3, "0.001")  # 1.5 x 0.999 = 1.4985: 1.0 reaches it, 1.5 not
+    # (a trade at 1.0 would move the buys' low; `fired` alone leaves extremes as they are)
+    for order in (b, a, selling):
         book.add(order)
-    assert {o.order_id for o in book.fired(CONTRACT, 1, 2)} == {1, 2, 3}
+    assert book.fired(CONTRACT, 2, 2) == [selling]  # and not the buys, at their low
+    assert book.fired(CONTRACT, 3, 3) == [a, b]
 
 
 def test_it_reads_as_a_mapping_of_the_active_orders() -> None:
