@@ -13,6 +13,7 @@ import pytest
 from htx_sandbox.client import (
     AsyncHtxSwapClient,
     CancelResult,
+    HtxApiError,
     HtxSwapClient,
     InvalidParameter,
     NoOrdersToCancel,
@@ -133,6 +134,27 @@ def test_track_methods(trader: HtxSwapClient, engine: Engine) -> None:
     )  # fmt: skip
 
 
+def test_swap_track_order_placed_and_listed(trader: HtxSwapClient) -> None:
+    placed = trader.swap_track_order(
+        "BTC-USD", direction="buy", offset="open", volume=3, callback_rate=Decimal("0.005"),
+        active_price="59000.5", lever_rate=5,
+    )  # fmt: skip
+    assert placed.order_id_str == str(placed.order_id) and placed.client_order_id is None
+    (row,) = trader.swap_track_openorders("BTC-USD").orders
+    assert (row.order_id, row.direction, row.offset, row.volume, row.lever_rate) == (
+        placed.order_id, "buy", "open", 3, 5,
+    )  # fmt: skip
+    assert (row.callback_rate, row.active_price, row.is_active, row.order_price_type) == (
+        Decimal("0.005"), Decimal("59000.5"), 0, "formula_price",
+    )  # fmt: skip
+    with pytest.raises(HtxApiError) as wrong_side:  # a sell activates above the latest price
+        trader.swap_track_order(
+            "BTC-USD", direction="sell", offset="open", volume=1, callback_rate="0.01",
+            active_price=59000, order_price_type="optimal_5", lever_rate=5,
+        )  # fmt: skip
+    assert wrong_side.value.err_code == 1426
+
+
 @pytest.fixture
 async def async_trader(app: Any, clock: ManualClock) -> AsyncIterator[AsyncHtxSwapClient]:
     client = AsyncHtxSwapClient(
@@ -172,5 +194,11 @@ async def test_the_async_client_has_the_same_calls(
     assert (await async_trader.swap_track_hisorders("BTC-USD")).orders[0].status == 6
     with pytest.raises(NoOrdersToCancel):
         await async_trader.swap_track_cancelall("BTC-USD")
+    placed = await async_trader.swap_track_order(
+        "BTC-USD", direction="sell", offset="open", volume=1, callback_rate="0.02",
+        active_price=Decimal(61000), order_price_type="optimal_20", lever_rate=5,
+    )  # fmt: skip
+    (track,) = (await async_trader.swap_track_openorders("BTC-USD")).orders
+    assert (track.order_id, track.order_price_type) == (placed.order_id, "optimal_20")
     unknown = await async_trader.swap_tpsl_cancel("BTC-USD", "1")
     assert (unknown.successes, [e.err_code for e in unknown.errors]) == ([], [1061])

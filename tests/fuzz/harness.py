@@ -14,8 +14,8 @@ request in every failure:
 Deposits for coin conservation are counted from the engine's ``Deposited`` events; the order
 ids invariant 9 expects are the ones the replies reported (setup's, swap_order's, the batch's,
 the lightning close's) and the ones fired strategy orders name as their relation_order_id.
-Strategy order ids (setup's trigger orders, swap_trigger_order's) are kept apart, for the
-"$STRATEGY" placeholders of the strategy cancels.
+Strategy order ids (setup's trigger orders, swap_trigger_order's, swap_track_order's) are kept
+apart, for the "$STRATEGY" placeholders of the strategy cancels.
 """
 
 from __future__ import annotations
@@ -245,13 +245,16 @@ class Harness:
         placing = ("/swap_order", "/swap_lightning_close_position")
         if request.path.endswith(placing) and isinstance(data, dict):
             self.created.append(OrderId(data["order_id"]))
-        elif request.path.endswith("/swap_trigger_order") and isinstance(data, dict):
+        elif request.path.endswith(STRATEGY_PLACING) and isinstance(data, dict):
             self.strategies.append(OrderId(data["order_id"]))
         elif request.path.endswith("/swap_batchorder") and isinstance(data, dict):
             self.created.extend(OrderId(item["order_id"]) for item in data["success"])
         elif request.path.endswith("/api-keys") and request.method == "POST":
             assert isinstance(data, dict)
             self.access_keys.append(data["access_key"])
+
+
+STRATEGY_PLACING = ("/swap_trigger_order", "/swap_track_order")
 
 
 def _fingerprint(exchange: Exchange) -> Fingerprint:

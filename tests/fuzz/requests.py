@@ -300,6 +300,26 @@ def trigger_fields(draw: st.DrawFn) -> list[tuple[str, Value]]:
     return fields
 
 
+@st.composite
+def track_fields(draw: st.DrawFn) -> list[tuple[str, Value]]:
+    """A trailing order whose active price is a few ticks from the reference price (on either
+    side, so some answer 1426) and whose callback is small enough for XRP-USD's moves to fire."""
+    code = draw(st.sampled_from(CODE_SPELLINGS))
+    fields: list[tuple[str, Value]] = [
+        ("contract_code", J(code)),
+        ("direction", draw(text(("buy", "sell")))),
+        ("offset", draw(text(("open", "open", "close")))),
+        ("lever_rate", draw(integer((10, 10, 10, 5)))),
+        ("volume", draw(integer((1, 1, 2, 5)))),
+        ("callback_rate", draw(st.sampled_from(("0.001", "0.002", "0.01", "0.1")).flatmap(number))),
+        ("active_price", draw(price_near(code))),
+        ("order_price_type", draw(text(("formula_price", "formula_price", "optimal_5")))),
+    ]
+    if draw(chance(4)):
+        fields.append(("channel_code", J("AA03022abc")))
+    return fields
+
+
 def chance(n: int) -> st.SearchStrategy[bool]:
     """True once in n draws. Not `integers(0, n - 1) == 0`: Hypothesis draws 0 far more often
     than 1 in n, and shrinks towards it; here False is the simple choice."""
@@ -450,6 +470,7 @@ SIGNED: dict[str, tuple[str, st.SearchStrategy[list[tuple[str, Value]]]]] = {
         "trade",
         fixed(("contract_code", codes), ("lever_rate", integer((5, 10, 20, 7)))),
     ),
+    "swap_track_order": ("trade", track_fields()),
     "swap-cancel-after": (
         "trade",
         fixed(("on_off", integer((1, 1, 0))), ("time_out", integer((5000, 6000, 604800000)))),
@@ -584,20 +605,25 @@ language = st.one_of(
 TRADE_NAMES = ("swap_order",) * 4 + ("swap_batchorder",) * 2 + (
     "swap_cancel", "swap_cancelall", "swap_switch_lever_rate", "swap-cancel-after",
     "swap_lightning_close_position", "swap_tpsl_order", "swap_tpsl_order",
+    "swap_track_order", "swap_track_order",
 )  # fmt: skip
 READ_NAMES = (
     "swap_openorders", "swap_order_info", "swap_order_detail", "swap_hisorders",
     "swap_account_info", "swap_position_info", "swap_matchresults_exact",
     "swap_relation_tpsl_order",
 )  # fmt: skip
-STRATEGY_NAMES = ("swap_trigger_order",) * 6 + ("swap_order",) * 4 + ("swap_tpsl_order",) * 3
-STRATEGY_NAMES += tuple(
+STRATEGY_NAMES = (
+    ("swap_trigger_order",) * 6
+    + ("swap_order",) * 4
+    + ("swap_tpsl_order",) * 3
+    + ("swap_track_order",) * 3
+) + tuple(
     f"swap_{kind}_{action}"
     for kind in ("trigger", "trigger", "tpsl", "track")
     for action in ("cancel", "cancelall", "openorders", "hisorders")
 )
-"""Trigger orders, TP/SL orders, the orders whose trades fire them, and the twelve cancels and
-queries."""
+"""Trigger, TP/SL and trailing orders, the orders whose trades fire them, and the twelve
+cancels and queries."""
 trade_requests = signed_request(TRADE_NAMES)
 strategy_requests = signed_request(STRATEGY_NAMES)
 read_requests = signed_request(READ_NAMES)

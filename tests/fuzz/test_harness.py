@@ -101,3 +101,41 @@ def test_a_wrong_answer_is_noticed(status: int, body: bytes) -> None:
     response = httpx.Response(status, content=body, headers=headers)
     with pytest.raises(AssertionError, match="wrong answer"):
         check_envelope(SWAP_ORDER, response)
+
+
+def body(**fields: Any) -> Obj:
+    return Obj(tuple((k, J(v)) for k, v in fields.items()))
+
+
+def test_orders_a_trailing_order_places_are_expected_by_the_ids_invariant() -> None:
+    # No reply names the order a fired trailing order places; the harness must still count it.
+    harness = Harness()
+    track = body(
+        contract_code="BTC-USD", direction="sell", offset="open", lever_rate=10, volume=1,
+        callback_rate="0.001", active_price="60000.5", order_price_type="formula_price",
+    )  # fmt: skip
+
+    def order(direction: str, volume: int, price: str) -> Request:
+        fields = body(
+            contract_code="BTC-USD", volume=volume, direction=direction, offset="open",
+            lever_rate=10, order_price_type="limit", price=price,
+        )  # fmt: skip
+        return Request("v1", "v1", "POST", "/swap-api/v1/swap_order", body=fields, key="third")
+
+    async def main() -> None:
+        try:
+            await harness.send(Request("v1", "v1", "POST", "/swap-api/v1/swap_track_order",
+                                       body=track))  # fmt: skip
+            await harness.send(order("buy", 8, "60000.5"))  # up to 60000.5: activates it
+            await harness.send(order("sell", 19, "59000"))  # down to 59000: fires it
+        finally:
+            await harness.client.aclose()
+
+    try:
+        asyncio.run(main())
+        sources = harness.engine.query(
+            lambda ex: [o.order_source for o in ex.state.orders.values()]
+        ).result()
+        assert sources.count("track") == 1
+    finally:
+        harness.close()

@@ -54,6 +54,11 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
         ("contract_code", J("BTC-USD")), ("volume", J(1)), ("direction", J("sell")),
         ("client_order_id", J(91)), ("order_price_type", J("lightning_ioc")),
     )),
+    "/swap-api/v1/swap_track_order": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")), ("direction", J("buy")), ("offset", J("open")),
+        ("lever_rate", J(10)), ("volume", J(1)), ("callback_rate", J("0.01")),
+        ("active_price", J("59999.5")), ("order_price_type", J("formula_price")),
+    )),
     "/swap-api/v1/swap_switch_lever_rate": ("v1", "v1", "POST", (
         ("contract_code", J("ETH-USD")), ("lever_rate", J(10)),
     )),

@@ -28,6 +28,11 @@ TPSL: dict[str, Any] = {
     "tp_trigger_price": "70000", "tp_order_price": "70000",
 }  # fmt: skip
 """Refused with 1048 (no position): a request that counts all the same."""
+TRACK: dict[str, Any] = {
+    "contract_code": "BTC-USD", "direction": "buy", "offset": "open", "lever_rate": 5,
+    "volume": 1, "callback_rate": "0.01", "active_price": "50000",
+    "order_price_type": "formula_price",
+}  # fmt: skip
 CODE = {"contract_code": "BTC-USD"}
 CANCEL = {"contract_code": "BTC-USD", "order_id": "1"}
 LIMITED_PATHS = [
@@ -35,6 +40,7 @@ LIMITED_PATHS = [
     *((f"swap_{kind}_cancel", CANCEL) for kind in ("trigger", "tpsl", "track")),
     *((f"swap_{kind}_cancelall", CODE) for kind in ("trigger", "tpsl", "track")),
     ("swap_tpsl_order", TPSL),
+    ("swap_track_order", TRACK),
 ]
 
 

@@ -54,6 +54,31 @@ def swap_trigger_order(
     return Op("POST", SWAP + "swap_trigger_order", parse_as(OrderPlaced), body=body)
 
 
+def swap_track_order(
+    contract_code: str,
+    direction: Direction,
+    offset: Offset,
+    volume: int,
+    callback_rate: Number,
+    active_price: Number,
+    order_price_type: str,
+    lever_rate: int | None,
+) -> Op[OrderPlaced]:
+    body = drop_none(
+        {
+            "contract_code": contract_code,
+            "direction": direction,
+            "offset": offset,
+            "lever_rate": lever_rate,
+            "volume": volume,
+            "callback_rate": _decimal(callback_rate),
+            "active_price": _decimal(active_price),
+            "order_price_type": order_price_type,
+        }
+    )
+    return Op("POST", SWAP + "swap_track_order", parse_as(OrderPlaced), body=body)
+
+
 def cancel(kind: Kind, contract_code: str, order_id: Ids) -> Op[CancelResult]:
     body = {"contract_code": contract_code, "order_id": _ids(order_id)}
     return Op("POST", f"{SWAP}swap_{kind}_cancel", _cancel_result, body=body)

@@ -168,6 +168,25 @@ class PlaceTpsl:
 
 
 @dataclass(frozen=True, slots=True)
+class PlaceTrackOrder:
+    """swap_track_order: a trailing order. It activates once the last trade price reaches
+    `active_price` (a buy on a fall to it, a sell on a rise), then follows the lowest (buy) or
+    highest (sell) price and places `order_price_type` when the price turns back by
+    `callback_rate` (0.01 = 1 %) from there."""
+
+    uid: UID
+    contract_code: str
+    direction: Direction
+    offset: Offset
+    volume: int
+    callback_rate: Decimal
+    active_price: Decimal
+    order_price_type: StrategyPriceType
+    lever_rate: int | None = None
+    """None: the holding's lever rate (required when opening without one)."""
+
+
+@dataclass(frozen=True, slots=True)
 class SwitchLeverRate:
     uid: UID
     contract_code: str
@@ -216,6 +235,7 @@ Command = (
     | CancelStrategyOrders
     | CancelAllStrategy
     | PlaceTpsl
+    | PlaceTrackOrder
     | SwitchLeverRate
     | CancelAfter
     | ListContract

@@ -38,6 +38,7 @@ from .commands import (
     PlaceBatch,
     PlaceOrder,
     PlaceTpsl,
+    PlaceTrackOrder,
     PlaceTriggerOrder,
     Reply,
     SetContract,
@@ -60,6 +61,7 @@ from .strategy_book import StrategyLimits
 from .strategy_cancel import cancel_all_strategy, cancel_strategy_orders
 from .strategy_orders import StrategyOrder
 from .tpsl import place_tpsl
+from .track_orders import place_track_order
 from .trigger_orders import place_trigger_order
 from .types import UID, Millis, OrderId
 from .users import deposit, open_user
@@ -236,6 +238,9 @@ class Exchange:
     def place_tpsl(self, cmd: PlaceTpsl, now: Millis) -> Applied[TpslPlaced]:
         """swap_tpsl_order: a TP and/or an SL on the position `cmd.direction` closes."""
         return self._apply(place_tpsl, cmd, now)
+
+    def place_track_order(self, cmd: PlaceTrackOrder, now: Millis) -> Applied[OrderPlaced]:
+        return self._apply(place_track_order, cmd, now)
 
     def switch_lever_rate(self, cmd: SwitchLeverRate, now: Millis) -> Applied[LeverRateReply]:
         return self._apply(switch_lever_rate, cmd, now)

@@ -42,7 +42,7 @@ def settle_strategies(state: ExchangeState, now: Millis) -> None:
             contract = state.contracts.get(code)
             tracking = strategies.tracking.get(code)
             if tracking:
-                fired, moved = trailing.retraced(list(tracking.values()), contract, low, high, now)
+                fired, moved = trailing.retraced(tracking, contract, low, high, now)
                 due.extend(fired)
                 state.events.extend(StrategyOrderChanged(order.order_id) for order in moved)
             book = strategies.books.get(code)

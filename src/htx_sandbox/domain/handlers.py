@@ -26,6 +26,7 @@ from .commands import (
     PlaceBatch,
     PlaceOrder,
     PlaceTpsl,
+    PlaceTrackOrder,
     PlaceTriggerOrder,
     Reply,
     SetContract,
@@ -39,6 +40,7 @@ from .placement import place_order
 from .state import ExchangeState
 from .strategy_cancel import cancel_all_strategy, cancel_strategy_orders
 from .tpsl import place_tpsl
+from .track_orders import place_track_order
 from .trigger_orders import place_trigger_order
 from .types import Millis
 from .users import deposit, open_user
@@ -69,6 +71,7 @@ HANDLERS: Mapping[type[Any], Handler[Any]] = dict(
         _row(CancelStrategyOrders, cancel_strategy_orders),
         _row(CancelAllStrategy, cancel_all_strategy),
         _row(PlaceTpsl, place_tpsl),
+        _row(PlaceTrackOrder, place_track_order),
         _row(SwitchLeverRate, switch_lever_rate),
         _row(CancelAfter, set_cancel_after),
         _row(ListContract, list_contract),

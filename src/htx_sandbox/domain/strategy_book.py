@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .events import StrategyOrderChanged
 from .orders import Order
 from .strategy_orders import StrategyKind, StrategyOrder, StrategyStatus
+from .tracking_book import TrackingBook
 from .trigger_book import TriggerBook
 from .types import UID, Millis, OrderId
 
@@ -45,7 +46,7 @@ class StrategyBook:
         self.by_owner: dict[Owner, dict[OrderId, StrategyOrder]] = {}
         self.open_per_kind: dict[tuple[UID, StrategyKind], int] = {}
         self.books: dict[str, TriggerBook] = {}
-        self.tracking: dict[str, dict[OrderId, StrategyOrder]] = {}
+        self.tracking: dict[str, TrackingBook] = {}
         self.attached: dict[OrderId, list[StrategyOrder]] = {}
         self.finished: deque[OrderId] = deque()
 
@@ -69,6 +70,12 @@ class StrategyBook:
             book = self.books[contract_code] = TriggerBook(contract_code)
         return book
 
+    def tracking_book(self, contract_code: str) -> TrackingBook:
+        tracking = self.tracking.get(contract_code)
+        if tracking is None:
+            tracking = self.tracking[contract_code] = TrackingBook(contract_code)
+        return tracking
+
     # -- life of an order ------------------------------------------------------------------
 
     def add(self, order: StrategyOrder, *, opening_open: bool = True) -> None:
@@ -87,7 +94,7 @@ class StrategyBook:
         if order.status is StrategyStatus.NOT_ACTIVATED:
             return  # its opening order's first fill arms it
         if order.kind is StrategyKind.TRACK and order.is_active:
-            self.tracking.setdefault(order.contract_code, {})[order.order_id] = order
+            self.tracking_book(order.contract_code).add(order)
         else:
             self.book(order.contract_code).add(order)
 
@@ -102,7 +109,7 @@ class StrategyBook:
     def track(self, order: StrategyOrder) -> None:
         """A trailing order was activated: it follows every trade from now on."""
         order.is_active = True
-        self.tracking.setdefault(order.contract_code, {})[order.order_id] = order
+        self.tracking_book(order.contract_code).add(order)
 
     def finish(
         self, order: StrategyOrder, status: StrategyStatus, now: Millis
@@ -125,7 +132,7 @@ class StrategyBook:
                 book.discard(order)
             tracking = self.tracking.get(order.contract_code)
             if tracking is not None:
-                tracking.pop(order.order_id, None)
+                tracking.discard(order)
         if order.source_order_id is not None:
             legs = self.attached.get(order.source_order_id)
             if legs is not None and order in legs:

@@ -9,14 +9,12 @@ order never fires on a move the trades did not make in that order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 
 from .contracts import Contract
 from .strategy_orders import StrategyOrder
+from .tracking_book import TrackingBook, reach, ticks_at_or_below
 from .types import BUY, Millis
-
-ONE = Decimal(1)
 
 
 def activate(order: StrategyOrder, contract: Contract, low: int, high: int) -> None:
@@ -26,41 +24,25 @@ def activate(order: StrategyOrder, contract: Contract, low: int, high: int) -> N
 
 
 def formula_price(order: StrategyOrder, contract: Contract, extreme: Decimal) -> Decimal:
-    """The fire threshold, and the limit price of formula_price: low x (1 + callback) for a
-    buy, high x (1 - callback) for a sell, truncated to the tick."""
-    rate = order.callback_rate or Decimal(0)
-    factor = ONE + rate if order.direction is BUY else ONE - rate
-    ticks = (extreme * factor / contract.price_tick).to_integral_value(ROUND_FLOOR)
-    return contract.price(max(int(ticks), 1))
+    """The limit price of formula_price (HTX's formula): low x (1 + callback) for a buy, high x
+    (1 - callback) for a sell, truncated to the tick. The order fires at the exact price,
+    without truncation (tracking_book.py): truncated, a buy's could fall back to the low
+    itself where the callback is less than a tick."""
+    return contract.price(max(ticks_at_or_below(reach(order, extreme), contract), 1))
 
 
 def retraced(
-    orders: Iterable[StrategyOrder], contract: Contract, low: int, high: int, now: Millis
+    book: TrackingBook, contract: Contract, low: int, high: int, now: Millis
 ) -> tuple[list[StrategyOrder], list[StrategyOrder]]:
-    """(fired, moved): the active orders that trades from `low` to `high` fire, and those whose
-    extreme they moved."""
-    fired: list[StrategyOrder] = []
-    moved: list[StrategyOrder] = []
-    low_price, high_price = contract.price(low), contract.price(high)
-    for order in orders:
-        extreme = order.market_limit_price
-        if extreme is None:  # activated before any trade was seen: start from these
-            extreme = low_price if order.direction is BUY else high_price
-        threshold = formula_price(order, contract, extreme)
-        if order.direction is BUY:
-            if high_price >= threshold:
-                order.formula_price = threshold
-                fired.append(order)
-            elif low_price < extreme:
-                order.market_limit_price = low_price
-                order.update_time = now
-                moved.append(order)
-        else:
-            if low_price <= threshold:
-                order.formula_price = threshold
-                fired.append(order)
-            elif high_price > extreme:
-                order.market_limit_price = high_price
-                order.update_time = now
-                moved.append(order)
+    """(fired, moved): the active orders that trades from `low` to `high` fire (taken out of
+    the book, their formula_price set), and those whose extreme they moved. An order fires
+    on the extreme it had before these trades, and follows their extreme only if it did not
+    fire (see the module's docstring)."""
+    fired = book.fired(contract, low, high)
+    for order in fired:
+        assert order.market_limit_price is not None  # every order in the book has one
+        order.formula_price = formula_price(order, contract, order.market_limit_price)
+    moved = book.follow(contract.price(low), contract.price(high))
+    for order in moved:
+        order.update_time = now
     return fired, moved

@@ -17,7 +17,7 @@ from .strategy_orders import (
     StrategyOrder,
     StrategyPriceType,
 )
-from .types import OPEN, UID, Millis
+from .types import OPEN, UID, Millis, Offset
 
 
 def place_trigger_order(state: ExchangeState, cmd: PlaceTriggerOrder, now: Millis) -> OrderPlaced:
@@ -33,7 +33,7 @@ def place_trigger_order(state: ExchangeState, cmd: PlaceTriggerOrder, now: Milli
         if cmd.order_price is None:  # HTX's own tests: "the price is not reasonable"
             raise HtxError(ErrorCode.PRICE_NOT_REASONABLE)
         order_price = contract.price(contract.ticks(cmd.order_price))
-    lever_rate = _lever_rate(state, cmd, contract)
+    lever_rate = lever_rate_for(state, cmd.uid, contract, cmd.offset, cmd.lever_rate)
     require_room(state, cmd.uid, contract, StrategyKind.TRIGGER)
     order = StrategyOrder(
         state.order_ids.next(now),
@@ -64,20 +64,23 @@ def require_volume(contract: Contract, volume: int) -> None:
         raise HtxError(ErrorCode.AMOUNT_EXCEEDS_LIMIT, contract.max_order_volume)
 
 
-def _lever_rate(state: ExchangeState, cmd: PlaceTriggerOrder, contract: Contract) -> int | None:
-    """The lever rate it will place with: the one given, which must be the holding's while
-    the holding has exposure; else the holding's, which an opening order cannot do without."""
-    holding = state.holdings.get((cmd.uid, contract.contract_code))
+def lever_rate_for(
+    state: ExchangeState, uid: UID, contract: Contract, offset: Offset, lever_rate: int | None
+) -> int | None:
+    """The lever rate a strategy order will place with: the one given, which must be the
+    holding's while the holding has exposure; else the holding's, which an opening order
+    cannot do without (trigger and trailing orders alike)."""
+    holding = state.holdings.get((uid, contract.contract_code))
     pinned = holding.lever_rate if holding is not None and holding.has_exposure else None
-    if cmd.lever_rate is None:
-        if pinned is None and cmd.offset is OPEN:
+    if lever_rate is None:
+        if pinned is None and offset is OPEN:
             raise HtxError(ErrorCode.LEVERAGE_EMPTY)
         return None
-    if cmd.lever_rate not in contract.lever_rates:
+    if lever_rate not in contract.lever_rates:
         raise HtxError(ErrorCode.INVALID_LEVERAGE)
-    if pinned is not None and pinned != cmd.lever_rate:
+    if pinned is not None and pinned != lever_rate:
         raise HtxError(ErrorCode.LEVERAGE_MISMATCH)
-    return cmd.lever_rate
+    return lever_rate
 
 
 _LIMIT_CODES = {

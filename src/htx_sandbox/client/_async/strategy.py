@@ -140,6 +140,29 @@ class AsyncStrategyOrders(AsyncSwapSession):
 
     # -- trailing orders -----------------------------------------------------------------------
 
+    async def swap_track_order(
+        self,
+        contract_code: str,
+        *,
+        direction: Direction,
+        offset: Offset,
+        volume: int,
+        callback_rate: ops.Number,
+        active_price: ops.Number,
+        order_price_type: str = "formula_price",
+        lever_rate: int | None = None,
+    ) -> OrderPlaced:
+        """Place a trailing order (POST /swap-api/v1/swap_track_order): it activates when the
+        price reaches `active_price` (a buy's below the latest price, a sell's above), then
+        places `order_price_type` once the price turns back by `callback_rate` (0.01 = 1 %)
+        from its extreme. `lever_rate` may be left out to close, or while the position has
+        one."""
+        op = strategy.swap_track_order(
+            contract_code, direction, offset, volume, callback_rate, active_price,
+            order_price_type, lever_rate,
+        )  # fmt: skip
+        return await self._call(op)
+
     async def swap_track_cancel(self, contract_code: str, order_id: ops.Ids) -> CancelResult:
         return await self._call(strategy.cancel("track", contract_code, order_id))
 

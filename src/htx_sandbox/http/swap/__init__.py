@@ -1,12 +1,24 @@
 """HTX's /swap-api/ paths, one module per family: trade, lightning, orders, account, matches,
 public, reference, trigger and strategy (the cancels and queries of every strategy kind),
-tpsl."""
+tpsl, track."""
 
 from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from . import account, lightning, matches, orders, public, reference, strategy, tpsl, trade, trigger
+from . import (
+    account,
+    lightning,
+    matches,
+    orders,
+    public,
+    reference,
+    strategy,
+    tpsl,
+    track,
+    trade,
+    trigger,
+)
 
 routes: list[BaseRoute] = [
     *trade.routes,
@@ -19,4 +31,5 @@ routes: list[BaseRoute] = [
     *trigger.routes,
     *strategy.routes,
     *tpsl.routes,
+    *track.routes,
 ]
