@@ -49,7 +49,7 @@ from htx_sandbox.domain.strategy_orders import (
 )
 from htx_sandbox.domain.tracking_book import reach
 from htx_sandbox.domain.types import BUY, UID, Direction, Offset, OrderId, OrderPriceType
-from tests.invariants import Statuses
+from tests.invariants import Statuses, strategy_fingerprint
 
 from .strategies import (
     FUNDING,
@@ -63,7 +63,6 @@ from .strategies import (
     uids,
 )
 from .test_exchange_invariants import ExchangeMachine
-from .test_trigger_invariants import strategy_fingerprint
 
 TRACK = StrategyKind.TRACK
 S = StrategyStatus
