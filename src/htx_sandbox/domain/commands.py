@@ -7,7 +7,7 @@ id with a per-order error, which only the domain can place in the reply.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -219,6 +219,13 @@ class SetContract:
 
 
 @dataclass(frozen=True, slots=True)
+class SetIndexPrices:
+    """New index prices from the price source (or the admin API), per contract code."""
+
+    prices: Mapping[str, Decimal]
+
+
+@dataclass(frozen=True, slots=True)
 class Tick:
     """No change of its own: lets time-driven work (the switch, delayed cancels) run."""
 
@@ -240,6 +247,7 @@ Command = (
     | CancelAfter
     | ListContract
     | SetContract
+    | SetIndexPrices
     | Tick
 )
 

@@ -87,6 +87,11 @@ class ContractChanged:
 
 
 @dataclass(slots=True)
+class IndexPriceChanged:
+    contract_code: str
+
+
+@dataclass(slots=True)
 class UserOpened:
     uid: UID
 
@@ -112,4 +117,5 @@ Event = (
     | UserOpened
     | Deposited
     | ContractChanged
+    | IndexPriceChanged
 )

@@ -30,6 +30,7 @@ from .commands import (
     PlaceTriggerOrder,
     Reply,
     SetContract,
+    SetIndexPrices,
     SwitchLeverRate,
     Tick,
 )
@@ -37,6 +38,7 @@ from .leverage import switch_lever_rate
 from .lightning import lightning_close
 from .listing import list_contract, set_contract
 from .placement import place_order
+from .prices import set_index_prices
 from .state import ExchangeState
 from .strategy_cancel import cancel_all_strategy, cancel_strategy_orders
 from .tpsl import place_tpsl
@@ -76,6 +78,7 @@ HANDLERS: Mapping[type[Any], Handler[Any]] = dict(
         _row(CancelAfter, set_cancel_after),
         _row(ListContract, list_contract),
         _row(SetContract, set_contract),
+        _row(SetIndexPrices, set_index_prices),
         _row(Tick, tick),
     ]
 )

@@ -34,6 +34,8 @@ class Snapshot:
     cancel_after: Mapping[UID, Millis] = field(default_factory=dict)
     fee_pool: Mapping[str, Decimal] = field(default_factory=dict)
     last_price: Mapping[str, Decimal] = field(default_factory=dict)
+    index_prices: Mapping[str, tuple[Decimal, Millis]] = field(default_factory=dict)
+    """Per contract: the last index price and when it was set."""
     last_order_id: int = 0
     last_trade_id: int = 0
     now: Millis = EPOCH
@@ -92,6 +94,9 @@ def restore(
         heapq.heappush(state.cancel_after_heap, (trigger, uid))
     state.fee_pool.update(snapshot.fee_pool)
     state.last_price.update(snapshot.last_price)
+    for code, (price, at) in snapshot.index_prices.items():
+        state.index_prices[code] = price
+        state.index_times[code] = at
     state.order_ids.last = snapshot.last_order_id
     state.trade_ids.last = max(state.trade_ids.last, snapshot.last_trade_id)
     return exchange

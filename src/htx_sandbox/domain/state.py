@@ -53,6 +53,9 @@ class ExchangeState:
         self.books: dict[str, OrderBook] = {c.contract_code: OrderBook(c.contract_code)
                                             for c in contracts}
         self.last_price: dict[str, Decimal] = {}
+        self.index_prices: dict[str, Decimal] = {}
+        """Per contract, the latest index price fed to the exchange (domain/prices.py)."""
+        self.index_times: dict[str, Millis] = {}
         self.fee_pool: dict[str, Decimal] = {}
         """Fees collected, per coin: the exchange's side of every fee paid."""
         self.order_ids = OrderIdGenerator()
@@ -108,8 +111,22 @@ class ExchangeState:
         return self.orders.get(order_id) if order_id is not None else None
 
     def mark_price(self, contract: Contract) -> Decimal:
-        """Last trade price, else the contract's reference price."""
-        return self.last_price.get(contract.contract_code, contract.reference_price)
+        """The price margins, profit and risk are measured at: the median of the index, the
+        last trade and the book's mid price, a missing one counting as the index (HTX does not
+        publish its formula: docs/compatibility.md). Without an index, the last trade price,
+        else the reference price."""
+        code = contract.contract_code
+        last = self.last_price.get(code)
+        index = self.index_prices.get(code)
+        if index is None:
+            return last if last is not None else contract.reference_price
+        mid = index
+        book = self.books.get(code)
+        if book is not None:
+            bid, ask = book.bids.best_ticks(), book.asks.best_ticks()
+            if bid is not None and ask is not None:
+                mid = contract.price(bid + ask) / 2
+        return sorted((index, index if last is None else last, mid))[1]
 
     # -- change tracking -------------------------------------------------------------------
 

@@ -40,6 +40,8 @@ class ChangeSet:
     api_keys: list[ApiKey] = field(default_factory=list)
     fee_pool: dict[str, Decimal] = field(default_factory=dict)
     last_price: dict[str, Decimal] = field(default_factory=dict)
+    index_prices: dict[str, tuple[Decimal, Millis]] = field(default_factory=dict)
+    """Per contract: the index price set by this commit's commands, and when."""
     last_order_id: int = 0
     last_trade_id: int = 0
     now: Millis = EPOCH

@@ -11,6 +11,7 @@ from ..domain.events import (
     ContractChanged,
     Deposited,
     Event,
+    IndexPriceChanged,
     LeverRateSwitched,
     OrderAccepted,
     OrderCancelled,
@@ -43,6 +44,7 @@ class UnitOfWork:
         self._cancel_after: dict[UID, None] = {}
         self._api_keys: dict[str, ApiKey] = {}
         self._contracts = False
+        self._index_prices: dict[str, None] = {}
         self.commands = 0
 
     def record(self, events: Iterable[Event]) -> None:
@@ -72,6 +74,8 @@ class UnitOfWork:
                 self._strategy_orders[event.order_id] = None
             elif type(event) is UserOpened:
                 self._users[event.uid] = None
+            elif type(event) is IndexPriceChanged:
+                self._index_prices[event.contract_code] = None
             elif type(event) is ContractChanged:
                 self._contracts = True
             else:
@@ -92,6 +96,7 @@ class UnitOfWork:
         return bool(
             self._users or self._accounts or self._holdings or self._new_orders or self._orders
             or self._cancel_after or self._contracts or self._api_keys or self._strategy_orders
+            or self._index_prices
         )
 
     def include_contracts(self) -> None:
@@ -113,6 +118,10 @@ class UnitOfWork:
             api_keys=list(self._api_keys.values()),
             fee_pool=dict(state.fee_pool) if self._trades else {},
             last_price=dict(state.last_price) if self._trades else {},
+            index_prices={
+                code: (state.index_prices[code], state.index_times[code])
+                for code in self._index_prices
+            },
             last_order_id=state.order_ids.last,
             last_trade_id=state.trade_ids.last,
             now=Millis(state.now),

@@ -343,6 +343,9 @@ def exchange_values(c: ChangeSet) -> list[tuple[str, str]]:
     ]
     values += [(f"fee_pool:{symbol}", str(v)) for symbol, v in c.fee_pool.items()]
     values += [(f"last_price:{code}", str(v)) for code, v in c.last_price.items()]
+    values += [
+        (f"index_price:{code}", f"{price}@{at}") for code, (price, at) in c.index_prices.items()
+    ]
     return values
 
 
@@ -350,9 +353,15 @@ def exchange_values(c: ChangeSet) -> list[tuple[str, str]]:
 class ExchangeFigures:
     fee_pool: dict[str, Decimal]
     last_price: dict[str, Decimal]
+    index_prices: dict[str, tuple[Decimal, Millis]]
     last_order_id: int
     last_trade_id: int
     now: Millis
+
+
+def _index_price(text: str) -> tuple[Decimal, Millis]:
+    price, _, at = text.partition("@")
+    return Decimal(price), Millis(int(at))
 
 
 def exchange_figures(kv: Mapping[str, str]) -> ExchangeFigures:
@@ -362,6 +371,11 @@ def exchange_figures(kv: Mapping[str, str]) -> ExchangeFigures:
     return ExchangeFigures(
         fee_pool=prefixed("fee_pool:"),
         last_price=prefixed("last_price:"),
+        index_prices={
+            k[len("index_price:") :]: _index_price(v)
+            for k, v in kv.items()
+            if k.startswith("index_price:")
+        },
         last_order_id=int(kv.get("last_order_id", 0)),
         last_trade_id=int(kv.get("last_trade_id", 0)),
         now=Millis(int(kv.get("now", 0))),

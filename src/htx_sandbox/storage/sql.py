@@ -365,6 +365,7 @@ class SqlStore(abc.ABC):
             },
             fee_pool=figures.fee_pool,
             last_price=figures.last_price,
+            index_prices=figures.index_prices,
             last_order_id=figures.last_order_id,
             last_trade_id=figures.last_trade_id,
             now=figures.now,
