@@ -30,11 +30,20 @@ def test_a_schema_3_store_is_migrated_and_keeps_its_data(
     every = sql.migrations
     with monkeypatch.context() as older:
         older.setattr(sql, "migrations", lambda dialect: every(dialect)[:3])
-        # Schema 3's orders have no is_tpsl: the build that wrote them did not know it.
-        assert rows.ORDER_COLUMNS[-1] == "is_tpsl"
+        # Schema 3's orders have no is_tpsl (nor the liquidation columns of 0010), its
+        # contracts no adjust factors: the build that wrote them did not know them.
+        known = rows.ORDER_COLUMNS.index("is_tpsl")
         whole_row = rows.order_row
-        older.setattr(sql, "ORDERS", sql.Insert("orders", rows.ORDER_COLUMNS[:-1], keys=1))
-        older.setattr(rows, "order_row", lambda order: whole_row(order)[:-1])
+        older.setattr(sql, "ORDERS", sql.Insert("orders", rows.ORDER_COLUMNS[:known], keys=1))
+        older.setattr(rows, "order_row", lambda order: whole_row(order)[:known])
+        contract_known = rows.CONTRACT_COLUMNS.index("adjust_factors")
+        whole_contract = rows.contract_row
+        older.setattr(sql, "CONTRACTS", sql.Insert(
+            "contracts", rows.CONTRACT_COLUMNS[:contract_known], keys=1
+        ))  # fmt: skip
+        older.setattr(rows, "contract_row", lambda c: whole_contract(c)[:contract_known])
+        older.setattr(rows, "CONTRACT_COLUMNS", rows.CONTRACT_COLUMNS[:contract_known])
+        older.setattr(sql, "INSURANCE_FUND", None)
         store = store_factory()
         engine = Engine(store, ManualClock(T0))
         engine.start()

@@ -233,12 +233,18 @@ def test_unrealized_loss_reduces_the_margin_available_for_new_orders() -> None:
     ex.deposit(Deposit(CAROL, "BTC", BTC_FUNDS), NOW)
     sell(ex, BOB, 20, "50000")
     buy(ex, ALICE, 20, "50000", lever=100)
-    # Alice's long loses 2000 x (1/50000 - 1/40000) = 0.01 BTC when the price trades at 40000.
-    buy(ex, BOB, 1, "40000", offset=CLOSE)
-    sell(ex, CAROL, 1, "40000")
+    # Alice's long loses 2000 x (1/49000 - 1/50000) BTC when the price trades at 49000, far
+    # from liquidating her (a loss beyond her balance would: see test_liquidation_*.py).
+    buy(ex, BOB, 1, "49000", offset=CLOSE)
+    sell(ex, CAROL, 1, "49000")
     account = ex.account(ALICE, "BTC")
-    assert account.profit_unreal == Decimal(2000) * (1 / Decimal(50000) - 1 / Decimal(40000))
-    assert account.profit_unreal == Decimal("-0.01")
-    assert account.margin_available < 0
-
-    assert rejected(ex, order_cmd(ALICE, BUY, 1, "30000", lever=100)).code == 1047
+    loss = Decimal(2000) * (1 / Decimal(50000) - 1 / Decimal(49000))
+    assert account.profit_unreal == loss.quantize(Decimal("1e-18"))
+    assert account.margin_available == account.margin_static + loss.quantize(
+        Decimal("1e-18")
+    ) - account.margin_position
+    # 450 contracts at 49000 and 100x need 0.00918 BTC: more than the loss leaves available,
+    # less than would be without it.
+    need = Decimal(450) * 100 / (Decimal(49000) * 100)
+    assert account.margin_available < need < account.margin_available - loss
+    assert rejected(ex, order_cmd(ALICE, BUY, 450, "49000", lever=100)).code == 1047

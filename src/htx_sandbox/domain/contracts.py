@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from . import bounds
+from .adjust_factors import Ladders, check_ladders, default_ladders
 from .bounds import MAX_PRICE_DECIMALS, MAX_PRICE_DIGITS
 from .errors import ErrorCode, HtxError
 from .types import ContractStatus, Millis
@@ -36,6 +37,9 @@ class Contract:
     lever_rates: tuple[int, ...] = DEFAULT_LEVER_RATES
     maker_fee_rate: Decimal = Decimal("0.0002")
     taker_fee_rate: Decimal = Decimal("0.0005")
+    adjust_factors: dict[int, Ladders] = field(default_factory=dict)
+    """The contract's own adjust-factor ladders by lever rate; a lever rate without one has the
+    default ladder (domain/adjust_factors.py)."""
 
     def __post_init__(self) -> None:
         self.contract_code = self.contract_code.upper()
@@ -67,6 +71,15 @@ class Contract:
             raise ValueError(f"max_order_volume must be 1 to {bounds.MAX_ORDER_VOLUME}")
         if not 1 <= self.max_open_orders <= bounds.MAX_OPEN_ORDERS:
             raise ValueError(f"max_open_orders must be 1 to {bounds.MAX_OPEN_ORDERS}")
+        for lever_rate, ladders in self.adjust_factors.items():
+            if not 1 <= lever_rate <= bounds.MAX_LEVER_RATE:
+                raise ValueError(f"adjust factors for lever rate {lever_rate}: not 1 to 1000")
+            check_ladders(ladders)
+
+    def ladders(self, lever_rate: int) -> Ladders:
+        """The adjust-factor tiers at `lever_rate`: the contract's own, else the default."""
+        own = self.adjust_factors.get(lever_rate)
+        return own if own is not None else default_ladders(self.contract_size, lever_rate)
 
     def ticks(self, price: Decimal) -> int:
         """The price as a whole number of ticks; 1069 if not positive, 1038 if off the grid.

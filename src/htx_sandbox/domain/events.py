@@ -92,6 +92,13 @@ class IndexPriceChanged:
 
 
 @dataclass(slots=True)
+class InsuranceFundChanged:
+    """A liquidation moved the coin's insurance fund: its balance gets a history record."""
+
+    symbol: str
+
+
+@dataclass(slots=True)
 class UserOpened:
     uid: UID
 
@@ -118,4 +125,5 @@ Event = (
     | Deposited
     | ContractChanged
     | IndexPriceChanged
+    | InsuranceFundChanged
 )

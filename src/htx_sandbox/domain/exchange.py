@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Generic, Literal, TypeVar
 
@@ -52,10 +52,12 @@ from .firing import settle_strategies
 from .handlers import HANDLERS
 from .leverage import switch_lever_rate
 from .lightning import lightning_close
+from .liquidation import settle_risk
 from .listing import list_contract, set_contract
 from .margin import AccountFigures, PositionFigures, account_figures, position_figures
 from .orders import Order
 from .placement import place_order
+from .risk import account_risk
 from .state import ExchangeState
 from .strategy_book import StrategyLimits
 from .strategy_cancel import cancel_all_strategy, cancel_strategy_orders
@@ -164,6 +166,7 @@ class Exchange:
             else:
                 break
         state.now = now
+        settle_risk(state, now)  # a cancel moves the book's mid, and with it the mark
         return Applied(None, state.take_events())
 
     def drop_timer(self, timer: Timer) -> bool:
@@ -197,6 +200,7 @@ class Exchange:
             raise
         if state.traded:  # what the command's trades fire belongs to the command
             settle_strategies(state, now)
+        settle_risk(state, now)  # and so do the liquidations its prices bring
         return Applied(reply, state.take_events())
 
     # -- commands: the handlers of handlers.py, each typed with its reply -------------------
@@ -282,8 +286,12 @@ class Exchange:
         return [self.account(uid, symbol) for symbol in symbols]
 
     def account(self, uid: UID, symbol: str) -> AccountFigures:
+        """The account's figures with its risk figures (risk_rate, adjust factors, estimated
+        liquidation prices)."""
         existing = self.state.accounts.get((uid, symbol.upper()))
-        return account_figures(self.state, existing or Account(uid, symbol.upper()))
+        account = existing or Account(uid, symbol.upper())
+        figures = account_figures(self.state, account)
+        return replace(figures, risk=account_risk(self.state, account))
 
     def positions(self, uid: UID, contract_code: str | None = None) -> list[PositionFigures]:
         """Open positions (volume > 0), long before short, contracts in code order."""

@@ -30,7 +30,8 @@ def switch_lever_rate(state: ExchangeState, cmd: SwitchLeverRate, now: Millis) -
         or strategies.open_count(cmd.uid, code, StrategyKind.TRACK)
     ):
         raise HtxError(ErrorCode.SWITCH_LEVERAGE_WITH_OPEN_ORDERS)
-    volume = holding.long.volume + holding.short.volume if holding is not None else 0
+    # The position margin is the larger side's (margin.py: the locked-margin rule).
+    volume = max(holding.long.volume, holding.short.volume) if holding is not None else 0
     if volume and holding is not None and holding.lever_rate is not None:
         # A lower lever rate needs more position margin; refuse what the account lacks.
         mark, size = state.mark_price(contract), contract.contract_size

@@ -2,6 +2,10 @@
 
 margin_balance = margin_static + profit_unreal
 margin_available = margin_balance - margin_position - margin_frozen
+
+A holding's position margin is that of its larger side, max(long, short): HTX's locked-margin
+rule for coin-margined swaps ("long margin + short margin - 100 % x min(long, short)"), which
+reproduces its account payloads (docs/compatibility.md, "Risk and liquidation").
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from decimal import Decimal
 from .accounts import Account
 from .money import initial_margin
 from .positions import Position
+from .risk import AccountRisk
 from .state import ExchangeState
 from .types import UID, ZERO
 
@@ -32,6 +37,9 @@ class AccountFigures:
     lever_rates: Mapping[str, int] = field(default_factory=dict)
     """The lever rate of each of the coin's contracts that has one: HTX reports it per contract
     (swap_account_info has a row per contract_code)."""
+    risk: AccountRisk | None = None
+    """risk_rate, and per contract the adjust factor and liquidation price (risk.py); filled
+    by the queries that show them, not on the order path."""
 
     @property
     def lever_rate(self) -> int | None:
@@ -68,12 +76,12 @@ def account_figures(state: ExchangeState, account: Account) -> AccountFigures:
             continue
         if holding.lever_rate is not None:
             lever_rates[holding.contract_code] = holding.lever_rate
-        volume = holding.long.volume + holding.short.volume
-        if not volume or holding.lever_rate is None:
+        long, short = holding.long.volume, holding.short.volume
+        if not (long or short) or holding.lever_rate is None:
             continue
         mark = state.mark_price(contract)
         size = contract.contract_size
-        position_margin += initial_margin(volume, size, mark, holding.lever_rate)
+        position_margin += initial_margin(max(long, short), size, mark, holding.lever_rate)
         profit_unreal += holding.long.profit_unreal(size, mark)
         profit_unreal += holding.short.profit_unreal(size, mark)
     balance = account.margin_static + profit_unreal

@@ -27,6 +27,9 @@ from .types import (
 )
 
 S = OrderStatus
+ORDER_TYPE_QUOTATION = 1
+ORDER_TYPE_LIQUIDATION = 3
+NOT_LIQUIDATION = "0"
 # 11 (cancelling) may still fill: the cancel lands after a delay, as on HTX.
 _TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.SUBMITTED: frozenset({S.PARTIALLY_FILLED, S.FILLED, S.CANCELLED, S.CANCELLING}),
@@ -78,6 +81,7 @@ class Order:
 
     __slots__ = (
         "canceled_at",
+        "canceled_source",
         "client_order_id",
         "contract_code",
         "created_at",
@@ -85,11 +89,13 @@ class Order:
         "fee",
         "is_tpsl",
         "lever_rate",
+        "liquidation_type",
         "margin_frozen",
         "offset",
         "order_id",
         "order_price_type",
         "order_source",
+        "order_type",
         "price",
         "price_ticks",
         "profit",
@@ -151,6 +157,12 @@ class Order:
         self.canceled_at = EPOCH
         self.is_tpsl = False
         """Whether TP/SL legs were attached to it when it was placed."""
+        self.order_type = ORDER_TYPE_QUOTATION
+        """HTX's order_type: 1 an ordinary order, 3 a forced liquidation."""
+        self.liquidation_type = NOT_LIQUIDATION
+        """HTX's liquidation_type: "0" none, "1" netting, "2" partial, "3" full liquidation."""
+        self.canceled_source = ""
+        """Who cancelled it when not its owner: "" for the owner (or not cancelled)."""
         # A tuple: most orders never fill, and an empty tuple is shared where a list is not.
         self.trades: tuple[Trade, ...] = ()
 

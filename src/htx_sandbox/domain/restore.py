@@ -10,6 +10,7 @@ from decimal import Decimal
 from .accounts import Account
 from .contracts import ContractRegistry
 from .exchange import Exchange
+from .liquidation import rebuild_index
 from .orders import Order
 from .positions import Holding
 from .strategy_book import StrategyLimits
@@ -99,4 +100,5 @@ def restore(
         state.index_times[code] = at
     state.order_ids.last = snapshot.last_order_id
     state.trade_ids.last = max(state.trade_ids.last, snapshot.last_trade_id)
+    rebuild_index(state)
     return exchange

@@ -23,8 +23,9 @@ from .events import (
     StrategyOrderChanged,
 )
 from .ids import OrderIdGenerator, TradeIdGenerator
+from .liquidation_book import LiquidationIndex
 from .money import contract_value, fee, initial_margin
-from .orders import Order, Trade
+from .orders import ORDER_TYPE_QUOTATION, Order, Trade
 from .positions import Holding, closed_side, opened_side
 from .strategy_book import StrategyBook, StrategyLimits
 from .types import BUY, MAKER, OPEN, UID, ZERO, Millis, OrderId, Role
@@ -69,6 +70,9 @@ class ExchangeState:
         self.cancel_after: dict[UID, Millis] = {}
         self.cancel_after_heap: list[tuple[Millis, UID]] = []
         self.strategies = StrategyBook(strategy_limits)
+        self.liquidations = LiquidationIndex()
+        """Accounts holding positions, ordered by the mark that would liquidate them: derived
+        from accounts and holdings (rebuilt on restore), kept current after every command."""
         self.traded: dict[str, list[int]] = {}
         """Per contract, [lowest, highest] ticks traded since strategy orders were last checked:
         what fires them once the command's own matching is done."""
@@ -162,6 +166,11 @@ class ExchangeState:
     def touched_holdings(self) -> list[tuple[UID, str]]:
         """The holdings the current command changed so far."""
         return list(self._touched_holdings)
+
+    @property
+    def touched_accounts(self) -> list[tuple[UID, str]]:
+        """The accounts the current command changed so far."""
+        return list(self._touched_accounts)
 
     def discard_events(self) -> None:
         self.events = []
@@ -272,6 +281,20 @@ class ExchangeState:
         elif ticks > traded[1]:
             traded[1] = ticks
 
+    def fill_off_book(
+        self,
+        contract: Contract,
+        order: Order,
+        volume: int,
+        price: Decimal,
+        trade_id: int,
+        now: Millis,
+    ) -> None:
+        """A fill that is no market trade (a liquidation's netting, a takeover by the insurance
+        fund): the order's side alone, recorded as a maker's, so that no public print, last
+        price or strategy trigger comes of it."""
+        self._fill_side(contract, order, volume, price, MAKER, trade_id, now)
+
     def _fill_side(
         self,
         contract: Contract,
@@ -285,7 +308,9 @@ class ExchangeState:
         size = contract.contract_size
         value = contract_value(volume, size, price)
         rate = contract.maker_fee_rate if role is MAKER else contract.taker_fee_rate
-        paid = fee(value, rate)
+        # Liquidation orders trade free of charge for the account liquidated (HTX: partial
+        # liquidation is free; see docs/compatibility.md for full liquidation).
+        paid = fee(value, rate) if order.order_type == ORDER_TYPE_QUOTATION else ZERO
         uid, symbol = order.uid, order.symbol
         account = self.account(uid, symbol)
         account.margin_static -= paid

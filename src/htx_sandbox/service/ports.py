@@ -42,11 +42,22 @@ class ChangeSet:
     last_price: dict[str, Decimal] = field(default_factory=dict)
     index_prices: dict[str, tuple[Decimal, Millis]] = field(default_factory=dict)
     """Per contract: the index price set by this commit's commands, and when."""
+    insurance_fund: list[FundRecord] = field(default_factory=list)
+    """The insurance fund's balance of each coin a liquidation of this commit moved."""
     last_order_id: int = 0
     last_trade_id: int = 0
     now: Millis = EPOCH
     commands: int = 0
     """How many commands this commit covers (for figures, not stored)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FundRecord:
+    """One point of a coin's insurance fund history (swap_insurance_fund)."""
+
+    symbol: str
+    ts: Millis
+    balance: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +74,24 @@ class OrderQuery:
     """created_at or update_time, both descending."""
     page_index: int = 1
     page_size: int = 20
+    order_types: tuple[int, ...] = ()
+    """HTX order_types to keep (1 ordinary, 3 liquidation); empty: all."""
+
+
+@dataclass(frozen=True, slots=True)
+class LiquidationQuery:
+    """A page of a contract's liquidation orders, the public feed (v3 swap_liquidation_orders):
+    partial and full ones that filled, created from `start` to `end` (ms, both included)."""
+
+    contract_code: str
+    start: Millis
+    end: Millis
+    direction: str | None = None
+    """"sell" (liquidated longs) or "buy" (liquidated shorts); None: both."""
+    newest_first: bool = True
+    """direct prev (newest first, below from_id) or next (oldest first, above it)."""
+    from_id: int | None = None
+    size: int = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +153,17 @@ class Store(Protocol):
 
     def strategy_orders_of(self, query: StrategyOrderQuery) -> tuple[list[StrategyOrder], int]:
         """One page of a UID's strategy orders, newest first, and the total count."""
+        ...
+
+    def liquidation_orders(self, query: LiquidationQuery) -> list[Order]:
+        """One page of a contract's liquidation orders (without their fills), by query_id (the
+        order id) in the query's direction."""
+        ...
+
+    def insurance_fund(
+        self, symbol: str, page_index: int, page_size: int
+    ) -> tuple[list[FundRecord], int]:
+        """One page of a coin's insurance fund history, newest first, and the total count."""
         ...
 
     def recent_trades(self, since: Millis, limit: int) -> list[Trade]:

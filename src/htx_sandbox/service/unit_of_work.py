@@ -12,6 +12,7 @@ from ..domain.events import (
     Deposited,
     Event,
     IndexPriceChanged,
+    InsuranceFundChanged,
     LeverRateSwitched,
     OrderAccepted,
     OrderCancelled,
@@ -21,11 +22,12 @@ from ..domain.events import (
     StrategyOrderChanged,
     UserOpened,
 )
+from ..domain.insurance_fund import fund_balance
 from ..domain.orders import Trade
 from ..domain.state import ExchangeState
 from ..domain.types import UID, Millis, OrderId
 from .api_keys import ApiKey
-from .ports import ChangeSet
+from .ports import ChangeSet, FundRecord
 
 
 class UnitOfWork:
@@ -45,6 +47,7 @@ class UnitOfWork:
         self._api_keys: dict[str, ApiKey] = {}
         self._contracts = False
         self._index_prices: dict[str, None] = {}
+        self._funds: dict[str, None] = {}
         self.commands = 0
 
     def record(self, events: Iterable[Event]) -> None:
@@ -78,6 +81,8 @@ class UnitOfWork:
                 self._index_prices[event.contract_code] = None
             elif type(event) is ContractChanged:
                 self._contracts = True
+            elif type(event) is InsuranceFundChanged:
+                self._funds[event.symbol] = None
             else:
                 raise TypeError(f"no row for event {event!r}")
 
@@ -96,7 +101,7 @@ class UnitOfWork:
         return bool(
             self._users or self._accounts or self._holdings or self._new_orders or self._orders
             or self._cancel_after or self._contracts or self._api_keys or self._strategy_orders
-            or self._index_prices
+            or self._index_prices or self._funds
         )
 
     def include_contracts(self) -> None:
@@ -122,6 +127,10 @@ class UnitOfWork:
                 code: (state.index_prices[code], state.index_times[code])
                 for code in self._index_prices
             },
+            insurance_fund=[
+                FundRecord(symbol, Millis(state.now), fund_balance(state, symbol))
+                for symbol in self._funds
+            ],
             last_order_id=state.order_ids.last,
             last_trade_id=state.trade_ids.last,
             now=Millis(state.now),

@@ -6,12 +6,12 @@ same checks, so that the three stores agree down to what they refuse."""
 from __future__ import annotations
 
 from ..domain.contracts import ContractRegistry
-from ..domain.orders import Order, Trade
+from ..domain.orders import ORDER_TYPE_LIQUIDATION, Order, Trade
 from ..domain.restore import Snapshot
 from ..domain.strategy_orders import StrategyOrder
 from ..domain.types import UID, Millis, Role
 from ..service.api_keys import ApiKey
-from ..service.ports import ChangeSet, OrderQuery, StrategyOrderQuery
+from ..service.ports import ChangeSet, FundRecord, LiquidationQuery, OrderQuery, StrategyOrderQuery
 from . import rows
 from .columns import Row
 
@@ -28,6 +28,7 @@ class MemoryStore:
         self.cancel_after: dict[UID, Millis] = {}
         self.api_keys: dict[str, Row] = {}
         self.kv: dict[str, str] = {}
+        self.fund_records: dict[tuple[str, int], str] = {}
 
     def commit(self, c: ChangeSet) -> None:
         self.users.update(c.users)
@@ -50,6 +51,8 @@ class MemoryStore:
                 self.cancel_after[uid] = trigger
         for key in c.api_keys:
             self.api_keys[key.access_key] = rows.api_key_row(key)
+        for record in c.insurance_fund:
+            self.fund_records[(record.symbol, record.ts)] = str(record.balance)
         self.kv.update(rows.exchange_values(c))
 
     def recover(self) -> None:
@@ -103,11 +106,46 @@ class MemoryStore:
             and o.created_at >= query.since
             and (not query.statuses or int(o.status) in query.statuses)
             and (not query.sides or (o.direction.value, o.offset.value) in query.sides)
+            and (not query.order_types or o.order_type in query.order_types)
         ]
         key = "update_time" if query.sort_by == "update_time" else "created_at"
         found.sort(key=lambda o: (getattr(o, key), o.order_id), reverse=True)
         first = (query.page_index - 1) * query.page_size
         return found[first : first + query.page_size], len(found)
+
+    def liquidation_orders(self, query: LiquidationQuery) -> list[Order]:
+        since, newest = query.from_id, query.newest_first
+        found = [
+            o
+            for o in map(rows.order_from, self.orders.values())
+            if o.contract_code == query.contract_code
+            and o.order_type == ORDER_TYPE_LIQUIDATION
+            and o.liquidation_type != "1"
+            and o.trade_volume > 0
+            and query.start <= o.created_at <= query.end
+            and (query.direction is None or o.direction.value == query.direction)
+            and (since is None or (o.order_id < since if newest else o.order_id > since))
+        ]
+        found.sort(key=lambda o: o.order_id, reverse=query.newest_first)
+        return found[: query.size]
+
+    def insurance_fund_history(self, symbol: str) -> list[FundRecord]:
+        return sorted(
+            (
+                FundRecord(s, Millis(ts), rows.dec(balance))
+                for (s, ts), balance in self.fund_records.items()
+                if s == symbol
+            ),
+            key=lambda r: r.ts,
+            reverse=True,
+        )
+
+    def insurance_fund(
+        self, symbol: str, page_index: int, page_size: int
+    ) -> tuple[list[FundRecord], int]:
+        records = self.insurance_fund_history(symbol)
+        first = (page_index - 1) * page_size
+        return records[first : first + page_size], len(records)
 
     def strategy_orders_of(self, query: StrategyOrderQuery) -> tuple[list[StrategyOrder], int]:
         found = [

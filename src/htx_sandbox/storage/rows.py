@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..domain.accounts import Account
+from ..domain.adjust_factors import ladders_from_text, ladders_text
 from ..domain.contracts import Contract, ContractRegistry
 from ..domain.orders import Order, Trade
 from ..domain.positions import Holding
@@ -55,6 +56,7 @@ _STRATEGY_PRICE_TYPES = {t.value: t for t in StrategyPriceType}
 _STRATEGY_STATUSES = {int(s): s for s in StrategyStatus}
 _TPSL_TYPES = {t.value: t for t in TpslOrderType}
 _FLAGS = {0: False, 1: True}
+_LIQUIDATION_TYPES = {t: t for t in ("0", "1", "2", "3")}
 _CACHE_LIMIT = 65_536
 _decimals: dict[str, Decimal] = {}
 _strings: dict[str, str] = {}
@@ -142,6 +144,7 @@ CONTRACT_TABLE = Table(
         Column("lever_rates", out=_lever_rates_out, back=_lever_rates_back),
         Column("maker_fee_rate", out=str, back=Decimal),
         Column("taker_fee_rate", out=str, back=Decimal),
+        Column("adjust_factors", out=ladders_text, back=ladders_from_text),
     ],
 )
 ACCOUNT_TABLE = Table(
@@ -198,6 +201,9 @@ ORDER_TABLE = Table(
         Column("profit", out=str, back=dec),
         Column("canceled_at"),
         Column("is_tpsl", out=int, back=_FLAGS),
+        Column("order_type"),
+        Column("liquidation_type", back=_LIQUIDATION_TYPES),
+        Column("canceled_source", back=text),
     ],
 )
 TRADE_TABLE = Table(
@@ -279,7 +285,7 @@ HOLDING_COLUMNS = HOLDING_TABLE.columns
 ORDER_COLUMNS = ORDER_TABLE.columns
 ORDER_STATE_COLUMNS = (
     "margin_frozen", "update_time", "status", "trade_volume", "trade_turnover", "trade_value",
-    "fee", "profit", "canceled_at",
+    "fee", "profit", "canceled_at", "canceled_source",
 )  # fmt: skip
 """What fills and cancels change in an order once it is stored; the rest is fixed at acceptance."""
 TRADE_COLUMNS = TRADE_TABLE.columns

@@ -18,6 +18,8 @@ from ..domain.types import UID, Millis
 from ..service.api_keys import ApiKey
 from ..service.ports import (
     ChangeSet,
+    FundRecord,
+    LiquidationQuery,
     OrderQuery,
     StorageError,
     StorageOutageError,
@@ -114,6 +116,10 @@ CANCEL_AFTER = Insert("cancel_after", ("uid", "trigger_time"), keys=1)
 # Whole rows: a strategy order changes few times (placed, armed, fired or cancelled), except a
 # trailing order's extreme, which is one column anyway.
 STRATEGY_ORDERS = Insert("strategy_orders", rows.STRATEGY_ORDER_COLUMNS, keys=1)
+INSURANCE_FUND = Insert("insurance_fund", ("symbol", "ts", "balance"), keys=2)
+LIQUIDATED = "order_type = 3 AND liquidation_type <> '1' AND trade_volume > 0"
+"""The public feed's orders: partial and full liquidations that filled (the partial index of
+0010 carries the first two predicates)."""
 
 
 def outages(
@@ -293,6 +299,8 @@ class SqlStore(abc.ABC):
                 self._executemany(f"DELETE FROM cancel_after WHERE uid = {self.mark}", disarmed)
         if c.api_keys:
             write(API_KEYS, [rows.api_key_row(k) for k in c.api_keys])
+        if c.insurance_fund:
+            write(INSURANCE_FUND, [(f.symbol, f.ts, str(f.balance)) for f in c.insurance_fund])
         write(EXCHANGE, rows.exchange_values(c))
 
     # -- read ------------------------------------------------------------------------------
@@ -429,6 +437,39 @@ class SqlStore(abc.ABC):
         )
         return [rows.strategy_order_from(r) for r in found], total
 
+    @outages
+    def liquidation_orders(self, query: LiquidationQuery) -> list[Order]:
+        m = self.mark
+        where = [f"contract_code = {m}", LIQUIDATED, f"created_at >= {m}", f"created_at <= {m}"]
+        params: list[Any] = [query.contract_code, query.start, query.end]
+        if query.direction is not None:
+            where.append(f"direction = {m}")
+            params.append(query.direction)
+        if query.from_id is not None:
+            where.append(f"order_id {'<' if query.newest_first else '>'} {m}")
+            params.append(query.from_id)
+        found = self._read(
+            f"SELECT {', '.join(rows.ORDER_COLUMNS)} FROM orders WHERE {' AND '.join(where)} "
+            f"ORDER BY order_id {'DESC' if query.newest_first else 'ASC'} LIMIT {m}",
+            [*params, query.size],
+        )
+        return [rows.order_from(r) for r in found]
+
+    @outages
+    def insurance_fund(
+        self, symbol: str, page_index: int, page_size: int
+    ) -> tuple[list[FundRecord], int]:
+        m = self.mark
+        (total,) = self._read(
+            f"SELECT count(*) FROM insurance_fund WHERE symbol = {m}", (symbol,)
+        )[0]
+        found = self._read(
+            f"SELECT symbol, ts, balance FROM insurance_fund WHERE symbol = {m} "
+            f"ORDER BY ts DESC LIMIT {m} OFFSET {m}",
+            (symbol, page_size, (page_index - 1) * page_size),
+        )
+        return [FundRecord(str(a), Millis(int(b)), rows.dec(c)) for a, b, c in found], int(total)
+
     def _page(
         self,
         table: str,
@@ -437,13 +478,18 @@ class SqlStore(abc.ABC):
         equal: dict[str, Any],
     ) -> tuple[list[tuple[Any, ...]], int]:
         """One page of a history query's rows, newest first, and how many match: the columns
-        in `equal` as given, created at or after `since`, in `statuses` and `sides` if any."""
+        in `equal` as given, created at or after `since`, in `statuses`, `sides` and (orders)
+        `order_types` if any."""
         m = self.mark
         where = [f"{name} = {m}" for name in equal] + [f"created_at >= {m}"]
         params: list[Any] = [*equal.values(), query.since]
         if query.statuses:
             where.append(f"status IN ({', '.join([m] * len(query.statuses))})")
             params += query.statuses
+        order_types = query.order_types if isinstance(query, OrderQuery) else ()
+        if order_types:
+            where.append(f"order_type IN ({', '.join([m] * len(order_types))})")
+            params += order_types
         if query.sides:
             sides = " OR ".join([f'(direction = {m} AND "offset" = {m})'] * len(query.sides))
             where.append(f"({sides})")

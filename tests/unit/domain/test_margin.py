@@ -161,7 +161,8 @@ def test_unrealized_gain_is_not_withdrawable() -> None:
     assert figures.withdraw_available == figures.margin_available - figures.profit_unreal
 
 
-def test_both_sides_of_a_holding_need_margin() -> None:
+def test_a_hedged_holding_needs_the_margin_of_its_larger_side() -> None:
+    """HTX's locked-margin rule: long + short - 100 % x min(long, short) = max(long, short)."""
     state = fresh_state()
     account = state.account(ALICE, "BTC")
     account.margin_static = Decimal(1)
@@ -172,7 +173,7 @@ def test_both_sides_of_a_holding_need_margin() -> None:
     mark = Decimal(60000)
     state.last_price["BTC-USD"] = mark
     figures = account_figures(state, account)
-    assert figures.margin_position == margin(10, mark, 10)
+    assert figures.margin_position == margin(6, mark, 10)
     long_unreal = value(4, Decimal(50000)) - value(4, mark)
     short_unreal = value(6, mark) - value(6, Decimal(70000))
     assert figures.profit_unreal == long_unreal + short_unreal
