@@ -663,6 +663,20 @@ PUBLIC: dict[str, tuple[str, st.SearchStrategy[tuple[tuple[str, str], ...]]]] = 
         "market",
         text_params(("contract_code", MARKET_CODES), ("size", ("1", "10", "2000"))),
     ),
+    "/swap-api/v1/swap_adjustfactor": ("v1", text_params(("contract_code", MARKET_CODES))),
+    "/swap-api/v1/swap_risk_info": ("v1", text_params(("contract_code", MARKET_CODES))),
+    "/swap-api/v1/swap_ladder_margin": ("v1", text_params(("contract_code", MARKET_CODES))),
+    "/swap-api/v1/swap_insurance_fund": (
+        "v1",
+        text_params(("contract_code", MARKET_CODES), ("page_size", ("1", "100", "101"))),
+    ),
+    "/swap-api/v3/swap_liquidation_orders": (
+        "v3",
+        text_params(
+            ("contract", MARKET_CODES), ("trade_type", ("0", "5", "6", "7")),
+            ("direct", ("prev", "next")),
+        ),
+    ),
 }
 
 

@@ -119,6 +119,10 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
         ("create_date", J("20250101")), ("max_order_volume", J(100)),
         ("max_open_orders", J(10)), ("lever_rates", Arr((J(5), J(10)))),
         ("maker_fee_rate", J("0.0002")), ("taker_fee_rate", J("0.0005")),
+        ("adjust_factors", Arr((Obj((("lever_rate", J(5)), ("ladders", Arr((
+            Obj((("min_size", J(0)), ("max_size", J(99)), ("adjust_factor", J("0.05")))),
+            Obj((("min_size", J(100)), ("max_size", Raw("null")), ("adjust_factor", J("0.1")))),
+        ))))),))),
     )),
     "/sandbox-api/v1/contracts/{}": ("admin", "v1", "POST", (
         ("contract_status", J(1)), ("reference_price", J("60000.1")),
@@ -162,6 +166,18 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
     )),
     "/swap-api/v1/swap_relation_tpsl_order": ("v1", "v1", "POST", (
         ("contract_code", J("BTC-USD")), ("order_id", J("$ORDER")),
+    )),
+    "/swap-api/v1/swap_adjustfactor": ("public", "v1", "GET", (("contract_code", J("BTC-USD")),)),
+    "/swap-api/v1/swap_risk_info": ("public", "v1", "GET", (("contract_code", J("BTC-USD")),)),
+    "/swap-api/v1/swap_ladder_margin": ("public", "v1", "GET", (
+        ("contract_code", J("BTC-USD")),
+    )),
+    "/swap-api/v1/swap_insurance_fund": ("public", "v1", "GET", (
+        ("contract_code", J("BTC-USD")), ("page_index", J(1)), ("page_size", J(100)),
+    )),
+    "/swap-api/v3/swap_liquidation_orders": ("public", "v3", "GET", (
+        ("contract", J("BTC-USD")), ("trade_type", J(0)), ("start_time", J(1763999000000)),
+        ("end_time", J(1764000000000)), ("direct", J("next")), ("from_id", J(1)),
     )),
 }  # fmt: skip
 SEGMENTS = {

@@ -37,6 +37,7 @@ ORDERS = f"{ADMIN}/orders"
 SWAP_ORDER = "/swap-api/v1/swap_order"
 ACCOUNT_INFO = "/swap-api/v1/swap_account_info"
 CONTRACT_INFO = "/swap-api/v1/swap_contract_info"
+ADJUSTFACTOR = "/swap-api/v1/swap_adjustfactor"
 KEY_FORMAT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{5}")
 USER_LOCKED = "Abnormal user status [用户状态不正常]"
 D = Decimal
@@ -131,6 +132,7 @@ BTC_USD_ROW = {
     "lever_rates": [1, 2, 3, 5, 10, 20, 30, 50, 75, 100, 125],
     "maker_fee_rate": D("0.0002"),
     "taker_fee_rate": D("0.0005"),
+    "adjust_factors": [],
 }
 
 
@@ -574,7 +576,11 @@ async def test_a_contract_is_listed_with_its_optional_settings(client: httpx.Asy
         "lever_rates": [20, 1, "5", 5],
         "maker_fee_rate": "0",
         "taker_fee_rate": 0.001,
-    }
+        "adjust_factors": [{"lever_rate": 20, "ladders": [
+            {"min_size": 0, "max_size": 99, "adjust_factor": "0.4"},
+            {"min_size": 100, "max_size": None, "adjust_factor": 0.5},
+        ]}],
+    }  # fmt: skip
     row = data(await post(client, CONTRACTS, body))
     assert without_settlement(row) == {
         "symbol": "SOL",
@@ -590,7 +596,39 @@ async def test_a_contract_is_listed_with_its_optional_settings(client: httpx.Asy
         "lever_rates": [1, 5, 20],
         "maker_fee_rate": 0,
         "taker_fee_rate": D("0.001"),
-    }
+        "adjust_factors": [{"lever_rate": 20, "ladders": [
+            {"min_size": 0, "max_size": 99, "adjust_factor": D("0.4")},
+            {"min_size": 100, "max_size": None, "adjust_factor": D("0.5")},
+        ]}],
+    }  # fmt: skip
+    factors = (await client.get(ADJUSTFACTOR, params={"contract_code": "SOL-USD"})).json()
+    by_lever = {row["lever_rate"]: row["ladders"] for row in factors["data"][0]["list"]}
+    assert by_lever[20] == [
+        {"ladder": 0, "min_size": 0, "max_size": 99, "adjust_factor": 0.4},
+        {"ladder": 1, "min_size": 100, "max_size": None, "adjust_factor": 0.5},
+    ]
+    assert [t["adjust_factor"] for t in by_lever[5]] == [0.05, 0.075, 0.1]  # the defaults
+
+
+@pytest.mark.parametrize(
+    "ladders",
+    [
+        [{"min_size": 1, "max_size": None, "adjust_factor": "0.4"}],  # not from 0
+        [{"min_size": 0, "max_size": 99, "adjust_factor": "0.4"}],  # not open-ended
+        [{"min_size": 0, "max_size": None, "adjust_factor": "1"}],  # would liquidate at once
+        [{"min_size": 0, "max_size": 9, "adjust_factor": "0.5"},
+         {"min_size": 10, "max_size": None, "adjust_factor": "0.4"}],  # a lower factor above
+        [{"min_size": 0, "max_size": None, "adjust_factor": "0.4x"}],
+        "0.4",
+    ],
+)  # fmt: skip
+async def test_bad_adjust_factors_list_nothing(client: httpx.AsyncClient, ladders: Any) -> None:
+    body = {**SOL_USD, "adjust_factors": [{"lever_rate": 5, "ladders": ladders}]}
+    answer = await post(client, CONTRACTS, body)
+    assert (answer["status"], answer["err_code"]) == ("error", 1067), answer
+    assert "adjust_factors" in answer["err_msg"]
+    listed = data(await get(client, CONTRACTS))
+    assert "SOL-USD" not in [row["contract_code"] for row in listed]
 
 
 def sol(**changes: Any) -> dict[str, Any]:

@@ -67,11 +67,12 @@ _WIDE = Context(prec=90)
 def settle_risk(state: ExchangeState, now: Millis) -> None:
     """Index what the command touched, then liquidate every account the marks reach."""
     index = state.liquidations
-    if not index.placed and not index.multi and not _touched(state):
-        return
+    if not index and not state.touched()[1]:
+        return  # no position anywhere, no holding changed: nothing to look at (the common case)
+    touched = _touched(state)
     safe: set[Key] = set()
     while True:
-        for key in _touched(state):
+        for key in touched:
             _index(state, key)
         due = _due(state, safe)
         if not due:
@@ -84,6 +85,7 @@ def settle_risk(state: ExchangeState, now: Millis) -> None:
             liquidate(state, account, now)
         if state.traded:
             settle_strategies(state, now)
+        touched = _touched(state)
     for key in safe:
         _index(state, key)
 
@@ -99,10 +101,36 @@ def rebuild_index(state: ExchangeState) -> None:
 
 
 def _touched(state: ExchangeState) -> set[Key]:
-    keys = set(state.touched_accounts)
-    for uid, code in state.touched_holdings:
-        keys.add((uid, state.contracts.get(code).symbol))
-    return {key for key in keys if key[0] != FUND}
+    """The accounts whose place in the index the command may have changed: those indexed (or
+    aside) whose account or holding it touched, and those whose touched holding holds a
+    position now. An account touched without a position before or after (a resting order,
+    a cancel) is not looked at."""
+    index = state.liquidations
+    placed, multi = index.placed, index.multi
+    keys: set[Key] = set()
+    touched_accounts, touched_holdings = state.touched()
+    if placed or multi:
+        for key in touched_accounts:
+            if key in placed or (multi and key[0] in multi.get(key[1], ())):
+                keys.add(key)
+    holdings, contracts = state.holdings, state.contracts
+    for uid, code in touched_holdings:
+        if uid == FUND:
+            continue
+        holding = holdings[(uid, code)]
+        key = (uid, contracts.get(code).symbol)
+        if (
+            holding.long.volume
+            or holding.short.volume
+            or key in placed
+            or (multi and uid in multi.get(key[1], ()))
+        ):
+            keys.add(key)
+        else:  # closed out now: a loss beyond its balance is covered in _index
+            account = state.accounts.get(key)
+            if account is not None and account.margin_static < 0:
+                keys.add(key)
+    return keys
 
 
 def _index(state: ExchangeState, key: Key) -> None:
@@ -143,6 +171,8 @@ def _due(state: ExchangeState, safe: set[Key]) -> list[Key]:
     order: by coin, then UID."""
     index = state.liquidations
     due: set[Key] = set()
+    if not index:
+        return []
     for code in index.contracts():
         contract = state.contracts.get(code)
         symbol = contract.symbol

@@ -50,6 +50,9 @@ class LiquidationIndex:
     def __len__(self) -> int:
         return len(self.placed) + sum(len(uids) for uids in self.multi.values())
 
+    def __bool__(self) -> bool:
+        return bool(self.placed) or bool(self.multi)
+
     @property
     def entries(self) -> int:
         """Heap entries held, live and dead (what memory is proportional to)."""

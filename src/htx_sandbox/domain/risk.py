@@ -258,6 +258,9 @@ FALLS = "falls"
 RISES = "rises"
 """Liquidated once the mark is at or above the key."""
 WIDEN = Decimal("1e-9")
+_UP, _DOWN = 1 + WIDEN, 1 - WIDEN
+_TRIGGER = Context(prec=40)
+"""The trigger is a filter (an exact check follows), widened far beyond 40 digits' error."""
 """Keys are moved this fraction towards the current side: the exact ratio, computed from
 amounts rounded to 1e-18, may reach 0 a hair before the closed form says; an account the
 index reports early is checked exactly and kept when it is not yet at risk."""
@@ -277,30 +280,28 @@ def trigger(state: ExchangeState, account: Account, holding: Holding) -> Trigger
     the mark P moves: margin_balance <= factor x (margin_position + margin_frozen) is
     A' x P <= N with A' = A - factor x margin_frozen and N = net x size + factor x
     max(long, short) x size / lever. None when no mark does it (a short whose balance covers
-    any rise)."""
+    any rise). On the path of every fill of a position holder: locals, no helpers."""
     contract = state.contracts.get(holding.contract_code)
     lever_rate = holding.lever_rate
     assert lever_rate is not None, "a position has a lever rate"
     size = contract.contract_size
-    long, short = holding.long.volume, holding.short.volume
-    net = long - short
-    factor = tier(contract.ladders(lever_rate), abs(net)).adjust_factor
-    w = _WIDE
-    base = w.subtract(
-        w.add(account.margin_static, w.subtract(holding.long.cost_value, holding.short.cost_value)),
-        w.multiply(factor, account.margin_frozen),
-    )  # fmt: skip
-    target = w.add(
-        w.multiply(net, size), w.divide(w.multiply(factor, w.multiply(max(long, short), size)),
-                                        lever_rate),
-    )  # fmt: skip
+    long, short = holding.long, holding.short
+    net = long.volume - short.volume
+    factor = tier(contract.ladders(lever_rate), net if net >= 0 else -net).adjust_factor
+    add, sub, mul, div = _TRIGGER.add, _TRIGGER.subtract, _TRIGGER.multiply, _TRIGGER.divide
+    base = sub(
+        add(account.margin_static, sub(long.cost_value, short.cost_value)),
+        mul(factor, account.margin_frozen),
+    )
+    larger = long.volume if long.volume > short.volume else short.volume
+    target = add(mul(net, size), div(mul(factor, mul(larger, size)), lever_rate))
     code = contract.contract_code
     if base > 0:
         if target <= 0:
             return None
-        return Trigger(code, FALLS, w.multiply(w.divide(target, base), 1 + WIDEN))
+        return Trigger(code, FALLS, mul(div(target, base), _UP))
     if base < 0 and target < 0:
-        return Trigger(code, RISES, w.multiply(w.divide(target, base), 1 - WIDEN))
+        return Trigger(code, RISES, mul(div(target, base), _DOWN))
     if target >= 0:  # A' <= 0 <= N: at risk at every mark
         return Trigger(code, FALLS, INFINITY)
     return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
+from collections.abc import KeysView
 from decimal import Decimal
 
 from .accounts import Account
@@ -171,6 +172,11 @@ class ExchangeState:
     def touched_accounts(self) -> list[tuple[UID, str]]:
         """The accounts the current command changed so far."""
         return list(self._touched_accounts)
+
+    def touched(self) -> tuple[KeysView[tuple[UID, str]], KeysView[tuple[UID, str]]]:
+        """The accounts and the holdings the current command changed so far, as live views (no
+        copies: the liquidation check looks at them after every command)."""
+        return self._touched_accounts.keys(), self._touched_holdings.keys()
 
     def discard_events(self) -> None:
         self.events = []

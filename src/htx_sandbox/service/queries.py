@@ -13,11 +13,12 @@ from decimal import Decimal
 
 from ..domain.contracts import Contract
 from ..domain.exchange import Exchange
+from ..domain.insurance_fund import fund_balance
 from ..domain.margin import AccountFigures, PositionFigures
 from ..domain.orders import Order
 from ..domain.strategy_orders import StrategyKind, StrategyOrder
 from ..domain.types import UID, OrderId
-from .ports import OrderQuery, Store, StrategyOrderQuery
+from .ports import FundRecord, LiquidationQuery, OrderQuery, Store, StrategyOrderQuery
 
 Level = tuple[Decimal, int]
 _PAGE = 50
@@ -148,6 +149,21 @@ class Reads:
         if code:
             self.contract(code)
         return self._exchange.positions(uid, code)
+
+    # -- risk ------------------------------------------------------------------------------
+
+    def insurance_fund(self, symbol: str) -> Decimal:
+        """The coin's insurance fund balance now (at the marks)."""
+        return fund_balance(self._exchange.state, symbol)
+
+    def insurance_fund_history(
+        self, symbol: str, page_index: int, page_size: int
+    ) -> tuple[list[FundRecord], int]:
+        return self._store.insurance_fund(symbol, page_index, page_size)
+
+    def liquidation_orders(self, query: LiquidationQuery) -> list[Order]:
+        """A page of the contract's public liquidation feed, from the store."""
+        return self._store.liquidation_orders(query)
 
     # -- users -----------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
-"""Contracts: list them with the sandbox's own settings, list a new one, change one's status
-or reference price. The one check of a contract to list, for this API and for the config file's
-[[contracts]], is `contract_from`."""
+"""Contracts: list them with the sandbox's own settings (adjust-factor ladders among them),
+list a new one, change one's status or reference price. The one check of a contract to list,
+for this API and for the config file's [[contracts]], is `contract_from`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 from starlette.routing import Route
 
 from ...domain import bounds
+from ...domain.adjust_factors import MAX_TIERS, Ladder, Ladders, check_ladders
 from ...domain.commands import ListContract, SetContract
 from ...domain.contracts import Contract
 from ...domain.errors import ErrorCode, HtxError
@@ -61,6 +62,50 @@ def _lever_rates(body: Body) -> tuple[int, ...] | None:
             raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "lever_rates")
         rates.add(rate)
     return tuple(sorted(rates))
+
+
+def _adjust_factors(body: Body) -> dict[int, Ladders] | None:
+    """`adjust_factors`: the contract's own ladders, in swap_adjustfactor's shape, a list of
+    {lever_rate, ladders: [{min_size, max_size, adjust_factor}, ...]} (tiers in order, the last
+    with max_size null); lever rates left out keep the defaults."""
+    value = body.fields.get("adjust_factors")
+    if value is None:
+        return None
+    name = "adjust_factors"
+    if not isinstance(value, list) or len(value) > bounds.MAX_LEVER_RATE:
+        raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name)
+    found: dict[int, Ladders] = {}
+    for item in value:
+        entry = Body(item) if isinstance(item, dict) else None
+        tiers = item.get("ladders") if isinstance(item, dict) else None
+        if entry is None or not isinstance(tiers, list) or len(tiers) > MAX_TIERS:
+            raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name)
+        try:
+            lever_rate = entry.integer("lever_rate", required=True)
+        except HtxError:
+            raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name) from None
+        if lever_rate is None or not 1 <= lever_rate <= bounds.MAX_LEVER_RATE:
+            raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name)
+        ladders = []
+        for index, tier_item in enumerate(tiers):
+            if not isinstance(tier_item, dict):
+                raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name)
+            tier = Body(tier_item)
+            try:
+                low = tier.integer("min_size", required=True)
+                high = tier.integer("max_size")
+                factor = tier.decimal("adjust_factor", digits=1, places=bounds.COIN_DECIMALS)
+            except HtxError:  # named by the field the whole setting is
+                raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name) from None
+            if low is None or factor is None:
+                raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name)
+            ladders.append(Ladder(index, low, high, factor))
+        try:
+            check_ladders(ladders)
+        except ValueError:
+            raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name) from None
+        found[lever_rate] = tuple(ladders)
+    return found
 
 
 def _fee_rate(body: Body, name: str) -> Decimal | None:
@@ -114,6 +159,9 @@ def contract_from(body: Body, today: str) -> Contract:
         rate = _fee_rate(body, name)
         if rate is not None:
             setattr(contract, name, rate)
+    adjust_factors = _adjust_factors(body)
+    if adjust_factors is not None:
+        contract.adjust_factors = adjust_factors
     return contract
 
 
@@ -126,8 +174,22 @@ def contract_row(contract: Contract, now: Millis) -> dict[str, Any]:
         lever_rates=list(contract.lever_rates),
         maker_fee_rate=num(contract.maker_fee_rate),
         taker_fee_rate=num(contract.taker_fee_rate),
+        # The contract's own ladders only: the rest are the defaults (swap_adjustfactor shows
+        # every lever rate's).
+        adjust_factors=[
+            {"lever_rate": lever_rate, "ladders": [_tier(t) for t in ladders]}
+            for lever_rate, ladders in sorted(contract.adjust_factors.items())
+        ],
     )
     return row
+
+
+def _tier(tier: Ladder) -> dict[str, Any]:
+    return {
+        "min_size": tier.min_size,
+        "max_size": tier.max_size,
+        "adjust_factor": num(tier.adjust_factor),
+    }
 
 
 async def _read_contract(call: Call, code: str) -> Any:

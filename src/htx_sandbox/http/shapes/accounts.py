@@ -5,15 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from ...domain.margin import AccountFigures, PositionFigures
-from ...domain.money import coin
 from ..core.wire import num
 
 
 def account(a: AccountFigures, contract_code: str) -> dict[str, Any]:
-    risk_rate = (
-        num(coin((a.margin_balance - a.margin_frozen) / a.margin_position))
-        if a.margin_position
-        else None
+    """A contract's row: the coin account's figures, with that contract's lever rate, adjust
+    factor and estimated liquidation price (domain/risk.py)."""
+    risk = a.risk
+    assert risk is not None, "the account endpoints read figures with their risk"
+    row = risk.contracts.get(contract_code)
+    risk_rate = None if risk.risk_rate is None else num(risk.risk_rate)
+    liquidation_price = (
+        None if row is None or row.liquidation_price is None else num(row.liquidation_price)
     )
     return {
         "symbol": a.symbol,
@@ -25,10 +28,10 @@ def account(a: AccountFigures, contract_code: str) -> dict[str, Any]:
         "profit_real": num(a.profit_real),
         "profit_unreal": num(a.profit_unreal),
         "risk_rate": risk_rate,
-        "liquidation_price": None,
+        "liquidation_price": liquidation_price,
         "withdraw_available": num(a.withdraw_available),
-        "lever_rate": a.lever_rates.get(contract_code),
-        "adjust_factor": None,
+        "lever_rate": row.lever_rate if row is not None else a.lever_rates.get(contract_code),
+        "adjust_factor": num(row.adjust_factor) if row is not None else None,
         "margin_static": num(a.margin_static),
     }
 

@@ -11,9 +11,6 @@ from ...domain.orders import Order, Trade
 from ...domain.types import OrderPriceType
 from ..core.wire import num
 
-ORDER_TYPE_QUOTATION = 1
-"""order_type: 1 is an ordinary order (2 cancelled, 3 liquidation, 4 delivery)."""
-
 # swap_hisorders (v1) reports order_price_type as HTX's integer code.
 ORDER_PRICE_TYPE_CODES: dict[OrderPriceType, int] = {
     OrderPriceType.LIMIT: 1,
@@ -50,7 +47,7 @@ def order(o: Order, *, update_time: bool = True) -> dict[str, Any]:
         "volume": o.volume,
         "price": num(o.price),
         "order_price_type": o.order_price_type.value,
-        "order_type": ORDER_TYPE_QUOTATION,
+        "order_type": o.order_type,
         "direction": o.direction.value,
         "offset": o.offset.value,
         "lever_rate": o.lever_rate,
@@ -67,7 +64,7 @@ def order(o: Order, *, update_time: bool = True) -> dict[str, Any]:
         "status": int(o.status),
         "order_source": o.order_source,
         "fee_asset": o.symbol,
-        "liquidation_type": "0",
+        "liquidation_type": o.liquidation_type,
         "canceled_at": o.canceled_at,
         "is_tpsl": int(o.is_tpsl),
         "real_profit": num(o.profit),
@@ -75,6 +72,8 @@ def order(o: Order, *, update_time: bool = True) -> dict[str, Any]:
     }
     if update_time:
         out["update_time"] = o.update_time
+    if o.canceled_source:  # optional in HTX's table: only orders someone else cancelled
+        out["canceled_source"] = o.canceled_source
     return out
 
 
@@ -101,9 +100,9 @@ def history_order(o: Order) -> dict[str, Any]:
         "fee": num(o.fee),
         "trade_avg_price": _optional(o.trade_avg_price),
         "status": int(o.status),
-        "order_type": ORDER_TYPE_QUOTATION,
+        "order_type": o.order_type,
         "fee_asset": o.symbol,
-        "liquidation_type": "0",
+        "liquidation_type": o.liquidation_type,
         "is_tpsl": int(o.is_tpsl),
         "real_profit": num(o.profit),
     }

@@ -1,6 +1,6 @@
 """HTX's /swap-api/ paths, one module per family: trade, lightning, orders, account, matches,
 public, reference, trigger and strategy (the cancels and queries of every strategy kind),
-tpsl, track."""
+tpsl, track, risk (adjust factors, the insurance fund, the liquidation feed)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from . import (
     orders,
     public,
     reference,
+    risk,
     strategy,
     tpsl,
     track,
@@ -32,4 +33,5 @@ routes: list[BaseRoute] = [
     *strategy.routes,
     *tpsl.routes,
     *track.routes,
+    *risk.routes,
 ]

@@ -26,6 +26,25 @@ TRADE_TYPES: dict[int, tuple[Direction, Offset]] = {
 }
 
 
+LIQUIDATION_SIDES = {5: "sell", 6: "buy"}
+"""trade_type 5 and 6 of the history queries: the account's liquidation orders that sell
+(closing a long) and buy (closing a short)."""
+ORDINARY, LIQUIDATION = (1,), (3,)
+"""order_type filters: ordinary orders; forced liquidations."""
+
+
+def order_filter(trade_type: int) -> tuple[tuple[tuple[str, str], ...], tuple[int, ...]]:
+    """The (direction, offset) pairs and order types a history trade_type keeps: 0 all, 1-4
+    the ordinary orders of that side, 5/6 the liquidation orders selling/buying."""
+    side = TRADE_TYPES.get(trade_type)
+    if side is not None:
+        return ((side[0].value, side[1].value),), ORDINARY
+    direction = LIQUIDATION_SIDES.get(trade_type)
+    if direction is not None:
+        return ((direction, Offset.CLOSE.value),), LIQUIDATION
+    return (), ()
+
+
 def contract_code(body: Body, *, required: bool) -> str | None:
     return body.text("contract_code", required=required)
 

@@ -1,9 +1,9 @@
 """A UID's own fills: `POST /swap-api/v3/swap_matchresults_exact` (ccxt's fetch_my_trades).
 
-`contract` and `trade_type` (0 all, 1-4 as swap_hisorders; 5/6 liquidations are valid and match
-nothing) are required; `start_time`/`end_time` in ms (a window of at most 48 h within 90 days;
-default the last 48 h), `size` 1-100 (default 20). Each row is one fill of the UID, newest
-first, with `query_id` (the match id) for paging.
+`contract` and `trade_type` (0 all, 1-4 as swap_hisorders, 5/6 the fills of the UID's own
+liquidation orders selling/buying) are required; `start_time`/`end_time` in ms (a window of
+at most 48 h within 90 days; default the last 48 h), `size` 1-100 (default 20). Each row is
+one fill of the UID, newest first, with `query_id` (the match id) for paging.
 """
 
 from __future__ import annotations
@@ -49,19 +49,16 @@ async def swap_matchresults_exact(call: Call) -> Any:
     size = MATCH_DEFAULT_SIZE if size is None else size
     if not 1 <= size <= MATCH_MAX_SIZE:
         raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "size")
-    side = fields.TRADE_TYPES.get(trade_type)
+    sides, order_types = fields.order_filter(trade_type)
     uid = call.uid
 
     def read(reads: Reads) -> list[dict[str, Any]]:
         contract = reads.contract(code)
-        if trade_type in (5, 6):
-            return []
         orders: list[Order] = []
         for index in range(1, ORDER_PAGES + 1):
             page, total = reads.order_history(OrderQuery(
                 uid=uid, contract_code=contract.contract_code, since=Millis(start - WINDOW_MS),
-                statuses=FILLED_STATUSES,
-                sides=() if side is None else ((side[0].value, side[1].value),),
+                statuses=FILLED_STATUSES, sides=sides, order_types=order_types,
                 page_index=index, page_size=ORDER_PAGE,
             ))  # fmt: skip
             # order_history leaves out the fills: the order from memory, else whole from store

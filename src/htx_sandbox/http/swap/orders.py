@@ -27,9 +27,10 @@ MAX_IDS = 50
 """swap_order_info takes at most 50 order ids (and 50 client order ids)."""
 MAX_HISTORY_DAYS = 90
 DAY_MS = 86_400_000
-# swap_hisorders also knows liquidations (5, 6), deliveries (7, 8) and reduce-only closes from
-# the risk engine (11, 12): valid, but no such order exists in the sandbox.
-HISTORY_ONLY_TRADE_TYPES = frozenset({5, 6, 7, 8, 11, 12})
+# swap_hisorders also knows liquidations (5 sell, 6 buy: the account's liquidation orders,
+# fields.order_filter), deliveries (7, 8) and reduce-only closes from the risk engine (11,
+# 12): valid, but no such order exists in the sandbox (perpetuals are never delivered).
+HISTORY_ONLY_TRADE_TYPES = frozenset({7, 8, 11, 12})
 HISTORY_STATUSES = frozenset({0, 3, 4, 5, 6, 7})
 FINISHED_STATUSES = (5, 6, 7)
 ORDER_TYPES = frozenset({1, 2, 3, 4, 22})
@@ -128,7 +129,9 @@ async def swap_hisorders(call: Call) -> Any:
     code = fields.contract_code(body, required=True)
     assert code is not None
     trade_type = fields.trade_type(
-        body, required=True, allowed=(0, *fields.TRADE_TYPES, *HISTORY_ONLY_TRADE_TYPES)
+        body,
+        required=True,
+        allowed=(0, *fields.TRADE_TYPES, *fields.LIQUIDATION_SIDES, *HISTORY_ONLY_TRADE_TYPES),
     )
     kind = body.integer("type", required=True)
     if kind not in (1, 2):
@@ -146,7 +149,7 @@ async def swap_hisorders(call: Call) -> Any:
     else:
         matches_nothing = False
     matches_nothing = matches_nothing or trade_type in HISTORY_ONLY_TRADE_TYPES
-    side = fields.TRADE_TYPES.get(trade_type)
+    sides, order_types = fields.order_filter(trade_type)
     now = call.gateway.now_ms()
 
     def read(reads: Reads) -> dict[str, Any]:
@@ -158,10 +161,11 @@ async def swap_hisorders(call: Call) -> Any:
             contract_code=contract.contract_code,
             since=Millis(now - days * DAY_MS),
             statuses=statuses,
-            sides=() if side is None else ((side[0].value, side[1].value),),
+            sides=sides,
             sort_by="update_time" if sort_by == "update_time" else "created_at",
             page_index=index,
             page_size=size,
+            order_types=order_types,
         )
         orders, total = reads.order_history(query)
         rows = [shapes.history_order(o) for o in orders]
