@@ -19,7 +19,7 @@ from decimal import Decimal
 
 import pytest
 
-from htx_sandbox.domain.commands import Deposit, OpenUser, PlaceOrder
+from htx_sandbox.domain.commands import Deposit, OpenUser, Outcome, PlaceOrder, SetIndexPrices
 from htx_sandbox.domain.contracts import ContractRegistry
 from htx_sandbox.domain.errors import HtxError
 from htx_sandbox.domain.exchange import Exchange
@@ -212,3 +212,30 @@ def rejected(ex: Exchange, cmd: PlaceOrder, now: Millis = NOW) -> HtxError:
         ex.place_order(cmd, now)
     assert snapshot(ex) == before, "a rejected order changed the exchange"
     return info.value
+
+
+# -- risk and liquidation --------------------------------------------------------------------
+
+DAVE = UID(4)
+"""A UID of the liquidation scenarios: opened with only what `fund` gives it."""
+
+
+def fund(ex: Exchange, uid: UID, btc: PriceLike, *, now: Millis = NOW) -> None:
+    """Open `uid` (if it is not) and deposit `btc` BTC."""
+    ex.open_user(OpenUser(uid), now)
+    ex.deposit(Deposit(uid, "BTC", D(btc)), now)
+
+
+def set_index(ex: Exchange, price: PriceLike, *, code: str = BTC, now: Millis = NOW) -> Outcome:
+    """Feed an index price through execute (so that what it sets off runs too)."""
+    outcome = ex.execute(SetIndexPrices({code: D(price)}), now)
+    assert outcome.error is None, outcome.error
+    return outcome
+
+
+def liquidation_orders(ex: Exchange, uid: UID) -> list[Order]:
+    """The UID's liquidation orders (order_type 3), oldest first."""
+    return sorted(
+        (o for o in ex.state.orders.values() if o.uid == uid and o.order_type == 3),
+        key=lambda o: o.order_id,
+    )
