@@ -10,6 +10,7 @@ from collections import Counter
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from itertools import pairwise
 
+from htx_sandbox.domain import risk
 from htx_sandbox.domain.commands import (
     CancelAll,
     CancelAllStrategy,
@@ -21,6 +22,7 @@ from htx_sandbox.domain.commands import (
 from htx_sandbox.domain.errors import ErrorCode
 from htx_sandbox.domain.events import Event, OrderTraded, StrategyOrderChanged
 from htx_sandbox.domain.exchange import Exchange
+from htx_sandbox.domain.insurance_fund import FUND
 from htx_sandbox.domain.orders import Order
 from htx_sandbox.domain.state import ExchangeState
 from htx_sandbox.domain.strategy_orders import (
@@ -303,7 +305,11 @@ def check_coin_conservation(state: ExchangeState, deposits: dict[str, Decimal]) 
     loses x (opening adds x to the short's cost, which counts negatively; closing removes released
     from the long and realizes released - x). Fees move from margin_static to the fee pool. All
     amounts are on the 1e-18 grid, so no rounding can creep in; any difference is coin created
-    or destroyed."""
+    or destroyed. Liquidation keeps it: netting is a match of the account with itself, a
+    takeover moves the same x from the liquidated account's books to the insurance fund's
+    (UID 0's account and holdings, counted here like any), the fund netting its own long and
+    short realizes exactly the cost it releases, and covering a negative balance moves coin
+    from the fund's margin_static to the account's."""
     symbols = {contract.symbol for contract in state.contracts}
     with localcontext(WIDE):
         for symbol in symbols:
@@ -347,7 +353,8 @@ def check_order_ids(
     """Invariant 9. Order ids are HTX-shaped (18 or 19 digits), unique, and strictly increasing in
     creation order: clients sort and page by them, and storage keys rows on them. `created`
     lists the ids the replies reported, in order; the exchange holds exactly those orders, and
-    the ones fired strategy orders placed (each names its own in relation_order_id). Strategy
+    the ones fired strategy orders placed (each names its own in relation_order_id), and the
+    liquidation orders the risk engine sent (invariant 17 says what they are). Strategy
     orders draw from the same sequence: with `created_strategies` (the ids their replies
     reported), the exchange holds exactly those strategy orders, none sharing an id with an
     ordinary order."""
@@ -357,7 +364,8 @@ def check_order_ids(
         for o in state.strategies.orders.values()
         if o.relation_order_id is not None
     }
-    assert ids == sorted({*created, *placed}), (ids, created, placed)
+    liquidations = {oid for oid, o in state.orders.items() if o.order_type == 3}
+    assert ids == sorted({*created, *placed, *liquidations}), (ids, created, placed)
     for order_id in ids:
         assert len(str(order_id)) in (18, 19), order_id
     for earlier, later in pairwise(ids):
@@ -620,10 +628,15 @@ def strategy_statuses(state: ExchangeState) -> StrategyStatuses:
 
 
 def traded_ranges(exchange: Exchange, events: list[Event]) -> dict[str, tuple[int, int]]:
-    """Per contract, the lowest and highest price in ticks that the events' trades made."""
+    """Per contract, the lowest and highest price in ticks that the events' trades made. A
+    market trade has a taker: the fills a liquidation makes off the book (netting, a takeover
+    by the insurance fund: maker sides only) are no trades of the market, and fire nothing."""
+    takers = {
+        e.trade.trade_id for e in events if isinstance(e, OrderTraded) and e.trade.role == "taker"
+    }
     ranges: dict[str, tuple[int, int]] = {}
     for event in events:
-        if isinstance(event, OrderTraded):
+        if isinstance(event, OrderTraded) and event.trade.trade_id in takers:
             trade = event.trade
             ticks = exchange.contracts.get(trade.contract_code).ticks(trade.price)
             low, high = ranges.get(trade.contract_code, (ticks, ticks))
@@ -755,14 +768,65 @@ def check_strategy_cancel_all_scope(
     ), (cmd, reply)
 
 
+def check_no_account_at_risk(state: ExchangeState) -> None:
+    """Invariant 16. A command ends with every liquidation its prices called for done (its own
+    trades, an index move, the cascade they set off): no account holding a position is left
+    with its margin ratio at or below 0 at the marks, and no account without one is left
+    owing (margin_static below 0: the insurance fund covers it). The fund, UID 0, is the
+    exchange's own and may be below 0."""
+    for (uid, symbol), account in state.accounts.items():
+        if uid == FUND:
+            continue
+        if risk.exposures(state, uid, symbol):
+            assert not risk.at_risk(state, account), (uid, symbol, account)
+        else:
+            assert account.margin_static >= 0, (uid, symbol, account.margin_static)
+
+
+def check_liquidation_index(state: ExchangeState) -> None:
+    """Invariant 17. The liquidation index holds exactly the accounts a mark could liquidate,
+    each where it belongs now: an account with a position on one contract only at the trigger
+    computed from its state this moment (same contract, side and price), one with positions on
+    several of its coin's contracts aside (checked at every command), no other and never the
+    fund. A stale entry would miss a liquidation or make one at the wrong mark. And every
+    liquidation order (order_type 3) is the risk engine's close order, finished within its
+    command (it never rests), of a liquidation_type HTX knows, free of charge."""
+    index = state.liquidations
+    expected: dict[tuple[UID, str], tuple[str, str, Decimal]] = {}
+    multi: dict[str, set[UID]] = {}
+    for (uid, symbol), account in state.accounts.items():
+        if uid == FUND:
+            continue
+        found = risk.exposures(state, uid, symbol)
+        if len(found) > 1:
+            multi.setdefault(symbol, set()).add(uid)
+        elif found:
+            key = risk.trigger(state, account, found[0].holding)
+            if key is not None:
+                expected[(uid, symbol)] = (key.contract_code, key.side, key.price)
+    placed = {key: entry[:3] for key, entry in index.placed.items()}
+    assert placed == expected, (placed, expected)
+    assert index.multi == multi, (index.multi, multi)
+    for order in state.orders.values():
+        if order.order_type != 3:
+            assert order.liquidation_type == "0", order
+            continue
+        assert order.order_source == "risk" and order.offset is Offset.CLOSE, order
+        assert order.liquidation_type in ("1", "2", "3"), order
+        assert order.status.is_final and order.trade_volume > 0, order
+        assert order.fee == 0, order
+        if order.liquidation_type != "2":
+            assert order.status is S.FILLED, order
+
+
 def check_state(
     state: ExchangeState,
     deposits: dict[str, Decimal],
     created: list[OrderId],
     created_strategies: list[OrderId] | None = None,
 ) -> None:
-    """Invariants 1-6, 9, 10 and 11, which hold after every command and every advance of
-    time."""
+    """Invariants 1-6, 9, 10, 11, 16 and 17, which hold after every command and every advance
+    of time."""
     check_fill_volumes_agree_with_status(state)
     check_open_orders_rest_in_book_and_index(state)
     check_finished_queue(state)
@@ -775,3 +839,5 @@ def check_state(
     check_strategy_orders_fire_once(state)
     check_strategy_indexes(state)
     check_nothing_left_to_fire(state)
+    check_no_account_at_risk(state)
+    check_liquidation_index(state)

@@ -235,3 +235,13 @@ strategy_ref_lists = st.one_of(
     st.lists(strategy_refs, min_size=0, max_size=11),
 )
 """Mostly a few ids; sometimes none (1066) or more than ten (1052)."""
+
+
+# -- index prices ----------------------------------------------------------------------------
+
+index_factors = st.sampled_from(
+    tuple(Decimal(f) for f in ("1", "0.98", "1.02", "0.95", "1.05", "0.9", "1.1", "0.8",
+                               "1.25", "0.6", "1.5"))
+)  # fmt: skip
+"""Where an index move takes a contract, as a multiple of its reference price: mostly near it,
+sometimes far enough (a 10 % fall takes the poorest UID's 20x long) to liquidate."""

@@ -21,7 +21,7 @@ import os
 from dataclasses import replace
 from decimal import Decimal
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 
@@ -42,6 +42,7 @@ from htx_sandbox.domain.commands import (
     PlaceBatch,
     PlaceOrder,
     PlaceTriggerOrder,
+    SetIndexPrices,
     SwitchLeverRate,
     Tick,
 )
@@ -62,6 +63,7 @@ from htx_sandbox.domain.types import (
     Offset,
     OrderId,
     OrderPriceType,
+    OrderStatus,
 )
 from tests.invariants import (
     CANCELLED_OR_CANCELLING,
@@ -99,6 +101,7 @@ from .strategies import (
     explicit_lever_rates,
     filter_directions,
     filter_offsets,
+    index_factors,
     large_dt,
     order_refs,
     order_specs,
@@ -465,6 +468,61 @@ class ExchangeMachine(RuleBasedStateMachine):
         price = contract.reference_price + away * contract.price_tick
         limit = OrderPriceType.LIMIT
         self.apply(PlaceOrder(uid, code, direction, Offset.OPEN, volume, lever, limit, price))
+
+    # -- index prices and liquidation -------------------------------------------------------
+
+    @rule(code=codes, factor=index_factors, crash=st.booleans(), dt=small_dt)
+    def move_index(self, code: str, factor: Decimal, crash: bool, dt: int) -> None:
+        """The index moves to the reference price x factor. With `crash` the book is then swept
+        to it (one UID rests a contract there, another trades through everything on the way),
+        so that the last price and the mid follow and the mark, their median, with them.
+        Accounts the mark reaches are liquidated within the command (invariants 16 and 17
+        check what is left after every command)."""
+        self.advance(dt)
+        state = self.exchange.state
+        contract = state.contracts.get(code)
+        tick = contract.price_tick
+        price = (contract.reference_price * factor / tick).to_integral_value() * tick
+        self.apply_index_move(SetIndexPrices({contract.contract_code: price}))
+        if not crash or factor == 1:
+            return
+        side = Direction.BUY if factor < 1 else Direction.SELL
+        book = state.book(contract)
+        resting = book.bids if side is Direction.BUY else book.asks
+        ticks = contract.ticks(price)
+        through = sum(o.remaining for t, level in resting.levels()
+                      if resting.crosses(t, ticks) for o in level.values())  # fmt: skip
+        maker, taker = UIDS[0], UIDS[1]
+        for uid, direction, volume, kind in (
+            (maker, side, 1, OrderPriceType.LIMIT),
+            (taker, side.opposite, through + 1, OrderPriceType.IOC),
+        ):
+            holding = state.holdings.get((uid, contract.contract_code))
+            lever = holding.lever_rate if holding and holding.lever_rate else DEFAULT_LEVER_RATE
+            self.apply_index_move(
+                PlaceOrder(uid, code, direction, Offset.OPEN, volume, lever, kind, price)
+            )
+
+    def apply_index_move(self, command: SetIndexPrices | PlaceOrder) -> None:
+        """apply(), and invariant 18: the only cancels an index move (or a crash's trade) makes
+        besides the command's own are the risk engine's (canceled_source "risk"), and the
+        liquidation orders it sends end within it."""
+        _, before = self.apply(command)
+        state = self.exchange.state
+        liquidated = False
+        for oid, order in state.orders.items():
+            if order.order_type == 3 and oid not in before:
+                liquidated = True
+            was = before.get(oid)
+            if was is None or not was.is_open or order.status.is_open:
+                continue
+            if order.status in CANCELLED_OR_CANCELLING and order.canceled_source != "risk":
+                # cancelled otherwise: a delayed cancel landing, the command's own IOC rest
+                assert was is OrderStatus.CANCELLING or order.status is OrderStatus.CANCELLING, (
+                    command, order,
+                )  # fmt: skip
+        if liquidated:
+            event("liquidation")
 
     # -- strategy orders ---------------------------------------------------------------------
 

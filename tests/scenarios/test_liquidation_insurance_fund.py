@@ -11,7 +11,18 @@ from htx_sandbox.domain.events import InsuranceFundChanged
 from htx_sandbox.domain.insurance_fund import FUND, fund_balance
 from htx_sandbox.domain.types import UID, Direction
 
-from .helpers import BOB, BTC, CAROL, DAVE, buy, fund, liquidation_orders, make_exchange, sell, set_index
+from .helpers import (
+    BOB,
+    BTC,
+    CAROL,
+    DAVE,
+    buy,
+    fund,
+    liquidation_orders,
+    make_exchange,
+    sell,
+    set_index,
+)
 
 Q = Decimal("1e-18")
 EVE = UID(5)

@@ -54,7 +54,7 @@ def test_every_liquidated_account_ends_at_or_above_zero() -> None:
         sell(ex, BOB, 10, 60000)
         buy(ex, uid, 10, 60000, lever=20)
     set_index(ex, 30000)
-    for (uid, symbol), account in ex.state.accounts.items():
+    for uid, symbol in ex.state.accounts:
         if uid != FUND:
             assert ex.account(uid, symbol).margin_balance >= 0, (uid, symbol)
     assert ex.state.holdings[(FUND, BTC)].long.volume == 20

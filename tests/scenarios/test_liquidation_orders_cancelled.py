@@ -84,7 +84,7 @@ def test_an_owner_cancel_has_no_canceled_source() -> None:
 
 
 def test_the_cancels_come_before_the_liquidation_orders() -> None:
-    ex, bids, close, *_ = dave_long_with_orders()
+    ex, *_ = dave_long_with_orders()
     outcome = set_index(ex, 30000)  # beyond what cancelling can save
     kinds = [
         type(e).__name__

@@ -12,7 +12,18 @@ import pytest
 
 from htx_sandbox.domain.types import Direction
 
-from .helpers import BOB, BTC, CAROL, DAVE, buy, fund, liquidation_orders, make_exchange, sell, set_index
+from .helpers import (
+    BOB,
+    BTC,
+    CAROL,
+    DAVE,
+    buy,
+    fund,
+    liquidation_orders,
+    make_exchange,
+    sell,
+    set_index,
+)
 
 CENT = Decimal("0.01")
 
