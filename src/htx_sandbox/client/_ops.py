@@ -13,6 +13,7 @@ from ._wire import Op, convert, drop_none, parse_as, parse_list
 from .errors import UnexpectedResponse
 from .models import (
     Account,
+    AdjustFactors,
     BatchResult,
     CancelAfterResult,
     CancelError,
@@ -22,7 +23,10 @@ from .models import (
     Direction,
     Heartbeat,
     HistoryPage,
+    InsuranceFundPage,
+    LadderMargin,
     LeverRate,
+    LiquidationOrder,
     MergedDetail,
     Offset,
     Order,
@@ -32,6 +36,7 @@ from .models import (
     OrdersPage,
     Position,
     RelationTpslOrder,
+    RiskInfo,
     TpslPlaced,
     Trades,
 )
@@ -42,6 +47,7 @@ Ids = int | str | Sequence[int | str]
 
 DEFAULT_BASE_URL = "https://api.hbdm.com"
 SWAP = "/swap-api/v1/"
+V3 = "/swap-api/v3/"
 MARKET = "/swap-ex/market/"
 
 
@@ -307,6 +313,51 @@ def swap_contract_info(contract_code: str | None) -> Op[list[Contract]]:
     params = drop_none({"contract_code": contract_code})
     parse = parse_list(Contract)
     return Op("GET", SWAP + "swap_contract_info", parse, private=False, params=params)
+
+
+def swap_adjustfactor(contract_code: str | None) -> Op[list[AdjustFactors]]:
+    params = drop_none({"contract_code": contract_code})
+    parse = parse_list(AdjustFactors)
+    return Op("GET", SWAP + "swap_adjustfactor", parse, private=False, params=params)
+
+
+def swap_risk_info(contract_code: str | None) -> Op[list[RiskInfo]]:
+    params = drop_none({"contract_code": contract_code})
+    return Op("GET", SWAP + "swap_risk_info", parse_list(RiskInfo), private=False, params=params)
+
+
+def swap_insurance_fund(
+    contract_code: str, page_index: int | None, page_size: int | None
+) -> Op[InsuranceFundPage]:
+    params = drop_none(
+        {"contract_code": contract_code, "page_index": page_index, "page_size": page_size}
+    )
+    parse = parse_as(InsuranceFundPage)
+    return Op("GET", SWAP + "swap_insurance_fund", parse, private=False, params=params)
+
+
+def swap_ladder_margin(contract_code: str | None) -> Op[list[LadderMargin]]:
+    params = drop_none({"contract_code": contract_code})
+    parse = parse_list(LadderMargin)
+    return Op("GET", SWAP + "swap_ladder_margin", parse, private=False, params=params)
+
+
+def swap_liquidation_orders(
+    contract: str,
+    trade_type: int,
+    start_time: int | None,
+    end_time: int | None,
+    direct: str | None,
+    from_id: int | None,
+) -> Op[list[LiquidationOrder]]:
+    params = drop_none({
+        "contract": contract, "trade_type": trade_type, "start_time": start_time,
+        "end_time": end_time, "direct": direct, "from_id": from_id,
+    })  # fmt: skip
+    parse = parse_list(LiquidationOrder)
+    return Op(
+        "GET", V3 + "swap_liquidation_orders", parse, "v3", private=False, params=params
+    )
 
 
 def timestamp() -> Op[int]:

@@ -135,6 +135,8 @@ class Order(Model, frozen=True, kw_only=True):
     real_profit: Decimal
     self_match_prevent: int | None = None
     update_time: int | None = None
+    canceled_source: str | None = None
+    """Present when someone other than the owner cancelled it ("risk": a liquidation)."""
 
 
 class OrdersPage(Model, frozen=True, kw_only=True):
@@ -536,3 +538,85 @@ class TrackHistoryOrder(TrackOrder, frozen=True, kw_only=True):
     real_volume: Decimal
     triggered_price: Decimal | None = None
     relation_order_id: str
+
+
+# -- risk ------------------------------------------------------------------------------------
+
+
+class AdjustFactorTier(Model, frozen=True, kw_only=True):
+    """Net positions from min_size to max_size contracts (None: no upper end)."""
+
+    ladder: int
+    min_size: int
+    max_size: int | None = None
+    adjust_factor: Decimal
+
+
+class AdjustFactorLever(Model, frozen=True, kw_only=True):
+    lever_rate: int
+    ladders: list[AdjustFactorTier]
+
+
+class AdjustFactors(Model, frozen=True, kw_only=True):
+    """swap_adjustfactor: a contract's adjust-factor tiers at each lever rate."""
+
+    symbol: str
+    contract_code: str
+    levers: list[AdjustFactorLever] = msgspec.field(name="list")
+    """HTX's `list`: one entry per lever rate."""
+
+
+class RiskInfo(Model, frozen=True, kw_only=True):
+    contract_code: str
+    insurance_fund: Decimal
+    estimated_clawback: Decimal
+
+
+class InsuranceFundTick(Model, frozen=True, kw_only=True):
+    insurance_fund: Decimal
+    ts: int
+
+
+class InsuranceFundPage(Model, frozen=True, kw_only=True):
+    """swap_insurance_fund: the fund's balance after each change, newest first."""
+
+    total_page: int
+    current_page: int
+    total_size: int
+    symbol: str
+    contract_code: str
+    tick: list[InsuranceFundTick]
+
+
+class LadderMarginTier(Model, frozen=True, kw_only=True):
+    min_margin_balance: Decimal
+    max_margin_balance: Decimal | None = None
+    min_margin_available: Decimal
+    max_margin_available: Decimal | None = None
+
+
+class LadderMarginLever(Model, frozen=True, kw_only=True):
+    lever_rate: int
+    ladders: list[LadderMarginTier]
+
+
+class LadderMargin(Model, frozen=True, kw_only=True):
+    symbol: str
+    contract_code: str
+    levers: list[LadderMarginLever] = msgspec.field(name="list")
+    """HTX's `list`: one entry per lever rate."""
+
+
+class LiquidationOrder(Model, frozen=True, kw_only=True):
+    """One order of the public liquidation feed (v3 swap_liquidation_orders), at the
+    bankruptcy price; `query_id` pages the feed."""
+
+    query_id: int
+    contract_code: str
+    symbol: str
+    direction: Direction
+    offset: Offset
+    volume: int
+    price: Decimal
+    created_at: int
+    amount: Decimal

@@ -11,6 +11,7 @@ from .. import _ops as ops
 from .._wire import DEFAULT_TIMEOUT
 from ..auth import HtxAuth, _utc_now
 from .market import AsyncMarket
+from .risk import AsyncRisk
 from .strategy import AsyncStrategyOrders
 from .swap_read import AsyncSwapRead
 from .swap_tpsl import AsyncSwapTpsl
@@ -18,7 +19,7 @@ from .swap_trade import AsyncSwapTrade
 
 
 class AsyncHtxSwapClient(
-    AsyncSwapTrade, AsyncSwapRead, AsyncStrategyOrders, AsyncMarket, AsyncSwapTpsl
+    AsyncSwapTrade, AsyncSwapRead, AsyncStrategyOrders, AsyncMarket, AsyncSwapTpsl, AsyncRisk
 ):
     """A client of HTX's Coin-Margined Swap API (and of the sandbox, which speaks it).
 

@@ -12,6 +12,7 @@ from .. import _ops as ops
 from .._wire import DEFAULT_TIMEOUT
 from ..auth import HtxAuth, _utc_now
 from .market import Market
+from .risk import Risk
 from .strategy import StrategyOrders
 from .swap_read import SwapRead
 from .swap_tpsl import SwapTpsl
@@ -19,7 +20,7 @@ from .swap_trade import SwapTrade
 
 
 class HtxSwapClient(
-    SwapTrade, SwapRead, StrategyOrders, Market, SwapTpsl
+    SwapTrade, SwapRead, StrategyOrders, Market, SwapTpsl, Risk
 ):
     """A client of HTX's Coin-Margined Swap API (and of the sandbox, which speaks it).
 
