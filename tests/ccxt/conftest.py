@@ -67,6 +67,9 @@ class Account:
 class Sandbox:
     data_dir: Path
     port: int = field(default_factory=_free_port)
+    market_maker: bool = True
+    """Off, the book holds only what the tests put there (a liquidation test moves the price
+    with its own trades)."""
     process: subprocess.Popen[str] | None = None
     admin: AdminClient | None = None
 
@@ -77,7 +80,8 @@ class Sandbox:
     def start(self) -> Sandbox:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "htx_sandbox", "serve", "--port", str(self.port),
-             "--data-dir", str(self.data_dir), "--market-maker", "--no-rate-limit"],
+             "--data-dir", str(self.data_dir), "--no-rate-limit",
+             *(["--market-maker"] if self.market_maker else [])],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
