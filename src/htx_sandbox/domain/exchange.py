@@ -200,7 +200,11 @@ class Exchange:
             raise
         if state.traded:  # what the command's trades fire belongs to the command
             settle_strategies(state, now)
-        settle_risk(state, now)  # and so do the liquidations its prices bring
+        # And so do the liquidations its prices bring; with no position anywhere and no holding
+        # changed there is nothing to look at (the test inlined: this runs for every order).
+        index = state.liquidations
+        if index.placed or index.multi or state._touched_holdings:
+            settle_risk(state, now)
         return Applied(reply, state.take_events())
 
     # -- commands: the handlers of handlers.py, each typed with its reply -------------------
