@@ -640,9 +640,10 @@ class ExchangeMachine(RuleBasedStateMachine):
 
 
 # 500 sequences of 150 steps take about 50 s of CPU on the 2-core CI machine (55 s of wall time
-# with trigger orders in, the machine shared); 100 take about 10 s. Long sequences build
-# positions to close, resting orders to cancel and trigger orders to fire; Hypothesis shrinks a
-# failure to a handful of steps.
+# with trigger orders in, the machine shared); 100 take about 10 s (13 s with index moves,
+# liquidation and invariants 16-17 in; 60 sequences see some 13 liquidations). Long sequences
+# build positions to close, resting orders to cancel and trigger orders to fire; Hypothesis
+# shrinks a failure to a handful of steps.
 SETTINGS = settings(
     max_examples=500 if os.environ.get("CI") else 100,
     stateful_step_count=150,

@@ -60,3 +60,20 @@ def test_a_short_is_liquidated_a_cent_above_its_liquidation_price(btc: str, leve
     assert liquidation_orders(ex, DAVE) == []
     set_index(ex, price + CENT)
     assert [o.liquidation_type for o in liquidation_orders(ex, DAVE)] == ["3"]
+
+
+def test_a_mark_a_hair_above_the_price_keeps_the_account_indexed() -> None:
+    """The index reports an account slightly early (its prices are widened by 1e-9 of
+    themselves, against the rounding of the exact ratio); the exact check keeps it, still
+    indexed, and the next move past its price liquidates it."""
+    ex, _ = shown_price(Direction.BUY, "0.001", 20)
+    risk = ex.account(DAVE, "BTC").risk
+    assert risk is not None
+    exact = risk.contracts[BTC].liquidation_price
+    assert exact is not None
+    hair = Decimal("0.000001")
+    set_index(ex, (exact + hair).quantize(hair))
+    assert liquidation_orders(ex, DAVE) == []
+    assert (DAVE, "BTC") in ex.state.liquidations.placed
+    set_index(ex, (exact - hair).quantize(hair))
+    assert [o.liquidation_type for o in liquidation_orders(ex, DAVE)] == ["3"]

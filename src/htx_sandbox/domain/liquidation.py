@@ -71,20 +71,27 @@ def settle_risk(state: ExchangeState, now: Millis) -> None:
         return  # no position anywhere, no holding changed: nothing to look at (the common case)
     touched = _touched(state)
     safe: set[Key] = set()
+    """Reported a hair early (risk.WIDEN) but not at risk: left out while no mark moves."""
     while True:
         for key in touched:
             _index(state, key)
         due = _due(state, safe)
         if not due:
             break
+        liquidated = False
         for key in due:
             account = state.accounts.get(key)
             if account is None or not at_risk(state, account):
-                safe.add(key)  # reported a hair early (risk.WIDEN): indexed again below
+                safe.add(key)
                 continue
             liquidate(state, account, now)
+            liquidated = True
         if state.traded:
             settle_strategies(state, now)
+        if liquidated:  # marks may have moved: what was safe a moment ago is looked at again
+            for key in safe:
+                _index(state, key)
+            safe.clear()
         touched = _touched(state)
     for key in safe:
         _index(state, key)
