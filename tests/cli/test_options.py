@@ -4,6 +4,7 @@ maker settings under their flag names and in [market_maker]."""
 from __future__ import annotations
 
 import argparse
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -110,3 +111,22 @@ def test_help_lists_both_flags_of_a_switch(capsys: pytest.CaptureFixture[str]) -
     switches = ("demo", "rate-limit", "access-log", "market-maker")
     for name in switches:
         assert f"--{name}, --no-{name}" in out
+
+
+def test_a_config_contract_may_carry_its_own_adjust_factors(tmp_path: Path) -> None:
+    config = tmp_path / "sandbox.toml"
+    config.write_text(
+        '[[contracts]]\ncontract_code = "XRP-USD"\nsymbol = "XRP"\ncontract_size = 10\n'
+        "price_tick = 0.0001\nreference_price = 0.5\n"
+        "adjust_factors = [{lever_rate = 20, ladders = [\n"
+        "  {min_size = 0, max_size = 99, adjust_factor = 0.4},\n"
+        "  {min_size = 100, adjust_factor = 0.45},\n"  # TOML has no null: the top tier
+        "]}]\n"
+    )
+    [contract] = settings(["--config", str(config)]).contracts
+    assert [(t.min_size, t.max_size, t.adjust_factor) for t in contract.ladders(20)] == [
+        (0, 99, Decimal("0.4")), (100, None, Decimal("0.45"))
+    ]  # fmt: skip
+    config.write_text(config.read_text().replace("0.45", "0.3"))  # lower than the tier below
+    with pytest.raises(ConfigError, match="adjust_factors"):
+        settings(["--config", str(config)])
