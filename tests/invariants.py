@@ -786,14 +786,16 @@ def check_no_account_at_risk(state: ExchangeState) -> None:
 def check_liquidation_index(state: ExchangeState) -> None:
     """Invariant 17. The liquidation index holds exactly the accounts a mark could liquidate,
     each where it belongs now: an account with a position on one contract only at the trigger
-    computed from its state this moment (same contract, side and price), one with positions on
-    several of its coin's contracts aside (checked at every command), no other and never the
-    fund. A stale entry would miss a liquidation or make one at the wrong mark. And every
-    liquidation order (order_type 3) is the risk engine's close order, finished within its
-    command (it never rests), of a liquidation_type HTX knows, free of charge."""
+    computed from its state this moment (same contract, side and price), or among the
+    unreachable when no mark can liquidate it as it stands, one with positions on several of
+    its coin's contracts aside (checked at every command), no other and never the fund. A
+    stale entry would miss a liquidation or make one at the wrong mark. And every liquidation
+    order (order_type 3) is the risk engine's close order, finished within its command (it
+    never rests), of a liquidation_type HTX knows, free of charge."""
     index = state.liquidations
     expected: dict[tuple[UID, str], tuple[str, str, Decimal]] = {}
     multi: dict[str, set[UID]] = {}
+    unreachable: set[tuple[UID, str]] = set()
     for (uid, symbol), account in state.accounts.items():
         if uid == FUND:
             continue
@@ -802,11 +804,14 @@ def check_liquidation_index(state: ExchangeState) -> None:
             multi.setdefault(symbol, set()).add(uid)
         elif found:
             key = risk.trigger(state, account, found[0].holding)
-            if key is not None:
+            if key is None:
+                unreachable.add((uid, symbol))
+            else:
                 expected[(uid, symbol)] = (key.contract_code, key.side, key.price)
     placed = {key: entry[:3] for key, entry in index.placed.items()}
     assert placed == expected, (placed, expected)
     assert index.multi == multi, (index.multi, multi)
+    assert index.unreachable == unreachable, (index.unreachable, unreachable)
     for order in state.orders.values():
         if order.order_type != 3:
             assert order.liquidation_type == "0", order

@@ -70,6 +70,7 @@ def test_orders_are_cancelled_first_and_that_alone_can_be_enough(cancel_delay_ms
     account = ex.account(DAVE, "BTC")
     assert account.margin_frozen == 0
     assert ex.state.holdings[(DAVE, BTC)].long.volume == 10  # the position is kept
+    assert (DAVE, "BTC") in ex.state.liquidations.placed  # and watched, at its new trigger
     assert liquidation_orders(ex, DAVE) == []
     assert account.risk is not None and account.risk.risk_rate is not None
     assert account.risk.risk_rate > 0

@@ -203,7 +203,7 @@ class Exchange:
         # And so do the liquidations its prices bring; with no position anywhere and no holding
         # changed there is nothing to look at (the test inlined: this runs for every order).
         index = state.liquidations
-        if index.placed or index.multi or state._touched_holdings:
+        if index.placed or index.multi or index.unreachable or state._touched_holdings:
             settle_risk(state, now)
         return Applied(reply, state.take_events())
 

@@ -67,7 +67,7 @@ _WIDE = Context(prec=90)
 def settle_risk(state: ExchangeState, now: Millis) -> None:
     """Index what the command touched, then liquidate every account the marks reach."""
     index = state.liquidations
-    if not index and not state.touched()[1]:
+    if not index and not index.unreachable and not state.touched()[1]:
         return  # no position anywhere, no holding changed: nothing to look at (the common case)
     touched = _touched(state)
     safe: set[Key] = set()
@@ -85,6 +85,7 @@ def settle_risk(state: ExchangeState, now: Millis) -> None:
                 safe.add(key)
                 continue
             liquidate(state, account, now)
+            _index(state, key)  # what is left of it (the index gave it out)
             liquidated = True
         if state.traded:
             settle_strategies(state, now)
@@ -113,12 +114,11 @@ def _touched(state: ExchangeState) -> set[Key]:
     position now. An account touched without a position before or after (a resting order,
     a cancel) is not looked at."""
     index = state.liquidations
-    placed, multi = index.placed, index.multi
     keys: set[Key] = set()
     touched_accounts, touched_holdings = state.touched()
-    if placed or multi:
+    if index or index.unreachable:
         for key in touched_accounts:
-            if key in placed or (multi and key[0] in multi.get(key[1], ())):
+            if index.knows(key):
                 keys.add(key)
     holdings, contracts = state.holdings, state.contracts
     for uid, code in touched_holdings:
@@ -126,12 +126,7 @@ def _touched(state: ExchangeState) -> set[Key]:
             continue
         holding = holdings[(uid, code)]
         key = (uid, contracts.get(code).symbol)
-        if (
-            holding.long.volume
-            or holding.short.volume
-            or key in placed
-            or (multi and uid in multi.get(key[1], ()))
-        ):
+        if holding.long.volume or holding.short.volume or index.knows(key):
             keys.add(key)
         else:  # closed out now: a loss beyond its balance is covered in _index
             account = state.accounts.get(key)
@@ -168,7 +163,7 @@ def _index(state: ExchangeState, key: Key) -> None:
     assert held is not None
     found = trigger(state, account, held)
     if found is None:
-        index.remove(key)
+        index.set_unreachable(key)
     else:
         index.set(key, found.contract_code, found.side, found.price)
 

@@ -36,22 +36,34 @@ class _Heaps:
 
 
 class LiquidationIndex:
-    __slots__ = ("_dead", "_heaps", "_next", "multi", "placed")
+    __slots__ = ("_dead", "_heaps", "_next", "multi", "placed", "unreachable")
 
     def __init__(self) -> None:
         self.placed: dict[Key, tuple[str, str, Decimal, int]] = {}
         """Each indexed account's (contract code, side, price, sequence number)."""
         self.multi: dict[str, set[UID]] = {}
         """Per coin: the UIDs holding positions on several of its contracts."""
+        self.unreachable: set[Key] = set()
+        """Accounts holding a position that no mark can liquidate as they stand (a short its
+        balance covers at any price): not in the heaps, but known, so that a change of the
+        account (an order's frozen margin) puts it back where it belongs."""
         self._heaps: dict[str, _Heaps] = {}
         self._next = 0
         self._dead = 0
 
     def __len__(self) -> int:
+        """Accounts a mark can reach: in the heaps or aside (not the unreachable ones)."""
         return len(self.placed) + sum(len(uids) for uids in self.multi.values())
 
     def __bool__(self) -> bool:
         return bool(self.placed) or bool(self.multi)
+
+    def knows(self, key: Key) -> bool:
+        """Whether the account is indexed in any way (heaps, aside, unreachable)."""
+        if key in self.placed or key in self.unreachable:
+            return True
+        uids = self.multi.get(key[1])
+        return uids is not None and key[0] in uids
 
     @property
     def entries(self) -> int:
@@ -70,6 +82,7 @@ class LiquidationIndex:
                 return
             self._dead += 1
         self._drop_multi(key)
+        self.unreachable.discard(key)
         self._next += 1
         seq = self._next
         self.placed[key] = (contract_code, side, price, seq)
@@ -86,11 +99,16 @@ class LiquidationIndex:
         self.remove(key)
         self.multi.setdefault(key[1], set()).add(key[0])
 
+    def set_unreachable(self, key: Key) -> None:
+        self.remove(key)
+        self.unreachable.add(key)
+
     def remove(self, key: Key) -> None:
         if self.placed.pop(key, None) is not None:
             self._dead += 1
             self._compact_if_sparse()
         self._drop_multi(key)
+        self.unreachable.discard(key)
 
     def _drop_multi(self, key: Key) -> None:
         uids = self.multi.get(key[1])

@@ -96,20 +96,6 @@ def exposures(state: ExchangeState, uid: UID, symbol: str) -> list[Exposure]:
     return found
 
 
-def holds_position(state: ExchangeState, uid: UID, symbol: str) -> int:
-    """On how many of the coin's contracts the account holds a position (cheap: no prices)."""
-    holdings = state.holdings_by_user.get(uid)
-    if not holdings:
-        return 0
-    count = 0
-    for code, holding in holdings.items():
-        if (holding.long.volume or holding.short.volume) and state.contracts.get(
-            code
-        ).symbol == symbol:
-            count += 1
-    return count
-
-
 def _sum(values: Iterable[Decimal]) -> Decimal:
     total = ZERO
     for value in values:
