@@ -152,5 +152,5 @@ def hand_over(exchange: Exchange, *orders: StrategyOrder) -> list[StrategyOrderC
         source = order.source_order_id
         opening = state.orders.get(source) if source is not None else None
         state.strategies.add(order, opening_open=opening is not None and opening.is_open)
-        events.append(state.strategies.changed(order))
+        events.append(StrategyOrderChanged(order.order_id))
     return events

@@ -98,7 +98,9 @@ class StrategyBook:
         else:
             self.book(order.contract_code).add(order)
 
-    def changed(self, order: StrategyOrder) -> StrategyOrderChanged:
+    def accept(self, order: StrategyOrder) -> StrategyOrderChanged:
+        """A new order a command placed: indexed, and the change to record for it."""
+        self.add(order)
         return StrategyOrderChanged(order.order_id)
 
     def arm(self, order: StrategyOrder) -> None:
