@@ -900,3 +900,22 @@ def test_an_order_placed_with_tpsl_legs_keeps_is_tpsl(store_factory: StoreFactor
     tp, sl = (o for o in rec.load().strategy_orders if o.source_order_id == with_legs)
     assert (tp.status, sl.status) == (StrategyStatus.NOT_ACTIVATED,) * 2
     assert (tp.relation_tpsl_order_id, sl.relation_tpsl_order_id) == (sl.order_id, tp.order_id)
+
+
+def test_tpsl_legs_of_reads_the_legs_an_opening_order_carries(
+    store_factory: StoreFactory,
+) -> None:
+    """By the order they are attached to, whatever became of them (fired and expired, not
+    activated, ended unfilled), TP first, as committed; nothing for an order without legs."""
+    built = build_strategic(store_factory())
+    ids, store = built.ids, built.rec.store
+    live = built.rec.exchange.state.strategies.orders
+    for opening, legs_name in (("opening", "attached"), ("unfilled", "unfilled"),
+                               ("dropped", "dropped")):  # fmt: skip
+        legs = store.tpsl_legs_of(ids[opening])
+        assert [o.order_id for o in legs] == [ids[f"{legs_name}_tp"], ids[f"{legs_name}_sl"]]
+        assert [strategy_view(o) for o in legs] == [strategy_view(live[o.order_id]) for o in legs]
+    plain = live[ids["fires"]].relation_order_id  # the ordinary order a trigger order placed
+    assert plain is not None and store.tpsl_legs_of(plain) == []
+    assert store.tpsl_legs_of(ids["position_tp"]) == []  # a leg is no opening order
+    assert store.tpsl_legs_of(2**63 - 1) == []

@@ -124,6 +124,13 @@ class MemoryStore:
         first = (query.page_index - 1) * query.page_size
         return found[first : first + query.page_size], len(found)
 
+    def tpsl_legs_of(self, source_order_id: int) -> list[StrategyOrder]:
+        return [
+            leg
+            for _, row in sorted(self.strategy_orders.items())
+            if (leg := rows.strategy_order_from(row)).source_order_id == source_order_id
+        ]
+
     def recent_trades(self, since: Millis, limit: int) -> list[Trade]:
         trades = [
             trade
