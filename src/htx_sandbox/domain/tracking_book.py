@@ -87,10 +87,14 @@ class TrackingBook(Mapping[OrderId, StrategyOrder]):
         self.live[order.order_id] = order
         self._push(order, order.market_limit_price)
 
-    def discard(self, order: StrategyOrder) -> None:
-        if self.live.pop(order.order_id, None) is not None:
-            self._dead += 2
-            self._compact_if_dead()
+    def discard(self, *orders: StrategyOrder) -> None:
+        """Take the orders out (those active here: any other is passed over); the heaps are
+        rebuilt at most once, however many go."""
+        live = self.live
+        for order in orders:
+            if live.pop(order.order_id, None) is not None:
+                self._dead += 2  # its fire entry and its extreme entry
+        self._compact_if_dead()
 
     def fired(self, contract: Contract, low: int, high: int) -> list[StrategyOrder]:
         """Take out every order that trades from `low` to `high` ticks fire: buys whose fire
