@@ -49,11 +49,13 @@ class TriggerBook:
     def discard(self, *orders: StrategyOrder) -> None:
         """Take the orders out (those waiting here: any other is passed over); the heaps are
         rebuilt at most once, however many go."""
-        live = self.live
+        live, dead = self.live, 0
         for order in orders:
             if live.pop(order.order_id, None) is not None:
-                self._dead += 1
-        self._compact_if_sparse()
+                dead += 1
+        if dead:  # else nothing changed: a fired order, taken out by `crossed`
+            self._dead += dead
+            self._compact_if_sparse()
 
     def crossed(self, low: int, high: int) -> list[StrategyOrder]:
         """Take out every order that trades from `low` to `high` ticks fire: ge orders at or
