@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .events import StrategyOrderChanged
+from .eviction import evict_ended
 from .orders import Order
 from .strategy_orders import StrategyKind, StrategyOrder, StrategyStatus
 from .tracking_book import TrackingBook
@@ -222,14 +223,4 @@ class StrategyBook:
 
     def evict_finished(self, before: Millis) -> int:
         """Forget orders that ended before `before` (storage keeps them)."""
-        finished, orders = self.finished, self.orders
-        evicted = 0
-        while finished:
-            order = orders.get(finished[0])
-            if order is not None and order.update_time >= before:
-                break
-            finished.popleft()
-            if order is not None:
-                del orders[order.order_id]
-                evicted += 1
-        return evicted
+        return evict_ended(self.finished, self.orders, before)
