@@ -126,6 +126,11 @@ class Store(Protocol):
         """One page of a UID's strategy orders, newest first, and the total count."""
         ...
 
+    def tpsl_legs_of(self, source_order_id: int) -> list[StrategyOrder]:
+        """The TP/SL legs attached to an opening order (their source_order_id), by id: TP
+        first when both were asked for."""
+        ...
+
     def recent_trades(self, since: Millis, limit: int) -> list[Trade]:
         """Taker-side fills since `since`, oldest first, at most the newest `limit`: the public
         trade tape (each match once, in the taker's direction)."""

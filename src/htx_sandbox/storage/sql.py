@@ -429,6 +429,15 @@ class SqlStore(abc.ABC):
         )
         return [rows.strategy_order_from(r) for r in found], total
 
+    @outages
+    def tpsl_legs_of(self, source_order_id: int) -> list[StrategyOrder]:
+        found = self._read(
+            f"SELECT {', '.join(rows.STRATEGY_ORDER_COLUMNS)} FROM strategy_orders "
+            f"WHERE source_order_id = {self.mark} ORDER BY order_id",
+            (source_order_id,),
+        )
+        return [rows.strategy_order_from(r) for r in found]
+
     def _page(
         self,
         table: str,
