@@ -226,6 +226,16 @@ class SetIndexPrices:
 
 
 @dataclass(frozen=True, slots=True)
+class SetPositionLimits:
+    """A contract's per-UID position limits (a sandbox operation): the most contracts one UID
+    may hold long (`buy_limit`) and short (`sell_limit`); None lifts that limit."""
+
+    contract_code: str
+    buy_limit: int | None
+    sell_limit: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class Tick:
     """No change of its own: lets time-driven work (the switch, delayed cancels) run."""
 
@@ -249,6 +259,7 @@ Command = (
     | SetContract
     | SetIndexPrices
     | Tick
+    | SetPositionLimits
 )
 
 
