@@ -163,6 +163,20 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
     "/swap-api/v1/swap_relation_tpsl_order": ("v1", "v1", "POST", (
         ("contract_code", J("BTC-USD")), ("order_id", J("$ORDER")),
     )),
+    "/swap-api/v1/swap_account_position_info": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")),
+    )),
+    **{
+        f"/swap-api/v1/swap_{name}": ("v1", "v1", "POST", (("contract_code", J("BTC-USD")),))
+        for name in ("available_level_rate", "fee", "transfer_limit", "position_limit")
+    },
+    "/swap-api/v1/swap_order_limit": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")), ("order_price_type", J("limit")),
+    )),
+    "/swap-api/v1/swap_balance_valuation": ("v1", "v1", "POST", (
+        ("valuation_asset", J("USD")),
+    )),
+    "/swap-api/v1/swap_api_trading_status": ("v1", "v1", "GET", ()),
 }  # fmt: skip
 SEGMENTS = {
     "/sandbox-api/v1/api-keys/{}/disable": "$KEY",

@@ -1,6 +1,6 @@
-"""Contracts: list them with the sandbox's own settings, list a new one, change one's status
-or reference price. The one check of a contract to list, for this API and for the config file's
-[[contracts]], is `contract_from`."""
+"""Contracts: list them with the sandbox's own settings, list a new one, change one's status,
+reference price or position limits. The one check of a contract to list, for this API and for
+the config file's [[contracts]], is `contract_from`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 from starlette.routing import Route
 
 from ...domain import bounds
-from ...domain.commands import ListContract, SetContract
+from ...domain.commands import ListContract, SetContract, SetPositionLimits
 from ...domain.contracts import Contract
 from ...domain.errors import ErrorCode, HtxError
 from ...domain.types import ContractStatus, Millis
@@ -70,6 +70,22 @@ def _fee_rate(body: Body, name: str) -> Decimal | None:
     return value
 
 
+NO_LIMIT = 0
+"""buy_limit / sell_limit 0 lifts the limit (JSON null and TOML have no "none" to send)."""
+
+
+def _position_limit(body: Body, name: str) -> int | None:
+    """A position limit in contracts, 1 to 10^12, or NO_LIMIT; None when absent."""
+    value = body.integer(name)
+    if value is not None and not NO_LIMIT <= value <= bounds.MAX_POSITION_LIMIT:
+        raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name)
+    return value
+
+
+def _limit_or_none(value: int | None) -> int | None:
+    return None if value == NO_LIMIT else value
+
+
 def contract_from(body: Body, today: str) -> Contract:
     """A contract to list, checked field by field (HTX codes on the wire); the one check for
     the admin API and for the config file's [[contracts]]."""
@@ -114,6 +130,8 @@ def contract_from(body: Body, today: str) -> Contract:
         rate = _fee_rate(body, name)
         if rate is not None:
             setattr(contract, name, rate)
+    contract.buy_limit = _limit_or_none(_position_limit(body, "buy_limit"))
+    contract.sell_limit = _limit_or_none(_position_limit(body, "sell_limit"))
     return contract
 
 
@@ -126,6 +144,8 @@ def contract_row(contract: Contract, now: Millis) -> dict[str, Any]:
         lever_rates=list(contract.lever_rates),
         maker_fee_rate=num(contract.maker_fee_rate),
         taker_fee_rate=num(contract.taker_fee_rate),
+        buy_limit=contract.buy_limit,  # null: no position limit
+        sell_limit=contract.sell_limit,
     )
     return row
 
@@ -152,14 +172,23 @@ async def add_contract(call: Call) -> Any:
 @admin
 async def set_contract(call: Call) -> Any:
     code = str(call.path["contract_code"]).upper()
-    tick: Decimal = await call.read(lambda reads: reads.contract(code).price_tick)  # 1014
+    current: Contract = await call.read(lambda reads: reads.contract(code))  # 1014
+    tick, limits = current.price_tick, (current.buy_limit, current.sell_limit)
     status = _contract_status(call.body)
     reference_price = (
         _reference_price(call.body, tick) if call.body.has("reference_price") else None
     )
-    if status is None and reference_price is None:
+    buy_limit = _position_limit(call.body, "buy_limit")
+    sell_limit = _position_limit(call.body, "sell_limit")
+    changes_limits = buy_limit is not None or sell_limit is not None
+    if status is None and reference_price is None and not changes_limits:
         raise HtxError(ErrorCode.FIELD_EMPTY, "contract_status")
-    await call.execute(SetContract(code, status, reference_price))
+    if status is not None or reference_price is not None:
+        await call.execute(SetContract(code, status, reference_price))
+    if changes_limits:  # a limit not given stays as it is
+        new_buy = limits[0] if buy_limit is None else _limit_or_none(buy_limit)
+        new_sell = limits[1] if sell_limit is None else _limit_or_none(sell_limit)
+        await call.execute(SetPositionLimits(code, new_buy, new_sell))
     return await _read_contract(call, code)
 
 
