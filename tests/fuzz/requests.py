@@ -717,6 +717,8 @@ contract_fields = st.sampled_from(NEW_CODES).flatmap(
         ("lever_rates", st.just(Arr((Raw("5"), Raw("10"))))),
         ("maker_fee_rate", number("0.0002")),
         ("taker_fee_rate", number("0.0005")),
+        ("buy_limit", integer((0, 5, 1000))),
+        ("sell_limit", integer((0, 3))),
     )
 )
 ADMIN_POSTS: dict[str, st.SearchStrategy[list[tuple[str, Value]]]] = {
@@ -735,7 +737,10 @@ ADMIN_POSTS: dict[str, st.SearchStrategy[list[tuple[str, Value]]]] = {
     "/api-keys/{}/disable": fixed(),
     "/contracts": contract_fields,
     "/contracts/{}": fixed(
-        ("contract_status", integer((1, 5))), ("reference_price", number("60000.1") | number("0.5"))
+        ("contract_status", integer((1, 5))),
+        ("reference_price", number("60000.1") | number("0.5")),
+        ("buy_limit", integer((0, 2, 50))),
+        ("sell_limit", integer((0, 1, 50))),
     ),
 }
 ADMIN_GETS: dict[str, st.SearchStrategy[tuple[tuple[str, str], ...]]] = {

@@ -3,7 +3,12 @@ may hold long / short, its unfilled opening orders counted; 1042 / 1043 name the
 
 from __future__ import annotations
 
-from htx_sandbox.domain.commands import CancelOrders, PlaceBatch, SetPositionLimits
+from htx_sandbox.domain.commands import (
+    NO_POSITION_LIMIT,
+    CancelOrders,
+    PlaceBatch,
+    SetPositionLimits,
+)
 from htx_sandbox.domain.errors import ErrorCode, HtxError
 from htx_sandbox.domain.exchange import Exchange
 from htx_sandbox.domain.types import OrderStatus
@@ -97,12 +102,15 @@ def test_each_order_of_a_batch_is_checked_after_the_ones_before_it() -> None:
     assert items[1].error is not None and items[1].error.code == ErrorCode.LONG_POSITION_LIMIT
 
 
-def test_lifting_a_limit_and_bounds() -> None:
+def test_one_side_at_a_time_0_lifts_and_bounds() -> None:
     ex = limited(1, None)
     rejected(ex, order_cmd(ALICE, BUY, 2, "59000"))
-    assert ex.execute(SetPositionLimits(BTC, None, None), NOW).error is None
+    assert ex.execute(SetPositionLimits(BTC, sell_limit=4), NOW).error is None
+    assert (ex.contracts.get(BTC).buy_limit, ex.contracts.get(BTC).sell_limit) == (1, 4)
+    assert ex.execute(SetPositionLimits(BTC, buy_limit=NO_POSITION_LIMIT), NOW).error is None
+    assert (ex.contracts.get(BTC).buy_limit, ex.contracts.get(BTC).sell_limit) == (None, 4)
     assert buy(ex, ALICE, 2, "59000").status is OrderStatus.SUBMITTED
-    for bad in (0, -1, 10**12 + 1):
+    for bad in (-1, 10**12 + 1):
         error = ex.execute(SetPositionLimits(BTC, bad, None), NOW).error
         assert isinstance(error, HtxError) and error.code == ErrorCode.ILLEGAL_PARAMETER
     unknown = ex.execute(SetPositionLimits("XRP-USD", 1, 1), NOW).error

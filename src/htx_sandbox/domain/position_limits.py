@@ -12,7 +12,7 @@ limit, so that an order on a contract without one costs nothing more.
 from __future__ import annotations
 
 from . import bounds
-from .commands import SetPositionLimits
+from .commands import NO_POSITION_LIMIT, SetPositionLimits
 from .errors import ErrorCode, HtxError
 from .events import ContractChanged
 from .positions import Holding, opened_side
@@ -46,8 +46,10 @@ def set_position_limits(state: ExchangeState, cmd: SetPositionLimits, now: Milli
     """Positions and orders already over a new limit stay; only later openings are refused."""
     contract = state.contracts.get(cmd.contract_code)
     for name, limit in (("buy_limit", cmd.buy_limit), ("sell_limit", cmd.sell_limit)):
-        if limit is not None and not 1 <= limit <= bounds.MAX_POSITION_LIMIT:
+        if limit is not None and not NO_POSITION_LIMIT <= limit <= bounds.MAX_POSITION_LIMIT:
             raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name)
-    contract.buy_limit = cmd.buy_limit
-    contract.sell_limit = cmd.sell_limit
+    if cmd.buy_limit is not None:
+        contract.buy_limit = cmd.buy_limit or None
+    if cmd.sell_limit is not None:
+        contract.sell_limit = cmd.sell_limit or None
     state.events.append(ContractChanged(contract.contract_code))

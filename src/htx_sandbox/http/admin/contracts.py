@@ -12,7 +12,7 @@ from typing import Any
 from starlette.routing import Route
 
 from ...domain import bounds
-from ...domain.commands import ListContract, SetContract, SetPositionLimits
+from ...domain.commands import NO_POSITION_LIMIT, ListContract, SetContract, SetPositionLimits
 from ...domain.contracts import Contract
 from ...domain.errors import ErrorCode, HtxError
 from ...domain.types import ContractStatus, Millis
@@ -70,20 +70,13 @@ def _fee_rate(body: Body, name: str) -> Decimal | None:
     return value
 
 
-NO_LIMIT = 0
-"""buy_limit / sell_limit 0 lifts the limit (JSON null and TOML have no "none" to send)."""
-
-
 def _position_limit(body: Body, name: str) -> int | None:
-    """A position limit in contracts, 1 to 10^12, or NO_LIMIT; None when absent."""
+    """A position limit in contracts, 1 to 10^12, or 0 to lift it (JSON null means absent,
+    and TOML has no null); None when absent."""
     value = body.integer(name)
-    if value is not None and not NO_LIMIT <= value <= bounds.MAX_POSITION_LIMIT:
+    if value is not None and not NO_POSITION_LIMIT <= value <= bounds.MAX_POSITION_LIMIT:
         raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name)
     return value
-
-
-def _limit_or_none(value: int | None) -> int | None:
-    return None if value == NO_LIMIT else value
 
 
 def contract_from(body: Body, today: str) -> Contract:
@@ -130,8 +123,8 @@ def contract_from(body: Body, today: str) -> Contract:
         rate = _fee_rate(body, name)
         if rate is not None:
             setattr(contract, name, rate)
-    contract.buy_limit = _limit_or_none(_position_limit(body, "buy_limit"))
-    contract.sell_limit = _limit_or_none(_position_limit(body, "sell_limit"))
+    contract.buy_limit = _position_limit(body, "buy_limit") or None
+    contract.sell_limit = _position_limit(body, "sell_limit") or None
     return contract
 
 
@@ -172,8 +165,7 @@ async def add_contract(call: Call) -> Any:
 @admin
 async def set_contract(call: Call) -> Any:
     code = str(call.path["contract_code"]).upper()
-    current: Contract = await call.read(lambda reads: reads.contract(code))  # 1014
-    tick, limits = current.price_tick, (current.buy_limit, current.sell_limit)
+    tick: Decimal = await call.read(lambda reads: reads.contract(code).price_tick)  # 1014
     status = _contract_status(call.body)
     reference_price = (
         _reference_price(call.body, tick) if call.body.has("reference_price") else None
@@ -186,9 +178,7 @@ async def set_contract(call: Call) -> Any:
     if status is not None or reference_price is not None:
         await call.execute(SetContract(code, status, reference_price))
     if changes_limits:  # a limit not given stays as it is
-        new_buy = limits[0] if buy_limit is None else _limit_or_none(buy_limit)
-        new_sell = limits[1] if sell_limit is None else _limit_or_none(sell_limit)
-        await call.execute(SetPositionLimits(code, new_buy, new_sell))
+        await call.execute(SetPositionLimits(code, buy_limit, sell_limit))
     return await _read_contract(call, code)
 
 
