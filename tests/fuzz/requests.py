@@ -520,6 +520,21 @@ SIGNED: dict[str, tuple[str, st.SearchStrategy[list[tuple[str, Value]]]]] = {
     ),
     "swap_account_info": ("read", fixed(("contract_code", codes))),
     "swap_position_info": ("read", fixed(("contract_code", codes))),
+    "swap_account_position_info": ("read", fixed(("contract_code", codes))),
+    "swap_available_level_rate": ("read", fixed(("contract_code", codes))),
+    "swap_order_limit": (
+        "read",
+        fixed(
+            ("contract_code", codes),
+            ("order_price_type", text(("limit", "lightning_fok", "post_only", "optimal_5"))),
+        ),
+    ),
+    "swap_fee": ("read", fixed(("contract_code", codes))),
+    "swap_transfer_limit": ("read", fixed(("contract_code", codes))),
+    "swap_position_limit": ("read", fixed(("contract_code", codes))),
+    "swap_balance_valuation": (
+        "read", fixed(("valuation_asset", text(("BTC", "USD", "usd", "CNY"))))
+    ),
 }
 SIGNED["swap_trigger_order"] = ("trade", trigger_fields())
 for _kind in ("trigger", "tpsl", "track"):
@@ -610,7 +625,9 @@ TRADE_NAMES = ("swap_order",) * 4 + ("swap_batchorder",) * 2 + (
 READ_NAMES = (
     "swap_openorders", "swap_order_info", "swap_order_detail", "swap_hisorders",
     "swap_account_info", "swap_position_info", "swap_matchresults_exact",
-    "swap_relation_tpsl_order",
+    "swap_relation_tpsl_order", "swap_account_position_info", "swap_available_level_rate",
+    "swap_order_limit", "swap_fee", "swap_transfer_limit", "swap_position_limit",
+    "swap_balance_valuation",
 )  # fmt: skip
 STRATEGY_NAMES = (
     ("swap_trigger_order",) * 6
@@ -700,6 +717,8 @@ contract_fields = st.sampled_from(NEW_CODES).flatmap(
         ("lever_rates", st.just(Arr((Raw("5"), Raw("10"))))),
         ("maker_fee_rate", number("0.0002")),
         ("taker_fee_rate", number("0.0005")),
+        ("buy_limit", integer((0, 5, 1000))),
+        ("sell_limit", integer((0, 3))),
     )
 )
 ADMIN_POSTS: dict[str, st.SearchStrategy[list[tuple[str, Value]]]] = {
@@ -718,7 +737,10 @@ ADMIN_POSTS: dict[str, st.SearchStrategy[list[tuple[str, Value]]]] = {
     "/api-keys/{}/disable": fixed(),
     "/contracts": contract_fields,
     "/contracts/{}": fixed(
-        ("contract_status", integer((1, 5))), ("reference_price", number("60000.1") | number("0.5"))
+        ("contract_status", integer((1, 5))),
+        ("reference_price", number("60000.1") | number("0.5")),
+        ("buy_limit", integer((0, 2, 50))),
+        ("sell_limit", integer((0, 1, 50))),
     ),
 }
 ADMIN_GETS: dict[str, st.SearchStrategy[tuple[tuple[str, str], ...]]] = {

@@ -119,9 +119,11 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
         ("create_date", J("20250101")), ("max_order_volume", J(100)),
         ("max_open_orders", J(10)), ("lever_rates", Arr((J(5), J(10)))),
         ("maker_fee_rate", J("0.0002")), ("taker_fee_rate", J("0.0005")),
+        ("buy_limit", J(100)), ("sell_limit", J(0)),
     )),
     "/sandbox-api/v1/contracts/{}": ("admin", "v1", "POST", (
-        ("contract_status", J(1)), ("reference_price", J("60000.1")),
+        ("contract_status", J(1)), ("reference_price", J("60000.1")), ("buy_limit", J(50)),
+        ("sell_limit", J(0)),
     )),
     "/sandbox-api/v1/orders": ("admin", "v1", "GET", (
         ("uid", J(1)), ("contract_code", J("BTC-USD")),
@@ -163,6 +165,20 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
     "/swap-api/v1/swap_relation_tpsl_order": ("v1", "v1", "POST", (
         ("contract_code", J("BTC-USD")), ("order_id", J("$ORDER")),
     )),
+    "/swap-api/v1/swap_account_position_info": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")),
+    )),
+    **{
+        f"/swap-api/v1/swap_{name}": ("v1", "v1", "POST", (("contract_code", J("BTC-USD")),))
+        for name in ("available_level_rate", "fee", "transfer_limit", "position_limit")
+    },
+    "/swap-api/v1/swap_order_limit": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")), ("order_price_type", J("limit")),
+    )),
+    "/swap-api/v1/swap_balance_valuation": ("v1", "v1", "POST", (
+        ("valuation_asset", J("USD")),
+    )),
+    "/swap-api/v1/swap_api_trading_status": ("v1", "v1", "GET", ()),
 }  # fmt: skip
 SEGMENTS = {
     "/sandbox-api/v1/api-keys/{}/disable": "$KEY",

@@ -1,6 +1,7 @@
 """A store written before strategy orders existed (schema 3) is brought to the latest schema
 when this build opens it: its data untouched, strategy orders stored from then on, and its
-orders read back without TP/SL (is_tpsl, schema 5)."""
+orders read back without TP/SL (is_tpsl, schema 5), its contracts without position limits
+(buy_limit / sell_limit, schema 11)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,12 @@ def test_a_schema_3_store_is_migrated_and_keeps_its_data(
         whole_row = rows.order_row
         older.setattr(sql, "ORDERS", sql.Insert("orders", rows.ORDER_COLUMNS[:-1], keys=1))
         older.setattr(rows, "order_row", lambda order: whole_row(order)[:-1])
+        # Nor had its contracts position limits.
+        assert rows.CONTRACT_COLUMNS[-2:] == ("buy_limit", "sell_limit")
+        whole_contract, old_columns = rows.contract_row, rows.CONTRACT_COLUMNS[:-2]
+        older.setattr(rows, "CONTRACT_COLUMNS", old_columns)
+        older.setattr(sql, "CONTRACTS", sql.Insert("contracts", old_columns, keys=1))
+        older.setattr(rows, "contract_row", lambda contract: whole_contract(contract)[:-2])
         store = store_factory()
         engine = Engine(store, ManualClock(T0))
         engine.start()
@@ -60,6 +67,8 @@ def test_a_schema_3_store_is_migrated_and_keeps_its_data(
     try:
         assert state_view(engine.exchange) == before
         assert [o.is_tpsl for o in engine.exchange.state.orders.values()] == [False]
+        contracts = engine.exchange.state.contracts
+        assert [(c.buy_limit, c.sell_limit) for c in contracts] == [(None, None)] * len(contracts)
         placed = engine.execute(trigger(A, BTC, GE, "70000", Direction.BUY, 1)).reply
         assert isinstance(placed, OrderPlaced)
     finally:

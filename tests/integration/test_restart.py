@@ -28,6 +28,7 @@ from htx_sandbox.domain.commands import (
     PlaceOrder,
     PlaceTrackOrder,
     PlaceTriggerOrder,
+    SetPositionLimits,
     Tick,
     Tpsl,
     TpslLeg,
@@ -203,6 +204,7 @@ def run_mix(s: Session) -> Mix:
     s.clock.advance(3)
     ids["d_close"] = s.place(limit(D, BTC, SELL, 2, "60100", offset=CLOSE))
     s.ok(CancelAfter(C, True, 60_000))
+    s.ok(SetPositionLimits(ETH, 1000, None))  # a contract setting the restart must keep
     orders = s.exchange.state.orders
     assert orders[ids["a_bid_2"]].status is OrderStatus.PARTIALLY_FILLED
     assert orders[ids["b_ask_2"]].status is OrderStatus.PARTIALLY_FILLED
@@ -299,6 +301,15 @@ def test_open_orders_identical_field_by_field(session: Session) -> None:
     assert {i: order_view(o) for i, o in after.state.orders.items()} == {
         i: order_view(o) for i, o in before.state.orders.items()
     }
+
+
+def test_position_limits_are_kept_and_still_enforced(session: Session) -> None:
+    run_mix(session)
+    session.restart()
+    contract = session.exchange.state.contracts.get(ETH)
+    assert (contract.buy_limit, contract.sell_limit) == (1000, None)
+    refused = session.run(limit(A, ETH, BUY, 1001, "2000", lever=5))
+    assert refused.error is not None and refused.error.code == ErrorCode.LONG_POSITION_LIMIT
 
 
 def test_whole_state_identical(session: Session) -> None:

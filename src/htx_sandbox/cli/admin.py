@@ -140,11 +140,14 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     p.add_argument("--contract-size", type=POSITIVE, required=True, metavar="USD")
     p.add_argument("--price-tick", type=POSITIVE, required=True)
     p.add_argument("--reference-price", type=POSITIVE, required=True)
-    p = leaf(contracts, "set", "change a contract's status or reference price", _contracts_set,
-             tables.record)  # fmt: skip
+    p = leaf(contracts, "set", "change a contract's status, reference price or position limits",
+             _contracts_set, tables.record)  # fmt: skip
     p.add_argument("code", metavar="CODE")
     p.add_argument("--status", type=INTEGER, default=None, help="HTX's contract_status")
     p.add_argument("--reference-price", type=DECIMAL, default=None)
+    for side, held in (("buy", "long"), ("sell", "short")):
+        p.add_argument(f"--{side}-limit", type=INTEGER, default=None, metavar="CONT",
+                       help=f"most contracts one UID may hold {held} (0: no limit)")  # fmt: skip
 
     orders = group("orders", "inspect orders")
     p = leaf(orders, "list", "list a UID's open orders", _orders_list, tables.orders)
@@ -212,11 +215,15 @@ def _contracts_add(admin: AdminClient, args: argparse.Namespace) -> Any:
 
 
 def _contracts_set(admin: AdminClient, args: argparse.Namespace) -> Any:
-    if args.status is None and args.reference_price is None:
-        raise CommandError("contracts set: give --status and/or --reference-price")
+    changes = (args.status, args.reference_price, args.buy_limit, args.sell_limit)
+    if all(change is None for change in changes):
+        raise CommandError(
+            "contracts set: give --status, --reference-price, --buy-limit and/or --sell-limit"
+        )
     return admin.set_contract(
-        args.code.upper(), contract_status=args.status, reference_price=args.reference_price
-    )
+        args.code.upper(), contract_status=args.status, reference_price=args.reference_price,
+        buy_limit=args.buy_limit, sell_limit=args.sell_limit,
+    )  # fmt: skip
 
 
 def _orders_list(admin: AdminClient, args: argparse.Namespace) -> Any:

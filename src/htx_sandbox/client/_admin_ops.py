@@ -98,13 +98,22 @@ def add_contract(
 
 
 def set_contract(
-    contract_code: str, contract_status: int | None, reference_price: Amount | None
+    contract_code: str,
+    contract_status: int | None,
+    reference_price: Amount | None,
+    buy_limit: int | None = None,
+    sell_limit: int | None = None,
 ) -> Op[SandboxContract]:
+    """A position limit of 0 lifts it."""
     body: dict[str, Any] = {}
     if contract_status is not None:
         body["contract_status"] = contract_status
     if reference_price is not None:
         body["reference_price"] = str(reference_price)
+    if buy_limit is not None:
+        body["buy_limit"] = buy_limit
+    if sell_limit is not None:
+        body["sell_limit"] = sell_limit
     return _post(f"contracts/{quote(contract_code, safe='')}", SandboxContract, body)
 
 

@@ -36,6 +36,11 @@ class Contract:
     lever_rates: tuple[int, ...] = DEFAULT_LEVER_RATES
     maker_fee_rate: Decimal = Decimal("0.0002")
     taker_fee_rate: Decimal = Decimal("0.0005")
+    buy_limit: int | None = None
+    """The most contracts one UID may hold long, its unfilled opening buys counted (1042 above
+    it); None: no limit (domain/position_limits.py)."""
+    sell_limit: int | None = None
+    """The same for short positions and opening sells (1043)."""
 
     def __post_init__(self) -> None:
         self.contract_code = self.contract_code.upper()
@@ -67,6 +72,9 @@ class Contract:
             raise ValueError(f"max_order_volume must be 1 to {bounds.MAX_ORDER_VOLUME}")
         if not 1 <= self.max_open_orders <= bounds.MAX_OPEN_ORDERS:
             raise ValueError(f"max_open_orders must be 1 to {bounds.MAX_OPEN_ORDERS}")
+        for limit in (self.buy_limit, self.sell_limit):
+            if limit is not None and not 1 <= limit <= bounds.MAX_POSITION_LIMIT:
+                raise ValueError(f"position limits must be 1 to {bounds.MAX_POSITION_LIMIT}")
 
     def ticks(self, price: Decimal) -> int:
         """The price as a whole number of ticks; 1069 if not positive, 1038 if off the grid.

@@ -16,6 +16,7 @@ from ..domain.margin import AccountFigures, PositionFigures
 from ..domain.orders import Order
 from ..domain.strategy_orders import StrategyKind, StrategyOrder
 from ..domain.types import UID, OrderId
+from ..domain.valuation import balance_valuation
 from .ports import OrderQuery, Store, StrategyOrderQuery
 
 Level = tuple[Decimal, int]
@@ -129,6 +130,10 @@ class Reads:
         if code:
             self.contract(code)
         return self._exchange.positions(uid, code)
+
+    def balance_valuation(self, uid: UID, asset: str) -> Decimal:
+        """The UID's equity over every coin in USD or BTC (domain/valuation.py)."""
+        return balance_valuation(self._exchange.state, uid, asset)
 
     # -- users -----------------------------------------------------------------------------
 

@@ -142,6 +142,8 @@ CONTRACT_TABLE = Table(
         Column("lever_rates", out=_lever_rates_out, back=_lever_rates_back),
         Column("maker_fee_rate", out=str, back=Decimal),
         Column("taker_fee_rate", out=str, back=Decimal),
+        Column("buy_limit"),  # NULL: no position limit
+        Column("sell_limit"),
     ],
 )
 ACCOUNT_TABLE = Table(

@@ -97,8 +97,14 @@ class AdminClient(Session):
         *,
         contract_status: int | None = None,
         reference_price: Decimal | int | str | None = None,
+        buy_limit: int | None = None,
+        sell_limit: int | None = None,
     ) -> SandboxContract:
-        return self._send(ops.set_contract(contract_code, contract_status, reference_price))
+        """Change a contract's status, reference price or position limits (the most contracts
+        one UID may hold long / short; 0 lifts a limit)."""
+        return self._send(
+            ops.set_contract(contract_code, contract_status, reference_price, buy_limit, sell_limit)
+        )
 
     # -- orders ------------------------------------------------------------------------------
 

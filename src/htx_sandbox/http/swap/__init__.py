@@ -1,6 +1,6 @@
 """HTX's /swap-api/ paths, one module per family: trade, lightning, orders, account, matches,
 public, reference, trigger and strategy (the cancels and queries of every strategy kind),
-tpsl, track."""
+tpsl, track, limits (what the API lets a UID do) and assets (what it holds)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from starlette.routing import BaseRoute
 
 from . import (
     account,
+    assets,
     lightning,
+    limits,
     matches,
     orders,
     public,
@@ -32,4 +34,6 @@ routes: list[BaseRoute] = [
     *strategy.routes,
     *tpsl.routes,
     *track.routes,
+    *limits.routes,
+    *assets.routes,
 ]
