@@ -1,6 +1,6 @@
 """HTX's /swap-api/ paths, one module per family: trade, lightning, orders, account, matches,
 public, reference, trigger and strategy (the cancels and queries of every strategy kind),
-tpsl, track."""
+tpsl, track, open_interest."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from . import (
     account,
     lightning,
     matches,
+    open_interest,
     orders,
     public,
     reference,
@@ -32,4 +33,5 @@ routes: list[BaseRoute] = [
     *strategy.routes,
     *tpsl.routes,
     *track.routes,
+    *open_interest.routes,
 ]
