@@ -54,7 +54,9 @@ def served(http: httpx.Client, path: str, **params: Any) -> Any:
 # -- sync --------------------------------------------------------------------------------------
 
 
-def test_fetch_ohlcv_with_a_limit_reads_size(exchange: Any, http: httpx.Client, traded: Any) -> None:
+def test_fetch_ohlcv_with_a_limit_reads_size(
+    exchange: Any, http: httpx.Client, traded: Any
+) -> None:
     candles = exchange.fetch_ohlcv(SYMBOL, "1m", limit=5)
     bars = served(http, "/swap-ex/market/history/kline", contract_code=CODE, period="1min",
                   size=5)["data"]  # fmt: skip
