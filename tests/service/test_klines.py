@@ -16,7 +16,16 @@ from htx_sandbox.domain.types import UID, Direction, Offset, OrderPriceType
 from htx_sandbox.service.bars import Bar, SeriesKey
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
-from htx_sandbox.service.periods import DAY1, KLINE_PERIODS, MIN1, MIN60, MON1, WEEK1, Period
+from htx_sandbox.service.periods import (
+    DAY1,
+    KLINE_PERIODS,
+    MIN1,
+    MIN5,
+    MIN60,
+    MON1,
+    WEEK1,
+    Period,
+)
 from htx_sandbox.service.ports import ChangeSet, Store
 from htx_sandbox.service.queries import Reads
 from htx_sandbox.service.series_book import (
@@ -273,11 +282,11 @@ def test_reads_older_than_memory_come_from_the_store(tmp_path: Path) -> None:
     for minute in range(10):
         market.at(minute * 60 + 1)
         market.trade(str(60000 + 10 * minute), 1)
-    window = engine.series.latest(SeriesKey(KLINE, BTC, "1min"))
-    assert window is not None
+    window = engine.series.window(SeriesKey(KLINE, BTC, "1min"))
+    assert len(window.bars) <= 4 and not window.complete  # the rest is in the store only
     everything = market.bars(KLINE, MIN1, T0_S, T0_S + 9 * 60)
     assert [s(b.close) for b in everything] == [str(60000 + 10 * m) for m in range(10)]
-    assert len(engine.series._window(SeriesKey(KLINE, BTC, "1min")).bars) <= 4
+    assert [b.vol for b in everything] == [1] * 10
 
 
 # -- sampled series --------------------------------------------------------------------------
@@ -307,11 +316,35 @@ def test_an_unchanged_mark_price_writes_nothing() -> None:
     market = Market(store)
     engine = market.start()
     try:
-        rows = sum(len(v) for v in store.klines.values())
+        before = {key: dict(bars) for key, bars in store.klines.items()}
         market.at(600)
         engine.execute(SetIndexPrices({BTC: Decimal("60000")}))  # equal to the mark already
         engine.execute(OpenUser(UID(9)))
-        assert sum(len(v) for v in store.klines.values()) == rows
+        assert {key: dict(bars) for key, bars in store.klines.items()} == before
+    finally:
+        market.stop()
+
+
+def test_a_trade_changes_the_minute_bar_and_the_longer_bars_follow_each_minute() -> None:
+    store = MemoryStore()
+    market = Market(store)
+    market.start()
+    try:
+        minute, five = SeriesKey(KLINE, BTC, "1min"), SeriesKey(KLINE, BTC, "5min")
+        market.at(10)
+        market.trade("60000", 1)
+        market.at(20)
+        market.trade("60100", 1)
+        assert list(store.klines[minute]) == [T0_S]
+        assert five not in store.klines  # written once the minute is over
+        [bar] = market.bars(KLINE, MIN5, T0_S, T0_S)  # read: the open minute laid over it
+        assert (bar.vol, s(bar.high)) == (2, "60100")
+        market.at(70)
+        market.trade("59900", 3)
+        assert list(store.klines[minute]) == [T0_S, T0_S + 60]
+        assert store.klines[five][T0_S][5] == 2  # the first minute, folded in
+        [bar] = market.bars(KLINE, MIN5, T0_S, T0_S)
+        assert ohlcv(bar) == (T0_S, "60000", "60100", "59900", "59900", 5, 3)
     finally:
         market.stop()
 

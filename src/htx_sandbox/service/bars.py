@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from ..domain.types import ZERO
 from .periods import Period
@@ -74,6 +74,23 @@ class Bar:
         self.count += 1
         self.amount += amount
 
+    def merge(self, later: Bar) -> None:
+        """Take in a later bar of the same period (a shorter period's bar inside this one)."""
+        if later.high > self.high:
+            self.high = later.high
+        if later.low < self.low:
+            self.low = later.low
+        self.close = later.close
+        self.vol += later.vol
+        self.count += later.count
+        self.amount += later.amount
+
+    def moved(self, id: int) -> Bar:
+        """A copy of this bar as bar `id` of a longer period."""
+        return Bar(
+            id, self.open, self.high, self.low, self.close, self.vol, self.count, self.amount
+        )
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Bar) and self.values() == other.values()
 
@@ -89,16 +106,17 @@ class Bar:
         return f"Bar{self.values()!r}"
 
 
-@dataclass(frozen=True, slots=True)
-class SeriesKey:
+class SeriesKey(NamedTuple):
+    """One series of one contract in one period (a tuple: cheap to hash, as every bar staged
+    and stored is looked up by it)."""
+
     series: str
     """HTX's topic name: kline, mark_price, premium_index, ..."""
     contract_code: str
     period: str
 
 
-@dataclass(frozen=True, slots=True)
-class SeriesBar:
+class SeriesBar(NamedTuple):
     """A bar with the series it belongs to: what a commit stores."""
 
     key: SeriesKey
