@@ -10,6 +10,7 @@ prices as strings, the volumes "0", as HTX prints them. Errors are the market se
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from starlette.routing import Route
@@ -29,18 +30,29 @@ PERIODS: dict[str, Period] = {p.name: p for p in KLINE_PERIODS}
 _ZERO = "0"
 
 
-def _wire(bar: Bar) -> dict[str, Any]:
-    return {
-        "amount": _ZERO,
-        "close": text(bar.close),
-        "count": _ZERO,
-        "high": text(bar.high),
-        "id": bar.id,
-        "low": text(bar.low),
-        "open": text(bar.open),
-        "trade_turnover": _ZERO,
-        "vol": _ZERO,
-    }
+def _wire(bars: list[Bar]) -> list[dict[str, Any]]:
+    texts: dict[Decimal, str] = {}  # a quiet stretch repeats one value: print it once
+
+    def t(value: Decimal) -> str:
+        found = texts.get(value)
+        if found is None:
+            found = texts[value] = text(value)
+        return found
+
+    return [
+        {
+            "amount": _ZERO,
+            "close": t(bar.close),
+            "count": _ZERO,
+            "high": t(bar.high),
+            "id": bar.id,
+            "low": t(bar.low),
+            "open": t(bar.open),
+            "trade_turnover": _ZERO,
+            "vol": _ZERO,
+        }
+        for bar in bars
+    ]
 
 
 def series_kline(series: str) -> Endpoint:
@@ -56,7 +68,7 @@ def series_kline(series: str) -> Endpoint:
         first, last = newest(period, size, now // 1000)
 
         def read(reads: Reads) -> list[dict[str, Any]]:
-            return [_wire(b) for b in reads.bars(series, code, period, first, last)]
+            return _wire(reads.bars(series, code, period, first, last))
 
         return MarketReply(f"market.{code}.{series}.{name}", now, data=await call.read(read))
 

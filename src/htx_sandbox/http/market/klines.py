@@ -14,6 +14,7 @@ A range of more than 2000 bars (both ends count) or of more than two years answe
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from starlette.routing import Route
@@ -49,17 +50,28 @@ def between(period: Period, start: int, end: int, now_s: int) -> tuple[int, int]
     return (first, last) if first <= last else None
 
 
-def _wire(bar: Bar) -> dict[str, Any]:
-    return {
-        "amount": num(bar.amount * SIDES),
-        "close": num(bar.close),
-        "count": bar.count * SIDES,
-        "high": num(bar.high),
-        "id": bar.id,
-        "low": num(bar.low),
-        "open": num(bar.open),
-        "vol": bar.vol * SIDES,
-    }
+def _wire(bars: list[Bar]) -> list[dict[str, Any]]:
+    prices: dict[Decimal, Any] = {}  # a quiet stretch repeats one price: print it once
+
+    def price(value: Decimal) -> Any:
+        found = prices.get(value)
+        if found is None:
+            found = prices[value] = num(value)
+        return found
+
+    return [
+        {
+            "amount": num(bar.amount * SIDES) if bar.amount else 0,
+            "close": price(bar.close),
+            "count": bar.count * SIDES,
+            "high": price(bar.high),
+            "id": bar.id,
+            "low": price(bar.low),
+            "open": price(bar.open),
+            "vol": bar.vol * SIDES,
+        }
+        for bar in bars
+    ]
 
 
 @market_data
@@ -82,7 +94,7 @@ async def history_kline(call: Call) -> MarketReply:
     def read(reads: Reads) -> list[dict[str, Any]]:
         if span is None:
             return []
-        return [_wire(b) for b in reads.bars(KLINE, code, period, *span)]
+        return _wire(reads.bars(KLINE, code, period, *span))
 
     return MarketReply(f"market.{code}.kline.{name}", now, data=await call.read(read))
 
