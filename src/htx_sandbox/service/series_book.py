@@ -341,7 +341,7 @@ class SeriesBook:
         return track
 
     def _load(self, series: str, code: str) -> _Track:
-        """A series' newest bars from the store, with the open bar of each period."""
+        """A series' newest `keep` bars of each period, from the store."""
         periods = self._periods[series]
         store = self._store
         windows = []
