@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from htx_sandbox.domain.commands import Deposit, OpenUser, PlaceOrder, SetIndexPrices
+from htx_sandbox.domain.contracts import Contract
+from htx_sandbox.domain.state import ExchangeState
 from htx_sandbox.domain.types import UID, Direction, Offset, OrderPriceType
 from htx_sandbox.service.bars import Bar, SeriesKey
 from htx_sandbox.service.clock import ManualClock
@@ -33,6 +35,7 @@ from htx_sandbox.service.series_book import (
     MARK_PRICE,
     OPEN_INTEREST,
     OPEN_INTEREST_AMOUNT,
+    Sampler,
     SeriesBook,
 )
 from htx_sandbox.storage.memory import MemoryStore
@@ -51,9 +54,10 @@ class Market:
     store: Store
     clock: ManualClock = field(default_factory=lambda: ManualClock(T0))
     engine: Engine | None = None
+    samplers: tuple[Sampler, ...] = ()
 
     def start(self) -> Engine:
-        self.engine = Engine(self.store, self.clock)
+        self.engine = Engine(self.store, self.clock, samplers=self.samplers)
         self.engine.start()
         for uid in (MAKER, TAKER):
             self.engine.execute(OpenUser(uid))
@@ -63,7 +67,7 @@ class Market:
     def restart(self) -> Engine:
         assert self.engine is not None
         self.engine.stop()
-        self.engine = Engine(self.store, self.clock)
+        self.engine = Engine(self.store, self.clock, samplers=self.samplers)
         self.engine.start()
         return self.engine
 
@@ -371,3 +375,31 @@ def test_the_open_interest_series_counts_one_side(market: Market) -> None:
     ).result(10) == 1
     coins = market.bars(OPEN_INTEREST_AMOUNT, MIN60, T0_S + 3700, T0_S + 3700)
     assert coins[0].close == (Decimal(100) / Decimal(60000)).quantize(Decimal("1e-18"))
+
+
+def test_another_sampled_series_is_kept_the_same_way(tmp_path: Path) -> None:
+    """How the funding part feeds the premium index: a Sampler added before the engine starts
+    gets bars, storage and restarts like the mark price."""
+
+    def premium(state: ExchangeState, contract: Contract) -> Decimal:  # last over index, here
+        code = contract.contract_code
+        index, last = state.index_prices.get(code), state.last_price.get(code)
+        return Decimal(0) if index is None or last is None else (last - index) / index
+
+    market = Market(SqliteStore(tmp_path / "db"), samplers=(Sampler("premium_index", premium),))
+    engine = market.start()
+    try:
+        market.at(30)
+        market.trade("60000", 1)
+        engine.execute(SetIndexPrices({BTC: Decimal(50000)}))  # last 60000: premium 0.2
+        market.at(90)
+        engine.execute(SetIndexPrices({BTC: Decimal(48000)}))  # last 60000: premium 0.25
+        bars = market.bars("premium_index", MIN1, T0_S, T0_S + 90)
+        assert [(b.id - T0_S, b.open, b.high, b.close) for b in bars] == [
+            (0, 0, Decimal("0.2"), Decimal("0.2")),
+            (60, Decimal("0.2"), Decimal("0.25"), Decimal("0.25")),
+        ]
+        market.restart()
+        assert market.bars("premium_index", MIN1, T0_S, T0_S + 90) == bars
+    finally:
+        market.stop()

@@ -23,7 +23,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
@@ -42,7 +42,7 @@ from .clock import Clock
 from .completion import Completion, LoopCompletion, LoopWaker
 from .health import Backoff, Health
 from .ports import StorageError, StorageOutageError, Store
-from .series_book import SeriesBook
+from .series_book import Sampler, SeriesBook
 from .unit_of_work import UnitOfWork
 
 T = TypeVar("T")
@@ -104,6 +104,7 @@ class Engine:
         *,
         contracts: ContractRegistry | None = None,
         settings: EngineSettings = EngineSettings(),
+        samplers: Iterable[Sampler] = (),
     ) -> None:
         self.store = store
         self.clock = clock
@@ -127,7 +128,10 @@ class Engine:
                 strategy_limits=settings.strategy_limits,
             )
         self.series = SeriesBook()
-        """The kline bars of trades, mark prices and open interest, kept with each commit."""
+        """The kline bars of trades, mark prices and open interest, kept with each commit;
+        `samplers` add other sampled series (a premium index, an estimated funding rate)."""
+        for sampler in samplers:
+            self.series.add_sampler(sampler)
         self.series.load(store, self.exchange.state)
         if snapshot is None:
             first = UnitOfWork()
