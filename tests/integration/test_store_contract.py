@@ -932,3 +932,32 @@ def test_tpsl_legs_of_reads_the_legs_an_opening_order_carries(
     assert plain is not None and store.tpsl_legs_of(plain) == []
     assert store.tpsl_legs_of(ids["position_tp"]) == []  # a leg is no opening order
     assert store.tpsl_legs_of(2**63 - 1) == []
+# -- kline bars ------------------------------------------------------------------------------
+
+
+def test_kline_bars_round_trip_and_are_read_by_key(store_factory: StoreFactory) -> None:
+    from htx_sandbox.service.bars import Bar, SeriesBar, SeriesKey
+    from htx_sandbox.service.ports import BarQuery, ChangeSet
+
+    store = store_factory()
+    store.commit(ChangeSet(contracts=list(ContractRegistry())))
+    minute, mark = SeriesKey("kline", "BTC-USD", "1min"), SeriesKey("mark_price", "BTC-USD", "1min")
+    bars = [
+        Bar(1_764_000_000 + 60 * i, Decimal("60000.1"), Decimal("60010"), Decimal("59990.5"),
+            Decimal(60000 + i), i, 2 * i, Decimal("0.000001666666666667") * i)
+        for i in range(10)
+    ]  # fmt: skip
+    store.commit(ChangeSet(bars=[SeriesBar(minute, b) for b in bars]))
+    store.commit(ChangeSet(bars=[SeriesBar(mark, bars[0])]))
+    changed = Bar(bars[9].id, Decimal(1), Decimal(2), Decimal("0.5"), Decimal("1.5"), 99, 7,
+                  Decimal("1e-18"))  # fmt: skip
+    store.commit(ChangeSet(bars=[SeriesBar(minute, changed)]))  # upserted: the open bar moved
+    everything = store.bars(BarQuery(minute, -(2**62), 2**62, 100))
+    assert everything == [*bars[:9], changed]
+    assert store.bars(BarQuery(minute, bars[2].id, bars[5].id, 100)) == bars[2:6]
+    assert store.bars(BarQuery(minute, bars[2].id, bars[5].id, 2)) == bars[2:4]
+    assert store.bars(BarQuery(minute, -(2**62), bars[5].id, 2, newest=True)) == bars[4:6]
+    assert store.bars(BarQuery(mark, -(2**62), 2**62, 100)) == [bars[0]]
+    assert store.bars(BarQuery(SeriesKey("kline", "ETH-USD", "1min"), 0, 2**62, 9)) == []
+    store.close()
+    assert store_factory().bars(BarQuery(minute, 0, 2**62, 1, newest=True)) == [changed]

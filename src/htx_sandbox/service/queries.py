@@ -17,17 +17,21 @@ from ..domain.orders import Order
 from ..domain.strategy_orders import StrategyKind, StrategyOrder
 from ..domain.types import UID, OrderId
 from ..domain.valuation import balance_valuation
+from .bars import Bar, SeriesKey
+from .periods import Period
 from .ports import OrderQuery, Store, StrategyOrderQuery
+from .series_book import SeriesBook
 
 Level = tuple[Decimal, int]
 
 
 class Reads:
-    __slots__ = ("_exchange", "_store")
+    __slots__ = ("_exchange", "_series", "_store")
 
-    def __init__(self, exchange: Exchange, store: Store) -> None:
+    def __init__(self, exchange: Exchange, store: Store, series: SeriesBook | None = None) -> None:
         self._exchange = exchange
         self._store = store
+        self._series = series if series is not None else SeriesBook()
 
     # -- contracts -------------------------------------------------------------------------
 
@@ -134,6 +138,17 @@ class Reads:
     def balance_valuation(self, uid: UID, asset: str) -> Decimal:
         """The UID's equity over every coin in USD or BTC (domain/valuation.py)."""
         return balance_valuation(self._exchange.state, uid, asset)
+    # -- market series ---------------------------------------------------------------------
+
+    def bars(self, series: str, code: str, period: Period, first: int, last: int) -> list[Bar]:
+        """A kline series' bars from bar id `first` to `last` (aligned to `period`), every
+        period from its first bar on (service/bars.py); never a scan of the trades."""
+        key = SeriesKey(series, code, period.name)
+        return self._series.read(key, period, first, last, self._store)
+
+    def open_interest(self, code: str) -> int:
+        """Contracts open on one side of the contract."""
+        return self._series.open_interest.total(code)
 
     # -- users -----------------------------------------------------------------------------
 

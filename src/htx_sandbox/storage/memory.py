@@ -14,7 +14,8 @@ from ..domain.restore import Snapshot
 from ..domain.strategy_orders import StrategyOrder
 from ..domain.types import UID, Millis, Role
 from ..service.api_keys import ApiKey
-from ..service.ports import ChangeSet, OrderQuery, StrategyOrderQuery
+from ..service.bars import Bar, SeriesKey
+from ..service.ports import BarQuery, ChangeSet, OrderQuery, StrategyOrderQuery
 from . import rows
 from .columns import Row
 
@@ -31,6 +32,7 @@ class MemoryStore:
         self.cancel_after: dict[UID, Millis] = {}
         self.api_keys: dict[str, Row] = {}
         self.kv: dict[str, str] = {}
+        self.klines: dict[SeriesKey, dict[int, Row]] = {}
 
     def commit(self, c: ChangeSet) -> None:
         self.users.update(c.users)
@@ -53,6 +55,8 @@ class MemoryStore:
                 self.cancel_after[uid] = trigger
         for key in c.api_keys:
             self.api_keys[key.access_key] = rows.api_key_row(key)
+        for b in c.bars:
+            self.klines.setdefault(b.key, {})[b.bar.id] = rows.kline_row(b)[3:]
         self.kv.update(rows.exchange_values(c))
 
     def recover(self) -> None:
@@ -120,6 +124,12 @@ class MemoryStore:
         ]
         trades.sort(key=lambda t: t.trade_id)
         return trades[-limit:] if limit else []
+
+    def bars(self, query: BarQuery) -> list[Bar]:
+        stored = self.klines.get(query.key, {})
+        ids = sorted(i for i in stored if query.first <= i <= query.last)
+        ids = ids[-query.limit :] if query.newest else ids[: query.limit]
+        return [rows.bar_from(stored[i]) for i in ids] if query.limit > 0 else []
 
     def load_api_keys(self) -> list[ApiKey]:
         return [rows.api_key_from(r) for r in self.api_keys.values()]

@@ -1,6 +1,6 @@
 """HTX's /swap-api/ paths, one module per family: trade, lightning, orders, account, matches,
 public, reference, trigger and strategy (the cancels and queries of every strategy kind),
-tpsl, track, limits (what the API lets a UID do) and assets (what it holds)."""
+tpsl, track, limits (what the API lets a UID do), assets (what it holds) and open_interest."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from . import (
     lightning,
     limits,
     matches,
+    open_interest,
     orders,
     public,
     reference,
@@ -36,4 +37,5 @@ routes: list[BaseRoute] = [
     *track.routes,
     *limits.routes,
     *assets.routes,
+    *open_interest.routes,
 ]
