@@ -11,7 +11,7 @@ cancels go first, then a window's end, then the sample, then the settlement.
 from __future__ import annotations
 
 from .contracts import FUNDING_INTERVAL_MS, FUNDING_PHASE_MS
-from .events import ContractChanged, PremiumSampled
+from .events import ContractChanged, FundingClockStarted, PremiumSampled
 from .funding import SAMPLE_INTERVAL_MS, sample
 from .settlement import SETTLEMENT_PRICE_WINDOW_MS, settle
 from .state import NEVER, ExchangeState
@@ -34,6 +34,7 @@ def start(state: ExchangeState, now: Millis) -> None:
     state.next_sample = Millis(now - now % SAMPLE_INTERVAL_MS + SAMPLE_INTERVAL_MS)
     state.next_settlement = next_settlement_after(now)
     state.settlement_fills_from = state.next_settlement - SETTLEMENT_PRICE_WINDOW_MS
+    state.events.append(FundingClockStarted(now))
     reschedule(state)
 
 

@@ -12,6 +12,7 @@ from ..domain.events import (
     ContractChanged,
     Deposited,
     Event,
+    FundingClockStarted,
     FundingSettled,
     IndexPriceChanged,
     LeverRateSwitched,
@@ -97,7 +98,7 @@ class UnitOfWork:
             elif type(event) is Deposited:
                 self._accounts[(event.uid, event.symbol)] = None
                 self._sources.append(event)
-            elif type(event) is PremiumSampled:
+            elif type(event) is PremiumSampled or type(event) is FundingClockStarted:
                 self._funding = True
             elif type(event) is FundingSettled:
                 self._funding = True
