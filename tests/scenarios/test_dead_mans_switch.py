@@ -116,7 +116,6 @@ def test_time_out_below_5000_is_1067_and_arms_nothing(time_out: int) -> None:
 
 def test_execute_reports_1067_as_an_outcome() -> None:
     ex = make_exchange()
-    ex.advance(ARMED_AT)  # the exchange's first time step starts its funding clock (an event)
     outcome = ex.execute(CancelAfter(ALICE, True, 4_999), ARMED_AT)
     assert outcome.reply is None
     assert outcome.error is not None and outcome.error.code == 1067

@@ -25,7 +25,6 @@ def test_without_an_index_the_mark_is_the_last_trade_else_the_reference() -> Non
 
 def test_an_index_alone_is_the_mark() -> None:
     ex = make_exchange()
-    ex.advance(NOW)  # the exchange's first time step starts its funding clock (an event)
     applied = ex.execute(SetIndexPrices({BTC: Decimal("65000.5")}), NOW)
     assert applied.error is None
     assert applied.events == [IndexPriceChanged(BTC)]

@@ -114,14 +114,6 @@ class PremiumSampled:
 
 
 @dataclass(slots=True)
-class FundingClockStarted:
-    """The funding clock started at `at` (an exchange's first time step): from then on every
-    sample and settlement it passes is run, also after a restart."""
-
-    at: Millis
-
-
-@dataclass(slots=True)
 class FundingSettled:
     """A funding settlement: every position paid or received funding and booked its unrealized
     profit; what it did is the settlement's records."""
@@ -159,7 +151,6 @@ Event = (
     | ContractChanged
     | IndexPriceChanged
     | PremiumSampled
-    | FundingClockStarted
     | FundingSettled
     | BalanceChanged
 )

@@ -275,6 +275,13 @@ class Exchange:
     def set_contract(self, cmd: SetContract, now: Millis) -> Applied[None]:
         return self._apply(set_contract, cmd, now)
 
+    def start_funding_clock(self, now: Millis) -> bool:
+        """Start the funding clock at `now` unless it runs; whether it started."""
+        if self.state.next_sample is not None:
+            return False
+        funding_clock.start(self.state, now)
+        return True
+
     def count_settlement_fills(self, trades: Iterable[Trade]) -> None:
         """Count stored fills (one side of each match) towards the next settlement price:
         after a restart, those of its window made before it."""

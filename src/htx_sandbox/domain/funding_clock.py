@@ -11,7 +11,7 @@ cancels go first, then a window's end, then the sample, then the settlement.
 from __future__ import annotations
 
 from .contracts import FUNDING_INTERVAL_MS, FUNDING_PHASE_MS
-from .events import ContractChanged, FundingClockStarted, PremiumSampled
+from .events import ContractChanged, PremiumSampled
 from .funding import SAMPLE_INTERVAL_MS, sample
 from .settlement import SETTLEMENT_PRICE_WINDOW_MS, settle
 from .state import NEVER, ExchangeState
@@ -29,12 +29,12 @@ def next_settlement_after(now: int) -> Millis:
 
 
 def start(state: ExchangeState, now: Millis) -> None:
-    """Start the clock at `now` (a new exchange's first time step, or a store written before
-    funding existed): nothing before it is run."""
+    """Start the clock at `now`: nothing before it is run. The engine starts it when it opens
+    a store that has none (and stores it); an exchange used alone starts it on its first time
+    step."""
     state.next_sample = Millis(now - now % SAMPLE_INTERVAL_MS + SAMPLE_INTERVAL_MS)
     state.next_settlement = next_settlement_after(now)
     state.settlement_fills_from = state.next_settlement - SETTLEMENT_PRICE_WINDOW_MS
-    state.events.append(FundingClockStarted(now))
     reschedule(state)
 
 

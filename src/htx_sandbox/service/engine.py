@@ -124,11 +124,16 @@ class Engine:
                 strategy_limits=settings.strategy_limits,
                 settlement_window_ms=settings.settlement_window_ms,
             )
+            self.exchange.start_funding_clock(now)
             first = UnitOfWork()
             first.include_contracts()
             store.commit(first.changes(self.exchange.state))
         else:
             self.exchange = self._restore(snapshot)
+            if self.exchange.start_funding_clock(now):  # a store written before funding
+                started = UnitOfWork()
+                started.include_funding()
+                store.commit(started.changes(self.exchange.state))
         self.api_keys = ApiKeyRegistry({k.access_key: k for k in store.load_api_keys()})
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None

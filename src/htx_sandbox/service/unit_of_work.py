@@ -12,7 +12,6 @@ from ..domain.events import (
     ContractChanged,
     Deposited,
     Event,
-    FundingClockStarted,
     FundingSettled,
     IndexPriceChanged,
     LeverRateSwitched,
@@ -98,7 +97,7 @@ class UnitOfWork:
             elif type(event) is Deposited:
                 self._accounts[(event.uid, event.symbol)] = None
                 self._sources.append(event)
-            elif type(event) is PremiumSampled or type(event) is FundingClockStarted:
+            elif type(event) is PremiumSampled:
                 self._funding = True
             elif type(event) is FundingSettled:
                 self._funding = True
@@ -130,6 +129,10 @@ class UnitOfWork:
     def include_contracts(self) -> None:
         """Write the contract registry too (on first start, or after an admin change)."""
         self._contracts = True
+
+    def include_funding(self) -> None:
+        """Write the funding clock too (when the engine started it)."""
+        self._funding = True
 
     def changes(self, state: ExchangeState) -> ChangeSet:
         strategies = state.strategies.orders
