@@ -57,6 +57,17 @@ def settlement_price(state: ExchangeState, contract: Contract) -> Decimal:
     return contract.price(max(1, int(ticks)))
 
 
+def estimated_settlement_price(
+    state: ExchangeState, contract: Contract, now: int
+) -> Decimal | None:
+    """What the next settlement price would be now, within the 10 minutes before it (HTX's
+    swap_estimated_settlement_price); None outside them."""
+    due = state.next_settlement
+    if due is None or not due - SETTLEMENT_PRICE_WINDOW_MS <= now < due:
+        return None
+    return settlement_price(state, contract)
+
+
 @dataclass(slots=True)
 class _Tally:
     """One account's part of a settlement, gathered over its holdings."""

@@ -1,6 +1,7 @@
 """HTX's /swap-api/ paths, one module per family: trade, lightning, orders, account, matches,
 public, reference, trigger and strategy (the cancels and queries of every strategy kind),
-tpsl, track."""
+tpsl, track, funding (public funding and settlement data) and financial (a UID's financial
+and settlement records)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from starlette.routing import BaseRoute
 
 from . import (
     account,
+    financial,
+    funding,
     lightning,
     matches,
     orders,
@@ -32,4 +35,6 @@ routes: list[BaseRoute] = [
     *strategy.routes,
     *tpsl.routes,
     *track.routes,
+    *funding.routes,
+    *financial.routes,
 ]
