@@ -60,18 +60,22 @@ class Position:
         self.cost_value -= released
         return released - value if self.side is LONG else value - released
 
-    def settle(self, contract_size: Decimal, price: Decimal) -> tuple[Decimal, Decimal]:
+    def settle(
+        self, contract_size: Decimal, price: Decimal, hold: Decimal | None = None
+    ) -> tuple[Decimal, Decimal]:
         """Hold the position at the settlement `price` from now on and return the profit that
         booked, with the rounding left over.
 
         The profit is HTX's, volume x size x (1/cost_hold - 1/price) for a long (the opposite
         for a short) truncated to the 1e-18 grid, as HTX prints it; the value at the new price
         is quantized as any value is. The coin between the two (a few 1e-18) is the rounding,
-        which the caller keeps so that nothing is created or lost."""
-        value = contract_value(self.volume, contract_size, price)
-        hold = self.cost_hold(contract_size)
-        if hold is None:
+        which the caller keeps so that nothing is created or lost. `hold` is cost_hold, when
+        the caller has it already."""
+        if not self.volume:
             return ZERO, ZERO
+        value = contract_value(self.volume, contract_size, price)
+        if hold is None:
+            hold = average_price(contract_size * self.volume, self.cost_value)
         turnover = contract_size * self.volume
         exact = unrealized(turnover, hold, price)
         profit = truncate(exact if self.side is LONG else -exact)

@@ -19,7 +19,6 @@ Each account that has had funds gets a user settlement record, each contract a p
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decimal
 
 from .contracts import Contract
@@ -68,15 +67,17 @@ def estimated_settlement_price(
     return settlement_price(state, contract)
 
 
-@dataclass(slots=True)
 class _Tally:
     """One account's part of a settlement, gathered over its holdings."""
 
-    contract_code: str
-    funding: Decimal = ZERO
-    booked: Decimal = ZERO
-    price: Decimal = ZERO
-    positions: list[SettledPosition] = field(default_factory=list)
+    __slots__ = ("booked", "contract_code", "funding", "positions", "price")
+
+    def __init__(self, contract_code: str, price: Decimal) -> None:
+        self.contract_code = contract_code
+        self.price = price
+        self.funding = ZERO
+        self.booked = ZERO
+        self.positions: list[SettledPosition] = []
 
 
 def settle(state: ExchangeState, at: Millis) -> Settlement:
@@ -104,7 +105,7 @@ def settle(state: ExchangeState, at: Millis) -> Settlement:
         symbol = contract.symbol
         tally = tallies.get((uid, symbol))
         if tally is None:
-            tally = tallies[(uid, symbol)] = _Tally(code, price=price)
+            tally = tallies[(uid, symbol)] = _Tally(code, price)
         kept = _settle_holding(holding, contract, price, rate, tally)
         pool[symbol] = pool.get(symbol, ZERO) + kept
         state.touch_holding(uid, code)
@@ -117,16 +118,14 @@ def settle(state: ExchangeState, at: Millis) -> Settlement:
                     or period_fees):
                 continue  # never had funds: HTX gives such an account no record
             code = by_symbol[account.symbol]
-            tally = _Tally(code, price=contracts[code][1])
+            tally = _Tally(code, contracts[code][1])
         account.margin_static += tally.booked + tally.funding
         offset = account.profit_real
+        # Positional: a settlement makes one per account.
         users.append(UserSettlement(
-            uid=account.uid, symbol=account.symbol, contract_code=tally.contract_code,
-            settlement_time=at, margin_balance_init=account.settled_balance,
-            margin_balance=account.margin_static,
-            settlement_profit_real=offset - period_fees + tally.funding + tally.booked,
-            funding_fee=tally.funding, offset_profitloss=offset, fee=-period_fees,
-            settlement_price=tally.price, positions=tuple(tally.positions),
+            account.uid, account.symbol, tally.contract_code, at, account.settled_balance,
+            account.margin_static, offset - period_fees + tally.funding + tally.booked,
+            tally.funding, offset, -period_fees, tally.price, tuple(tally.positions),
         ))  # fmt: skip
         account.profit_real = ZERO
         account.settled_balance = account.margin_static
@@ -149,7 +148,7 @@ def _settle_holding(
             continue
         cost_open = position.cost_open(size) or ZERO
         cost_hold_pre = position.cost_hold(size) or ZERO
-        profit, rounding = position.settle(size, price)
+        profit, rounding = position.settle(size, price, cost_hold_pre)
         tally.booked += profit
         kept += rounding
         tally.positions.append(SettledPosition(

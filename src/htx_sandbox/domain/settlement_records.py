@@ -1,7 +1,8 @@
 """What one funding settlement leaves behind, as HTX reports it: a platform record per contract
 (swap_settlement_records, with the period's funding rate for swap_historical_funding_rate) and
 a user record per account (swap_user_settlement_records). Plain values: the settlement computes
-them once and storage keeps them as they were."""
+them once and storage keeps them as they were (plain slotted dataclasses, not frozen: a
+settlement makes one or two per position, and a frozen constructor costs three times as much)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ class ContractSettlement:
     """None for a period without a premium index sample (its rate is then 0)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SettledPosition:
     direction: PositionSide
     volume: int
@@ -34,7 +35,7 @@ class SettledPosition:
     settlement_profit_unreal: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class UserSettlement:
     uid: UID
     symbol: str
