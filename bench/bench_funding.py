@@ -161,7 +161,10 @@ def main() -> None:
             runs.append(one_period(ex, store, Millis(due)))
             due = Millis(due + PERIOD)
         store.close()
-    d, db, c, cb = (statistics.median(run[i] for run in runs) for i in range(4))
+    d = statistics.median(run[0] for run in runs)
+    db = statistics.median(run[1] for run in runs)
+    c = statistics.median(run[2] for run in runs)
+    cb = statistics.median(run[3] for run in runs)
     last = runs[-1][4]
     print(f"settlement (domain): {d * 1000:8.1f} ms   {d / n * 1e6:.2f} us/position"
           f"   ratio to its arithmetic alone {d / db:.1f} ({db * 1000:.1f} ms)")
