@@ -55,6 +55,10 @@ def test_funding_rates_and_platform_records(
     assert (record.settlement_time, record.settlement_price) == (due, Decimal(60000))
     [estimate] = public.swap_estimated_settlement_price("BTC-USD")
     assert estimate.estimated_settlement_price is None  # not in a settlement's last 10 minutes
+    premium = public.swap_premium_index_kline("BTC-USD", "60min", 2)
+    assert premium.data[-1].close == Decimal("0.002")
+    rates = public.swap_estimated_rate_kline("BTC-USD", "1min", 1)
+    assert rates.data[-1].close == 0  # a new period without a sample yet
 
 
 def test_a_uids_settlement_and_financial_records(

@@ -670,6 +670,7 @@ def _as_text(value: Value) -> str:
 
 
 MARKET_CODES = ("BTC-USD", "ETH-USD", "XRP-USD", "btc-usd")
+KLINE_PERIODS = ("1min", "5min", "15min", "30min", "60min", "4hour", "1day", "1week", "1mon")
 PUBLIC: dict[str, tuple[str, st.SearchStrategy[tuple[tuple[str, str], ...]]]] = {
     "/swap-api/v1/swap_contract_info": ("v1", text_params(("contract_code", MARKET_CODES))),
     "/swap-api/v1/swap_api_state": ("v1", text_params(("contract_code", MARKET_CODES))),
@@ -691,6 +692,15 @@ PUBLIC: dict[str, tuple[str, st.SearchStrategy[tuple[tuple[str, str], ...]]]] = 
     "/swap-api/v1/swap_estimated_settlement_price": (
         "v1", text_params(("contract_code", MARKET_CODES)),
     ),
+    **{
+        f"/index/market/history/swap_{series}_kline": (
+            "market",
+            text_params(
+                ("contract_code", MARKET_CODES), ("period", KLINE_PERIODS), ("size", ("1", "150"))
+            ),
+        )
+        for series in ("premium_index", "estimated_rate")
+    },
     "/swap-api/v1/swap_historical_funding_rate": (
         "v1",
         text_params(("contract_code", MARKET_CODES), ("page_index", ("1", "2")),
@@ -700,6 +710,38 @@ PUBLIC: dict[str, tuple[str, st.SearchStrategy[tuple[tuple[str, str], ...]]]] = 
         "v1",
         text_params(("contract_code", MARKET_CODES), ("start_time", ("1763000000000",)),
                     ("end_time", ("1764000000000",)), ("page_size", ("1", "50"))),
+    ),
+    "/swap-ex/market/history/kline": (  # size wins; dropped (1 in 10), from/to are read
+        "market",
+        text_params(
+            ("contract_code", MARKET_CODES),
+            ("period", (*KLINE_PERIODS, "1hour")),
+            ("size", ("1", "150", "2000")),
+            ("from", ("0", "1763990000", "1764000000")),
+            ("to", ("1764000060", "1764003600", "99999999999")),
+        ),
+    ),
+    "/index/market/history/swap_mark_price_kline": (
+        "market",
+        text_params(
+            ("contract_code", MARKET_CODES), ("period", KLINE_PERIODS), ("size", ("1", "2000"))
+        ),
+    ),
+    "/swap-ex/market/detail/batch_merged": (
+        "market", text_params(("contract_code", MARKET_CODES))
+    ),
+    "/v2/swap-ex/market/detail/batch_merged": (
+        "market", text_params(("contract_code", MARKET_CODES))
+    ),
+    "/swap-api/v1/swap_open_interest": ("v1", text_params(("contract_code", MARKET_CODES))),
+    "/swap-api/v1/swap_his_open_interest": (
+        "v1",
+        text_params(
+            ("contract_code", MARKET_CODES),
+            ("period", ("60min", "4hour", "12hour", "1day")),
+            ("size", ("1", "48", "200")),
+            ("amount_type", ("1", "2")),
+        ),
     ),
 }
 

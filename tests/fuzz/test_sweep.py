@@ -104,6 +104,26 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
     "/swap-ex/market/history/trade": ("market", "market", "GET", (
         ("contract_code", J("BTC-USD")), ("size", J("10")),
     )),
+    "/swap-ex/market/history/kline": ("market", "market", "GET", (
+        ("contract_code", J("BTC-USD")), ("period", J("1min")), ("from", J("1763999000")),
+        ("to", J("1764000000")),
+    )),
+    "/index/market/history/swap_mark_price_kline": ("market", "market", "GET", (
+        ("contract_code", J("BTC-USD")), ("period", J("1mon")), ("size", J("2000")),
+    )),
+    "/swap-ex/market/detail/batch_merged": ("market", "market", "GET", (
+        ("contract_code", J("BTC-USD")),
+    )),
+    "/v2/swap-ex/market/detail/batch_merged": ("market", "market", "GET", (
+        ("contract_code", J("BTC-USD")),
+    )),
+    "/swap-api/v1/swap_open_interest": ("public", "v1", "GET", (
+        ("contract_code", J("BTC-USD")),
+    )),
+    "/swap-api/v1/swap_his_open_interest": ("public", "v1", "GET", (
+        ("contract_code", J("BTC-USD")), ("period", J("12hour")), ("size", J("200")),
+        ("amount_type", J("2")),
+    )),
     "/sandbox-api/v1/accounts": ("admin", "v1", "POST", (("uid", J(10000005)),)),
     "/sandbox-api/v1/deposits": ("admin", "v1", "POST", (
         ("uid", J(1)), ("symbol", J("BTC")), ("amount", J("0.5")),
@@ -169,6 +189,12 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
             "/swap-api/v1/swap_funding_rate", "/swap-api/v1/swap_batch_funding_rate",
             "/swap-api/v1/swap_estimated_settlement_price",
         )
+    },
+    **{
+        f"/index/market/history/swap_{series}_kline": ("market", "market", "GET", (
+            ("contract_code", J("BTC-USD")), ("period", J("5min")), ("size", J("150")),
+        ))
+        for series in ("premium_index", "estimated_rate")
     },
     "/swap-api/v1/swap_historical_funding_rate": ("public", "v1", "GET", (
         ("contract_code", J("BTC-USD")), ("page_index", J(1)), ("page_size", J(20)),

@@ -226,3 +226,31 @@ async def test_bad_financial_record_requests_answer_in_the_v3_envelope(
         assert body["code"] == code and body["data"] is None, (request, body)
         if message is not None:
             assert body["msg"] == message
+
+
+async def test_premium_index_and_estimated_rate_klines(
+    client: httpx.AsyncClient, engine: Engine, clock: ManualClock
+) -> None:
+    """The funding clock's samples as klines (the mark price kline's shape): the premium index
+    of each minute and the rate the running period would settle at."""
+    ok(engine.execute(SetIndexPrices({"BTC-USD": Decimal(60000)})))
+    trade(engine, UID1, UID2, 10, "60120")
+    next_minute = clock.now() - clock.now() % 60_000 + 60_000
+    move_to(engine, clock, next_minute)  # the first sample
+    move_to(engine, clock, next_minute + 60_000)  # the second: a bar open and closed at it
+    minute = clock.now() // 1000 - clock.now() // 1000 % 60
+    for path, series, close in (
+        ("swap_premium_index_kline", "premium_index", "0.002"),
+        ("swap_estimated_rate_kline", "estimated_rate", "0.0015"),
+    ):
+        body = (await client.get("/index/market/history/" + path, params={
+            "contract_code": "BTC-USD", "period": "1min", "size": "1",
+        })).json()  # fmt: skip
+        assert body["ch"] == f"market.BTC-USD.{series}.1min" and body["status"] == "ok"
+        [bar] = body["data"]
+        assert bar == {"amount": "0", "close": close, "count": "0", "high": close, "id": minute,
+                       "low": close, "open": close, "trade_turnover": "0", "vol": "0"}
+    missing = (await client.get("/index/market/history/swap_premium_index_kline", params={
+        "contract_code": "BTC-USD", "period": "1min",
+    })).json()  # fmt: skip
+    assert missing["status"] == "error" and missing["err-msg"] == "size cannot be empty"

@@ -14,6 +14,7 @@ from .models import (
     FinancialRecord,
     FundingRate,
     FundingRatePage,
+    Klines,
     SettlementRecordsPage,
     UserSettlementPage,
 )
@@ -106,3 +107,11 @@ def swap_financial_record(
     })  # fmt: skip
     path = V3 + ("swap_financial_record_exact" if exact else "swap_financial_record")
     return Op("POST", path, parse_list(FinancialRecord), envelope="v3", body=body)
+
+
+def funding_kline(series: Literal["premium_index", "estimated_rate"], contract_code: str,
+                  period: str, size: int) -> Op[Klines]:  # fmt: skip
+    """swap_premium_index_kline / swap_estimated_rate_kline: the mark price kline's shape."""
+    params = {"contract_code": contract_code, "period": period, "size": str(size)}
+    path = f"/index/market/history/swap_{series}_kline"
+    return Op("GET", path, parse_as(Klines), "market", private=False, params=params)

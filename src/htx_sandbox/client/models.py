@@ -388,6 +388,76 @@ class Trades(Model, frozen=True, kw_only=True):
     data: list[MarketTrade]
 
 
+class BatchTick(Model, frozen=True, kw_only=True):
+    """One contract's 24-hour overview in detail/batch_merged (v1 and v2). In v2 `vol` is
+    the USD turnover and `number_of` the contracts; in v1 `vol` is the contracts."""
+
+    contract_code: str
+    ts: int
+    id: int
+    open: Decimal
+    close: Decimal
+    high: Decimal
+    low: Decimal
+    vol: Decimal
+    amount: Decimal
+    count: int
+    bid: Level | None = None
+    ask: Level | None = None
+    number_of: int | None = None
+
+
+class Kline(Model, frozen=True, kw_only=True):
+    """One bar: `id` is its start (seconds). For trades `vol` (contracts), `count` and
+    `amount` (coin) count both sides of each match; for a sampled series (the mark price) they
+    are 0, as is `trade_turnover`."""
+
+    id: int
+    open: Decimal
+    close: Decimal
+    high: Decimal
+    low: Decimal
+    vol: int
+    count: int
+    amount: Decimal
+    trade_turnover: Decimal | None = None
+
+
+class Klines(Model, frozen=True, kw_only=True):
+    ch: str
+    ts: int
+    data: list[Kline]
+    """Oldest first."""
+
+
+class OpenInterest(Model, frozen=True, kw_only=True):
+    """Open interest (`volume` contracts on one side, `amount` the same in coin) and the last
+    24 hours' matches, both sides counted."""
+
+    symbol: str
+    contract_code: str
+    volume: Decimal
+    amount: Decimal
+    trade_amount: Decimal
+    trade_volume: int
+    trade_turnover: Decimal
+
+
+class OpenInterestTick(Model, frozen=True, kw_only=True):
+    volume: Decimal
+    amount_type: int
+    """1: `volume` in contracts, 2: in coin."""
+    ts: int
+    """The period's start (ms)."""
+
+
+class OpenInterestHistory(Model, frozen=True, kw_only=True):
+    symbol: str
+    contract_code: str
+    tick: list[OpenInterestTick]
+    """Newest first."""
+
+
 # -- sandbox admin API -----------------------------------------------------------------------
 
 

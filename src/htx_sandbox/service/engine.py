@@ -40,8 +40,10 @@ from ..domain.types import Millis
 from .api_keys import ApiKeyCommand, ApiKeyRegistry, CreateApiKey, DisableApiKey
 from .clock import Clock
 from .completion import Completion, LoopCompletion, LoopWaker
+from .funding_series import SAMPLERS as FUNDING_SAMPLERS
 from .health import Backoff, Health
 from .ports import StorageError, StorageOutageError, Store
+from .series_book import SeriesBook
 from .unit_of_work import UnitOfWork
 
 T = TypeVar("T")
@@ -125,15 +127,24 @@ class Engine:
                 settlement_window_ms=settings.settlement_window_ms,
             )
             self.exchange.start_funding_clock(now)
-            first = UnitOfWork()
-            first.include_contracts()
-            store.commit(first.changes(self.exchange.state))
         else:
             self.exchange = self._restore(snapshot)
-            if self.exchange.start_funding_clock(now):  # a store written before funding
-                started = UnitOfWork()
-                started.include_funding()
-                store.commit(started.changes(self.exchange.state))
+        self.series = SeriesBook()
+        """The kline bars of trades, mark prices and open interest, kept with each commit."""
+        for sampler in FUNDING_SAMPLERS:  # the premium index and the estimated funding rate
+            self.series.add_sampler(sampler)
+        self.series.load(store, self.exchange.state)
+        if snapshot is None:
+            first = UnitOfWork()
+            first.include_contracts()
+            changes = first.changes(self.exchange.state)
+            changes.bars = self.series.stage((), self.exchange.state, now)  # the first samples
+            store.commit(changes)
+            self.series.committed()
+        elif self.exchange.start_funding_clock(now):  # a store written before funding
+            started = UnitOfWork()
+            started.include_funding()
+            store.commit(started.changes(self.exchange.state))
         self.api_keys = ApiKeyRegistry({k.access_key: k for k in store.load_api_keys()})
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -298,12 +309,18 @@ class Engine:
                     self._refuse(jobs[poisoned.index], poisoned.error)
         else:
             raise RuntimeError("a batch kept failing after every command was refused")
-        if unit.touched:
+        state = self.exchange.state
+        bars = self.series.stage((outcome.events for _, outcome in done), state)
+        if unit.touched or bars:
+            changes = unit.changes(state)
+            changes.bars = bars
             try:
-                self.store.commit(unit.changes(self.exchange.state))
+                self.store.commit(changes)
             except Exception as error:
+                self.series.discarded()
                 self._commit_failed(error, jobs)
                 return
+            self.series.committed()
             self.commits += 1
             self._backoff.succeeded()
             self.api_keys.publish(unit.api_keys.values())

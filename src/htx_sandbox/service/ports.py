@@ -18,6 +18,7 @@ from ..domain.settlement_records import ContractSettlement, UserSettlement
 from ..domain.strategy_orders import StrategyKind, StrategyOrder
 from ..domain.types import EPOCH, UID, Millis
 from .api_keys import ApiKey
+from .bars import Bar, SeriesBar, SeriesKey
 
 Durability = Literal["normal", "full"]
 """normal survives a crash of the process; full also survives losing power."""
@@ -63,6 +64,8 @@ class ChangeSet:
     user_settlements: list[UserSettlement] = field(default_factory=list)
     funding: FundingFigures | None = None
     """The funding clock and its periods, when this commit's commands moved them."""
+    bars: list[SeriesBar] = field(default_factory=list)
+    """Kline bars new or changed (service/series_book.py): whole rows, inserted or replaced."""
     last_order_id: int = 0
     last_trade_id: int = 0
     now: Millis = EPOCH
@@ -133,6 +136,18 @@ class SettlementQuery:
     uid: UID | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class BarQuery:
+    """The bars of one series with first <= id <= last, at most `limit` of them: the oldest,
+    or with `newest` the newest; either way returned oldest first."""
+
+    key: SeriesKey
+    first: int
+    last: int
+    limit: int
+    newest: bool = False
+
+
 class StorageError(Exception):
     """Storage cannot be used; the message is one line naming the file or database."""
 
@@ -190,6 +205,10 @@ class Store(Protocol):
     def recent_trades(self, since: Millis, limit: int) -> list[Trade]:
         """Taker-side fills since `since`, oldest first, at most the newest `limit`: the public
         trade tape (each match once, in the taker's direction)."""
+        ...
+
+    def bars(self, query: BarQuery) -> list[Bar]:
+        """Stored kline bars (by the table's key: the cost depends on the bars asked for)."""
         ...
 
     def close(self) -> None: ...

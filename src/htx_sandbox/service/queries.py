@@ -22,6 +22,8 @@ from ..domain.settlement import estimated_settlement_price
 from ..domain.settlement_records import ContractSettlement, UserSettlement
 from ..domain.strategy_orders import StrategyKind, StrategyOrder
 from ..domain.types import UID, Millis, OrderId
+from .bars import Bar, SeriesKey
+from .periods import Period
 from .ports import (
     FinancialRecordQuery,
     OrderQuery,
@@ -29,17 +31,19 @@ from .ports import (
     Store,
     StrategyOrderQuery,
 )
+from .series_book import SeriesBook
 
 Level = tuple[Decimal, int]
 _PAGE = 50
 
 
 class Reads:
-    __slots__ = ("_exchange", "_store")
+    __slots__ = ("_exchange", "_series", "_store")
 
-    def __init__(self, exchange: Exchange, store: Store) -> None:
+    def __init__(self, exchange: Exchange, store: Store, series: SeriesBook | None = None) -> None:
         self._exchange = exchange
         self._store = store
+        self._series = series if series is not None else SeriesBook()
 
     # -- contracts -------------------------------------------------------------------------
 
@@ -182,6 +186,18 @@ class Reads:
 
     def financial_records(self, query: FinancialRecordQuery) -> list[FinancialRecord]:
         return self._store.financial_records_of(query)
+
+    # -- market series ---------------------------------------------------------------------
+
+    def bars(self, series: str, code: str, period: Period, first: int, last: int) -> list[Bar]:
+        """A kline series' bars from bar id `first` to `last` (aligned to `period`), every
+        period from its first bar on (service/bars.py); never a scan of the trades."""
+        key = SeriesKey(series, code, period.name)
+        return self._series.read(key, period, first, last, self._store)
+
+    def open_interest(self, code: str) -> int:
+        """Contracts open on one side of the contract."""
+        return self._series.open_interest.total(code)
 
     # -- users -----------------------------------------------------------------------------
 

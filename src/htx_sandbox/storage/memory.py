@@ -15,7 +15,9 @@ from ..domain.settlement_records import ContractSettlement, UserSettlement
 from ..domain.strategy_orders import StrategyOrder
 from ..domain.types import UID, Millis, Role
 from ..service.api_keys import ApiKey
+from ..service.bars import Bar, SeriesKey
 from ..service.ports import (
+    BarQuery,
     ChangeSet,
     FinancialRecordQuery,
     OrderQuery,
@@ -41,6 +43,7 @@ class MemoryStore:
         self.financial_records: dict[int, Row] = {}
         self.settlements: dict[tuple[str, int], Row] = {}
         self.user_settlements: dict[tuple[int, str, int], Row] = {}
+        self.klines: dict[SeriesKey, dict[int, Row]] = {}
 
     def commit(self, c: ChangeSet) -> None:
         self.users.update(c.users)
@@ -71,6 +74,8 @@ class MemoryStore:
         for user in c.user_settlements:
             key3 = (user.uid, user.contract_code, user.settlement_time)
             self.user_settlements[key3] = rows.user_settlement_row(user)
+        for b in c.bars:
+            self.klines.setdefault(b.key, {})[b.bar.id] = rows.kline_row(b)[3:]
         self.kv.update(rows.exchange_values(c))
 
     def recover(self) -> None:
@@ -197,6 +202,12 @@ class MemoryStore:
         ]
         trades.sort(key=lambda t: t.trade_id)
         return trades[-limit:] if limit else []
+
+    def bars(self, query: BarQuery) -> list[Bar]:
+        stored = self.klines.get(query.key, {})
+        ids = sorted(i for i in stored if query.first <= i <= query.last)
+        ids = ids[-query.limit :] if query.newest else ids[: query.limit]
+        return [rows.bar_from(stored[i]) for i in ids] if query.limit > 0 else []
 
     def load_api_keys(self) -> list[ApiKey]:
         return [rows.api_key_from(r) for r in self.api_keys.values()]

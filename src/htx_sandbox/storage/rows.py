@@ -42,6 +42,7 @@ from ..domain.types import (
     SelfMatchPrevent,
 )
 from ..service.api_keys import ApiKey
+from ..service.bars import Bar, SeriesBar
 from ..service.ports import ChangeSet, FundingFigures, StorageError
 from .columns import Column, Row, Table
 from .row_bounds import strategy_order_problem
@@ -281,6 +282,20 @@ STRATEGY_ORDER_TABLE = Table(
         Column("real_volume"),
     ],
 )
+BAR_TABLE = Table(
+    Bar,
+    [
+        Column("id"),
+        Column("open", out=str, back=dec),
+        Column("high", out=str, back=dec),
+        Column("low", out=str, back=dec),
+        Column("close", out=str, back=dec),
+        Column("vol"),
+        Column("count"),
+        Column("amount", out=str, back=dec),
+    ],
+)
+"""A kline bar; its row in `klines` starts with the series' key (KLINE_KEY_COLUMNS)."""
 
 FINANCIAL_RECORD_TABLE = Table(
     FinancialRecord,
@@ -361,6 +376,9 @@ STRATEGY_ORDER_COLUMNS = STRATEGY_ORDER_TABLE.columns
 FINANCIAL_RECORD_COLUMNS = FINANCIAL_RECORD_TABLE.columns
 SETTLEMENT_COLUMNS = SETTLEMENT_TABLE.columns
 USER_SETTLEMENT_COLUMNS = USER_SETTLEMENT_TABLE.columns
+KLINE_KEY_COLUMNS = ("series", "contract_code", "period")
+BAR_COLUMNS = BAR_TABLE.columns
+KLINE_COLUMNS = (*KLINE_KEY_COLUMNS, *BAR_COLUMNS)
 
 account_row = ACCOUNT_TABLE.row
 account_from = ACCOUNT_TABLE.read
@@ -382,6 +400,26 @@ settlement_row = SETTLEMENT_TABLE.row
 settlement_from = SETTLEMENT_TABLE.read
 user_settlement_row = USER_SETTLEMENT_TABLE.row
 user_settlement_from = USER_SETTLEMENT_TABLE.read
+
+
+_bar_values = BAR_TABLE.row
+
+
+def kline_row(b: SeriesBar) -> Row:
+    key = b.key
+    return (key.series, key.contract_code, key.period, *_bar_values(b.bar))
+
+
+def bar_from(r: Row) -> Bar:
+    """A stored bar (the BAR_COLUMNS of a klines row); a value no Decimal reads is refused with
+    a line naming the bar."""
+    try:
+        return BAR_TABLE.read(r)
+    except (LookupError, ValueError, ArithmeticError, TypeError):
+        found = BAR_TABLE.unreadable(r)
+        reason = f"{found[0]} {found[1]!r} is not valid" if found else "it cannot be read"
+        bar_id = BAR_TABLE.value(r, "id")
+        raise StorageError(f"kline bar {bar_id!r} cannot be used: {reason}") from None
 
 
 def contract_from(r: Row) -> Contract:

@@ -18,7 +18,9 @@ from ..domain.settlement_records import ContractSettlement, UserSettlement
 from ..domain.strategy_orders import StrategyOrder
 from ..domain.types import UID, Millis
 from ..service.api_keys import ApiKey
+from ..service.bars import Bar
 from ..service.ports import (
+    BarQuery,
     ChangeSet,
     FinancialRecordQuery,
     OrderQuery,
@@ -122,6 +124,8 @@ STRATEGY_ORDERS = Insert("strategy_orders", rows.STRATEGY_ORDER_COLUMNS, keys=1)
 FINANCIAL_RECORDS = Insert("financial_records", rows.FINANCIAL_RECORD_COLUMNS)
 SETTLEMENTS = Insert("settlements", rows.SETTLEMENT_COLUMNS)
 USER_SETTLEMENTS = Insert("user_settlements", rows.USER_SETTLEMENT_COLUMNS)
+# A bar changes with every trade of its period: upserted whole, by its series and id.
+KLINES = Insert("klines", rows.KLINE_COLUMNS, keys=4)
 
 
 def outages(
@@ -307,6 +311,8 @@ class SqlStore(abc.ABC):
             write(SETTLEMENTS, [rows.settlement_row(x) for x in c.settlements])
         if c.user_settlements:
             write(USER_SETTLEMENTS, [rows.user_settlement_row(x) for x in c.user_settlements])
+        if c.bars:
+            write(KLINES, [rows.kline_row(b) for b in c.bars])
         write(EXCHANGE, rows.exchange_values(c))
 
     # -- read ------------------------------------------------------------------------------
@@ -539,6 +545,21 @@ class SqlStore(abc.ABC):
             (since, limit),
         )
         return [rows.trade_from(r) for r in reversed(found)]
+
+    @outages
+    def bars(self, query: BarQuery) -> list[Bar]:
+        m, key = self.mark, query.key
+        order = "DESC" if query.newest else "ASC"
+        found = self._read(
+            f"SELECT {', '.join(rows.BAR_COLUMNS)} FROM klines "
+            f"WHERE series = {m} AND contract_code = {m} AND period = {m} "
+            f"AND id >= {m} AND id <= {m} ORDER BY id {order} LIMIT {m}",
+            (key.series, key.contract_code, key.period, query.first, query.last, query.limit),
+        )
+        bars = [rows.bar_from(r) for r in found]
+        if query.newest:
+            bars.reverse()
+        return bars
 
     @outages
     def load_api_keys(self) -> list[ApiKey]:

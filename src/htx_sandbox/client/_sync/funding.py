@@ -12,6 +12,7 @@ from ..models import (
     FinancialRecord,
     FundingRate,
     FundingRatePage,
+    Klines,
     SettlementRecordsPage,
     UserSettlementPage,
 )
@@ -32,6 +33,16 @@ class Funding(SwapSession):
         return self._call(
             ops.swap_historical_funding_rate(contract_code, page_index, page_size)
         )
+
+    def swap_premium_index_kline(self, contract_code: str, period: str, size: int) -> Klines:
+        """The premium index's minute samples as klines."""
+        return self._call(ops.funding_kline("premium_index", contract_code, period, size))
+
+    def swap_estimated_rate_kline(
+        self, contract_code: str, period: str, size: int
+    ) -> Klines:
+        """The running period's funding rate, as it moved, as klines."""
+        return self._call(ops.funding_kline("estimated_rate", contract_code, period, size))
 
     def swap_settlement_records(
         self,

@@ -1,7 +1,7 @@
 """HTX's /swap-api/ paths, one module per family: trade, lightning, orders, account, matches,
 public, reference, trigger and strategy (the cancels and queries of every strategy kind),
-tpsl, track, funding (public funding and settlement data) and financial (a UID's financial
-and settlement records)."""
+tpsl, track, open_interest, funding (public funding and settlement data) and financial (a
+UID's financial and settlement records)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from . import (
     funding,
     lightning,
     matches,
+    open_interest,
     orders,
     public,
     reference,
@@ -35,6 +36,7 @@ routes: list[BaseRoute] = [
     *strategy.routes,
     *tpsl.routes,
     *track.routes,
+    *open_interest.routes,
     *funding.routes,
     *financial.routes,
 ]
