@@ -1,6 +1,6 @@
 """ccxt's funding calls against a real server (sync and async): fetch_funding_rate,
-fetch_funding_rates, fetch_funding_rate_history, fetch_funding_history and
-fetch_settlement_history.
+fetch_funding_rates, fetch_funding_rate_history, fetch_funding_history,
+fetch_settlement_history and fetch_premium_index_ohlcv.
 
 A settlement needs 8 hours of the server's clock, so the module's server starts on a data
 directory with a past already in it: an engine run in-process with a manual clock from 30
@@ -68,8 +68,9 @@ def write_a_past(data_dir: Path, now: int) -> int:
             ok(PlaceOrder(uid, CODE, direction, Offset.OPEN, 10, 5, OrderPriceType.LIMIT,
                           Decimal(60120)))  # fmt: skip
         first = clock.now() - clock.now() % PERIOD + PERIOD
-        clock.advance(now - HOUR - clock.now())
-        ok(Tick())
+        while clock.now() < now - HOUR:  # time passing in steps, as a running engine's does
+            clock.advance(min(600_000, now - HOUR - clock.now()))
+            ok(Tick())
     finally:
         engine.stop()
         store.close()
@@ -145,6 +146,15 @@ def test_fetch_settlement_history(exchange: Any, settled: list[int]) -> None:
     assert {h["symbol"] for h in history} == {SYMBOL}
 
 
+def test_fetch_premium_index_ohlcv(exchange: Any) -> None:
+    """The premium index's samples as hourly candles (swap_premium_index_kline): the hours of
+    the past the store holds sampled +0.002 (60120 against an index of 60000)."""
+    candles = exchange.fetch_premium_index_ohlcv(SYMBOL, "1h", limit=3)
+    assert len(candles) == 3
+    assert [b[0] - a[0] for a, b in zip(candles, candles[1:], strict=False)] == [HOUR, HOUR]
+    assert candles[0][1:5] == pytest.approx([0.002] * 4)
+
+
 def test_the_same_calls_from_async_ccxt(sandbox: Sandbox, settled: list[int]) -> None:
     cls = run_snippet(2, sandbox, ACCOUNT)["AsyncHtxSandbox"]
 
@@ -166,13 +176,15 @@ def test_the_same_calls_from_async_ccxt(sandbox: Sandbox, settled: list[int]) ->
                 exchange.fetch_funding_rate_history(SYMBOL),
                 exchange.fetch_funding_history(SYMBOL),
                 exchange.fetch_settlement_history(SYMBOL),
+                exchange.fetch_premium_index_ohlcv(SYMBOL, "1h", limit=3),
             )
         finally:
             await exchange.close()
 
-    rate, rates, history, payments, settlements = asyncio.run(main())
+    rate, rates, history, payments, settlements, candles = asyncio.run(main())
     assert rate["fundingRate"] == pytest.approx(0.0015)
     assert set(rates) == {SYMBOL}
     assert [h["timestamp"] for h in history] == settled
     assert payments[-1]["amount"] == pytest.approx(-0.000025)
     assert [s["timestamp"] for s in settlements] == settled
+    assert candles[0][4] == pytest.approx(0.002)
