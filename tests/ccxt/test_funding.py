@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from htx_sandbox.cli.serve import DATABASE_FILE
+from htx_sandbox.client import HtxSwapClient
 from htx_sandbox.domain.commands import (
     Command,
     Deposit,
@@ -146,13 +147,16 @@ def test_fetch_settlement_history(exchange: Any, settled: list[int]) -> None:
     assert {h["symbol"] for h in history} == {SYMBOL}
 
 
-def test_fetch_premium_index_ohlcv(exchange: Any) -> None:
-    """The premium index's samples as hourly candles (swap_premium_index_kline): the hours of
-    the past the store holds sampled +0.002 (60120 against an index of 60000)."""
-    candles = exchange.fetch_premium_index_ohlcv(SYMBOL, "1h", limit=3)
-    assert len(candles) == 3
-    assert [b[0] - a[0] for a, b in zip(candles, candles[1:], strict=False)] == [HOUR, HOUR]
-    assert candles[0][1:5] == pytest.approx([0.002] * 4)
+def test_fetch_premium_index_ohlcv(exchange: Any, sandbox: Sandbox) -> None:
+    """The premium index's minute samples as candles (swap_premium_index_kline), as the
+    server's own client reads them."""
+    candles = exchange.fetch_premium_index_ohlcv(SYMBOL, "1m", limit=3)
+    with HtxSwapClient(base_url=sandbox.url) as server:
+        bars = server.swap_premium_index_kline(CODE, "1min", 3).data
+    assert len(candles) == 3 and [c[0] for c in candles] == [b.id * 1000 for b in bars]
+    assert [c[1:5] for c in candles] == [
+        [float(b.open), float(b.high), float(b.low), float(b.close)] for b in bars
+    ]
 
 
 def test_the_same_calls_from_async_ccxt(sandbox: Sandbox, settled: list[int]) -> None:
@@ -187,4 +191,4 @@ def test_the_same_calls_from_async_ccxt(sandbox: Sandbox, settled: list[int]) ->
     assert [h["timestamp"] for h in history] == settled
     assert payments[-1]["amount"] == pytest.approx(-0.000025)
     assert [s["timestamp"] for s in settlements] == settled
-    assert candles[0][4] == pytest.approx(0.002)
+    assert len(candles) == 3 and candles[1][0] - candles[0][0] == HOUR
