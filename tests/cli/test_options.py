@@ -28,6 +28,7 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "order_retention": ("90s", 90_000),
     "max_strategy_orders": ("8", 8),
     "max_strategy_orders_total": ("9", 9),
+    "settlement_window": ("5s", 5_000),
     "market_maker": ("true", True),
     "maker_spread": ("3", 3),
     "maker_depth": ("4", 4),

@@ -563,15 +563,35 @@ for _kind in ("trigger", "tpsl", "track"):
             ("sort_by", text(("created_at", "update_time", "create_date"))),
         ),
     )
+SIGNED["swap_user_settlement_records"] = (
+    "read",
+    fixed(
+        ("contract_code", codes),
+        ("start_time", integer((1757000000000, 1763000000000, 1764000000000))),
+        ("end_time", integer((1763500000000, 1764000000000, 1764000100000))),
+        *page,
+    ),
+)
 V3 = {
     "/swap-api/v1/swap-cancel-after": "swap-cancel-after",
     "/swap-api/v3/swap_matchresults_exact": "swap_matchresults_exact",
+    "/swap-api/v3/swap_financial_record": "swap_financial_record",
+    "/swap-api/v3/swap_financial_record_exact": "swap_financial_record_exact",
 }
 MATCHRESULTS = fixed(
     ("contract", codes), ("trade_type", integer((0, 1, 4, 5))),
     ("start_time", integer((1763999000000, 1764000000000))),
     ("end_time", integer((1764000000000, 1764000100000))), ("size", integer((1, 20, 100))),
 )  # fmt: skip
+
+FINANCIAL_RECORDS = fixed(
+    ("contract", codes), ("type", text(("30,31", "5", "3,4,5,6,7,8", "14", "99"))),
+    ("start_time", integer((1763827200000, 1763999000000, 1764000000000))),
+    ("end_time", integer((1764000000000, 1764000100000))), ("direct", text(("prev", "next"))),
+    ("from_id", integer((1, 5, 1000))),
+)  # fmt: skip
+V3_READS = {"swap_financial_record": FINANCIAL_RECORDS,
+            "swap_financial_record_exact": FINANCIAL_RECORDS}  # fmt: skip
 
 AUTH_NAMES = ("AccessKeyId", "SignatureMethod", "SignatureVersion", "Timestamp")
 
@@ -582,6 +602,8 @@ def signed_request(draw: st.DrawFn, names: tuple[str, ...]) -> Request:
     nested = False
     if name == "swap_matchresults_exact":
         path, fields = "/swap-api/v3/swap_matchresults_exact", MATCHRESULTS
+    elif name in V3_READS:
+        path, fields = "/swap-api/v3/" + name, V3_READS[name]
     else:
         path, fields = TRADE + name, SIGNED[name][1]
     nested = name == "swap_batchorder"
@@ -628,6 +650,8 @@ READ_NAMES = (
     "swap_relation_tpsl_order", "swap_account_position_info", "swap_available_level_rate",
     "swap_order_limit", "swap_fee", "swap_transfer_limit", "swap_position_limit",
     "swap_balance_valuation",
+    "swap_relation_tpsl_order", "swap_user_settlement_records", "swap_financial_record",
+    "swap_financial_record_exact",
 )  # fmt: skip
 STRATEGY_NAMES = (
     ("swap_trigger_order",) * 6
@@ -680,6 +704,30 @@ PUBLIC: dict[str, tuple[str, st.SearchStrategy[tuple[tuple[str, str], ...]]]] = 
     "/swap-ex/market/history/trade": (
         "market",
         text_params(("contract_code", MARKET_CODES), ("size", ("1", "10", "2000"))),
+    ),
+    "/swap-api/v1/swap_funding_rate": ("v1", text_params(("contract_code", MARKET_CODES))),
+    "/swap-api/v1/swap_batch_funding_rate": ("v1", text_params(("contract_code", MARKET_CODES))),
+    "/swap-api/v1/swap_estimated_settlement_price": (
+        "v1", text_params(("contract_code", MARKET_CODES)),
+    ),
+    **{
+        f"/index/market/history/swap_{series}_kline": (
+            "market",
+            text_params(
+                ("contract_code", MARKET_CODES), ("period", KLINE_PERIODS), ("size", ("1", "150"))
+            ),
+        )
+        for series in ("premium_index", "estimated_rate")
+    },
+    "/swap-api/v1/swap_historical_funding_rate": (
+        "v1",
+        text_params(("contract_code", MARKET_CODES), ("page_index", ("1", "2")),
+                    ("page_size", ("1", "50"))),
+    ),
+    "/swap-api/v1/swap_settlement_records": (
+        "v1",
+        text_params(("contract_code", MARKET_CODES), ("start_time", ("1763000000000",)),
+                    ("end_time", ("1764000000000",)), ("page_size", ("1", "50"))),
     ),
     "/swap-ex/market/history/kline": (  # size wins; dropped (1 in 10), from/to are read
         "market",

@@ -199,6 +199,38 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
         ("valuation_asset", J("USD")),
     )),
     "/swap-api/v1/swap_api_trading_status": ("v1", "v1", "GET", ()),
+    **{
+        path: ("public", "v1", "GET", (("contract_code", J("BTC-USD")),))
+        for path in (
+            "/swap-api/v1/swap_funding_rate", "/swap-api/v1/swap_batch_funding_rate",
+            "/swap-api/v1/swap_estimated_settlement_price",
+        )
+    },
+    **{
+        f"/index/market/history/swap_{series}_kline": ("market", "market", "GET", (
+            ("contract_code", J("BTC-USD")), ("period", J("5min")), ("size", J("150")),
+        ))
+        for series in ("premium_index", "estimated_rate")
+    },
+    "/swap-api/v1/swap_historical_funding_rate": ("public", "v1", "GET", (
+        ("contract_code", J("BTC-USD")), ("page_index", J(1)), ("page_size", J(20)),
+    )),
+    "/swap-api/v1/swap_settlement_records": ("public", "v1", "GET", (
+        ("contract_code", J("BTC-USD")), ("start_time", J(1763000000000)),
+        ("end_time", J(1764000000000)), ("page_index", J(1)), ("page_size", J(20)),
+    )),
+    "/swap-api/v1/swap_user_settlement_records": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")), ("start_time", J(1763000000000)),
+        ("end_time", J(1764000000000)), ("page_index", J(1)), ("page_size", J(20)),
+    )),
+    **{
+        f"/swap-api/v3/{name}": ("v3", "v3", "POST", (
+            ("contract", J("BTC-USD")), ("type", J("5,6,14,30,31")),
+            ("start_time", J(1763999000000)), ("end_time", J(1764000000000)),
+            ("direct", J("next")), ("from_id", J(1)),
+        ))
+        for name in ("swap_financial_record", "swap_financial_record_exact")
+    },
 }  # fmt: skip
 SEGMENTS = {
     "/sandbox-api/v1/api-keys/{}/disable": "$KEY",

@@ -148,8 +148,14 @@ def holding_view(holding: Holding) -> dict[str, object]:
         "uid": holding.uid,
         "contract_code": holding.contract_code,
         "lever_rate": holding.lever_rate,
-        "long": (holding.long.volume, holding.long.frozen, str(holding.long.cost_value)),
-        "short": (holding.short.volume, holding.short.frozen, str(holding.short.cost_value)),
+        "long": (
+            holding.long.volume, holding.long.frozen, str(holding.long.cost_value),
+            str(holding.long.open_value),
+        ),
+        "short": (
+            holding.short.volume, holding.short.frozen, str(holding.short.cost_value),
+            str(holding.short.open_value),
+        ),
     }
 
 
@@ -246,4 +252,20 @@ def state_view(exchange: Exchange) -> dict[str, object]:
         "last_price": {k: str(v) for k, v in sorted(state.last_price.items())},
         "last_order_id": state.order_ids.last,
         "last_trade_id": state.trade_ids.last,
+        "funding": {
+            "next_sample": state.next_sample,
+            "next_settlement": state.next_settlement,
+            "window_end": state.window_end,
+            "premiums": {
+                code: (str(p.total), p.samples, exact(p.last), p.last_at)
+                for code, p in sorted(state.premiums.items())
+            },
+            "settlement_fills": {
+                code: (f.volume, str(f.value))
+                for code, f in sorted(state.settlement_fills.items())
+                if f.volume
+            },
+            "funding_pool": {k: str(v) for k, v in sorted(state.funding_pool.items())},
+            "last_record_id": state.last_record_id,
+        },
     }

@@ -271,14 +271,15 @@ def test_round_trip_accounts(store_factory: StoreFactory) -> None:
 
 
 def test_round_trip_holdings(store_factory: StoreFactory) -> None:
-    """Positions (volume, frozen, cost value) and the lever rate of every holding, including a
-    holding that has only a resting opening order (A on ETH-USD at lever 3)."""
+    """Positions (volume, frozen, cost value, open value) and the lever rate of every holding,
+    including a holding that has only a resting opening order (A on ETH-USD at lever 3)."""
     rich = build_rich(store_factory())
     state = rich.rec.exchange.state
     loaded = {(h.uid, h.contract_code): holding_view(h) for h in rich.rec.load().holdings}
     expected = {key: holding_view(h) for key, h in state.holdings.items() if not is_blank(h)}
     assert loaded == expected
-    assert loaded[(C, BTC)]["long"] == (2, 1, str(state.holdings[(C, BTC)].long.cost_value))
+    long = state.holdings[(C, BTC)].long
+    assert loaded[(C, BTC)]["long"] == (2, 1, str(long.cost_value), str(long.open_value))
     assert loaded[(B, BTC)]["lever_rate"] == 20
 
 

@@ -81,6 +81,8 @@ class ServeConfig:
     """Milliseconds a finished order stays in memory (storage keeps it for good)."""
     max_strategy_orders: int = DEFAULT_STRATEGY_LIMITS.per_contract
     max_strategy_orders_total: int = DEFAULT_STRATEGY_LIMITS.platform
+    settlement_window: int = 0
+    """Milliseconds each funding settlement halts trading (0: none)."""
     market_maker: MakerConfig = field(default_factory=MakerConfig)
     contracts: tuple[Contract, ...] = ()
     """Contracts to list at start when the exchange does not have them yet."""

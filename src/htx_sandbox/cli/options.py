@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from ..domain.funding_clock import MAX_SETTLEMENT_WINDOW_MS
 from ..domain.strategy_book import MAX_STRATEGY_ORDERS, StrategyLimits
 from ..http.core.guard import HttpLimits
 from . import values
@@ -123,6 +124,13 @@ OPTIONS: tuple[Option, ...] = (
         "the same on all contracts together (1453, 1454, 1455; default "
         f"{DEFAULT_STRATEGY_LIMITS.platform})",
         "N",
+    ),
+    Option(
+        "settlement_window",
+        values.duration_between(0, MAX_SETTLEMENT_WINDOW_MS, "0", "10m"),
+        "how long each funding settlement halts trading (status 5: orders and cancels answer "
+        "1056), 0 to 10m (default 0: settlements take no time)",
+        "DURATION",
     ),
     _switch("market_maker", "quote bids and asks on every contract", group="market maker",
             table_key="enabled"),

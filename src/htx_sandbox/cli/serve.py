@@ -307,15 +307,19 @@ def _start_demo_and_maker(
 
 
 def engine_settings(config: ServeConfig) -> EngineSettings:
-    """The engine's settings: the order retention chosen (it also bounds what a restart loads)
-    and the strategy order limits, the engine's defaults for the rest. The platform limit is
-    raised to the per-contract one when set below it, so either may be set alone."""
+    """The engine's settings: the order retention chosen (it also bounds what a restart loads),
+    the strategy order limits and the settlement window, the engine's defaults for the rest.
+    The platform limit is raised to the per-contract one when set below it, so either may be
+    set alone."""
     limits = StrategyLimits(
         config.max_strategy_orders,
         max(config.max_strategy_orders, config.max_strategy_orders_total),
     )
     return replace(
-        EngineSettings(), retention_ms=config.order_retention, strategy_limits=limits
+        EngineSettings(),
+        retention_ms=config.order_retention,
+        strategy_limits=limits,
+        settlement_window_ms=config.settlement_window,
     )
 
 

@@ -717,3 +717,110 @@ class ApiTradingStatus(Model, frozen=True, kw_only=True):
     recovery_time: int
     cor: CancelOrderRatio = msgspec.field(name="COR")
     tdn: TotalDisableNumber = msgspec.field(name="TDN")
+# -- funding and settlement ------------------------------------------------------------------
+
+
+class FundingRate(Model, frozen=True, kw_only=True):
+    """swap_funding_rate: the rate of the running period, which settles at funding_time."""
+
+    symbol: str
+    contract_code: str
+    fee_asset: str
+    funding_time: int
+    funding_rate: Decimal
+    estimated_rate: Decimal | None = None
+    """Deprecated by HTX (null)."""
+    next_funding_time: int | None = None
+    """Deprecated by HTX (null)."""
+
+
+class HistoricalFundingRate(Model, frozen=True, kw_only=True):
+    symbol: str
+    contract_code: str
+    fee_asset: str
+    funding_time: int
+    funding_rate: Decimal
+    realized_rate: Decimal | None = None
+    avg_premium_index: Decimal | None = None
+
+
+class FundingRatePage(Model, frozen=True, kw_only=True):
+    total_page: int
+    current_page: int
+    total_size: int
+    data: list[HistoricalFundingRate]
+
+
+class SettlementRecord(Model, frozen=True, kw_only=True):
+    """One of the platform's settlements of a contract (swap_settlement_records)."""
+
+    symbol: str
+    contract_code: str
+    settlement_time: int
+    clawback_ratio: Decimal
+    settlement_price: Decimal
+    settlement_type: str
+
+
+class SettlementRecordsPage(Model, frozen=True, kw_only=True):
+    total_page: int
+    current_page: int
+    total_size: int
+    settlement_record: list[SettlementRecord]
+
+
+class EstimatedSettlementPrice(Model, frozen=True, kw_only=True):
+    contract_code: str
+    estimated_settlement_price: Decimal | None = None
+    """Only within the 10 minutes before a settlement."""
+    settlement_type: str
+
+
+class SettledPosition(Model, frozen=True, kw_only=True):
+    symbol: str
+    contract_code: str
+    direction: Direction
+    volume: Decimal
+    cost_open: Decimal
+    cost_hold_pre: Decimal
+    cost_hold: Decimal
+    settlement_profit_unreal: Decimal
+    settlement_price: Decimal
+    settlement_type: str
+
+
+class UserSettlementRecord(Model, frozen=True, kw_only=True):
+    """One settlement of the UID's account on a contract (swap_user_settlement_records)."""
+
+    symbol: str
+    contract_code: str
+    margin_balance_init: Decimal
+    margin_balance: Decimal
+    settlement_profit_real: Decimal
+    settlement_time: int
+    clawback: Decimal
+    funding_fee: Decimal
+    offset_profitloss: Decimal
+    fee: Decimal
+    fee_asset: str
+    positions: list[SettledPosition]
+
+
+class UserSettlementPage(Model, frozen=True, kw_only=True):
+    total_page: int
+    current_page: int
+    total_size: int
+    settlement_records: list[UserSettlementRecord]
+
+
+class FinancialRecord(Model, frozen=True, kw_only=True):
+    """One change of the account's balance (v3 swap_financial_record), with HTX's type code
+    (5-8 fees, 3/4 closing profit, 14 transfer in, 16/17 settled profit, 30/31 funding...)."""
+
+    query_id: int
+    id: int | str
+    symbol: str
+    contract_code: str
+    type: int
+    amount: Decimal
+    ts: int

@@ -27,8 +27,12 @@ from .ids import OrderIdGenerator, TradeIdGenerator
 from .money import contract_value, fee, initial_margin
 from .orders import Order, Trade
 from .positions import Holding, closed_side, opened_side
+from .premium import PremiumPeriod, SettlementFills
 from .strategy_book import StrategyBook, StrategyLimits
 from .types import BUY, MAKER, OPEN, UID, ZERO, Millis, OrderId, Role
+
+NEVER = 2**63
+"""Later than any time."""
 
 
 class ExchangeState:
@@ -40,10 +44,13 @@ class ExchangeState:
         *,
         cancel_delay_ms: int = 0,
         strategy_limits: StrategyLimits | None = None,
+        settlement_window_ms: int = 0,
     ) -> None:
         self.contracts = contracts
         self.cancel_delay_ms = cancel_delay_ms
         """0 cancels at once; more leaves cancelled orders in status 11 (and fillable) that long."""
+        self.settlement_window_ms = settlement_window_ms
+        """0 settles funding in an instant; more halts trading (status 5, 1056) that long."""
         self.now = Millis(0)
         self.users: set[UID] = set()
         self.accounts: dict[tuple[UID, str], Account] = {}
@@ -70,6 +77,21 @@ class ExchangeState:
         self.cancel_after: dict[UID, Millis] = {}
         self.cancel_after_heap: list[tuple[Millis, UID]] = []
         self.strategies = StrategyBook(strategy_limits)
+        # Funding (domain/funding_clock.py): the next sample, settlement and end of a
+        # settlement window, and the earliest of them (0 until the clock starts).
+        self.next_sample: Millis | None = None
+        self.next_settlement: Millis | None = None
+        self.window_end: Millis | None = None
+        self.funding_due = 0
+        self.premiums: dict[str, PremiumPeriod] = {}
+        self.settlement_fills: dict[str, SettlementFills] = {}
+        """Per contract, its fills since `settlement_fills_from` (the settlement price's)."""
+        self.settlement_fills_from = NEVER
+        self.funding_pool: dict[str, Decimal] = {}
+        """Per coin, the rounding of funding settlements left with the exchange (payments are
+        rounded up and receipts down, booked profits truncated; domain/settlement.py)."""
+        self.last_record_id = 0
+        """The last financial record's query_id (assigned when a commit writes them)."""
         self.traded: dict[str, list[int]] = {}
         """Per contract, [lowest, highest] ticks traded since strategy orders were last checked:
         what fires them once the command's own matching is done."""
@@ -264,6 +286,9 @@ class ExchangeState:
             self.holding(maker.uid, maker.contract_code).remove_open_order(maker)
         code = contract.contract_code
         self.last_price[code] = price
+        if now >= self.settlement_fills_from:  # the 10 minutes before a settlement
+            value = contract_value(volume, contract.contract_size, price)
+            self.settlement_fill(code, volume, value)
         ticks = maker.price_ticks
         traded = self.traded.get(code)
         if traded is None:
@@ -332,6 +357,14 @@ class ExchangeState:
         self.events.append(OrderTraded(trade))
         self.touch_account(uid, symbol)
         self.touch_holding(uid, order.contract_code)
+
+    def settlement_fill(self, code: str, volume: int, value: Decimal) -> None:
+        """Count a fill towards the next settlement price."""
+        fills = self.settlement_fills.get(code)
+        if fills is None:
+            fills = self.settlement_fills[code] = SettlementFills()
+        fills.volume += volume
+        fills.value += value
 
     # -- bounded memory --------------------------------------------------------------------
 

@@ -12,14 +12,25 @@ from decimal import Decimal
 
 from ..domain.contracts import Contract
 from ..domain.exchange import Exchange
+from ..domain.funding import live_rate
+from ..domain.funding_clock import next_settlement_after
 from ..domain.margin import AccountFigures, PositionFigures
 from ..domain.orders import Order
+from ..domain.records import FinancialRecord
+from ..domain.settlement import estimated_settlement_price
+from ..domain.settlement_records import ContractSettlement, UserSettlement
 from ..domain.strategy_orders import StrategyKind, StrategyOrder
-from ..domain.types import UID, OrderId
+from ..domain.types import UID, Millis, OrderId
 from ..domain.valuation import balance_valuation
 from .bars import Bar, SeriesKey
 from .periods import Period
-from .ports import OrderQuery, Store, StrategyOrderQuery
+from .ports import (
+    FinancialRecordQuery,
+    OrderQuery,
+    SettlementQuery,
+    Store,
+    StrategyOrderQuery,
+)
 from .series_book import SeriesBook
 
 Level = tuple[Decimal, int]
@@ -138,6 +149,29 @@ class Reads:
     def balance_valuation(self, uid: UID, asset: str) -> Decimal:
         """The UID's equity over every coin in USD or BTC (domain/valuation.py)."""
         return balance_valuation(self._exchange.state, uid, asset)
+    # -- funding ---------------------------------------------------------------------------
+
+    def funding_rate(self, contract: Contract, now: int) -> tuple[Decimal, Millis]:
+        """The rate the current period would settle at, and when it settles."""
+        state = self._exchange.state
+        due = state.next_settlement
+        if due is None or due <= now:  # the clock has not run yet (or is about to)
+            due = next_settlement_after(now)
+        return live_rate(state, contract), due
+
+    def estimated_settlement_price(self, contract: Contract, now: int) -> Decimal | None:
+        return estimated_settlement_price(self._exchange.state, contract, now)
+
+    def settlements(self, query: SettlementQuery) -> tuple[list[ContractSettlement], int]:
+        """A page of a contract's settlements (with their funding rates), newest first."""
+        return self._store.settlements_of(query)
+
+    def user_settlements(self, query: SettlementQuery) -> tuple[list[UserSettlement], int]:
+        return self._store.user_settlements_of(query)
+
+    def financial_records(self, query: FinancialRecordQuery) -> list[FinancialRecord]:
+        return self._store.financial_records_of(query)
+
     # -- market series ---------------------------------------------------------------------
 
     def bars(self, series: str, code: str, period: Period, first: int, last: int) -> list[Bar]:

@@ -10,12 +10,21 @@ from typing import TypeVar
 
 from ..domain.contracts import ContractRegistry
 from ..domain.orders import Order, Trade
+from ..domain.records import FinancialRecord
 from ..domain.restore import Snapshot
+from ..domain.settlement_records import ContractSettlement, UserSettlement
 from ..domain.strategy_orders import StrategyOrder
 from ..domain.types import UID, Millis, Role
 from ..service.api_keys import ApiKey
 from ..service.bars import Bar, SeriesKey
-from ..service.ports import BarQuery, ChangeSet, OrderQuery, StrategyOrderQuery
+from ..service.ports import (
+    BarQuery,
+    ChangeSet,
+    FinancialRecordQuery,
+    OrderQuery,
+    SettlementQuery,
+    StrategyOrderQuery,
+)
 from . import rows
 from .columns import Row
 
@@ -32,6 +41,9 @@ class MemoryStore:
         self.cancel_after: dict[UID, Millis] = {}
         self.api_keys: dict[str, Row] = {}
         self.kv: dict[str, str] = {}
+        self.financial_records: dict[int, Row] = {}
+        self.settlements: dict[tuple[str, int], Row] = {}
+        self.user_settlements: dict[tuple[int, str, int], Row] = {}
         self.klines: dict[SeriesKey, dict[int, Row]] = {}
 
     def commit(self, c: ChangeSet) -> None:
@@ -55,6 +67,14 @@ class MemoryStore:
                 self.cancel_after[uid] = trigger
         for key in c.api_keys:
             self.api_keys[key.access_key] = rows.api_key_row(key)
+        for record in c.financial_records:
+            self.financial_records[record.query_id] = rows.financial_record_row(record)
+        for settled in c.settlements:
+            key2 = (settled.contract_code, settled.settlement_time)
+            self.settlements[key2] = rows.settlement_row(settled)
+        for user in c.user_settlements:
+            key3 = (user.uid, user.contract_code, user.settlement_time)
+            self.user_settlements[key3] = rows.user_settlement_row(user)
         for b in c.bars:
             self.klines.setdefault(b.key, {})[b.bar.id] = rows.kline_row(b)[3:]
         self.kv.update(rows.exchange_values(c))
@@ -96,6 +116,12 @@ class MemoryStore:
             fee_pool=figures.fee_pool,
             last_price=figures.last_price,
             index_prices=figures.index_prices,
+            premiums=figures.funding.premiums,
+            next_sample=figures.funding.next_sample,
+            next_settlement=figures.funding.next_settlement,
+            window_end=figures.funding.window_end,
+            funding_pool=figures.funding.funding_pool,
+            last_record_id=max(self.financial_records, default=0),
             last_order_id=figures.last_order_id,
             last_trade_id=figures.last_trade_id,
             now=figures.now,
@@ -114,6 +140,42 @@ class MemoryStore:
             for _, row in sorted(self.strategy_orders.items())
             if (leg := rows.strategy_order_from(row)).source_order_id == source_order_id
         ]
+
+    def financial_records_of(self, query: FinancialRecordQuery) -> list[FinancialRecord]:
+        newest_first = query.direct == "prev"
+        found = [
+            r
+            for r in map(rows.financial_record_from, self.financial_records.values())
+            if r.uid == query.uid
+            and r.contract_code == query.contract_code
+            and query.start <= r.ts <= query.end
+            and (not query.types or r.type in query.types)
+            and (
+                query.from_id is None
+                or (r.query_id < query.from_id if newest_first else r.query_id > query.from_id)
+            )
+        ]
+        found.sort(key=lambda r: r.query_id, reverse=newest_first)
+        return found[: query.limit]
+
+    def settlements_of(self, query: SettlementQuery) -> tuple[list[ContractSettlement], int]:
+        found = [
+            s
+            for s in map(rows.settlement_from, self.settlements.values())
+            if s.contract_code == query.contract_code
+            and query.start <= s.settlement_time <= query.end
+        ]
+        return _settlement_page(found, query)
+
+    def user_settlements_of(self, query: SettlementQuery) -> tuple[list[UserSettlement], int]:
+        found = [
+            u
+            for u in map(rows.user_settlement_from, self.user_settlements.values())
+            if u.contract_code == query.contract_code
+            and u.uid == query.uid
+            and query.start <= u.settlement_time <= query.end
+        ]
+        return _settlement_page(found, query)
 
     def recent_trades(self, since: Millis, limit: int) -> list[Trade]:
         trades = [
@@ -164,6 +226,15 @@ def _page(
     kept.sort(key=lambda o: (getattr(o, key), o.order_id), reverse=True)
     first = (query.page_index - 1) * query.page_size
     return kept[first : first + query.page_size], len(kept)
+
+
+S = TypeVar("S", ContractSettlement, UserSettlement)
+
+
+def _settlement_page(found: list[S], query: SettlementQuery) -> tuple[list[S], int]:
+    found.sort(key=lambda s: s.settlement_time, reverse=True)
+    first = (query.page_index - 1) * query.page_size
+    return found[first : first + query.page_size], len(found)
 
 
 __all__ = ["MemoryStore"]

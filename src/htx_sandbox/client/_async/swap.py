@@ -10,6 +10,7 @@ import httpx
 from .. import _ops as ops
 from .._wire import DEFAULT_TIMEOUT
 from ..auth import HtxAuth, _utc_now
+from .funding import AsyncFunding
 from .market import AsyncMarket
 from .strategy import AsyncStrategyOrders
 from .swap_account import AsyncSwapAccount
@@ -20,7 +21,7 @@ from .swap_trade import AsyncSwapTrade
 
 class AsyncHtxSwapClient(
     AsyncSwapTrade, AsyncSwapRead, AsyncStrategyOrders, AsyncMarket, AsyncSwapTpsl,
-    AsyncSwapAccount,
+    AsyncSwapAccount, AsyncFunding,
 ):
     """A client of HTX's Coin-Margined Swap API (and of the sandbox, which speaks it).
 

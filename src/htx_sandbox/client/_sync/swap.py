@@ -11,6 +11,7 @@ import httpx
 from .. import _ops as ops
 from .._wire import DEFAULT_TIMEOUT
 from ..auth import HtxAuth, _utc_now
+from .funding import Funding
 from .market import Market
 from .strategy import StrategyOrders
 from .swap_account import SwapAccount
@@ -21,7 +22,7 @@ from .swap_trade import SwapTrade
 
 class HtxSwapClient(
     SwapTrade, SwapRead, StrategyOrders, Market, SwapTpsl,
-    SwapAccount,
+    SwapAccount, Funding,
 ):
     """A client of HTX's Coin-Margined Swap API (and of the sandbox, which speaks it).
 

@@ -1,6 +1,8 @@
 """HTX's /swap-api/ paths, one module per family: trade, lightning, orders, account, matches,
 public, reference, trigger and strategy (the cancels and queries of every strategy kind),
-tpsl, track, limits (what the API lets a UID do), assets (what it holds) and open_interest."""
+tpsl, track, limits (what the API lets a UID do), assets (what it holds), open_interest,
+funding (public funding and settlement data) and financial (a UID's financial and settlement
+records)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from starlette.routing import BaseRoute
 from . import (
     account,
     assets,
+    financial,
+    funding,
     lightning,
     limits,
     matches,
@@ -38,4 +42,6 @@ routes: list[BaseRoute] = [
     *limits.routes,
     *assets.routes,
     *open_interest.routes,
+    *funding.routes,
+    *financial.routes,
 ]
