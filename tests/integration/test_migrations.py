@@ -1,6 +1,7 @@
 """A store written before strategy orders existed (schema 3) is brought to the latest schema
 when this build opens it: its data untouched, strategy orders stored from then on, and its
-orders read back without TP/SL (is_tpsl, schema 5)."""
+orders read back without TP/SL (is_tpsl, schema 5), its contracts with HTX's hard price limit
+(price_limit_rate, schema 7)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,14 @@ def test_a_schema_3_store_is_migrated_and_keeps_its_data(
         whole_row = rows.order_row
         older.setattr(sql, "ORDERS", sql.Insert("orders", rows.ORDER_COLUMNS[:-1], keys=1))
         older.setattr(rows, "order_row", lambda order: whole_row(order)[:-1])
+        # Nor price_limit_rate (schema 7) on its contracts.
+        assert rows.CONTRACT_COLUMNS[-1] == "price_limit_rate"
+        whole_contract = rows.contract_row
+        older.setattr(
+            sql, "CONTRACTS", sql.Insert("contracts", rows.CONTRACT_COLUMNS[:-1], keys=1)
+        )
+        older.setattr(rows, "contract_row", lambda contract: whole_contract(contract)[:-1])
+        older.setattr(rows, "CONTRACT_COLUMNS", rows.CONTRACT_COLUMNS[:-1])
         store = store_factory()
         engine = Engine(store, ManualClock(T0))
         engine.start()
@@ -60,6 +69,8 @@ def test_a_schema_3_store_is_migrated_and_keeps_its_data(
     try:
         assert state_view(engine.exchange) == before
         assert [o.is_tpsl for o in engine.exchange.state.orders.values()] == [False]
+        contract = engine.exchange.contracts.get(BTC)
+        assert contract.price_limit_rate == Decimal("0.06")
         placed = engine.execute(trigger(A, BTC, GE, "70000", Direction.BUY, 1)).reply
         assert isinstance(placed, OrderPlaced)
     finally:

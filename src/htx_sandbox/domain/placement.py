@@ -96,6 +96,9 @@ def place_order(state: ExchangeState, cmd: PlaceOrder, now: Millis) -> OrderPlac
         ticks = contract.ticks(given)
     else:  # priced off the book, or missing (1014)
         ticks = _limit_ticks(cmd, contract, book)
+    band = state.price_bands.get(code)
+    if band is not None:  # 1039 beyond it; an order priced off the book is capped
+        ticks = band.admit(cmd.direction, ticks, off_book=not cmd.order_price_type.needs_price)
     price = contract.price(ticks)
 
     holding_key = (uid, code)

@@ -12,6 +12,7 @@ from .contracts import ContractRegistry
 from .exchange import Exchange
 from .orders import Order
 from .positions import Holding
+from .price_limits import refresh_band
 from .strategy_book import StrategyLimits
 from .strategy_orders import StrategyOrder
 from .types import EPOCH, UID, Millis, OrderId, OrderStatus
@@ -97,6 +98,8 @@ def restore(
     for code, (price, at) in snapshot.index_prices.items():
         state.index_prices[code] = price
         state.index_times[code] = at
+        if code in state.contracts:
+            refresh_band(state, state.contracts.get(code))
     state.order_ids.last = snapshot.last_order_id
     state.trade_ids.last = max(state.trade_ids.last, snapshot.last_trade_id)
     return exchange

@@ -26,6 +26,7 @@ from .ids import OrderIdGenerator, TradeIdGenerator
 from .money import contract_value, fee, initial_margin
 from .orders import Order, Trade
 from .positions import Holding, closed_side, opened_side
+from .price_limits import PriceBand
 from .strategy_book import StrategyBook, StrategyLimits
 from .types import BUY, MAKER, OPEN, UID, ZERO, Millis, OrderId, Role
 
@@ -56,6 +57,8 @@ class ExchangeState:
         self.index_prices: dict[str, Decimal] = {}
         """Per contract, the latest index price fed to the exchange (domain/prices.py)."""
         self.index_times: dict[str, Millis] = {}
+        self.price_bands: dict[str, PriceBand] = {}
+        """Per contract with an index, its price band (domain/price_limits.py)."""
         self.fee_pool: dict[str, Decimal] = {}
         """Fees collected, per coin: the exchange's side of every fee paid."""
         self.order_ids = OrderIdGenerator()

@@ -142,6 +142,7 @@ CONTRACT_TABLE = Table(
         Column("lever_rates", out=_lever_rates_out, back=_lever_rates_back),
         Column("maker_fee_rate", out=str, back=Decimal),
         Column("taker_fee_rate", out=str, back=Decimal),
+        Column("price_limit_rate", out=str, back=Decimal),
     ],
 )
 ACCOUNT_TABLE = Table(
