@@ -15,8 +15,9 @@ from ..domain.contracts import Contract
 from ..domain.exchange import Exchange
 from ..domain.margin import AccountFigures, PositionFigures
 from ..domain.orders import Order
+from ..domain.price_limits import PriceBand
 from ..domain.strategy_orders import StrategyKind, StrategyOrder
-from ..domain.types import UID, OrderId
+from ..domain.types import UID, Millis, OrderId
 from .ports import OrderQuery, Store, StrategyOrderQuery
 
 Level = tuple[Decimal, int]
@@ -164,3 +165,16 @@ class Reads:
         while uid in users:
             uid += 1
         return UID(uid)
+
+    # -- index prices and price limits -----------------------------------------------------
+
+    def index_price(self, contract: Contract) -> tuple[Decimal, Millis] | None:
+        """The contract's index price and when it was set; None before it has one."""
+        state = self._exchange.state
+        code = contract.contract_code
+        price = state.index_prices.get(code)
+        return None if price is None else (price, state.index_times[code])
+
+    def price_band(self, contract: Contract) -> PriceBand | None:
+        """The contract's price band (swap_price_limit); None without an index."""
+        return self._exchange.state.price_bands.get(contract.contract_code)

@@ -1,6 +1,6 @@
-"""Contracts: list them with the sandbox's own settings, list a new one, change one's status
-or reference price. The one check of a contract to list, for this API and for the config file's
-[[contracts]], is `contract_from`."""
+"""Contracts: list them with the sandbox's own settings, list a new one, change one's status,
+reference price or price limit rate. The one check of a contract to list, for this API and for
+the config file's [[contracts]], is `contract_from`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from ...domain import bounds
 from ...domain.commands import ListContract, SetContract
-from ...domain.contracts import Contract
+from ...domain.contracts import Contract, valid_price_limit_rate
 from ...domain.errors import ErrorCode, HtxError
 from ...domain.types import ContractStatus, Millis
 from ..core.body import Body
@@ -70,6 +70,15 @@ def _fee_rate(body: Body, name: str) -> Decimal | None:
     return value
 
 
+def _price_limit_rate(body: Body) -> Decimal | None:
+    """Above 0 and below 1, at most 6 decimals (the band's half-width around the index)."""
+    name = "price_limit_rate"
+    value = body.decimal(name, digits=1, places=bounds.MAX_PRICE_LIMIT_RATE_DECIMALS)
+    if value is not None and not valid_price_limit_rate(value):
+        raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name)
+    return value
+
+
 def contract_from(body: Body, today: str) -> Contract:
     """A contract to list, checked field by field (HTX codes on the wire); the one check for
     the admin API and for the config file's [[contracts]]."""
@@ -114,6 +123,9 @@ def contract_from(body: Body, today: str) -> Contract:
         rate = _fee_rate(body, name)
         if rate is not None:
             setattr(contract, name, rate)
+    limit_rate = _price_limit_rate(body)
+    if limit_rate is not None:
+        contract.price_limit_rate = limit_rate
     return contract
 
 
@@ -126,6 +138,7 @@ def contract_row(contract: Contract, now: Millis) -> dict[str, Any]:
         lever_rates=list(contract.lever_rates),
         maker_fee_rate=num(contract.maker_fee_rate),
         taker_fee_rate=num(contract.taker_fee_rate),
+        price_limit_rate=num(contract.price_limit_rate),
     )
     return row
 
@@ -157,9 +170,10 @@ async def set_contract(call: Call) -> Any:
     reference_price = (
         _reference_price(call.body, tick) if call.body.has("reference_price") else None
     )
-    if status is None and reference_price is None:
+    limit_rate = _price_limit_rate(call.body)
+    if status is None and reference_price is None and limit_rate is None:
         raise HtxError(ErrorCode.FIELD_EMPTY, "contract_status")
-    await call.execute(SetContract(code, status, reference_price))
+    await call.execute(SetContract(code, status, reference_price, limit_rate))
     return await _read_contract(call, code)
 
 

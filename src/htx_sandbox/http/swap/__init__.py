@@ -1,6 +1,6 @@
 """HTX's /swap-api/ paths, one module per family: trade, lightning, orders, account, matches,
 public, reference, trigger and strategy (the cancels and queries of every strategy kind),
-tpsl, track."""
+tpsl, track, prices (the index and the price band)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from . import (
     lightning,
     matches,
     orders,
+    prices,
     public,
     reference,
     strategy,
@@ -32,4 +33,5 @@ routes: list[BaseRoute] = [
     *strategy.routes,
     *tpsl.routes,
     *track.routes,
+    *prices.routes,
 ]
