@@ -22,6 +22,7 @@ from .models import (
     Direction,
     Heartbeat,
     HistoryPage,
+    IndexPrice,
     LeverRate,
     MergedDetail,
     Offset,
@@ -31,6 +32,7 @@ from .models import (
     OrderRequest,
     OrdersPage,
     Position,
+    PriceLimit,
     RelationTpslOrder,
     TpslPlaced,
     Trades,
@@ -352,3 +354,14 @@ def market_detail_merged(contract_code: str) -> Op[MergedDetail]:
 def market_trade(contract_code: str | None) -> Op[Trades]:
     params = drop_none({"contract_code": contract_code})
     return Op("GET", MARKET + "trade", _tick(Trades), "market", private=False, params=params)
+
+
+def swap_index(contract_code: str | None) -> Op[list[IndexPrice]]:
+    params = drop_none({"contract_code": contract_code})
+    return Op("GET", SWAP + "swap_index", parse_list(IndexPrice), private=False, params=params)
+
+
+def swap_price_limit(contract_code: str | None) -> Op[list[PriceLimit]]:
+    params = drop_none({"contract_code": contract_code})
+    parse = parse_list(PriceLimit)
+    return Op("GET", SWAP + "swap_price_limit", parse, private=False, params=params)

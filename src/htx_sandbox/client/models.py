@@ -415,6 +415,7 @@ class SandboxContract(Contract, frozen=True, kw_only=True):
     lever_rates: list[int] | None = None
     maker_fee_rate: Decimal | None = None
     taker_fee_rate: Decimal | None = None
+    price_limit_rate: Decimal | None = None
 
 
 # -- strategy orders -------------------------------------------------------------------------
@@ -536,3 +537,34 @@ class TrackHistoryOrder(TrackOrder, frozen=True, kw_only=True):
     real_volume: Decimal
     triggered_price: Decimal | None = None
     relation_order_id: str
+
+
+# -- index prices and price limits -----------------------------------------------------------
+
+
+class IndexPrice(Model, frozen=True, kw_only=True):
+    """One row of swap_index."""
+
+    contract_code: str
+    index_price: Decimal
+    index_ts: int
+
+
+class PriceLimit(Model, frozen=True, kw_only=True):
+    """One row of swap_price_limit: the highest price a buy may have, the lowest for a sell."""
+
+    symbol: str
+    contract_code: str
+    high_limit: Decimal
+    low_limit: Decimal
+
+
+class SandboxIndexPrice(Model, frozen=True, kw_only=True):
+    """A contract's index as the admin API shows it: its price and time (None before it has
+    one), how it moves (walk, fixed or path) and a path's (ms, price) points still ahead."""
+
+    contract_code: str
+    index_price: Decimal | None = None
+    index_ts: int | None = None
+    mode: str
+    path: list[tuple[int, Decimal]] = []

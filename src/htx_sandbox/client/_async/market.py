@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import _ops as ops
-from ..models import Contract, Depth, Heartbeat, MergedDetail, Trades
+from ..models import Contract, Depth, Heartbeat, IndexPrice, MergedDetail, PriceLimit, Trades
 from ._session import AsyncSwapSession
 
 
@@ -27,3 +27,11 @@ class AsyncMarket(AsyncSwapSession):
     async def market_trade(self, contract_code: str | None = None) -> Trades:
         """The last trade round of a contract (of every contract without one)."""
         return await self._call(ops.market_trade(contract_code))
+
+    async def swap_index(self, contract_code: str | None = None) -> list[IndexPrice]:
+        """The index price of a contract (of every contract that has one, without one)."""
+        return await self._call(ops.swap_index(contract_code))
+
+    async def swap_price_limit(self, contract_code: str | None = None) -> list[PriceLimit]:
+        """The price band: the highest buy and the lowest sell price accepted now."""
+        return await self._call(ops.swap_price_limit(contract_code))

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from .. import _ops as ops
-from ..models import Contract, Depth, Heartbeat, MergedDetail, Trades
+from ..models import Contract, Depth, Heartbeat, IndexPrice, MergedDetail, PriceLimit, Trades
 from ._session import SwapSession
 
 
@@ -28,3 +28,11 @@ class Market(SwapSession):
     def market_trade(self, contract_code: str | None = None) -> Trades:
         """The last trade round of a contract (of every contract without one)."""
         return self._call(ops.market_trade(contract_code))
+
+    def swap_index(self, contract_code: str | None = None) -> list[IndexPrice]:
+        """The index price of a contract (of every contract that has one, without one)."""
+        return self._call(ops.swap_index(contract_code))
+
+    def swap_price_limit(self, contract_code: str | None = None) -> list[PriceLimit]:
+        """The price band: the highest buy and the lowest sell price accepted now."""
+        return self._call(ops.swap_price_limit(contract_code))
