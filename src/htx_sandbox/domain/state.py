@@ -113,6 +113,11 @@ class ExchangeState:
         order_id = self.client_orders.get((uid, client_order_id))
         return self.orders.get(order_id) if order_id is not None else None
 
+    def latest_price(self, contract: Contract) -> Decimal:
+        """The last trade price, else the contract's reference price: HTX's "latest price",
+        which trigger rules name (always on the tick grid, unlike the mark price)."""
+        return self.last_price.get(contract.contract_code, contract.reference_price)
+
     def mark_price(self, contract: Contract) -> Decimal:
         """The price margins, profit and risk are measured at: the median of the index, the
         last trade and the book's mid price, a missing one counting as the index (HTX does not

@@ -45,6 +45,10 @@ class Reads:
     def mark_price(self, contract: Contract) -> Decimal:
         return self._exchange.state.mark_price(contract)
 
+    def latest_price(self, contract: Contract) -> Decimal:
+        """The last trade price, else the reference price."""
+        return self._exchange.state.latest_price(contract)
+
     def depth(self, code: str, levels: int) -> tuple[list[Level], list[Level]]:
         """(bids, asks) as (price, volume), best first."""
         return self._exchange.depth(code, levels)

@@ -23,12 +23,12 @@ async def detail_merged(call: Call) -> MarketReply:
 
     def read(reads: Reads) -> tuple[list[Level], list[Level], Decimal, Summary | None]:
         bids, asks = reads.depth(code, 1)
-        mark = reads.mark_price(reads.contract(code))
-        return bids, asks, mark, market.summary(code, Millis(now))
+        latest = reads.latest_price(reads.contract(code))
+        return bids, asks, latest, market.summary(code, Millis(now))
 
-    bids, asks, mark, summary = await call.read(read)
+    bids, asks, latest, summary = await call.read(read)
     if summary is None:  # no trade in 24 h: the last price, nothing traded
-        summary = Summary(mark, mark, mark, mark, 0, Decimal(0), 0)
+        summary = Summary(latest, latest, latest, latest, 0, Decimal(0), 0)
     tick = {
         "amount": text(summary.value * SIDES),
         "ask": fields.level(asks[0]) if asks else [],
