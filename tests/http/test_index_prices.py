@@ -178,6 +178,8 @@ async def test_the_admin_api_reads_every_index_and_its_mode(
     assert [
         r["contract_code"] for r in (await admin_get(client, contract_code="eth-usd"))["data"]
     ] == ["ETH-USD"]
+    unknown = await admin_get(client, contract_code="XRP-USD")
+    assert (unknown["status"], unknown["err_code"]) == ("error", 1014)
 
 
 async def test_a_price_set_through_the_admin_api_applies_at_once(
