@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import itertools
 import random
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
 from htx_sandbox.domain.commands import Outcome, SetIndexPrices
-from htx_sandbox.domain.errors import ErrorCode
+from htx_sandbox.domain.errors import ErrorCode, HtxError
 from htx_sandbox.domain.exchange import Exchange
 from htx_sandbox.domain.types import Millis
 from htx_sandbox.service.clock import ManualClock
@@ -25,6 +28,7 @@ from htx_sandbox.storage.memory import MemoryStore
 T0 = 1_764_000_000_000  # a whole second
 BTC, ETH = "BTC-USD", "ETH-USD"
 TICK = Decimal("0.1")
+D1 = Decimal(1)
 
 
 @pytest.fixture
@@ -242,3 +246,25 @@ def test_started_it_feeds_every_contract_and_stop_ends_its_thread(engine: Engine
     finally:
         source.stop()
     assert not source.running
+
+
+class _AnsweredAtOnce:
+    """An engine stand-in that has answered a command before submit() returns (the engine
+    thread may be that quick): the source's own thread then runs the future's callbacks."""
+
+    def submit(self, command: object) -> Future[Outcome]:
+        done: Future[Outcome] = Future()
+        done.set_result(Outcome(error=HtxError(ErrorCode.ILLEGAL_PARAMETER, "index_price")))
+        return done
+
+
+def test_a_refusal_answered_before_the_source_waits_for_it_still_undoes_the_change() -> None:
+    engine: Any = _AnsweredAtOnce()
+    source = PriceSource(engine, ManualClock(T0))
+    answers: list[Outcome] = []
+    worker = threading.Thread(target=lambda: answers.append(source.fix(BTC, D1).result()))
+    worker.start()
+    worker.join(5)
+    assert not worker.is_alive(), "fix() never returned"
+    assert answers[0].error is not None
+    assert source.feeds() == {}

@@ -94,7 +94,9 @@ class PriceSource:
         self.engine = engine
         self.clock = clock
         self.settings = settings
-        self._lock = threading.Lock()
+        # Re-entrant: a refused change is undone in its future's callback, which runs on this
+        # thread, inside the lock, when the engine answered before the callback was added.
+        self._lock = threading.RLock()
         self._feeds: dict[str, Feed] = {}
         self._rngs: dict[str, random.Random] = {}
         self._stop = threading.Event()
