@@ -19,6 +19,7 @@ from .positions import closed_side
 from .state import ExchangeState
 from .tpsl_legs import CheckedLeg, Reference, add_legs, check_legs
 from .types import (
+    BUY,
     CLIENT_ORDER_ID_MAX,
     FOK,
     GTC,
@@ -97,8 +98,10 @@ def place_order(state: ExchangeState, cmd: PlaceOrder, now: Millis) -> OrderPlac
     else:  # priced off the book, or missing (1014)
         ticks = _limit_ticks(cmd, contract, book)
     band = state.price_bands.get(code)
-    if band is not None:  # 1039 beyond it; an order priced off the book is capped
-        ticks = band.admit(cmd.direction, ticks, off_book=not cmd.order_price_type.needs_price)
+    if band is not None and (  # 1039 beyond it; an order priced off the book is capped
+        ticks > band.high_ticks if cmd.direction is BUY else ticks < band.low_ticks
+    ):
+        ticks = band.beyond(cmd.direction, off_book=not cmd.order_price_type.needs_price)
     price = contract.price(ticks)
 
     holding_key = (uid, code)

@@ -5,8 +5,8 @@ The band follows the index: `index x (1 + rate)` floored to the tick and `index 
 ceiled to it, with the contract's `price_limit_rate` (HTX's hard limit; its basis limit needs a
 basis history the sandbox does not keep, see docs/compatibility.md). A contract without an index
 has no band. Each band is computed once, when its index or its rate changes, and kept in ticks
-in `ExchangeState.price_bands`, so that an order pays one dict lookup and two integer
-comparisons for it, and an exchange without an index only the lookup.
+in `ExchangeState.price_bands`, so that an order pays one dict lookup and an integer comparison
+for it (placement.py compares inline), and an exchange without an index only the lookup.
 """
 
 from __future__ import annotations
@@ -37,21 +37,14 @@ class PriceBand:
     low_limit: Decimal
     high_limit: Decimal
 
-    def admit(self, direction: Direction, ticks: int, *, off_book: bool) -> int:
-        """The order's price in ticks if the band allows it. An order priced off the book
-        (opponent, optimal_N, lightning) is capped at the band instead: its client named no
-        price to refuse (docs/compatibility.md)."""
-        if direction is BUY:
-            if ticks <= self.high_ticks:
-                return ticks
-            if off_book:
-                return self.high_ticks
-        else:
-            if ticks >= self.low_ticks:
-                return ticks
-            if off_book:
-                return self.low_ticks
-        raise self.error()
+    def beyond(self, direction: Direction, *, off_book: bool) -> int:
+        """For an order priced beyond the band (a buy above high_limit, a sell below
+        low_limit): the limit itself if the order is priced off the book (opponent,
+        optimal_N, lightning: its client named no price to refuse, docs/compatibility.md),
+        else 1039."""
+        if not off_book:
+            raise self.error()
+        return self.high_ticks if direction is BUY else self.low_ticks
 
     def error(self) -> HtxError:
         """1039 names both limits, whichever side failed, as HTX's captured answer does."""
