@@ -520,6 +520,21 @@ SIGNED: dict[str, tuple[str, st.SearchStrategy[list[tuple[str, Value]]]]] = {
     ),
     "swap_account_info": ("read", fixed(("contract_code", codes))),
     "swap_position_info": ("read", fixed(("contract_code", codes))),
+    "swap_account_position_info": ("read", fixed(("contract_code", codes))),
+    "swap_available_level_rate": ("read", fixed(("contract_code", codes))),
+    "swap_order_limit": (
+        "read",
+        fixed(
+            ("contract_code", codes),
+            ("order_price_type", text(("limit", "lightning_fok", "post_only", "optimal_5"))),
+        ),
+    ),
+    "swap_fee": ("read", fixed(("contract_code", codes))),
+    "swap_transfer_limit": ("read", fixed(("contract_code", codes))),
+    "swap_position_limit": ("read", fixed(("contract_code", codes))),
+    "swap_balance_valuation": (
+        "read", fixed(("valuation_asset", text(("BTC", "USD", "usd", "CNY"))))
+    ),
 }
 SIGNED["swap_trigger_order"] = ("trade", trigger_fields())
 for _kind in ("trigger", "tpsl", "track"):
@@ -610,7 +625,9 @@ TRADE_NAMES = ("swap_order",) * 4 + ("swap_batchorder",) * 2 + (
 READ_NAMES = (
     "swap_openorders", "swap_order_info", "swap_order_detail", "swap_hisorders",
     "swap_account_info", "swap_position_info", "swap_matchresults_exact",
-    "swap_relation_tpsl_order",
+    "swap_relation_tpsl_order", "swap_account_position_info", "swap_available_level_rate",
+    "swap_order_limit", "swap_fee", "swap_transfer_limit", "swap_position_limit",
+    "swap_balance_valuation",
 )  # fmt: skip
 STRATEGY_NAMES = (
     ("swap_trigger_order",) * 6
@@ -647,6 +664,7 @@ def _as_text(value: Value) -> str:
 
 
 MARKET_CODES = ("BTC-USD", "ETH-USD", "XRP-USD", "btc-usd")
+KLINE_PERIODS = ("1min", "5min", "15min", "30min", "60min", "4hour", "1day", "1week", "1mon")
 PUBLIC: dict[str, tuple[str, st.SearchStrategy[tuple[tuple[str, str], ...]]]] = {
     "/swap-api/v1/swap_contract_info": ("v1", text_params(("contract_code", MARKET_CODES))),
     "/swap-api/v1/swap_api_state": ("v1", text_params(("contract_code", MARKET_CODES))),
@@ -664,6 +682,38 @@ PUBLIC: dict[str, tuple[str, st.SearchStrategy[tuple[tuple[str, str], ...]]]] = 
     "/swap-ex/market/history/trade": (
         "market",
         text_params(("contract_code", MARKET_CODES), ("size", ("1", "10", "2000"))),
+    ),
+    "/swap-ex/market/history/kline": (  # size wins; dropped (1 in 10), from/to are read
+        "market",
+        text_params(
+            ("contract_code", MARKET_CODES),
+            ("period", (*KLINE_PERIODS, "1hour")),
+            ("size", ("1", "150", "2000")),
+            ("from", ("0", "1763990000", "1764000000")),
+            ("to", ("1764000060", "1764003600", "99999999999")),
+        ),
+    ),
+    "/index/market/history/swap_mark_price_kline": (
+        "market",
+        text_params(
+            ("contract_code", MARKET_CODES), ("period", KLINE_PERIODS), ("size", ("1", "2000"))
+        ),
+    ),
+    "/swap-ex/market/detail/batch_merged": (
+        "market", text_params(("contract_code", MARKET_CODES))
+    ),
+    "/v2/swap-ex/market/detail/batch_merged": (
+        "market", text_params(("contract_code", MARKET_CODES))
+    ),
+    "/swap-api/v1/swap_open_interest": ("v1", text_params(("contract_code", MARKET_CODES))),
+    "/swap-api/v1/swap_his_open_interest": (
+        "v1",
+        text_params(
+            ("contract_code", MARKET_CODES),
+            ("period", ("60min", "4hour", "12hour", "1day")),
+            ("size", ("1", "48", "200")),
+            ("amount_type", ("1", "2")),
+        ),
     ),
 }
 
@@ -703,6 +753,8 @@ contract_fields = st.sampled_from(NEW_CODES).flatmap(
         ("maker_fee_rate", number("0.0002")),
         ("taker_fee_rate", number("0.0005")),
         ("price_limit_rate", number("0.06") | number("0.5")),
+        ("buy_limit", integer((0, 5, 1000))),
+        ("sell_limit", integer((0, 3))),
     )
 )
 path_points = st.lists(
@@ -737,6 +789,8 @@ ADMIN_POSTS: dict[str, st.SearchStrategy[list[tuple[str, Value]]]] = {
         ("contract_status", integer((1, 5))),
         ("reference_price", number("60000.1") | number("0.5")),
         ("price_limit_rate", number("0.01") | number("0.06")),
+        ("buy_limit", integer((0, 2, 50))),
+        ("sell_limit", integer((0, 1, 50))),
     ),
     "/index-prices": index_fields,
 }

@@ -104,6 +104,26 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
     "/swap-ex/market/history/trade": ("market", "market", "GET", (
         ("contract_code", J("BTC-USD")), ("size", J("10")),
     )),
+    "/swap-ex/market/history/kline": ("market", "market", "GET", (
+        ("contract_code", J("BTC-USD")), ("period", J("1min")), ("from", J("1763999000")),
+        ("to", J("1764000000")),
+    )),
+    "/index/market/history/swap_mark_price_kline": ("market", "market", "GET", (
+        ("contract_code", J("BTC-USD")), ("period", J("1mon")), ("size", J("2000")),
+    )),
+    "/swap-ex/market/detail/batch_merged": ("market", "market", "GET", (
+        ("contract_code", J("BTC-USD")),
+    )),
+    "/v2/swap-ex/market/detail/batch_merged": ("market", "market", "GET", (
+        ("contract_code", J("BTC-USD")),
+    )),
+    "/swap-api/v1/swap_open_interest": ("public", "v1", "GET", (
+        ("contract_code", J("BTC-USD")),
+    )),
+    "/swap-api/v1/swap_his_open_interest": ("public", "v1", "GET", (
+        ("contract_code", J("BTC-USD")), ("period", J("12hour")), ("size", J("200")),
+        ("amount_type", J("2")),
+    )),
     "/sandbox-api/v1/accounts": ("admin", "v1", "POST", (("uid", J(10000005)),)),
     "/sandbox-api/v1/deposits": ("admin", "v1", "POST", (
         ("uid", J(1)), ("symbol", J("BTC")), ("amount", J("0.5")),
@@ -119,11 +139,11 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
         ("create_date", J("20250101")), ("max_order_volume", J(100)),
         ("max_open_orders", J(10)), ("lever_rates", Arr((J(5), J(10)))),
         ("maker_fee_rate", J("0.0002")), ("taker_fee_rate", J("0.0005")),
-        ("price_limit_rate", J("0.05")),
+        ("price_limit_rate", J("0.05")), ("buy_limit", J(100)), ("sell_limit", J(0)),
     )),
     "/sandbox-api/v1/contracts/{}": ("admin", "v1", "POST", (
         ("contract_status", J(1)), ("reference_price", J("60000.1")),
-        ("price_limit_rate", J("0.05")),
+        ("price_limit_rate", J("0.05")), ("buy_limit", J(50)), ("sell_limit", J(0)),
     )),
     "/sandbox-api/v1/orders": ("admin", "v1", "GET", (
         ("uid", J(1)), ("contract_code", J("BTC-USD")),
@@ -165,6 +185,20 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
     "/swap-api/v1/swap_relation_tpsl_order": ("v1", "v1", "POST", (
         ("contract_code", J("BTC-USD")), ("order_id", J("$ORDER")),
     )),
+    "/swap-api/v1/swap_account_position_info": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")),
+    )),
+    **{
+        f"/swap-api/v1/swap_{name}": ("v1", "v1", "POST", (("contract_code", J("BTC-USD")),))
+        for name in ("available_level_rate", "fee", "transfer_limit", "position_limit")
+    },
+    "/swap-api/v1/swap_order_limit": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")), ("order_price_type", J("limit")),
+    )),
+    "/swap-api/v1/swap_balance_valuation": ("v1", "v1", "POST", (
+        ("valuation_asset", J("USD")),
+    )),
+    "/swap-api/v1/swap_api_trading_status": ("v1", "v1", "GET", ()),
     "/swap-api/v1/swap_index": ("public", "v1", "GET", (("contract_code", J("BTC-USD")),)),
     "/swap-api/v1/swap_price_limit": ("public", "v1", "GET", (
         ("contract_code", J("BTC-USD")),

@@ -134,6 +134,8 @@ BTC_USD_ROW = {
     "maker_fee_rate": D("0.0002"),
     "taker_fee_rate": D("0.0005"),
     "price_limit_rate": D("0.06"),
+    "buy_limit": None,
+    "sell_limit": None,
 }
 
 
@@ -578,6 +580,8 @@ async def test_a_contract_is_listed_with_its_optional_settings(client: httpx.Asy
         "maker_fee_rate": "0",
         "taker_fee_rate": 0.001,
         "price_limit_rate": "0.025",
+        "buy_limit": 5000,
+        "sell_limit": "0",
     }
     row = data(await post(client, CONTRACTS, body))
     assert without_settlement(row) == {
@@ -595,6 +599,8 @@ async def test_a_contract_is_listed_with_its_optional_settings(client: httpx.Asy
         "maker_fee_rate": 0,
         "taker_fee_rate": D("0.001"),
         "price_limit_rate": D("0.025"),
+        "buy_limit": 5000,
+        "sell_limit": None,  # 0: no limit
     }
 
 
@@ -653,6 +659,9 @@ def sol(**changes: Any) -> dict[str, Any]:
         (sol(lever_rates=5), 1067, "Illegal parameter lever_rates."),
         (sol(maker_fee_rate="-0.0001"), 1067, "Illegal parameter maker_fee_rate."),
         (sol(taker_fee_rate="1"), 1067, "Illegal parameter taker_fee_rate."),
+        (sol(buy_limit=-1), 1067, "Illegal parameter buy_limit."),
+        (sol(sell_limit=10**12 + 1), 1067, "Illegal parameter sell_limit."),
+        (sol(sell_limit="many"), 1067, "Illegal parameter sell_limit."),
         (b"]", 1030, "Input error."),
     ],
 )
@@ -702,6 +711,24 @@ async def test_the_reference_price_can_be_moved(client: httpx.AsyncClient) -> No
     assert (listed[1]["reference_price"], listed[1]["contract_status"]) == (2999, 3)
 
 
+async def test_position_limits_are_set_one_side_at_a_time_and_lifted_with_0(
+    client: httpx.AsyncClient, signed: SignedClient
+) -> None:
+    row = data(await post(client, f"{CONTRACTS}/btc-usd", {"buy_limit": 2}))
+    assert without_settlement(row) == {**BTC_USD_ROW, "buy_limit": 2}
+    row = data(await post(client, f"{CONTRACTS}/BTC-USD", {"sell_limit": "7"}))
+    assert (row["buy_limit"], row["sell_limit"]) == (2, 7)
+    refused = SignedClient.json(await signed.post(SWAP_ORDER, {**buy_order(), "volume": 3}))
+    assert (refused["status"], refused["err_code"]) == ("error", 1042)
+    both = {"buy_limit": 0, "contract_status": 1}
+    row = data(await post(client, f"{CONTRACTS}/BTC-USD", both))
+    assert (row["buy_limit"], row["sell_limit"], row["contract_status"]) == (None, 7, 1)
+    placed = SignedClient.json(await signed.post(SWAP_ORDER, {**buy_order(), "volume": 3}))
+    assert placed["status"] == "ok"
+    listed = data(await get(client, CONTRACTS))
+    assert (listed[0]["buy_limit"], listed[0]["sell_limit"]) == (None, 7)
+
+
 async def test_the_price_limit_rate_can_be_changed_and_moves_the_band(
     client: httpx.AsyncClient, engine: Engine
 ) -> None:
@@ -710,12 +737,23 @@ async def test_the_price_limit_rate_can_be_changed_and_moves_the_band(
     assert (row["price_limit_rate"], row["contract_status"]) == (D("0.01"), 1)
     limits = (await client.get(PRICE_LIMIT, params={"contract_code": "BTC-USD"})).json()
     assert [(r["high_limit"], r["low_limit"]) for r in limits["data"]] == [(60600, 59400)]
+    both = {"price_limit_rate": "0.02", "sell_limit": 4}
+    row = data(await post(client, f"{CONTRACTS}/BTC-USD", both))
+    assert (row["price_limit_rate"], row["buy_limit"], row["sell_limit"]) == (D("0.02"), None, 4)
 
 
 @pytest.mark.parametrize(
     ("code", "body", "err_code", "message"),
     [
         ("DOGE-USD", {"contract_status": 5}, 1014, "This contract doesnt exist."),
+        ("BTC-USD", {"buy_limit": -1}, 1067, "Illegal parameter buy_limit."),
+        ("BTC-USD", {"buy_limit": 5, "sell_limit": 1.5}, 1067, "Illegal parameter sell_limit."),
+        (
+            "BTC-USD",
+            {"contract_status": 5, "sell_limit": 10**12 + 1},
+            1067,
+            "Illegal parameter sell_limit.",
+        ),
         ("BTC-USD", {}, 1066, "contract_status cannot be empty."),
         ("BTC-USD", {"contract_status": 10}, 1067, "Illegal parameter contract_status."),
         ("BTC-USD", {"contract_status": -1}, 1067, "Illegal parameter contract_status."),
@@ -727,6 +765,12 @@ async def test_the_price_limit_rate_can_be_changed_and_moves_the_band(
         ("BTC-USD", {"price_limit_rate": 1}, 1067, "Illegal parameter price_limit_rate."),
         ("BTC-USD", {"price_limit_rate": "1e-7"}, 1067, "Illegal parameter price_limit_rate."),
         ("BTC-USD", {"price_limit_rate": "x"}, 1067, "Illegal parameter price_limit_rate."),
+        (
+            "BTC-USD",
+            {"price_limit_rate": "0.02", "buy_limit": -1},
+            1067,
+            "Illegal parameter buy_limit.",
+        ),
         (
             "BTC-USD",
             {"contract_status": 5, "reference_price": "-1"},

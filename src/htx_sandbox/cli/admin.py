@@ -144,7 +144,8 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     p.add_argument("--contract-size", type=POSITIVE, required=True, metavar="USD")
     p.add_argument("--price-tick", type=POSITIVE, required=True)
     p.add_argument("--reference-price", type=POSITIVE, required=True)
-    p = leaf(contracts, "set", "change a contract's status, reference price or price limit rate",
+    p = leaf(contracts, "set",
+             "change a contract's status, reference price, price limit rate or position limits",
              _contracts_set, tables.record)  # fmt: skip
     p.add_argument("code", metavar="CODE")
     p.add_argument("--status", type=INTEGER, default=None, help="HTX's contract_status")
@@ -156,6 +157,9 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         metavar="RATE",
         help="the price band's half-width around the index, e.g. 0.06",
     )
+    for side, held in (("buy", "long"), ("sell", "short")):
+        p.add_argument(f"--{side}-limit", type=INTEGER, default=None, metavar="CONT",
+                       help=f"most contracts one UID may hold {held} (0: no limit)")  # fmt: skip
 
     prices = group("prices", "set and show index prices")
     p = leaf(prices, "set", "hold a contract's index at a price", _prices_set, tables.index_price)
@@ -238,16 +242,19 @@ def _contracts_add(admin: AdminClient, args: argparse.Namespace) -> Any:
 
 
 def _contracts_set(admin: AdminClient, args: argparse.Namespace) -> Any:
-    if args.status is None and args.reference_price is None and args.price_limit_rate is None:
+    changes = (
+        args.status, args.reference_price, args.price_limit_rate, args.buy_limit, args.sell_limit
+    )  # fmt: skip
+    if all(change is None for change in changes):
         raise CommandError(
-            "contracts set: give --status, --reference-price and/or --price-limit-rate"
+            "contracts set: give --status, --reference-price, --price-limit-rate, --buy-limit"
+            " and/or --sell-limit"
         )
     return admin.set_contract(
-        args.code.upper(),
-        contract_status=args.status,
-        reference_price=args.reference_price,
-        price_limit_rate=args.price_limit_rate,
-    )
+        args.code.upper(), contract_status=args.status, reference_price=args.reference_price,
+        price_limit_rate=args.price_limit_rate, buy_limit=args.buy_limit,
+        sell_limit=args.sell_limit,
+    )  # fmt: skip
 
 
 def _prices_set(admin: AdminClient, args: argparse.Namespace) -> Any:

@@ -237,7 +237,7 @@ _REQUIRED = ("symbol", "contract_size", "price_tick", "reference_price")
 _CONTRACT_FIELDS = frozenset({
     "contract_code", "symbol", "contract_size", "price_tick", "reference_price",
     "contract_status", "create_date", "max_order_volume", "max_open_orders", "lever_rates",
-    "maker_fee_rate", "taker_fee_rate", "price_limit_rate",
+    "maker_fee_rate", "taker_fee_rate", "price_limit_rate", "buy_limit", "sell_limit",
 })  # fmt: skip
 
 

@@ -102,7 +102,10 @@ def set_contract(
     contract_status: int | None,
     reference_price: Amount | None,
     price_limit_rate: Amount | None = None,
+    buy_limit: int | None = None,
+    sell_limit: int | None = None,
 ) -> Op[SandboxContract]:
+    """A position limit of 0 lifts it."""
     body: dict[str, Any] = {}
     if contract_status is not None:
         body["contract_status"] = contract_status
@@ -110,6 +113,10 @@ def set_contract(
         body["reference_price"] = str(reference_price)
     if price_limit_rate is not None:
         body["price_limit_rate"] = str(price_limit_rate)
+    if buy_limit is not None:
+        body["buy_limit"] = buy_limit
+    if sell_limit is not None:
+        body["sell_limit"] = sell_limit
     return _post(f"contracts/{quote(contract_code, safe='')}", SandboxContract, body)
 
 

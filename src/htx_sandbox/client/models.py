@@ -388,6 +388,76 @@ class Trades(Model, frozen=True, kw_only=True):
     data: list[MarketTrade]
 
 
+class BatchTick(Model, frozen=True, kw_only=True):
+    """One contract's 24-hour overview in detail/batch_merged (v1 and v2). In v2 `vol` is
+    the USD turnover and `number_of` the contracts; in v1 `vol` is the contracts."""
+
+    contract_code: str
+    ts: int
+    id: int
+    open: Decimal
+    close: Decimal
+    high: Decimal
+    low: Decimal
+    vol: Decimal
+    amount: Decimal
+    count: int
+    bid: Level | None = None
+    ask: Level | None = None
+    number_of: int | None = None
+
+
+class Kline(Model, frozen=True, kw_only=True):
+    """One bar: `id` is its start (seconds). For trades `vol` (contracts), `count` and
+    `amount` (coin) count both sides of each match; for a sampled series (the mark price) they
+    are 0, as is `trade_turnover`."""
+
+    id: int
+    open: Decimal
+    close: Decimal
+    high: Decimal
+    low: Decimal
+    vol: int
+    count: int
+    amount: Decimal
+    trade_turnover: Decimal | None = None
+
+
+class Klines(Model, frozen=True, kw_only=True):
+    ch: str
+    ts: int
+    data: list[Kline]
+    """Oldest first."""
+
+
+class OpenInterest(Model, frozen=True, kw_only=True):
+    """Open interest (`volume` contracts on one side, `amount` the same in coin) and the last
+    24 hours' matches, both sides counted."""
+
+    symbol: str
+    contract_code: str
+    volume: Decimal
+    amount: Decimal
+    trade_amount: Decimal
+    trade_volume: int
+    trade_turnover: Decimal
+
+
+class OpenInterestTick(Model, frozen=True, kw_only=True):
+    volume: Decimal
+    amount_type: int
+    """1: `volume` in contracts, 2: in coin."""
+    ts: int
+    """The period's start (ms)."""
+
+
+class OpenInterestHistory(Model, frozen=True, kw_only=True):
+    symbol: str
+    contract_code: str
+    tick: list[OpenInterestTick]
+    """Newest first."""
+
+
 # -- sandbox admin API -----------------------------------------------------------------------
 
 
@@ -416,6 +486,9 @@ class SandboxContract(Contract, frozen=True, kw_only=True):
     maker_fee_rate: Decimal | None = None
     taker_fee_rate: Decimal | None = None
     price_limit_rate: Decimal | None = None
+    buy_limit: int | None = None
+    """The most contracts one UID may hold long; None: no limit."""
+    sell_limit: int | None = None
 
 
 # -- strategy orders -------------------------------------------------------------------------
@@ -539,6 +612,112 @@ class TrackHistoryOrder(TrackOrder, frozen=True, kw_only=True):
     relation_order_id: str
 
 
+# -- account reference -----------------------------------------------------------------------
+
+
+class AccountPositions(Account, frozen=True, kw_only=True):
+    """swap_account_position_info: a contract's margin account with its positions."""
+
+    positions: list[Position]
+
+
+class AvailableLevelRate(Model, frozen=True, kw_only=True):
+    contract_code: str
+    available_level_rate: str
+    """HTX's comma-separated list, e.g. "1,2,3,5,10"."""
+
+    @property
+    def lever_rates(self) -> list[int]:
+        return [int(rate) for rate in self.available_level_rate.split(",") if rate]
+
+
+class OrderLimit(Model, frozen=True, kw_only=True):
+    symbol: str
+    contract_code: str
+    open_limit: Decimal
+    """The most contracts one opening order may have (HTX prints a decimal: 6000.000...)."""
+    close_limit: Decimal
+
+
+class OrderLimits(Model, frozen=True, kw_only=True):
+    """swap_order_limit: the per-order caps for one order_price_type."""
+
+    order_price_type: str
+    limits: list[OrderLimit] = msgspec.field(name="list")
+    """HTX's `list`: a row per contract."""
+
+
+class Fee(Model, frozen=True, kw_only=True):
+    """swap_fee's rates (HTX sends them as strings)."""
+
+    symbol: str
+    contract_code: str
+    open_maker_fee: Decimal
+    open_taker_fee: Decimal
+    close_maker_fee: Decimal
+    close_taker_fee: Decimal
+    delivery_fee: Decimal | None = None
+    fee_asset: str
+
+
+class TransferLimit(Model, frozen=True, kw_only=True):
+    symbol: str
+    contract_code: str
+    transfer_in_max_each: Decimal
+    transfer_in_min_each: Decimal
+    transfer_out_max_each: Decimal
+    transfer_out_min_each: Decimal
+    transfer_in_max_daily: Decimal
+    transfer_out_max_daily: Decimal
+    net_transfer_in_max_daily: Decimal
+    net_transfer_out_max_daily: Decimal
+
+
+class PositionLimit(Model, frozen=True, kw_only=True):
+    symbol: str
+    contract_code: str
+    buy_limit: Decimal
+    """The most contracts one UID may hold long, its unfilled opening buys counted (HTX prints
+    a decimal)."""
+    sell_limit: Decimal
+
+
+class BalanceValuation(Model, frozen=True, kw_only=True):
+    valuation_asset: str
+    balance: Decimal
+
+
+class CancelOrderRatio(Model, frozen=True, kw_only=True):
+    """The COR indicator of swap_api_trading_status."""
+
+    orders_threshold: int
+    orders: int
+    invalid_cancel_orders: int
+    cancel_ratio_threshold: Decimal
+    cancel_ratio: Decimal
+    is_trigger: int
+    is_active: int
+
+
+class TotalDisableNumber(Model, frozen=True, kw_only=True):
+    """The TDN indicator of swap_api_trading_status."""
+
+    disables_threshold: int
+    disables: int
+    is_trigger: int
+    is_active: int
+
+
+class ApiTradingStatus(Model, frozen=True, kw_only=True):
+    """swap_api_trading_status: whether the UID's API orders are disabled, and why."""
+
+    is_disable: int
+    order_price_types: str
+    disable_reason: str
+    disable_interval: int
+    recovery_time: int
+    cor: CancelOrderRatio = msgspec.field(name="COR")
+    tdn: TotalDisableNumber = msgspec.field(name="TDN")
 # -- index prices and price limits -----------------------------------------------------------
 
 

@@ -227,6 +227,20 @@ class SetIndexPrices:
 
 
 @dataclass(frozen=True, slots=True)
+class SetPositionLimits:
+    """A contract's per-UID position limits (a sandbox operation): the most contracts one UID
+    may hold long (`buy_limit`) and short (`sell_limit`); NO_POSITION_LIMIT (0) lifts a limit,
+    None leaves it as it is (as SetContract's fields)."""
+
+    contract_code: str
+    buy_limit: int | None = None
+    sell_limit: int | None = None
+
+
+NO_POSITION_LIMIT = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Tick:
     """No change of its own: lets time-driven work (the switch, delayed cancels) run."""
 
@@ -250,6 +264,7 @@ Command = (
     | SetContract
     | SetIndexPrices
     | Tick
+    | SetPositionLimits
 )
 
 

@@ -41,6 +41,11 @@ class Contract:
     taker_fee_rate: Decimal = Decimal("0.0005")
     price_limit_rate: Decimal = DEFAULT_PRICE_LIMIT_RATE
     """The price band's half-width around the index, as a fraction (swap_price_limit)."""
+    buy_limit: int | None = None
+    """The most contracts one UID may hold long, its unfilled opening buys counted (1042 above
+    it); None: no limit (domain/position_limits.py)."""
+    sell_limit: int | None = None
+    """The same for short positions and opening sells (1043)."""
 
     def __post_init__(self) -> None:
         self.contract_code = self.contract_code.upper()
@@ -74,6 +79,9 @@ class Contract:
             raise ValueError(f"max_open_orders must be 1 to {bounds.MAX_OPEN_ORDERS}")
         if not valid_price_limit_rate(self.price_limit_rate):
             raise ValueError("price_limit_rate must be above 0, below 1, with 6 decimals at most")
+        for limit in (self.buy_limit, self.sell_limit):
+            if limit is not None and not 1 <= limit <= bounds.MAX_POSITION_LIMIT:
+                raise ValueError(f"position limits must be 1 to {bounds.MAX_POSITION_LIMIT}")
 
     def ticks(self, price: Decimal) -> int:
         """The price as a whole number of ticks; 1069 if not positive, 1038 if off the grid.

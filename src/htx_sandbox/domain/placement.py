@@ -15,6 +15,7 @@ from .margin import margin_available
 from .matching import FillPlan, plan_fills, would_take
 from .money import initial_margin
 from .orders import Order
+from .position_limits import check_position_limit
 from .positions import closed_side
 from .state import ExchangeState
 from .tpsl_legs import CheckedLeg, Reference, add_legs, check_legs
@@ -124,6 +125,10 @@ def place_order(state: ExchangeState, cmd: PlaceOrder, now: Millis) -> OrderPlac
     if opening:
         if holding is not None and holding.opening_orders >= contract.max_open_orders:
             raise HtxError(ErrorCode.OPEN_ORDERS_LIMIT, code, contract.max_open_orders)
+        # Position limits are off by default: one attribute read then, nothing more.
+        limit = contract.buy_limit if cmd.direction is BUY else contract.sell_limit
+        if limit is not None:
+            check_position_limit(holding, cmd.direction, volume, limit)
         margin = initial_margin(volume, contract.contract_size, price, lever_rate)
         if margin > margin_available(state, account):
             raise HtxError(ErrorCode.INSUFFICIENT_MARGIN)

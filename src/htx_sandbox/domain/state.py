@@ -22,6 +22,7 @@ from .events import (
     PositionChanged,
     StrategyOrderChanged,
 )
+from .eviction import evict_ended
 from .ids import OrderIdGenerator, TradeIdGenerator
 from .money import contract_value, fee, initial_margin
 from .orders import Order, Trade
@@ -346,17 +347,7 @@ class ExchangeState:
         """Forget finished orders that ended before `before` (storage keeps them); returns how
         many. Cancelling one afterwards answers 1061, as HTX does once it purges them."""
         self.strategies.evict_finished(before)
-        finished, orders = self.finished, self.orders
-        evicted = 0
-        while finished:
-            order = orders.get(finished[0])
-            if order is not None and order.update_time >= before:
-                break
-            finished.popleft()
-            if order is not None:
-                del orders[order.order_id]
-                evicted += 1
-        return evicted
+        return evict_ended(self.finished, self.orders, before)
 
     def forget_client_order_ids(self, before: Millis) -> None:
         """Client order ids accepted before `before` may be reused: the duplicate window."""

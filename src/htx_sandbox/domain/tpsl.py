@@ -12,8 +12,8 @@ from .errors import ErrorCode, HtxError
 from .placement import require_tradable
 from .positions import closed_side
 from .state import ExchangeState
+from .strategy_checks import require_volume
 from .tpsl_legs import TP, Reference, add_legs, check_legs
-from .trigger_orders import require_volume
 from .types import Millis
 
 NO_LEG = "tp_trigger_price or sl_trigger_price"

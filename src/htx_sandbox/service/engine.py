@@ -23,7 +23,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
@@ -42,6 +42,7 @@ from .clock import Clock
 from .completion import Completion, LoopCompletion, LoopWaker
 from .health import Backoff, Health
 from .ports import StorageError, StorageOutageError, Store
+from .series_book import Sampler, SeriesBook
 from .unit_of_work import UnitOfWork
 
 T = TypeVar("T")
@@ -103,6 +104,7 @@ class Engine:
         *,
         contracts: ContractRegistry | None = None,
         settings: EngineSettings = EngineSettings(),
+        samplers: Iterable[Sampler] = (),
     ) -> None:
         self.store = store
         self.clock = clock
@@ -119,15 +121,25 @@ class Engine:
                 cancel_delay_ms=settings.cancel_delay_ms,
                 strategy_limits=settings.strategy_limits,
             )
-            first = UnitOfWork()
-            first.include_contracts()
-            store.commit(first.changes(self.exchange.state))
         else:
             self.exchange = restore(
                 snapshot,
                 cancel_delay_ms=settings.cancel_delay_ms,
                 strategy_limits=settings.strategy_limits,
             )
+        self.series = SeriesBook()
+        """The kline bars of trades, mark prices and open interest, kept with each commit;
+        `samplers` add other sampled series (a premium index, an estimated funding rate)."""
+        for sampler in samplers:
+            self.series.add_sampler(sampler)
+        self.series.load(store, self.exchange.state)
+        if snapshot is None:
+            first = UnitOfWork()
+            first.include_contracts()
+            changes = first.changes(self.exchange.state)
+            changes.bars = self.series.stage((), self.exchange.state, now)  # the first samples
+            store.commit(changes)
+            self.series.committed()
         self.api_keys = ApiKeyRegistry({k.access_key: k for k in store.load_api_keys()})
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -292,12 +304,18 @@ class Engine:
                     self._refuse(jobs[poisoned.index], poisoned.error)
         else:
             raise RuntimeError("a batch kept failing after every command was refused")
-        if unit.touched:
+        state = self.exchange.state
+        bars = self.series.stage((outcome.events for _, outcome in done), state)
+        if unit.touched or bars:
+            changes = unit.changes(state)
+            changes.bars = bars
             try:
-                self.store.commit(unit.changes(self.exchange.state))
+                self.store.commit(changes)
             except Exception as error:
+                self.series.discarded()
                 self._commit_failed(error, jobs)
                 return
+            self.series.committed()
             self.commits += 1
             self._backoff.succeeded()
             self.api_keys.publish(unit.api_keys.values())

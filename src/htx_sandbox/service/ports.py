@@ -15,6 +15,7 @@ from ..domain.restore import Snapshot
 from ..domain.strategy_orders import StrategyKind, StrategyOrder
 from ..domain.types import EPOCH, UID, Millis
 from .api_keys import ApiKey
+from .bars import Bar, SeriesBar, SeriesKey
 
 Durability = Literal["normal", "full"]
 """normal survives a crash of the process; full also survives losing power."""
@@ -42,6 +43,8 @@ class ChangeSet:
     last_price: dict[str, Decimal] = field(default_factory=dict)
     index_prices: dict[str, tuple[Decimal, Millis]] = field(default_factory=dict)
     """Per contract: the index price set by this commit's commands, and when."""
+    bars: list[SeriesBar] = field(default_factory=list)
+    """Kline bars new or changed (service/series_book.py): whole rows, inserted or replaced."""
     last_order_id: int = 0
     last_trade_id: int = 0
     now: Millis = EPOCH
@@ -82,6 +85,18 @@ class StrategyOrderQuery:
     """created_at or update_time, both descending."""
     page_index: int = 1
     page_size: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class BarQuery:
+    """The bars of one series with first <= id <= last, at most `limit` of them: the oldest,
+    or with `newest` the newest; either way returned oldest first."""
+
+    key: SeriesKey
+    first: int
+    last: int
+    limit: int
+    newest: bool = False
 
 
 class StorageError(Exception):
@@ -126,9 +141,18 @@ class Store(Protocol):
         """One page of a UID's strategy orders, newest first, and the total count."""
         ...
 
+    def tpsl_legs_of(self, source_order_id: int) -> list[StrategyOrder]:
+        """The TP/SL legs attached to an opening order (their source_order_id), by id: TP
+        first when both were asked for."""
+        ...
+
     def recent_trades(self, since: Millis, limit: int) -> list[Trade]:
         """Taker-side fills since `since`, oldest first, at most the newest `limit`: the public
         trade tape (each match once, in the taker's direction)."""
+        ...
+
+    def bars(self, query: BarQuery) -> list[Bar]:
+        """Stored kline bars (by the table's key: the cost depends on the bars asked for)."""
         ...
 
     def close(self) -> None: ...

@@ -5,13 +5,17 @@ same checks, so that the three stores agree down to what they refuse."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TypeVar
+
 from ..domain.contracts import ContractRegistry
 from ..domain.orders import Order, Trade
 from ..domain.restore import Snapshot
 from ..domain.strategy_orders import StrategyOrder
 from ..domain.types import UID, Millis, Role
 from ..service.api_keys import ApiKey
-from ..service.ports import ChangeSet, OrderQuery, StrategyOrderQuery
+from ..service.bars import Bar, SeriesKey
+from ..service.ports import BarQuery, ChangeSet, OrderQuery, StrategyOrderQuery
 from . import rows
 from .columns import Row
 
@@ -28,6 +32,7 @@ class MemoryStore:
         self.cancel_after: dict[UID, Millis] = {}
         self.api_keys: dict[str, Row] = {}
         self.kv: dict[str, str] = {}
+        self.klines: dict[SeriesKey, dict[int, Row]] = {}
 
     def commit(self, c: ChangeSet) -> None:
         self.users.update(c.users)
@@ -50,6 +55,8 @@ class MemoryStore:
                 self.cancel_after[uid] = trigger
         for key in c.api_keys:
             self.api_keys[key.access_key] = rows.api_key_row(key)
+        for b in c.bars:
+            self.klines.setdefault(b.key, {})[b.bar.id] = rows.kline_row(b)[3:]
         self.kv.update(rows.exchange_values(c))
 
     def recover(self) -> None:
@@ -95,35 +102,18 @@ class MemoryStore:
         )
 
     def orders_of(self, query: OrderQuery) -> tuple[list[Order], int]:
-        found = [
-            o
-            for o in map(self._order, self.orders.values())
-            if o.uid == query.uid
-            and o.contract_code == query.contract_code
-            and o.created_at >= query.since
-            and (not query.statuses or int(o.status) in query.statuses)
-            and (not query.sides or (o.direction.value, o.offset.value) in query.sides)
-        ]
-        key = "update_time" if query.sort_by == "update_time" else "created_at"
-        found.sort(key=lambda o: (getattr(o, key), o.order_id), reverse=True)
-        first = (query.page_index - 1) * query.page_size
-        return found[first : first + query.page_size], len(found)
+        return _page(map(self._order, self.orders.values()), query)
 
     def strategy_orders_of(self, query: StrategyOrderQuery) -> tuple[list[StrategyOrder], int]:
-        found = [
-            s
-            for s in map(rows.strategy_order_from, self.strategy_orders.values())
-            if s.kind is query.kind
-            and s.uid == query.uid
-            and s.contract_code == query.contract_code
-            and s.created_at >= query.since
-            and (not query.statuses or int(s.status) in query.statuses)
-            and (not query.sides or (s.direction.value, s.offset.value) in query.sides)
+        stored = map(rows.strategy_order_from, self.strategy_orders.values())
+        return _page((s for s in stored if s.kind is query.kind), query)
+
+    def tpsl_legs_of(self, source_order_id: int) -> list[StrategyOrder]:
+        return [
+            leg
+            for _, row in sorted(self.strategy_orders.items())
+            if (leg := rows.strategy_order_from(row)).source_order_id == source_order_id
         ]
-        key = "update_time" if query.sort_by == "update_time" else "created_at"
-        found.sort(key=lambda s: (getattr(s, key), s.order_id), reverse=True)
-        first = (query.page_index - 1) * query.page_size
-        return found[first : first + query.page_size], len(found)
 
     def recent_trades(self, since: Millis, limit: int) -> list[Trade]:
         trades = [
@@ -135,6 +125,12 @@ class MemoryStore:
         trades.sort(key=lambda t: t.trade_id)
         return trades[-limit:] if limit else []
 
+    def bars(self, query: BarQuery) -> list[Bar]:
+        stored = self.klines.get(query.key, {})
+        ids = sorted(i for i in stored if query.first <= i <= query.last)
+        ids = ids[-query.limit :] if query.newest else ids[: query.limit]
+        return [rows.bar_from(stored[i]) for i in ids] if query.limit > 0 else []
+
     def load_api_keys(self) -> list[ApiKey]:
         return [rows.api_key_from(r) for r in self.api_keys.values()]
 
@@ -144,6 +140,30 @@ class MemoryStore:
 
     def close(self) -> None:
         pass
+
+
+Listed = TypeVar("Listed", Order, StrategyOrder)
+
+
+def _page(
+    found: Iterable[Listed], query: OrderQuery | StrategyOrderQuery
+) -> tuple[list[Listed], int]:
+    """One page of a history query and how many match, as the SQL stores answer it: the UID's
+    on the contract, created at or after `since`, in `statuses` and `sides` if any, newest
+    first by `sort_by`, ties newest id first."""
+    kept = [
+        o
+        for o in found
+        if o.uid == query.uid
+        and o.contract_code == query.contract_code
+        and o.created_at >= query.since
+        and (not query.statuses or int(o.status) in query.statuses)
+        and (not query.sides or (o.direction.value, o.offset.value) in query.sides)
+    ]
+    key = "update_time" if query.sort_by == "update_time" else "created_at"
+    kept.sort(key=lambda o: (getattr(o, key), o.order_id), reverse=True)
+    first = (query.page_index - 1) * query.page_size
+    return kept[first : first + query.page_size], len(kept)
 
 
 __all__ = ["MemoryStore"]

@@ -38,6 +38,7 @@ from ..domain.types import (
     SelfMatchPrevent,
 )
 from ..service.api_keys import ApiKey
+from ..service.bars import Bar, SeriesBar
 from ..service.ports import ChangeSet, StorageError
 from .columns import Column, Row, Table
 from .row_bounds import strategy_order_problem
@@ -142,6 +143,8 @@ CONTRACT_TABLE = Table(
         Column("lever_rates", out=_lever_rates_out, back=_lever_rates_back),
         Column("maker_fee_rate", out=str, back=Decimal),
         Column("taker_fee_rate", out=str, back=Decimal),
+        Column("buy_limit"),  # NULL: no position limit
+        Column("sell_limit"),
         Column("price_limit_rate", out=str, back=Decimal),
     ],
 )
@@ -273,6 +276,20 @@ STRATEGY_ORDER_TABLE = Table(
         Column("real_volume"),
     ],
 )
+BAR_TABLE = Table(
+    Bar,
+    [
+        Column("id"),
+        Column("open", out=str, back=dec),
+        Column("high", out=str, back=dec),
+        Column("low", out=str, back=dec),
+        Column("close", out=str, back=dec),
+        Column("vol"),
+        Column("count"),
+        Column("amount", out=str, back=dec),
+    ],
+)
+"""A kline bar; its row in `klines` starts with the series' key (KLINE_KEY_COLUMNS)."""
 
 CONTRACT_COLUMNS = CONTRACT_TABLE.columns
 ACCOUNT_COLUMNS = ACCOUNT_TABLE.columns
@@ -286,6 +303,9 @@ ORDER_STATE_COLUMNS = (
 TRADE_COLUMNS = TRADE_TABLE.columns
 API_KEY_COLUMNS = API_KEY_TABLE.columns
 STRATEGY_ORDER_COLUMNS = STRATEGY_ORDER_TABLE.columns
+KLINE_KEY_COLUMNS = ("series", "contract_code", "period")
+BAR_COLUMNS = BAR_TABLE.columns
+KLINE_COLUMNS = (*KLINE_KEY_COLUMNS, *BAR_COLUMNS)
 
 account_row = ACCOUNT_TABLE.row
 account_from = ACCOUNT_TABLE.read
@@ -301,6 +321,26 @@ api_key_row = API_KEY_TABLE.row
 api_key_from = API_KEY_TABLE.read
 contract_row = CONTRACT_TABLE.row
 strategy_order_row = STRATEGY_ORDER_TABLE.row
+
+
+_bar_values = BAR_TABLE.row
+
+
+def kline_row(b: SeriesBar) -> Row:
+    key = b.key
+    return (key.series, key.contract_code, key.period, *_bar_values(b.bar))
+
+
+def bar_from(r: Row) -> Bar:
+    """A stored bar (the BAR_COLUMNS of a klines row); a value no Decimal reads is refused with
+    a line naming the bar."""
+    try:
+        return BAR_TABLE.read(r)
+    except (LookupError, ValueError, ArithmeticError, TypeError):
+        found = BAR_TABLE.unreadable(r)
+        reason = f"{found[0]} {found[1]!r} is not valid" if found else "it cannot be read"
+        bar_id = BAR_TABLE.value(r, "id")
+        raise StorageError(f"kline bar {bar_id!r} cannot be used: {reason}") from None
 
 
 def contract_from(r: Row) -> Contract:

@@ -16,7 +16,9 @@ from ..domain.restore import Snapshot
 from ..domain.strategy_orders import StrategyOrder
 from ..domain.types import UID, Millis
 from ..service.api_keys import ApiKey
+from ..service.bars import Bar
 from ..service.ports import (
+    BarQuery,
     ChangeSet,
     OrderQuery,
     StorageError,
@@ -114,6 +116,8 @@ CANCEL_AFTER = Insert("cancel_after", ("uid", "trigger_time"), keys=1)
 # Whole rows: a strategy order changes few times (placed, armed, fired or cancelled), except a
 # trailing order's extreme, which is one column anyway.
 STRATEGY_ORDERS = Insert("strategy_orders", rows.STRATEGY_ORDER_COLUMNS, keys=1)
+# A bar changes with every trade of its period: upserted whole, by its series and id.
+KLINES = Insert("klines", rows.KLINE_COLUMNS, keys=4)
 
 
 def outages(
@@ -293,6 +297,8 @@ class SqlStore(abc.ABC):
                 self._executemany(f"DELETE FROM cancel_after WHERE uid = {self.mark}", disarmed)
         if c.api_keys:
             write(API_KEYS, [rows.api_key_row(k) for k in c.api_keys])
+        if c.bars:
+            write(KLINES, [rows.kline_row(b) for b in c.bars])
         write(EXCHANGE, rows.exchange_values(c))
 
     # -- read ------------------------------------------------------------------------------
@@ -429,6 +435,15 @@ class SqlStore(abc.ABC):
         )
         return [rows.strategy_order_from(r) for r in found], total
 
+    @outages
+    def tpsl_legs_of(self, source_order_id: int) -> list[StrategyOrder]:
+        found = self._read(
+            f"SELECT {', '.join(rows.STRATEGY_ORDER_COLUMNS)} FROM strategy_orders "
+            f"WHERE source_order_id = {self.mark} ORDER BY order_id",
+            (source_order_id,),
+        )
+        return [rows.strategy_order_from(r) for r in found]
+
     def _page(
         self,
         table: str,
@@ -467,6 +482,21 @@ class SqlStore(abc.ABC):
             (since, limit),
         )
         return [rows.trade_from(r) for r in reversed(found)]
+
+    @outages
+    def bars(self, query: BarQuery) -> list[Bar]:
+        m, key = self.mark, query.key
+        order = "DESC" if query.newest else "ASC"
+        found = self._read(
+            f"SELECT {', '.join(rows.BAR_COLUMNS)} FROM klines "
+            f"WHERE series = {m} AND contract_code = {m} AND period = {m} "
+            f"AND id >= {m} AND id <= {m} ORDER BY id {order} LIMIT {m}",
+            (key.series, key.contract_code, key.period, query.first, query.last, query.limit),
+        )
+        bars = [rows.bar_from(r) for r in found]
+        if query.newest:
+            bars.reverse()
+        return bars
 
     @outages
     def load_api_keys(self) -> list[ApiKey]:

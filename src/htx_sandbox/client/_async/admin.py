@@ -97,11 +97,21 @@ class AsyncAdminClient(AsyncSession):
         contract_status: int | None = None,
         reference_price: Decimal | int | str | None = None,
         price_limit_rate: Decimal | int | str | None = None,
+        buy_limit: int | None = None,
+        sell_limit: int | None = None,
     ) -> SandboxContract:
-        """Change a contract's status, reference price and/or price limit rate (the price
-        band's half-width around the index, e.g. "0.06")."""
+        """Change a contract's status, reference price, price limit rate (the price band's
+        half-width around the index, e.g. "0.06") and/or position limits (the most contracts
+        one UID may hold long / short; 0 lifts a limit)."""
         return await self._send(
-            ops.set_contract(contract_code, contract_status, reference_price, price_limit_rate)
+            ops.set_contract(
+                contract_code,
+                contract_status,
+                reference_price,
+                price_limit_rate=price_limit_rate,
+                buy_limit=buy_limit,
+                sell_limit=sell_limit,
+            )
         )
 
     # -- orders ------------------------------------------------------------------------------

@@ -12,13 +12,15 @@ from .._wire import DEFAULT_TIMEOUT
 from ..auth import HtxAuth, _utc_now
 from .market import AsyncMarket
 from .strategy import AsyncStrategyOrders
+from .swap_account import AsyncSwapAccount
 from .swap_read import AsyncSwapRead
 from .swap_tpsl import AsyncSwapTpsl
 from .swap_trade import AsyncSwapTrade
 
 
 class AsyncHtxSwapClient(
-    AsyncSwapTrade, AsyncSwapRead, AsyncStrategyOrders, AsyncMarket, AsyncSwapTpsl
+    AsyncSwapTrade, AsyncSwapRead, AsyncStrategyOrders, AsyncMarket, AsyncSwapTpsl,
+    AsyncSwapAccount,
 ):
     """A client of HTX's Coin-Margined Swap API (and of the sandbox, which speaks it).
 

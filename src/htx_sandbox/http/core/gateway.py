@@ -72,5 +72,7 @@ class Gateway:
     async def read(self, query: Callable[[Reads], T]) -> T:
         """Read on the engine thread, so no half-applied command is ever seen; the answer
         must be in wire shapes already (see service/queries.py)."""
-        store = self.engine.store
-        return await self.engine.query_async(lambda exchange: query(Reads(exchange, store)))
+        store, series = self.engine.store, self.engine.series
+        return await self.engine.query_async(
+            lambda exchange: query(Reads(exchange, store, series))
+        )

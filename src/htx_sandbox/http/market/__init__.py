@@ -1,4 +1,5 @@
-"""HTX's market data under /swap-ex/market/: the book, the 24-hour overview and the trades.
+"""HTX's market data under /swap-ex/market/: the book, the 24-hour overview, the trades and
+their klines; and the klines of sampled series under /index/market/history/ (the mark price).
 
 These answer in HTX's market-data shape, not the /swap-api/ envelope:
 `{"ch": "market.BTC-USD.<topic>", "status": "ok", "tick": {...}, "ts": ...}`, and errors with
@@ -13,6 +14,13 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from . import bbo, depth, overview, trades
+from . import bbo, depth, index_klines, klines, overview, trades
 
-routes: list[BaseRoute] = [*depth.routes, *bbo.routes, *overview.routes, *trades.routes]
+routes: list[BaseRoute] = [
+    *depth.routes,
+    *bbo.routes,
+    *overview.routes,
+    *trades.routes,
+    *klines.routes,
+    *index_klines.routes,
+]

@@ -1,6 +1,7 @@
 """HTX's /swap-api/ paths, one module per family: trade, lightning, orders, account, matches,
 public, reference, trigger and strategy (the cancels and queries of every strategy kind),
-tpsl, track, prices (the index and the price band)."""
+tpsl, track, limits (what the API lets a UID do), assets (what it holds), open_interest and
+prices (the index and the price band)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from starlette.routing import BaseRoute
 
 from . import (
     account,
+    assets,
     lightning,
+    limits,
     matches,
+    open_interest,
     orders,
     prices,
     public,
@@ -33,5 +37,8 @@ routes: list[BaseRoute] = [
     *strategy.routes,
     *tpsl.routes,
     *track.routes,
+    *limits.routes,
+    *assets.routes,
+    *open_interest.routes,
     *prices.routes,
 ]
