@@ -12,6 +12,9 @@ from .conftest import CODE, SYMBOL, Account, Sandbox
 
 ccxt = pytest.importorskip("ccxt")
 
+TAKING_BID = 62000
+"""Above the maker's asks (it quotes around 60000), within the price band (63600 around an
+index near 60000): a buy there takes."""
 ISOLATED = {"marginMode": "isolated"}
 """ccxt's default for fetch_position is cross margin, which for inverse swaps sends
 margin_account=USDT and reads `data` as one object (see docs/ccxt.md)."""
@@ -30,8 +33,7 @@ def exchange(make_exchange: Callable[[Account], Any], account: Account) -> Any:
 def test_fetch_position_reads_the_account_and_its_position(
     sandbox: Sandbox, account: Account, exchange: Any
 ) -> None:
-    # The market maker quotes around 60000: a buy at 90000 takes its asks.
-    exchange.create_order(SYMBOL, "limit", "buy", 2, 90000, {"offset": "open", "leverRate": 5})
+    exchange.create_order(SYMBOL, "limit", "buy", 2, TAKING_BID, {"offset": "open", "leverRate": 5})
     position = exchange.fetch_position(SYMBOL, ISOLATED)
     with sandbox.client(account) as server:
         [row] = server.swap_account_position_info(CODE)
@@ -48,7 +50,7 @@ def test_fetch_position_reads_the_account_and_its_position(
 def test_fetch_position_in_ccxts_default_cross_mode_fails_inside_ccxt(exchange: Any) -> None:
     """The sandbox answers (as HTX does) a list of accounts; ccxt's cross branch reads it as
     one object and fails before it returns: pass {"marginMode": "isolated"}."""
-    exchange.create_order(SYMBOL, "limit", "buy", 1, 90000, {"offset": "open", "leverRate": 5})
+    exchange.create_order(SYMBOL, "limit", "buy", 1, TAKING_BID, {"offset": "open", "leverRate": 5})
     with pytest.raises(TypeError):
         exchange.fetch_position(SYMBOL)
 

@@ -34,6 +34,9 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "maker_depth": ("4", 4),
     "maker_size": ("5", 5),
     "maker_seed": ("6", 6),
+    "index_seed": ("7", 7),
+    "index_step": ("0", 0),
+    "index_interval": ("250ms", 250),
 }
 MAKER_FIELDS = {"market_maker": "enabled", "maker_spread": "spread", "maker_depth": "depth",
                 "maker_size": "size", "maker_seed": "seed"}  # fmt: skip

@@ -692,6 +692,8 @@ KLINE_PERIODS = ("1min", "5min", "15min", "30min", "60min", "4hour", "1day", "1w
 PUBLIC: dict[str, tuple[str, st.SearchStrategy[tuple[tuple[str, str], ...]]]] = {
     "/swap-api/v1/swap_contract_info": ("v1", text_params(("contract_code", MARKET_CODES))),
     "/swap-api/v1/swap_api_state": ("v1", text_params(("contract_code", MARKET_CODES))),
+    "/swap-api/v1/swap_index": ("v1", text_params(("contract_code", MARKET_CODES))),
+    "/swap-api/v1/swap_price_limit": ("v1", text_params(("contract_code", MARKET_CODES))),
     "/api/v1/timestamp": ("timestamp", text_params()),
     "/heartbeat/": ("v1", text_params()),
     "/swap-ex/market/depth": (
@@ -798,8 +800,22 @@ contract_fields = st.sampled_from(NEW_CODES).flatmap(
         ("lever_rates", st.just(Arr((Raw("5"), Raw("10"))))),
         ("maker_fee_rate", number("0.0002")),
         ("taker_fee_rate", number("0.0005")),
+        ("price_limit_rate", number("0.06") | number("0.5")),
         ("buy_limit", integer((0, 5, 1000))),
         ("sell_limit", integer((0, 3))),
+    )
+)
+path_points = st.lists(
+    st.tuples(integer((1764000000000, 1764000030000, 1764000090000)), number("61000") | number(1)),
+    min_size=1,
+    max_size=4,
+).map(lambda points: Arr(tuple(Arr(point) for point in points)))
+"""Often ascending (valid), sometimes not: the times repeat and come in any order."""
+index_fields = st.sampled_from(("BTC-USD", "eth-usd", "XRP-USD")).flatmap(
+    lambda code: st.one_of(
+        fixed(("contract_code", st.just(J(code))), ("price", number("60000.5") | number("0.1"))),
+        fixed(("contract_code", st.just(J(code))), ("path", path_points)),
+        fixed(("contract_code", st.just(J(code))), ("walk", st.just(J(True)))),
     )
 )
 ADMIN_POSTS: dict[str, st.SearchStrategy[list[tuple[str, Value]]]] = {
@@ -820,15 +836,18 @@ ADMIN_POSTS: dict[str, st.SearchStrategy[list[tuple[str, Value]]]] = {
     "/contracts/{}": fixed(
         ("contract_status", integer((1, 5))),
         ("reference_price", number("60000.1") | number("0.5")),
+        ("price_limit_rate", number("0.01") | number("0.06")),
         ("buy_limit", integer((0, 2, 50))),
         ("sell_limit", integer((0, 1, 50))),
     ),
+    "/index-prices": index_fields,
 }
 ADMIN_GETS: dict[str, st.SearchStrategy[tuple[tuple[str, str], ...]]] = {
     "/accounts": text_params(),
     "/api-keys": text_params(("uid", ("1", "2", "10000001"))),
     "/contracts": text_params(),
     "/orders": text_params(("uid", ("1", "2")), ("contract_code", MARKET_CODES)),
+    "/index-prices": text_params(("contract_code", MARKET_CODES)),
 }
 SEGMENTS = {
     "/api-keys/{}/disable": ("$KEY", "$KEY", "ak-trader", "unknown"),

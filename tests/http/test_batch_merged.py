@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from htx_sandbox.domain.commands import SetIndexPrices
 from htx_sandbox.domain.types import Direction
 
 from .test_market import (
@@ -75,6 +76,20 @@ async def test_v2_adds_number_of_and_counts_vol_in_usd(sandbox: Sandbox) -> None
     assert tick["vol"] == str(3 * SIDES * 100)  # contracts x 100 USD, as HTX's example
     assert Decimal(tick["amount"]) == value(3, "60000") * SIDES
     assert set(tick) == TICK_FIELDS | {"number_of"}
+
+
+async def test_a_quiet_contract_prints_its_latest_price_never_an_index_between_ticks(
+    sandbox: Sandbox,
+) -> None:
+    assert sandbox.engine.execute(SetIndexPrices({BTC: Decimal("60000.05")})).error is None
+    mark = sandbox.engine.query(lambda ex: ex.state.mark_price(ex.contracts.get(BTC))).result()
+    assert mark == Decimal("60000.05")  # off BTC-USD's 0.1 grid
+    merged = (await sandbox.get(MERGED, contract_code=BTC))["tick"]
+    [v1] = (await sandbox.get(V1, contract_code=BTC))["ticks"]
+    [v2] = (await sandbox.get(V2, contract_code=BTC))["ticks"]
+    for tick in (merged, v1, v2):  # no trade yet: the reference price, nothing traded
+        assert [tick[k] for k in ("open", "high", "low", "close")] == ["60000"] * 4
+        assert tick["count"] == 0
 
 
 @pytest.mark.parametrize("path", [V1, V2])

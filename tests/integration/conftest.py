@@ -250,6 +250,10 @@ def state_view(exchange: Exchange) -> dict[str, object]:
         "cancel_after": dict(sorted(state.cancel_after.items())),
         "fee_pool": {k: str(v) for k, v in sorted(state.fee_pool.items())},
         "last_price": {k: str(v) for k, v in sorted(state.last_price.items())},
+        "index_prices": {
+            k: (str(v), state.index_times[k]) for k, v in sorted(state.index_prices.items())
+        },
+        "price_bands": {k: str(v) for k, v in sorted(state.price_bands.items())},
         "last_order_id": state.order_ids.last,
         "last_trade_id": state.trade_ids.last,
         "funding": {

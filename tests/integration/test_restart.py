@@ -28,6 +28,8 @@ from htx_sandbox.domain.commands import (
     PlaceOrder,
     PlaceTrackOrder,
     PlaceTriggerOrder,
+    SetContract,
+    SetIndexPrices,
     SetPositionLimits,
     Tick,
     Tpsl,
@@ -730,3 +732,24 @@ def test_finished_strategy_orders_leave_memory_but_stay_in_history(short: Sessio
         reply = s.cancel(CancelStrategyOrders(StrategyKind.TRIGGER, A, BTC, [str(gone)]))
         assert [e.error.code for e in reply.errors] == [ErrorCode.CANCEL_ORDER_NOT_EXIST]
         s.restart()
+
+
+# -- index prices and the price band ---------------------------------------------------------
+
+
+def test_the_index_its_time_and_the_band_come_back(session: Session) -> None:
+    run_mix(session)
+    session.ok(SetContract(BTC, price_limit_rate=Decimal("0.02")))
+    session.ok(SetIndexPrices({BTC: Decimal("60000.05"), ETH: Decimal(3000)}))
+    session.clock.advance(7)
+    session.ok(SetIndexPrices({ETH: Decimal("3001.25")}))
+    before = session.restart()
+    after = session.exchange
+    assert state_view(after) == state_view(before)
+    assert after.state.index_prices == {BTC: Decimal("60000.05"), ETH: Decimal("3001.25")}
+    assert after.state.index_times == {BTC: T0 + 14, ETH: T0 + 21}
+    band = after.state.price_bands[BTC]  # 60000.05 x 1.02 and x 0.98, on the 0.1 grid
+    assert (band.low_limit, band.high_limit) == (Decimal("58800.1"), Decimal("61200"))
+    refused = session.run(limit(A, BTC, BUY, 1, "61200.1"))
+    assert refused.error is not None and refused.error.code == ErrorCode.PRICE_OUT_OF_BAND
+    assert session.run(limit(A, BTC, BUY, 1, "61200")).error is None

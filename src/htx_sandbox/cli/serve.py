@@ -30,6 +30,7 @@ from ..service.engine import Engine, EngineSettings
 from ..service.market import MarketData
 from ..service.market_maker import MakerSettings, MarketMaker
 from ..service.ports import StorageError, Store
+from ..service.price_source import PriceSource, PriceSourceSettings
 from ..storage.postgres import PostgresStore
 from ..storage.sqlite import SqliteStore
 from . import config as settings
@@ -235,6 +236,10 @@ def run(args: argparse.Namespace) -> int:
         engine.start()
         cleanup.callback(engine.stop)  # runs before store.close: the engine's final commit
         list_configured_contracts(engine, config)
+        # The index of every contract, fed from now on (it stops before the engine does).
+        prices = PriceSource(engine, clock, price_source_settings(config))
+        prices.start()
+        cleanup.callback(prices.stop)
         url = base_url(sock)
         app = create_app(
             engine,
@@ -242,6 +247,7 @@ def run(args: argparse.Namespace) -> int:
             HttpSettings(rate_limit=config.rate_limit),
             market,
             admin_token=token,
+            prices=prices,
         )
         served: ASGIApp = app
         if config.access_log:
@@ -336,4 +342,17 @@ def maker_settings(config: MakerConfig) -> MakerSettings:
         levels=pick(config.depth, default.levels),
         size=pick(config.size, default.size),
         seed=pick(config.seed, default.seed),
+    )
+
+
+def price_source_settings(config: ServeConfig) -> PriceSourceSettings:
+    """The index walk's settings; its seed, when not given, is the maker's (the seed that used
+    to drive the market's walk), else the source's default."""
+    seed = config.index_seed
+    if seed is None:
+        seed = config.market_maker.seed
+    return PriceSourceSettings(
+        seed=PriceSourceSettings().seed if seed is None else seed,
+        step_ticks=config.index_step,
+        interval_ms=config.index_interval,
     )

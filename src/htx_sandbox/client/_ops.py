@@ -23,6 +23,7 @@ from .models import (
     Direction,
     Heartbeat,
     HistoryPage,
+    IndexPrice,
     Klines,
     LeverRate,
     MergedDetail,
@@ -35,6 +36,7 @@ from .models import (
     OrderRequest,
     OrdersPage,
     Position,
+    PriceLimit,
     RelationTpslOrder,
     TpslPlaced,
     Trades,
@@ -408,3 +410,12 @@ def swap_his_open_interest(
     })  # fmt: skip
     parse = parse_as(OpenInterestHistory)
     return Op("GET", SWAP + "swap_his_open_interest", parse, private=False, params=params)
+def swap_index(contract_code: str | None) -> Op[list[IndexPrice]]:
+    params = drop_none({"contract_code": contract_code})
+    return Op("GET", SWAP + "swap_index", parse_list(IndexPrice), private=False, params=params)
+
+
+def swap_price_limit(contract_code: str | None) -> Op[list[PriceLimit]]:
+    params = drop_none({"contract_code": contract_code})
+    parse = parse_list(PriceLimit)
+    return Op("GET", SWAP + "swap_price_limit", parse, private=False, params=params)

@@ -485,6 +485,7 @@ class SandboxContract(Contract, frozen=True, kw_only=True):
     lever_rates: list[int] | None = None
     maker_fee_rate: Decimal | None = None
     taker_fee_rate: Decimal | None = None
+    price_limit_rate: Decimal | None = None
     buy_limit: int | None = None
     """The most contracts one UID may hold long; None: no limit."""
     sell_limit: int | None = None
@@ -824,3 +825,32 @@ class FinancialRecord(Model, frozen=True, kw_only=True):
     type: int
     amount: Decimal
     ts: int
+# -- index prices and price limits -----------------------------------------------------------
+
+
+class IndexPrice(Model, frozen=True, kw_only=True):
+    """One row of swap_index."""
+
+    contract_code: str
+    index_price: Decimal
+    index_ts: int
+
+
+class PriceLimit(Model, frozen=True, kw_only=True):
+    """One row of swap_price_limit: the highest price a buy may have, the lowest for a sell."""
+
+    symbol: str
+    contract_code: str
+    high_limit: Decimal
+    low_limit: Decimal
+
+
+class SandboxIndexPrice(Model, frozen=True, kw_only=True):
+    """A contract's index as the admin API shows it: its price and time (None before it has
+    one), how it moves (walk, fixed or path) and a path's (ms, price) points still ahead."""
+
+    contract_code: str
+    index_price: Decimal | None = None
+    index_ts: int | None = None
+    mode: str
+    path: list[tuple[int, Decimal]] = []

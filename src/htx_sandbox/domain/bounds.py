@@ -63,3 +63,5 @@ def within(value: Decimal, *, digits: int, places: int) -> bool:
     exponent = value.as_tuple().exponent
     assert isinstance(exponent, int)
     return exponent >= -places or decimals(value) <= places
+MAX_PRICE_LIMIT_RATE_DECIMALS = 6
+"""A price limit rate is a fraction below 1 with at most 6 decimals (0.06 is HTX's hard limit)."""

@@ -211,11 +211,12 @@ class ListContract:
 
 @dataclass(frozen=True, slots=True)
 class SetContract:
-    """Change a contract's status or reference price (a sandbox operation)."""
+    """Change a contract's status, reference price or price limit rate (a sandbox operation)."""
 
     contract_code: str
     contract_status: ContractStatus | None = None
     reference_price: Decimal | None = None
+    price_limit_rate: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

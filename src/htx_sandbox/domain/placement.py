@@ -98,6 +98,11 @@ def place_order(state: ExchangeState, cmd: PlaceOrder, now: Millis) -> OrderPlac
         ticks = contract.ticks(given)
     else:  # priced off the book, or missing (1014)
         ticks = _limit_ticks(cmd, contract, book)
+    band = state.price_bands.get(code)
+    if band is not None and (  # 1039 beyond it; an order priced off the book is capped
+        ticks > band.high_ticks if cmd.direction is BUY else ticks < band.low_ticks
+    ):
+        ticks = band.beyond(cmd.direction, off_book=not cmd.order_price_type.needs_price)
     price = contract.price(ticks)
 
     holding_key = (uid, code)

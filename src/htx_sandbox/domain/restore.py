@@ -14,6 +14,7 @@ from .exchange import Exchange
 from .orders import Order
 from .positions import Holding
 from .premium import PremiumPeriod
+from .price_limits import refresh_band
 from .settlement import SETTLEMENT_PRICE_WINDOW_MS
 from .strategy_book import StrategyLimits
 from .strategy_orders import StrategyOrder
@@ -113,6 +114,8 @@ def restore(
     for code, (price, at) in snapshot.index_prices.items():
         state.index_prices[code] = price
         state.index_times[code] = at
+        if code in state.contracts:
+            refresh_band(state, state.contracts.get(code))
     state.premiums.update(snapshot.premiums)
     state.funding_pool.update(snapshot.funding_pool)
     state.last_record_id = snapshot.last_record_id

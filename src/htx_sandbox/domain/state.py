@@ -28,6 +28,7 @@ from .money import contract_value, fee, initial_margin
 from .orders import Order, Trade
 from .positions import Holding, closed_side, opened_side
 from .premium import PremiumPeriod, SettlementFills
+from .price_limits import PriceBand
 from .strategy_book import StrategyBook, StrategyLimits
 from .types import BUY, MAKER, OPEN, UID, ZERO, Millis, OrderId, Role
 
@@ -64,6 +65,8 @@ class ExchangeState:
         self.index_prices: dict[str, Decimal] = {}
         """Per contract, the latest index price fed to the exchange (domain/prices.py)."""
         self.index_times: dict[str, Millis] = {}
+        self.price_bands: dict[str, PriceBand] = {}
+        """Per contract with an index, its price band (domain/price_limits.py)."""
         self.fee_pool: dict[str, Decimal] = {}
         """Fees collected, per coin: the exchange's side of every fee paid."""
         self.order_ids = OrderIdGenerator()
@@ -132,6 +135,11 @@ class ExchangeState:
         """The UID's order with that client_order_id, while the duplicate window remembers it."""
         order_id = self.client_orders.get((uid, client_order_id))
         return self.orders.get(order_id) if order_id is not None else None
+
+    def latest_price(self, contract: Contract) -> Decimal:
+        """The last trade price, else the contract's reference price: HTX's "latest price",
+        which trigger rules name (always on the tick grid, unlike the mark price)."""
+        return self.last_price.get(contract.contract_code, contract.reference_price)
 
     def mark_price(self, contract: Contract) -> Decimal:
         """The price margins, profit and risk are measured at: the median of the index, the

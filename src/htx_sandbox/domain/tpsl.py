@@ -34,7 +34,7 @@ def place_tpsl(state: ExchangeState, cmd: PlaceTpsl, now: Millis) -> TpslPlaced:
         raise HtxError(ErrorCode.INSUFFICIENT_CLOSE_AMOUNT)
     checked = check_legs(
         state, cmd.uid, contract, cmd.direction, cmd.tp, cmd.sl,
-        Reference.LATEST_PRICE, state.mark_price(contract),
+        Reference.LATEST_PRICE, state.latest_price(contract),
     )  # fmt: skip
     legs = add_legs(
         state, checked, uid=cmd.uid, contract=contract, closing=cmd.direction,

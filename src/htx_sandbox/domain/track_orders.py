@@ -84,7 +84,7 @@ def require_activation_side(
 ) -> None:
     """1426 unless a buy's active_price is below the latest price and a sell's above it: at
     the latest price itself, the order would be activated by a trade it never waited for."""
-    latest = contract.ticks(state.mark_price(contract))
+    latest = contract.ticks(state.latest_price(contract))
     if direction is BUY and active_ticks >= latest:
         raise HtxError(ErrorCode.ACTIVATION_PRICE, "<")
     if direction is not BUY and active_ticks <= latest:

@@ -16,6 +16,7 @@ from ..domain.funding import live_rate
 from ..domain.funding_clock import next_settlement_after
 from ..domain.margin import AccountFigures, PositionFigures
 from ..domain.orders import Order
+from ..domain.price_limits import PriceBand
 from ..domain.records import FinancialRecord
 from ..domain.settlement import estimated_settlement_price
 from ..domain.settlement_records import ContractSettlement, UserSettlement
@@ -57,6 +58,10 @@ class Reads:
 
     def mark_price(self, contract: Contract) -> Decimal:
         return self._exchange.state.mark_price(contract)
+
+    def latest_price(self, contract: Contract) -> Decimal:
+        """The last trade price, else the reference price."""
+        return self._exchange.state.latest_price(contract)
 
     def depth(self, code: str, levels: int) -> tuple[list[Level], list[Level]]:
         """(bids, asks) as (price, volume), best first."""
@@ -199,3 +204,16 @@ class Reads:
         while uid in users:
             uid += 1
         return UID(uid)
+
+    # -- index prices and price limits -----------------------------------------------------
+
+    def index_price(self, contract: Contract) -> tuple[Decimal, Millis] | None:
+        """The contract's index price and when it was set; None before it has one."""
+        state = self._exchange.state
+        code = contract.contract_code
+        price = state.index_prices.get(code)
+        return None if price is None else (price, state.index_times[code])
+
+    def price_band(self, contract: Contract) -> PriceBand | None:
+        """The contract's price band (swap_price_limit); None without an index."""
+        return self._exchange.state.price_bands.get(contract.contract_code)

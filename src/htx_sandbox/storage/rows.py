@@ -150,6 +150,7 @@ CONTRACT_TABLE = Table(
         Column("taker_fee_rate", out=str, back=Decimal),
         Column("buy_limit"),  # NULL: no position limit
         Column("sell_limit"),
+        Column("price_limit_rate", out=str, back=Decimal),
     ],
 )
 ACCOUNT_TABLE = Table(

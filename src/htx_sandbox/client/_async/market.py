@@ -9,10 +9,12 @@ from ..models import (
     Contract,
     Depth,
     Heartbeat,
+    IndexPrice,
     Klines,
     MergedDetail,
     OpenInterest,
     OpenInterestHistory,
+    PriceLimit,
     Trades,
 )
 from ._session import AsyncSwapSession
@@ -71,3 +73,10 @@ class AsyncMarket(AsyncSwapSession):
         return await self._call(
             ops.swap_his_open_interest(contract_code, period, amount_type, size)
         )
+    async def swap_index(self, contract_code: str | None = None) -> list[IndexPrice]:
+        """The index price of a contract (of every contract that has one, without one)."""
+        return await self._call(ops.swap_index(contract_code))
+
+    async def swap_price_limit(self, contract_code: str | None = None) -> list[PriceLimit]:
+        """The price band: the highest buy and the lowest sell price accepted now."""
+        return await self._call(ops.swap_price_limit(contract_code))

@@ -10,10 +10,12 @@ from ..models import (
     Contract,
     Depth,
     Heartbeat,
+    IndexPrice,
     Klines,
     MergedDetail,
     OpenInterest,
     OpenInterestHistory,
+    PriceLimit,
     Trades,
 )
 from ._session import SwapSession
@@ -72,3 +74,10 @@ class Market(SwapSession):
         return self._call(
             ops.swap_his_open_interest(contract_code, period, amount_type, size)
         )
+    def swap_index(self, contract_code: str | None = None) -> list[IndexPrice]:
+        """The index price of a contract (of every contract that has one, without one)."""
+        return self._call(ops.swap_index(contract_code))
+
+    def swap_price_limit(self, contract_code: str | None = None) -> list[PriceLimit]:
+        """The price band: the highest buy and the lowest sell price accepted now."""
+        return self._call(ops.swap_price_limit(contract_code))

@@ -1,6 +1,6 @@
 """Contracts: list them with the sandbox's own settings, list a new one, change one's status,
-reference price or position limits. The one check of a contract to list, for this API and for
-the config file's [[contracts]], is `contract_from`."""
+reference price, price limit rate or position limits. The one check of a contract to list, for
+this API and for the config file's [[contracts]], is `contract_from`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from ...domain import bounds
 from ...domain.commands import NO_POSITION_LIMIT, ListContract, SetContract, SetPositionLimits
-from ...domain.contracts import Contract
+from ...domain.contracts import Contract, valid_price_limit_rate
 from ...domain.errors import ErrorCode, HtxError
 from ...domain.types import ContractStatus, Millis
 from ..core.body import Body
@@ -66,6 +66,15 @@ def _lever_rates(body: Body) -> tuple[int, ...] | None:
 def _fee_rate(body: Body, name: str) -> Decimal | None:
     value = body.decimal(name, digits=1, places=bounds.MAX_FEE_RATE_DECIMALS)
     if value is not None and not 0 <= value < MAX_FEE_RATE:
+        raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name)
+    return value
+
+
+def _price_limit_rate(body: Body) -> Decimal | None:
+    """Above 0 and below 1, at most 6 decimals (the band's half-width around the index)."""
+    name = "price_limit_rate"
+    value = body.decimal(name, digits=1, places=bounds.MAX_PRICE_LIMIT_RATE_DECIMALS)
+    if value is not None and not valid_price_limit_rate(value):
         raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name)
     return value
 
@@ -123,6 +132,9 @@ def contract_from(body: Body, today: str) -> Contract:
         rate = _fee_rate(body, name)
         if rate is not None:
             setattr(contract, name, rate)
+    limit_rate = _price_limit_rate(body)
+    if limit_rate is not None:
+        contract.price_limit_rate = limit_rate
     contract.buy_limit = _position_limit(body, "buy_limit") or None
     contract.sell_limit = _position_limit(body, "sell_limit") or None
     return contract
@@ -137,6 +149,7 @@ def contract_row(contract: Contract, now: Millis) -> dict[str, Any]:
         lever_rates=list(contract.lever_rates),
         maker_fee_rate=num(contract.maker_fee_rate),
         taker_fee_rate=num(contract.taker_fee_rate),
+        price_limit_rate=num(contract.price_limit_rate),
         buy_limit=contract.buy_limit,  # null: no position limit
         sell_limit=contract.sell_limit,
     )
@@ -170,13 +183,15 @@ async def set_contract(call: Call) -> Any:
     reference_price = (
         _reference_price(call.body, tick) if call.body.has("reference_price") else None
     )
+    limit_rate = _price_limit_rate(call.body)
     buy_limit = _position_limit(call.body, "buy_limit")
     sell_limit = _position_limit(call.body, "sell_limit")
+    changes_contract = status is not None or reference_price is not None or limit_rate is not None
     changes_limits = buy_limit is not None or sell_limit is not None
-    if status is None and reference_price is None and not changes_limits:
+    if not changes_contract and not changes_limits:
         raise HtxError(ErrorCode.FIELD_EMPTY, "contract_status")
-    if status is not None or reference_price is not None:
-        await call.execute(SetContract(code, status, reference_price))
+    if changes_contract:
+        await call.execute(SetContract(code, status, reference_price, limit_rate))
     if changes_limits:  # a limit not given stays as it is
         await call.execute(SetPositionLimits(code, buy_limit, sell_limit))
     return await _read_contract(call, code)

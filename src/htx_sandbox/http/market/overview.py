@@ -37,9 +37,9 @@ def _overviews(reads: Reads, market: MarketData, codes: list[str], now: int) -> 
         contract = reads.contract(code)
         bids, asks = reads.depth(code, 1)
         summary = market.summary(code, Millis(now))
-        if summary is None:  # no trade in 24 h: the last price, nothing traded
-            mark = reads.mark_price(contract)
-            summary = Summary(mark, mark, mark, mark, 0, Decimal(0), 0)
+        if summary is None:  # no trade in 24 h: the latest price (never the mark), nothing traded
+            latest = reads.latest_price(contract)
+            summary = Summary(latest, latest, latest, latest, 0, Decimal(0), 0)
         found.append(_Overview(code, contract.contract_size, bids, asks, summary))
     return found
 

@@ -1,8 +1,8 @@
 """HTX's /swap-api/ paths, one module per family: trade, lightning, orders, account, matches,
 public, reference, trigger and strategy (the cancels and queries of every strategy kind),
 tpsl, track, limits (what the API lets a UID do), assets (what it holds), open_interest,
-funding (public funding and settlement data) and financial (a UID's financial and settlement
-records)."""
+funding (public funding and settlement data), financial (a UID's financial and settlement
+records) and prices (the index and the price band)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from . import (
     matches,
     open_interest,
     orders,
+    prices,
     public,
     reference,
     strategy,
@@ -44,4 +45,5 @@ routes: list[BaseRoute] = [
     *open_interest.routes,
     *funding.routes,
     *financial.routes,
+    *prices.routes,
 ]
