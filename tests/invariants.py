@@ -72,7 +72,8 @@ def fingerprint(exchange: Exchange) -> Fingerprint:
     )
     accounts = tuple(
         sorted(
-            (key, a.margin_static, a.margin_frozen, a.profit_real, a.fees_paid, a.deposited)
+            (key, a.margin_static, a.margin_frozen, a.profit_real, a.fees_paid, a.deposited,
+             a.settled_balance, a.settled_fees)
             for key, a in state.accounts.items()
         )
     )
@@ -81,8 +82,8 @@ def fingerprint(exchange: Exchange) -> Fingerprint:
             (
                 key,
                 h.lever_rate,
-                (h.long.volume, h.long.frozen, h.long.cost_value),
-                (h.short.volume, h.short.frozen, h.short.cost_value),
+                (h.long.volume, h.long.frozen, h.long.cost_value, h.long.open_value),
+                (h.short.volume, h.short.frozen, h.short.cost_value, h.short.open_value),
                 tuple(h.open_orders),
                 h.opening_orders,
                 h.close_orders,
@@ -115,6 +116,20 @@ def fingerprint(exchange: Exchange) -> Fingerprint:
         tuple(sorted(state.users)),
         state.now,
         strategy_fingerprint(state),
+        funding_fingerprint(state),
+    )
+
+
+def funding_fingerprint(state: ExchangeState) -> Fingerprint:
+    """The funding clock, each contract's samples of the period, the settlement price's fills
+    and the coin the rounding of settlements left with the exchange."""
+    return (
+        state.next_sample,
+        state.next_settlement,
+        state.window_end,
+        tuple(sorted((code, p.total, p.samples, p.last) for code, p in state.premiums.items())),
+        tuple(sorted((code, f.volume, f.value) for code, f in state.settlement_fills.items())),
+        tuple(sorted(state.funding_pool.items())),
     )
 
 
@@ -295,7 +310,8 @@ def check_long_equals_short(state: ExchangeState) -> None:
 def check_coin_conservation(state: ExchangeState, deposits: dict[str, Decimal]) -> None:
     """Invariant 5, exact to 1e-18. For each coin,
 
-        sum(margin_static) + fee_pool + sum(long cost_value - short cost_value) == sum(deposits).
+        sum(margin_static) + fee_pool + funding_pool + sum(long cost_value - short cost_value)
+            == sum(deposits).
 
     Deposits add to margin_static. A match of v contracts at price p moves one coin value
     x = v x size / p, quantized once and shared by both sides, from the seller's books to the
@@ -305,7 +321,10 @@ def check_coin_conservation(state: ExchangeState, deposits: dict[str, Decimal]) 
     loses x (opening adds x to the short's cost, which counts negatively; closing removes released
     from the long and realizes released - x). Fees move from margin_static to the fee pool. All
     amounts are on the 1e-18 grid, so no rounding can creep in; any difference is coin created
-    or destroyed. Liquidation keeps it: netting is a match of the account with itself, a
+    or destroyed. A funding settlement moves each position's unrealized profit from its
+    cost_value into margin_static and funding between the holdings' margin_static; what its
+    rounding leaves (payments rounded up, receipts down, booked profits truncated) goes to the
+    funding pool. Liquidation keeps it: netting is a match of the account with itself, a
     takeover moves the same x from the liquidated account's books to the insurance fund's
     (UID 0's account and holdings, counted here like any), the fund netting its own long and
     short realizes exactly the cost it releases, and covering a negative balance moves coin
@@ -314,6 +333,7 @@ def check_coin_conservation(state: ExchangeState, deposits: dict[str, Decimal]) 
     with localcontext(WIDE):
         for symbol in symbols:
             total = state.fee_pool.get(symbol, Decimal(0))
+            total += state.funding_pool.get(symbol, Decimal(0))
             for (_, account_symbol), account in state.accounts.items():
                 if account_symbol == symbol:
                     total += account.margin_static

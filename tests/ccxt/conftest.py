@@ -68,8 +68,9 @@ class Sandbox:
     data_dir: Path
     port: int = field(default_factory=_free_port)
     market_maker: bool = True
-    """Off, the book holds only what the tests put there (a liquidation test moves the price
-    with its own trades)."""
+    """Off, the book holds only what the tests put there."""
+    args: tuple[str, ...] = ()
+    """More arguments of `serve` (e.g. ("--index-step", "0"): an index that holds still)."""
     process: subprocess.Popen[str] | None = None
     admin: AdminClient | None = None
 
@@ -81,7 +82,7 @@ class Sandbox:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "htx_sandbox", "serve", "--port", str(self.port),
              "--data-dir", str(self.data_dir), "--no-rate-limit",
-             *(["--market-maker"] if self.market_maker else [])],
+             *(["--market-maker"] if self.market_maker else []), *self.args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

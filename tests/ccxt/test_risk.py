@@ -1,10 +1,10 @@
-"""ccxt's risk calls against a real server without the market maker (the book holds only what
-these tests put there, so that their own trades move the price): leverage tiers, a liquidation
-in fetch_liquidations (sync and async), positions and what fetch_position parses.
+"""ccxt's risk calls against a real server without the market maker and with an index that
+holds still (the book holds only what these tests put there): leverage tiers, a liquidation in
+fetch_liquidations (sync and async), positions and fetch_position.
 
-A liquidation is set off by trades: no index is set, so the mark is the last trade price. A
-poor account goes long at 60000 and 20x; two others then trade at 50000, far below its
-bankruptcy price: the long is taken over by the insurance fund in the same command.
+A poor account goes long at 60000 and 20x; the admin API then sets the index to 50000, far
+below its bankruptcy price (the book has no bid, so the mark follows the index): the long is
+taken over by the insurance fund in that command.
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ ccxt_async = pytest.importorskip("ccxt.async_support")
 
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
-    running = Sandbox(tmp_path_factory.mktemp("data"), market_maker=False).start()
+    running = Sandbox(
+        tmp_path_factory.mktemp("data"), market_maker=False, args=("--index-step", "0")
+    ).start()
     try:
         yield running
     finally:
@@ -48,18 +50,16 @@ def exchange_for(sandbox: Sandbox, account: Account) -> Any:
 @pytest.fixture(scope="module")
 def liquidated(sandbox: Sandbox) -> tuple[Account, int]:
     """The poor account, liquidated, and when (ms)."""
-    poor, maker, taker = funded(sandbox, "0.001"), funded(sandbox, "10"), funded(sandbox, "10")
-    with sandbox.client(maker) as m, sandbox.client(poor) as p, sandbox.client(taker) as t:
+    poor, maker = funded(sandbox, "0.001"), funded(sandbox, "10")
+    assert sandbox.admin is not None
+    with sandbox.client(maker) as m, sandbox.client(poor) as p:
         m.swap_order(CODE, direction="sell", offset="open", volume=10, lever_rate=10,
                      price="60000")  # fmt: skip
         p.swap_order(CODE, direction="buy", offset="open", volume=10, lever_rate=20,
                      price="60000")  # fmt: skip
-        m.swap_order(CODE, direction="buy", offset="open", volume=1, lever_rate=10,
-                     price="50000")  # fmt: skip
-        before = t.timestamp()
-        t.swap_order(CODE, direction="sell", offset="open", volume=1, lever_rate=10,
-                     price="50000")  # fmt: skip
-        assert p.swap_position_info(CODE) == []  # taken over in that trade's command
+        before = p.timestamp()
+        sandbox.admin.set_index_price(CODE, "50000")
+        assert p.swap_position_info(CODE) == []  # taken over in the index move's command
     return poor, before
 
 
@@ -93,7 +93,7 @@ def test_fetch_liquidations(sandbox: Sandbox, liquidated: tuple[Account, int]) -
     exchange.load_markets()
     [one] = exchange.fetch_liquidations(SYMBOL, since)
     assert (one["symbol"], one["side"], one["contracts"]) == (SYMBOL, "sell", 10)
-    assert 55000 < one["price"] < 60000  # the bankruptcy price, not the trade's 50000
+    assert 55000 < one["price"] < 60000  # the bankruptcy price, not the mark's 50000
     assert one["baseValue"] == pytest.approx(10 * 100 / one["price"])
     assert one["timestamp"] >= since
     assert exchange.fetch_liquidations(SYMBOL, since, params={"trade_type": 6}) == []
@@ -102,7 +102,9 @@ def test_fetch_liquidations(sandbox: Sandbox, liquidated: tuple[Account, int]) -
         assert [(o.order_source, o.liquidation_type) for o in history] == [("risk", "3")]
 
 
-def test_fetch_positions_and_what_fetch_position_parses(sandbox: Sandbox) -> None:
+def test_fetch_positions_and_fetch_position(sandbox: Sandbox) -> None:
+    assert sandbox.admin is not None
+    sandbox.admin.set_index_price(CODE, "60000")  # back where the orders are
     account = funded(sandbox, "0.01")
     maker = funded(sandbox, "10")
     with sandbox.client(maker) as m:
@@ -112,35 +114,18 @@ def test_fetch_positions_and_what_fetch_position_parses(sandbox: Sandbox) -> Non
     exchange.create_order(SYMBOL, "limit", "buy", 10, 60000, {"offset": "open", "leverRate": 20})
     [position] = exchange.fetch_positions([SYMBOL])
     assert (position["side"], position["contracts"], position["leverage"]) == ("long", 10, 20)
+    assert position["liquidationPrice"] is None  # swap_position_info has none (as HTX's)
     with sandbox.client(account) as server:
         [row] = server.swap_account_info(CODE)
         [mine] = server.swap_position_info(CODE)
-    # fetch_position parses swap_account_position_info's position extended by its account
-    # fields; the same fields from swap_account_info and swap_position_info:
-    raw_account = exchange.contract_private_post_swap_api_v1_swap_account_info(
-        {"contract_code": CODE}
-    )["data"][0]
-    raw_position = exchange.contract_private_post_swap_api_v1_swap_position_info(
-        {"contract_code": CODE}
-    )["data"][0]
-    parsed = exchange.parse_position(exchange.extend(raw_position, raw_account))
-    assert parsed["liquidationPrice"] == pytest.approx(float(row.liquidation_price or 0))
     assert row.liquidation_price is not None and 0 < row.liquidation_price < mine.cost_open
-    assert parsed["maintenanceMarginPercentage"] == pytest.approx(0.2 / 20)
-    assert parsed["collateral"] == pytest.approx(float(row.margin_balance))
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="swap_account_position_info is the account endpoints' part of issue 13 (not on "
-    "this branch): once it is served this passes, and the marker must go",
-)
-def test_fetch_position(sandbox: Sandbox) -> None:
-    account = funded(sandbox, "0.01")
-    exchange = exchange_for(sandbox, account)
-    exchange.load_markets()
-    position = exchange.fetch_position(SYMBOL, {"marginMode": "isolated"})
-    assert position["symbol"] == SYMBOL
+    # fetch_position merges swap_account_position_info's account row into its position.
+    merged = exchange.fetch_position(SYMBOL, {"marginMode": "isolated"})
+    assert (merged["symbol"], merged["side"], merged["contracts"]) == (SYMBOL, "long", 10)
+    assert merged["liquidationPrice"] == pytest.approx(float(row.liquidation_price))
+    assert merged["maintenanceMarginPercentage"] == pytest.approx(0.2 / 20)  # factor / lever
+    assert merged["collateral"] == pytest.approx(float(row.margin_balance))
+    assert merged["marginRatio"] is not None and merged["marginRatio"] > 0
 
 
 def test_async_fetch_liquidations_and_tiers(

@@ -14,10 +14,12 @@ import pytest
 
 from htx_sandbox.domain.commands import Deposit, SetIndexPrices
 from htx_sandbox.domain.exchange import Exchange
-from htx_sandbox.domain.insurance_fund import fund_balance
+from htx_sandbox.domain.insurance_fund import FUND, fund_balance
 from htx_sandbox.domain.money import contract_value
+from htx_sandbox.domain.types import UID, ZERO, Millis
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
+from htx_sandbox.service.ports import FinancialRecordQuery, Store
 from tests.http.conftest import KEYS, UID_UNFUNDED, SignedClient
 
 pytestmark = pytest.mark.anyio
@@ -241,6 +243,20 @@ async def test_the_account_s_history_shows_its_liquidation_and_the_system_cancel
     assert [(o["status"], o["canceled_source"]) for o in info] == [(7, "risk")]
 
 
+async def test_the_liquidation_s_loss_is_a_financial_record_of_its_type(
+    engine: Engine, clock: ManualClock, poor: SignedClient, seller: SignedClient
+) -> None:
+    ids = await liquidate(engine, clock, poor, seller)
+    records = decoded(
+        await poor.post("/swap-api/v3/swap_financial_record", {"contract": "BTC-USD"})
+    )["data"]
+    by_type = {r["type"]: r["amount"] for r in records}
+    # 12: "close long for liquidation", HTX's type: the realized loss of the takeover.
+    fills = engine.query(lambda ex: ex.state.orders[int(ids["liquidation"])].profit).result(5)
+    assert by_type[12] == fills < 0
+    assert 3 not in by_type  # not an ordinary close
+
+
 # -- the insurance fund ----------------------------------------------------------------------
 
 
@@ -281,3 +297,18 @@ async def test_ladder_margin_lets_the_whole_balance_be_used(client: httpx.AsyncC
                             "min_margin_available": 0, "max_margin_available": None}]
         for row in eth["list"]
     )  # fmt: skip
+
+
+async def test_the_records_add_up_to_the_balance_for_the_account_and_the_fund(
+    engine: Engine, store: Store, clock: ManualClock, poor: SignedClient, seller: SignedClient
+) -> None:
+    await liquidate(engine, clock, poor, seller)
+
+    def balances(ex: Exchange) -> dict[UID, Decimal]:
+        return {uid: ex.state.accounts[(uid, "BTC")].margin_static for uid in (UID_UNFUNDED, FUND)}
+
+    expected = engine.query(balances).result(5)
+    for uid, balance in expected.items():
+        query = FinancialRecordQuery(uid, "BTC-USD", Millis(0), Millis(clock.now() + 1))
+        records = store.financial_records_of(query)
+        assert sum((r.amount for r in records), ZERO) == balance, (uid, records)

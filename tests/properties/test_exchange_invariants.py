@@ -46,9 +46,17 @@ from htx_sandbox.domain.commands import (
     SwitchLeverRate,
     Tick,
 )
-from htx_sandbox.domain.events import StrategyOrderChanged
+from htx_sandbox.domain.events import (
+    Event,
+    FundingSettled,
+    InsuranceFundChanged,
+    OrderTraded,
+    StrategyOrderChanged,
+)
 from htx_sandbox.domain.exchange import Exchange
+from htx_sandbox.domain.insurance_fund import FUND
 from htx_sandbox.domain.positions import closed_side
+from htx_sandbox.domain.state import ExchangeState
 from htx_sandbox.domain.strategy_orders import (
     StrategyKind,
     StrategyPriceType,
@@ -118,6 +126,23 @@ DEFAULT_LEVER_RATE = 10
 # -- the state machine -----------------------------------------------------------------------
 
 
+def moved_after_settlement(events: list[Event], state: ExchangeState) -> set[tuple[UID, str]]:
+    """The holdings a liquidation changed after the settlement in the same step (the funding
+    paid can bring an account to liquidation): the liquidated accounts', their counterparties'
+    and, for a coin whose fund moved, the insurance fund's. Their cost_hold is no longer the
+    settlement price alone."""
+    after = False
+    moved: set[tuple[UID, str]] = set()
+    for e in events:
+        if isinstance(e, FundingSettled):
+            after = True
+        elif after and isinstance(e, OrderTraded):
+            moved.add((e.trade.uid, e.trade.contract_code))
+        elif after and isinstance(e, InsuranceFundChanged):
+            moved.update((FUND, c.contract_code) for c in state.contracts if c.symbol == e.symbol)
+    return moved
+
+
 class ExchangeMachine(RuleBasedStateMachine):
     """Commands from UIDS on the two default contracts; checks every invariant after each one."""
 
@@ -138,7 +163,7 @@ class ExchangeMachine(RuleBasedStateMachine):
     def check_all(self) -> None:
         check_state(self.exchange.state, self.deposits, self.created, self.created_strategies)
 
-    def advance(self, dt: int, *, by_tick: bool = False) -> None:
+    def advance(self, dt: int, *, by_tick: bool = False) -> list[Event]:
         """Move time on by dt and let the timers run, checking what the switch did: through
         `advance(now)`, or with `by_tick` through `execute(Tick(), now)`, which advances itself
         (a Tick cannot be rejected, so invariant 7 needs no advance first)."""
@@ -149,14 +174,16 @@ class ExchangeMachine(RuleBasedStateMachine):
         if by_tick:
             outcome = self.exchange.execute(Tick(), self.now)
             assert outcome.error is None and outcome.reply is None, outcome
+            events = outcome.events
         else:
-            self.exchange.advance(self.now)
+            events = self.exchange.advance(self.now).events
         for order in was_open:
             # The dead man's switch cancels every open order of the UID, on every contract.
             assert order.status in CANCELLED_OR_CANCELLING, order
         for uid in due:
             del self.armed[uid]
         self.check_all()
+        return events
 
     def apply(self, command: Command) -> tuple[Outcome, Statuses]:
         """Execute at the current time (already advanced to); check invariants 7, 12, 13 and
@@ -439,6 +466,49 @@ class ExchangeMachine(RuleBasedStateMachine):
         """A Tick at a later time: execute() runs the timers that fell due (the dead man's
         switch, delayed cancels) before the no-op command."""
         self.advance(dt, by_tick=True)
+
+    @rule(code=codes, premium_bp=st.integers(-400, 400), by_tick=st.booleans())
+    def pass_a_settlement(self, code: str, premium_bp: int, by_tick: bool) -> None:
+        """An index a little off the mark (so that the premium and the rate are not 0), then
+        time to just past the next funding settlement: every position open at that instant is
+        settled (held at the settlement price from then on), funding is paid on each holding's
+        net position, rounded so that the receivers never get more than the payers pay, and
+        (check_all) coin is conserved with the rounding in the funding pool."""
+        state = self.exchange.state
+        contract = state.contracts.get(code)
+        index = state.mark_price(contract) * (1 + Decimal(premium_bp) / 10_000)
+        index = max(index.quantize(contract.price_tick), contract.price_tick)
+        self.apply(SetIndexPrices({contract.contract_code: index}))
+        due = state.next_settlement
+        assert due is not None and due > self.now
+        held = {
+            key: (h.long.volume, h.short.volume)
+            for key, h in state.holdings.items()
+            if h.long.volume or h.short.volume
+        }
+        events = self.advance(due + 1 - self.now, by_tick=by_tick)
+        [settled] = [e.settlement for e in events if isinstance(e, FundingSettled)]
+        assert settled.settlement_time == due
+        records = {(u.uid, u.contract_code): u for u in settled.users}
+        prices = {c.contract_code: c.settlement_price for c in settled.contracts}
+        moved = moved_after_settlement(events, state)
+        for (uid, code_held), (long, short) in held.items():
+            record = records[(uid, code_held)]
+            assert sorted((p.direction.value, p.volume) for p in record.positions) == sorted(
+                (side, volume) for side, volume in (("buy", long), ("sell", short)) if volume
+            ), record
+            if (uid, code_held) in moved:
+                continue  # the funding paid pushed an account to liquidation, in the same step
+            holding = state.holdings[(uid, code_held)]
+            size = state.contracts.get(code_held).contract_size
+            for position in (holding.long, holding.short):
+                if position.volume:
+                    assert position.cost_hold(size) == prices[code_held], (position, prices)
+        for symbol in {c.symbol for c in state.contracts}:
+            paid = sum(
+                (u.funding_fee for u in settled.users if u.symbol == symbol), Decimal(0)
+            )
+            assert paid <= 0, (symbol, paid)  # receipts rounded down, payments up
 
     @rule(uid=uids, symbol=deposit_symbols, amount=deposit_amounts, dt=small_dt)
     def deposit(self, uid: UID, symbol: str, amount: Decimal, dt: int) -> None:

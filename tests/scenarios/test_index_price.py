@@ -37,14 +37,14 @@ def test_the_mark_is_the_median_of_index_last_and_mid() -> None:
     ex = make_exchange()
     btc = ex.contracts.get(BTC)
     ex.execute(SetIndexPrices({BTC: Decimal(60000)}), NOW)
-    sell(ex, BOB, 1, 70000)
-    buy(ex, ALICE, 1, 70000)  # one trade far above the index
-    assert ex.state.mark_price(btc) == Decimal(60000)  # median(60000, 70000, no mid = index)
+    sell(ex, BOB, 1, 63000)
+    buy(ex, ALICE, 1, 63000)  # one trade far above the index (inside its 6 % price band)
+    assert ex.state.mark_price(btc) == Decimal(60000)  # median(60000, 63000, no mid = index)
     buy(ex, ALICE, 1, 60100)
     sell(ex, BOB, 1, 60300)  # mid 60200
     assert ex.state.mark_price(btc) == Decimal(60200)
     ex.execute(SetIndexPrices({BTC: Decimal(59000)}), NOW)
-    assert ex.state.mark_price(btc) == Decimal(60200)  # median(59000, 70000, 60200)
+    assert ex.state.mark_price(btc) == Decimal(60200)  # median(59000, 63000, 60200)
 
 
 @pytest.mark.parametrize("price", ["0", "-1", "NaN", "Infinity", "1e15", "0.0000000000001"])

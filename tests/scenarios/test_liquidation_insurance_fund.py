@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
-from htx_sandbox.domain.events import InsuranceFundChanged
+from htx_sandbox.domain.events import BalanceChanged, InsuranceFundChanged
 from htx_sandbox.domain.insurance_fund import FUND, fund_balance
 from htx_sandbox.domain.types import UID, Direction
 
@@ -83,9 +83,14 @@ def test_the_fund_nets_what_it_takes_over() -> None:
     deposited = total_btc(ex)
     set_index(ex, 50000)  # DAVE's long goes to the fund
     assert ex.state.holdings[(FUND, BTC)].long.volume == 10
-    set_index(ex, 80000)  # then EVE's short: netted against the fund's long
+    outcome = set_index(ex, 80000)  # then EVE's short: netted against the fund's long
     holding = ex.state.holdings[(FUND, BTC)]
     assert [o.direction for o in liquidation_orders(ex, EVE)] == [Direction.BUY]
     assert (holding.long.volume, holding.short.volume) == (6, 0)
-    assert ex.account(FUND, "BTC").profit_real != 0  # the netted pair's result is realized
+    realized = ex.account(FUND, "BTC").profit_real
+    assert realized != 0  # the netted pair's result is realized
+    # ... and booked as the fund's "system" financial record (26), the only change of its balance.
+    booked = [(e.type, e.amount) for e in outcome.events
+              if isinstance(e, BalanceChanged) and e.uid == FUND]  # fmt: skip
+    assert booked == [(26, realized)] and ex.account(FUND, "BTC").margin_static == realized
     assert total_btc(ex) == deposited

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from htx_sandbox.domain.events import InsuranceFundChanged
+from htx_sandbox.domain.events import BalanceChanged, InsuranceFundChanged
 from htx_sandbox.domain.insurance_fund import FUND
 from htx_sandbox.domain.types import UID, Direction, OrderStatus
 
@@ -45,6 +45,9 @@ def test_a_close_beyond_bankruptcy_leaves_the_account_at_zero() -> None:
     deficit = before - ex.account(FUND, "BTC").margin_static
     assert Decimal("0.0023") < deficit < lost
     assert InsuranceFundChanged("BTC") in placed.events
+    # Both sides are booked, as HTX's "system" financial records (26).
+    booked = [(e.uid, e.type, e.amount) for e in placed.events if isinstance(e, BalanceChanged)]
+    assert booked == [(DAVE, 26, deficit), (FUND, 26, -deficit)]
 
 
 def test_every_liquidated_account_ends_at_or_above_zero() -> None:

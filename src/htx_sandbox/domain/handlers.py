@@ -31,6 +31,7 @@ from .commands import (
     Reply,
     SetContract,
     SetIndexPrices,
+    SetPositionLimits,
     SwitchLeverRate,
     Tick,
 )
@@ -38,6 +39,7 @@ from .leverage import switch_lever_rate
 from .lightning import lightning_close
 from .listing import list_contract, set_contract
 from .placement import place_order
+from .position_limits import set_position_limits
 from .prices import set_index_prices
 from .state import ExchangeState
 from .strategy_cancel import cancel_all_strategy, cancel_strategy_orders
@@ -80,5 +82,6 @@ HANDLERS: Mapping[type[Any], Handler[Any]] = dict(
         _row(SetContract, set_contract),
         _row(SetIndexPrices, set_index_prices),
         _row(Tick, tick),
+        _row(SetPositionLimits, set_position_limits),
     ]
 )

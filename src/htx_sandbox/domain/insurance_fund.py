@@ -16,13 +16,15 @@ from decimal import Decimal
 
 from .accounts import Account
 from .contracts import Contract
-from .events import InsuranceFundChanged
+from .events import BalanceChanged, InsuranceFundChanged
 from .money import contract_value
 from .positions import Holding
 from .state import ExchangeState
-from .types import UID, ZERO, PositionSide
+from .types import UID, ZERO, Millis, PositionSide
 
 FUND = UID(0)
+SYSTEM_RECORD = 26
+"""HTX's financial record type "system": what a fund's cover and its own netting are booked as."""
 FUND_LEVER_RATE = 1
 """The fund's positions are marked at 1x: a lever rate is what makes margin.py count them."""
 
@@ -38,18 +40,23 @@ def fund_holding(state: ExchangeState, contract: Contract) -> Holding:
 
 
 def take_over(
-    state: ExchangeState, contract: Contract, side: PositionSide, volume: int, value: Decimal
+    state: ExchangeState,
+    contract: Contract,
+    side: PositionSide,
+    volume: int,
+    value: Decimal,
+    now: Millis,
 ) -> None:
     """The fund opens `side` for `volume` contracts at coin value `value` (the same value the
     liquidated account closed at), then nets its own long against its short."""
     holding = fund_holding(state, contract)
     fund_account(state, contract.symbol)
     holding.position(side).open(volume, value)
-    _net(holding, contract, state)
+    _net(holding, contract, state, now)
     _changed(state, contract.symbol, contract.contract_code)
 
 
-def _net(holding: Holding, contract: Contract, state: ExchangeState) -> None:
+def _net(holding: Holding, contract: Contract, state: ExchangeState, now: Millis) -> None:
     """Close the fund's long and short against each other: the profit of the pair does not
     depend on the price they close at (the long's released cost less the short's)."""
     netted = min(holding.long.volume, holding.short.volume)
@@ -62,10 +69,13 @@ def _net(holding: Holding, contract: Contract, state: ExchangeState) -> None:
     account = fund_account(state, contract.symbol)
     account.margin_static += profit
     account.profit_real += profit
+    if profit:
+        _recorded(state, FUND, contract.symbol, profit, now)
 
 
-def cover(state: ExchangeState, account: Account) -> None:
-    """Bring a negative balance back to 0 out of the fund (a loss beyond the margin)."""
+def cover(state: ExchangeState, account: Account, now: Millis) -> None:
+    """Bring a negative balance back to 0 out of the fund (a loss beyond the margin), each side
+    with a financial record of HTX's "system" type (26)."""
     deficit = -account.margin_static
     if deficit <= 0:
         return
@@ -73,7 +83,17 @@ def cover(state: ExchangeState, account: Account) -> None:
     state.touch_account(account.uid, account.symbol)
     fund = fund_account(state, account.symbol)
     fund.margin_static -= deficit
+    _recorded(state, account.uid, account.symbol, deficit, now)
+    _recorded(state, FUND, account.symbol, -deficit, now)
     _changed(state, account.symbol, None)
+
+
+def _recorded(
+    state: ExchangeState, uid: UID, symbol: str, amount: Decimal, now: Millis
+) -> None:
+    codes = sorted(c.contract_code for c in state.contracts if c.symbol == symbol)
+    code = codes[0] if codes else f"{symbol}-USD"
+    state.events.append(BalanceChanged(uid, symbol, code, SYSTEM_RECORD, amount, now))
 
 
 def _changed(state: ExchangeState, symbol: str, contract_code: str | None) -> None:

@@ -74,7 +74,7 @@ def settle_risk(state: ExchangeState, now: Millis) -> None:
     """Reported a hair early (risk.WIDEN) but not at risk: left out while no mark moves."""
     while True:
         for key in touched:
-            _index(state, key)
+            _index(state, key, now)
         due = _due(state, safe)
         if not due:
             break
@@ -85,17 +85,17 @@ def settle_risk(state: ExchangeState, now: Millis) -> None:
                 safe.add(key)
                 continue
             liquidate(state, account, now)
-            _index(state, key)  # what is left of it (the index gave it out)
+            _index(state, key, now)  # what is left of it (the index gave it out)
             liquidated = True
         if state.traded:
             settle_strategies(state, now)
         if liquidated:  # marks may have moved: what was safe a moment ago is looked at again
             for key in safe:
-                _index(state, key)
+                _index(state, key, now)
             safe.clear()
         touched = _touched(state)
     for key in safe:
-        _index(state, key)
+        _index(state, key, now)
 
 
 def rebuild_index(state: ExchangeState) -> None:
@@ -105,7 +105,7 @@ def rebuild_index(state: ExchangeState) -> None:
             continue
         for code, holding in holdings.items():
             if holding.long.volume or holding.short.volume:
-                _index(state, (uid, state.contracts.get(code).symbol))
+                _index(state, (uid, state.contracts.get(code).symbol), state.now)
 
 
 def _touched(state: ExchangeState) -> set[Key]:
@@ -135,7 +135,7 @@ def _touched(state: ExchangeState) -> set[Key]:
     return keys
 
 
-def _index(state: ExchangeState, key: Key) -> None:
+def _index(state: ExchangeState, key: Key, now: Millis) -> None:
     """Put the account where the index needs it: at its trigger price if it holds a position
     on one contract, aside if on several, nowhere without one (a balance left below 0 by the
     account's own closing is covered then)."""
@@ -155,7 +155,7 @@ def _index(state: ExchangeState, key: Key) -> None:
     if count == 0 or account is None:
         index.remove(key)
         if account is not None and account.margin_static < 0:
-            cover(state, account)
+            cover(state, account, now)
         return
     if count > 1:
         index.set_multi(key)
@@ -209,7 +209,7 @@ def liquidate(state: ExchangeState, account: Account, now: Millis) -> None:
         for contract, holding in mine:
             if holding.long.volume or holding.short.volume:
                 _close_all(state, account, contract, holding, now)
-    cover(state, account)
+    cover(state, account, now)
 
 
 def _system_cancel(
@@ -293,7 +293,7 @@ def _close_all(
         price = contract.price(_bankruptcy_ticks(state, account, contract, direction))
         state.fill_off_book(contract, order, rest, price, state.trade_ids.next(), now)
         value = contract_value(rest, contract.contract_size, price)
-        take_over(state, contract, opened_side(direction.opposite), rest, value)
+        take_over(state, contract, opened_side(direction.opposite), rest, value, now)
 
 
 _ALLOW = SelfMatchPrevent.ALLOW

@@ -18,6 +18,7 @@ from .commands import SetIndexPrices
 from .contracts import Contract
 from .errors import ErrorCode, HtxError
 from .events import IndexPriceChanged
+from .price_limits import refresh_band
 from .state import ExchangeState
 from .types import Millis
 
@@ -40,4 +41,5 @@ def set_index_prices(state: ExchangeState, cmd: SetIndexPrices, now: Millis) -> 
         code = contract.contract_code
         state.index_prices[code] = price
         state.index_times[code] = now
+        refresh_band(state, contract)  # the band follows the index
         state.events.append(IndexPriceChanged(code))

@@ -1,6 +1,9 @@
 """HTX's /swap-api/ paths, one module per family: trade, lightning, orders, account, matches,
 public, reference, trigger and strategy (the cancels and queries of every strategy kind),
-tpsl, track, risk (adjust factors, the insurance fund, the liquidation feed)."""
+tpsl, track, limits (what the API lets a UID do), assets (what it holds), open_interest,
+funding (public funding and settlement data), financial (a UID's financial and settlement
+records), prices (the index and the price band) and risk (adjust factors, the insurance fund,
+the liquidation feed)."""
 
 from __future__ import annotations
 
@@ -8,9 +11,15 @@ from starlette.routing import BaseRoute
 
 from . import (
     account,
+    assets,
+    financial,
+    funding,
     lightning,
+    limits,
     matches,
+    open_interest,
     orders,
+    prices,
     public,
     reference,
     risk,
@@ -33,5 +42,11 @@ routes: list[BaseRoute] = [
     *strategy.routes,
     *tpsl.routes,
     *track.routes,
+    *limits.routes,
+    *assets.routes,
+    *open_interest.routes,
+    *funding.routes,
+    *financial.routes,
+    *prices.routes,
     *risk.routes,
 ]
