@@ -20,6 +20,7 @@ from typing import Literal
 from hypothesis import strategies as st
 
 from htx_sandbox.domain.contracts import ContractRegistry, default_contracts
+from htx_sandbox.domain.strategy_book import StrategyLimits
 from htx_sandbox.domain.strategy_orders import StrategyKind, StrategyPriceType, TriggerType
 from htx_sandbox.domain.types import (
     UID,
@@ -369,5 +370,9 @@ track_specs = st.builds(
 """Volume 0 is 1040, 100,000 contracts 1047 when it fires; limit is not a trailing type
 (1034)."""
 strategy_kinds = st.sampled_from(tuple(StrategyKind))
+SMALL_LIMITS = StrategyLimits(per_contract=2, platform=3)
+exchange_setups = st.sampled_from(((0, None), (50, None), (0, SMALL_LIMITS), (50, SMALL_LIMITS)))
+"""(cancel delay in ms, strategy order limits): the default limits (100 a contract, 500 in all)
+or small ones that the rules reach."""
 price_walks = st.lists(st.integers(min_value=-4, max_value=4), min_size=1, max_size=4)
 """Steps of a walk of the price, in ticks from the latest price."""

@@ -60,9 +60,11 @@ from htx_sandbox.domain.commands import (
     TpslPlaced,
 )
 from htx_sandbox.domain.contracts import Contract
+from htx_sandbox.domain.errors import ErrorCode
 from htx_sandbox.domain.events import StrategyOrderChanged
 from htx_sandbox.domain.exchange import Exchange
 from htx_sandbox.domain.positions import closed_side
+from htx_sandbox.domain.strategy_book import StrategyLimits
 from htx_sandbox.domain.strategy_orders import (
     StrategyKind,
     StrategyPriceType,
@@ -121,6 +123,7 @@ from .strategies import (
     deposit_amounts,
     deposit_symbols,
     directions,
+    exchange_setups,
     explicit_lever_rates,
     filter_directions,
     filter_offsets,
@@ -151,6 +154,13 @@ STRATEGY_COMMANDS = (
 WALK_BAND_TICKS = 10
 """How far from the reference price a walk of the price may take it: every other rule prices
 around the reference, so the market stays where they act."""
+LIMIT_CODES = frozenset(
+    {
+        ErrorCode.TRIGGER_ORDERS_LIMIT, ErrorCode.PLATFORM_TRIGGER_ORDERS_LIMIT,
+        ErrorCode.TPSL_ORDERS_LIMIT, ErrorCode.PLATFORM_TPSL_ORDERS_LIMIT,
+        ErrorCode.TRAILING_ORDERS_LIMIT, ErrorCode.PLATFORM_TRAILING_ORDERS_LIMIT,
+    }
+)  # fmt: skip
 TALLY: Counter[str] = Counter()
 """What the strategy orders did over the whole run (see tally())."""
 
@@ -224,6 +234,8 @@ class ExchangeMachine(RuleBasedStateMachine):
         if outcome.error is not None:
             check_rejection_changed_nothing(before, fingerprint(self.exchange), outcome)
             note(f"{type(command).__name__} refused {outcome.error.code}")
+            if outcome.error.code in LIMIT_CODES:
+                TALLY["strategy limit refused"] += 1
         else:
             self.record(command, outcome, before_strategies)
             if isinstance(command, STRATEGY_COMMANDS):
@@ -379,9 +391,15 @@ class ExchangeMachine(RuleBasedStateMachine):
 
     # -- rules -------------------------------------------------------------------------------
 
-    @initialize(cancel_delay_ms=st.sampled_from((0, 50)))
-    def open_and_fund(self, cancel_delay_ms: int) -> None:
-        self.exchange = Exchange(machine_contracts(), cancel_delay_ms=cancel_delay_ms)
+    @initialize(setup=exchange_setups)
+    def open_and_fund(self, setup: tuple[int, StrategyLimits | None]) -> None:
+        """The exchange (a cancel delay of 0 or 50 ms; the default strategy order limits, or
+        small ones that strategy orders run into: 1081, 1403, 1427 and their platform twins),
+        its UIDs opened and funded."""
+        cancel_delay_ms, limits = setup
+        self.exchange = Exchange(
+            machine_contracts(), cancel_delay_ms=cancel_delay_ms, strategy_limits=limits
+        )
         for uid in UIDS:
             self.advance(0)
             outcome, _ = self.apply(OpenUser(uid))
@@ -886,6 +904,7 @@ MUST_HAPPEN = (
     "tpsl activated", "tpsl placed", "tpsl failed", "tpsl expired", "tpsl not_activated_expired",
     "tpsl cancelled",
     "track activated", "track followed", "track placed", "track cancelled",
+    "strategy limit refused",
 )  # fmt: skip
 """What a run must have seen at least once: otherwise the rules stopped exercising it."""
 
