@@ -7,7 +7,7 @@ hold; `check_state` runs those that hold after every command and every advance o
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decimal, localcontext
 from itertools import pairwise
 
@@ -1066,6 +1066,31 @@ def check_strategy_endings(
             assert order.kind is StrategyKind.TPSL and cancelled_kind is None, (order, status)
             if order.status is SS.NOT_ACTIVATED_EXPIRED:
                 assert status in (None, SS.NOT_ACTIVATED), (order, status)
+
+
+StrategyRows = dict[OrderId, tuple[object, ...]]
+_STRATEGY_FIELDS = tuple(field.name for field in fields(StrategyOrder))
+
+
+def strategy_rows(state: ExchangeState) -> StrategyRows:
+    """Every field of every strategy order: what storage writes of them."""
+    return {
+        oid: tuple(getattr(order, name) for name in _STRATEGY_FIELDS)
+        for oid, order in state.strategies.orders.items()
+    }
+
+
+def check_strategy_changes_told(
+    before: StrategyRows, state: ExchangeState, events: list[Event]
+) -> None:
+    """Invariant 23. Every change to a strategy order, a new one included, is told by a
+    StrategyOrderChanged event of the same command (or of the same advance of time): the
+    unit of work writes exactly the orders those events name, so a change without one would
+    live in memory only and be lost on the next restart (and never pushed to a client)."""
+    told = {event.order_id for event in events if isinstance(event, StrategyOrderChanged)}
+    for oid, row in strategy_rows(state).items():
+        if before.get(oid) != row:
+            assert oid in told, (state.strategies.orders[oid], before.get(oid))
 
 
 def check_state(

@@ -93,12 +93,14 @@ from tests.invariants import (
     check_state,
     check_strategy_cancel_all_scope,
     check_strategy_cancel_scope,
+    check_strategy_changes_told,
     check_strategy_command_froze_nothing,
     check_strategy_endings,
     check_trailing_against_trades,
     check_trailing_extremes,
     fingerprint,
     statuses,
+    strategy_rows,
     strategy_statuses,
     trailing_before,
 )
@@ -202,11 +204,14 @@ class ExchangeMachine(RuleBasedStateMachine):
         due = {uid for uid, trigger in self.armed.items() if trigger <= self.now}
         was_open = [o for o in state.orders.values() if o.uid in due and o.status.is_open]
         before_strategies = strategy_statuses(state)
+        rows = strategy_rows(state)
         if by_tick:
             outcome = self.exchange.execute(Tick(), self.now)
             assert outcome.error is None and outcome.reply is None, outcome
+            events = outcome.events
         else:
-            self.exchange.advance(self.now)
+            events = self.exchange.advance(self.now).events
+        check_strategy_changes_told(rows, state, events)
         for order in was_open:
             # The dead man's switch cancels every open order of the UID, on every contract.
             assert order.status in CANCELLED_OR_CANCELLING, order
@@ -217,7 +222,7 @@ class ExchangeMachine(RuleBasedStateMachine):
 
     def apply(self, command: Command) -> tuple[Outcome, Statuses]:
         """Execute at the current time (already advanced to); check invariants 7, 12, 13,
-        20-22 and those of check_state."""
+        20-23 and those of check_state."""
         outcome, before, _ = self.apply_tracking_strategies(command)
         return outcome, before
 
@@ -230,7 +235,9 @@ class ExchangeMachine(RuleBasedStateMachine):
         before_statuses = statuses(state)
         before_strategies = strategy_statuses(state)
         trailing = trailing_before(state)
+        rows = strategy_rows(state)
         outcome = self.exchange.execute(command, self.now)
+        check_strategy_changes_told(rows, state, outcome.events)
         if outcome.error is not None:
             check_rejection_changed_nothing(before, fingerprint(self.exchange), outcome)
             note(f"{type(command).__name__} refused {outcome.error.code}")
@@ -482,11 +489,25 @@ class ExchangeMachine(RuleBasedStateMachine):
         self.advance(dt)
         self.apply(LightningClose(uid, code, direction, volume, kind))
 
-    @rule(uid=uids, specs=st.lists(order_specs(), min_size=1, max_size=3), dt=small_dt)
-    def place_batch(self, uid: UID, specs: list[OrderSpec], dt: int) -> None:
+    @rule(
+        uid=uids,
+        specs=st.lists(order_specs(), min_size=1, max_size=3),
+        legs=st.lists(st.one_of(st.none(), st.none(), tpsl_specs), min_size=3, max_size=3),
+        dt=small_dt,
+    )
+    def place_batch(
+        self, uid: UID, specs: list[OrderSpec], legs: list[TpslSpec | None], dt: int
+    ) -> None:
+        """swap_batchorder; a third of its orders carry TP/SL legs (on a close order: 1404),
+        which stand or fall with their own order alone."""
         self.advance(dt)
         # Each order is built against the state before the batch; later ones may then fail.
-        cmd = PlaceBatch(uid, [self.order_command(uid, spec) for spec in specs])
+        orders = [self.order_command(uid, spec) for spec in specs]
+        orders = [
+            self.with_legs(order, tpsl) if tpsl is not None else order
+            for order, tpsl in zip(orders, legs, strict=False)
+        ]
+        cmd = PlaceBatch(uid, orders)
         outcome, _ = self.apply(cmd)
         if outcome.error is None:
             assert isinstance(outcome.reply, list)
@@ -740,8 +761,11 @@ class ExchangeMachine(RuleBasedStateMachine):
         cancel_orders, cancel_all or the dead man's switch), ioc/fok/post_only orders that
         find nothing end them at once (12). A "close" flaw sends it as a close order (1404)."""
         self.advance(dt)
+        self.apply(self.with_legs(self.order_command(uid, spec), legs))
+
+    def with_legs(self, cmd: PlaceOrder, legs: TpslSpec) -> PlaceOrder:
+        """`cmd` with the legs `legs` stands for, around its price."""
         state = self.exchange.state
-        cmd = self.order_command(uid, spec)
         contract = state.contracts.get(cmd.contract_code)
         reference = cmd.price
         if not cmd.order_price_type.needs_price:
@@ -752,9 +776,8 @@ class ExchangeMachine(RuleBasedStateMachine):
         elif reference is None or reference <= 0 or reference % contract.price_tick:
             reference = contract.reference_price  # refused for its price anyway
         tp, sl = self.tpsl_legs(contract, cmd.direction.opposite, legs, reference)
-        offset = Offset.CLOSE if legs.flaw == "close" else Offset.OPEN
-        cmd = replace(cmd, offset=offset, tpsl=Tpsl(tp, sl))
-        self.apply(cmd)
+        offset = Offset.CLOSE if legs.flaw == "close" else cmd.offset
+        return replace(cmd, offset=offset, tpsl=Tpsl(tp, sl))
 
     # -- trailing orders ---------------------------------------------------------------------
 
