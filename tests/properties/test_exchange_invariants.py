@@ -199,7 +199,9 @@ class ExchangeMachine(RuleBasedStateMachine):
         """The model of each active trailing order's extreme (invariant 21)."""
         self.store = MemoryStore()
         """What was committed: each command's and each advance's changes, as the engine
-        writes them (the restart rule restores from it)."""
+        writes them (restart_from_store restores from it)."""
+
+    # -- plumbing ----------------------------------------------------------------------------
 
     def commit(self, events: list[Event]) -> None:
         """Write the rows the events name, as the engine does after each group of commands
@@ -208,8 +210,6 @@ class ExchangeMachine(RuleBasedStateMachine):
         work.record(events)
         if work.touched:
             self.store.commit(work.changes(self.exchange.state))
-
-    # -- plumbing ----------------------------------------------------------------------------
 
     def restart_from_store(self) -> None:
         """The exchange restarts from what was committed (the memory store, rows and all):
@@ -299,8 +299,7 @@ class ExchangeMachine(RuleBasedStateMachine):
 
     def record(self, command: Command, outcome: Outcome, before: StrategyStatuses) -> None:
         reply = outcome.reply
-        reported: list[OrderId] = []
-        """Strategy orders the command says it created, in id order."""
+        reported: list[OrderId] = []  # the strategy orders the reply says it created
         if isinstance(reply, OrderPlaced) and isinstance(
             command, PlaceTriggerOrder | PlaceTrackOrder
         ):
@@ -361,16 +360,15 @@ class ExchangeMachine(RuleBasedStateMachine):
         activated, trailing orders activated and following the price."""
         strategies = self.exchange.state.strategies.orders
         keys: list[str] = []
-        for event in outcome.events:
-            if isinstance(event, StrategyOrderChanged):
-                order = strategies[event.order_id]
-                was = before.get(order.order_id)
-                if order.status is was:
-                    continue
-                if not order.is_open:
-                    keys.append(f"{order.kind.value} {order.status.name.lower()}")
-                elif was is SS.NOT_ACTIVATED:
-                    keys.append("tpsl activated")
+        changed = {e.order_id: e for e in outcome.events if isinstance(e, StrategyOrderChanged)}
+        for oid in changed:
+            order, was = strategies[oid], before.get(oid)
+            if order.status is was:
+                continue
+            if not order.is_open:
+                keys.append(f"{order.kind.value} {order.status.name.lower()}")
+            elif was is SS.NOT_ACTIVATED:
+                keys.append("tpsl activated")
         for waited in trailing:
             order = waited.order
             if not waited.active and order.is_active:
@@ -963,9 +961,10 @@ class ExchangeMachine(RuleBasedStateMachine):
 
 
 # The example counts are set here: 100 sequences of up to 150 steps locally, 500 on CI (where
-# CI is set). With every kind of strategy order in, 100 take about 12 s of CPU and 500 about
-# 68 s (on the 2-core machine, shared: 25 s and 1.5 to 4.5 min of wall time); the trigger-only
-# machine took 9 s and 47 s, and the trailing machine this one replaced 3 s and 8 s more.
+# CI is set). With every kind of strategy order, the commits and the restarts in, 100 take
+# about 15 s of CPU and 500 about 72 s on the 2-core machine (wall time 15-30 s and 1.2-4.5 min
+# as it is shared); the trigger-only machine took 9 s and 47 s, and the trailing machine this
+# one replaced 3 s and 8 s more.
 # Long sequences build positions to close, resting orders to cancel and strategy orders to
 # fire; Hypothesis shrinks a failure to a handful of steps.
 SETTINGS = settings(
