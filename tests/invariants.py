@@ -41,6 +41,8 @@ COIN_QUANTUM = Decimal("1e-18")
 WIDE = Context(prec=80, rounding=ROUND_HALF_EVEN)
 """Wide enough that sums and quotients of coin amounts here are exact before quantizing."""
 CANCELLED_OR_CANCELLING = frozenset({S.CANCELLED, S.PARTIALLY_FILLED_CANCELLED, S.CANCELLING})
+CANCELS_FROZEN = frozenset({ErrorCode.IN_SETTLEMENT, ErrorCode.IN_DELIVERY})
+"""What a cancel answers, whole, while its contract settles or delivers."""
 
 Fingerprint = tuple[object, ...]
 Statuses = dict[OrderId, OrderStatus]
@@ -395,7 +397,8 @@ def check_cancel_all_scope(
     its direction and offset filters, and nothing else: any order whose status it changed is one
     of those, and afterwards every one of them is cancelled (5, 7) or cancelling (11). Those
     already cancelling are reported with 1062, the others as successes; with nothing to match,
-    the answer is 1051."""
+    the answer is 1051 (while the contract settles or delivers, 1056 or 1059 for the whole
+    call)."""
     state = exchange.state
     code = state.contracts.get(cmd.contract_code).contract_code
 
@@ -413,6 +416,8 @@ def check_cancel_all_scope(
             assert matches(order), (cmd, order, before[oid])
     targets = [o for oid, o in state.orders.items() if before[oid].is_open and matches(o)]
     if outcome.error is not None:
+        if outcome.error.code in CANCELS_FROZEN:
+            return  # settlement or delivery (invariant 7: it changed nothing)
         assert outcome.error.code == ErrorCode.NO_ORDERS_TO_CANCEL, outcome.error
         assert not targets, (cmd, targets)
         return
@@ -729,7 +734,8 @@ def check_strategy_cancel_all_scope(
     """Invariant 15 (swap_trigger_cancelall and its twins). It cancels the caller's open orders
     of that kind on that contract that match its direction and offset filters, and nothing
     else: every such waiting one is cancelled (6) and among the successes, a leg not yet
-    activated is answered 1408; with nothing to match, the answer is 1051."""
+    activated is answered 1408; with nothing to match, the answer is 1051 (while the contract
+    settles or delivers, 1056 or 1059 for the whole call)."""
     state = exchange.state
     code = state.contracts.get(cmd.contract_code).contract_code
     orders = state.strategies.orders
@@ -747,6 +753,8 @@ def check_strategy_cancel_all_scope(
         if order.status is not before[oid]:
             assert matches(order) and order.status is SS.CANCELLED, (cmd, order, before[oid])
     if outcome.error is not None:
+        if outcome.error.code in CANCELS_FROZEN:
+            return  # settlement or delivery (invariant 7: it changed nothing)
         assert outcome.error.code == ErrorCode.NO_ORDERS_TO_CANCEL, outcome.error
         assert not targets, (cmd, targets)
         return
@@ -1096,14 +1104,20 @@ def check_strategy_changes_told(
 def restart_fingerprint(exchange: Exchange) -> Fingerprint:
     """fingerprint() as a restart must give it back, with every field of every strategy order:
     less the clock (the engine's clock moves it on), and with what a restore rebuilds its own
-    way compared as sets: the delayed cancels (they land at the first advance after a
-    restart), the eviction queues and the duplicate window (ordered by time, then id, where
+    way compared as sets: the delayed cancels still to land (they land at the first advance
+    after a restart), the eviction queues and the duplicate window (ordered by time, then id, where
     memory has them in the order they happened within a millisecond), the trigger books'
     dead heap entries (none after a restore) and the tracking books' order of activation; a
     contract's book that holds nothing is as good as none (memory makes them as needed)."""
     state = exchange.state
     parts = list(fingerprint(exchange))
-    parts[7] = tuple(sorted(order_id for _, order_id in state.pending_cancels))
+    parts[7] = tuple(
+        sorted(
+            order_id
+            for _, order_id in state.pending_cancels
+            if (order := state.orders.get(order_id)) is not None and order.status is S.CANCELLING
+        )
+    )  # entries of orders that filled while cancelling are skipped when they fall due
     parts[8] = tuple(sorted(state.finished))
     parts[9] = tuple(sorted(state.client_order_times))
     strategies = state.strategies

@@ -25,6 +25,7 @@ from htx_sandbox.domain.strategy_orders import StrategyKind, StrategyPriceType, 
 from htx_sandbox.domain.types import (
     UID,
     ClientOrderId,
+    ContractStatus,
     Direction,
     Offset,
     OrderPriceType,
@@ -148,6 +149,17 @@ order_refs = st.builds(
 cancel_client_ids = st.sampled_from(("1", "2", "3", "4", "x"))
 filter_directions = st.sampled_from((None, None, Direction.BUY, Direction.SELL))
 filter_offsets = st.sampled_from((None, None, Offset.OPEN, Offset.CLOSE))
+contract_statuses = st.sampled_from(
+    (
+        ContractStatus.SUSPENSION,
+        ContractStatus.IN_SETTLEMENT,
+        ContractStatus.DELIVERING,
+        ContractStatus.PENDING_LISTING,
+        ContractStatus.SETTLEMENT_COMPLETED,
+    )
+)
+"""Statuses a contract does not trade in: suspended (cancels allowed), settling or delivering
+(cancels refused too), not yet listed."""
 deposit_symbols = st.sampled_from(("BTC", "ETH", "eth", "XRP"))
 deposit_amounts = st.sampled_from(
     (Decimal("0.01"), Decimal("0.001"), Decimal(0), Decimal(-1), Decimal("1e-19"))

@@ -56,6 +56,7 @@ from htx_sandbox.domain.commands import (
     PlaceTpsl,
     PlaceTrackOrder,
     PlaceTriggerOrder,
+    SetContract,
     SwitchLeverRate,
     Tick,
     Tpsl,
@@ -79,6 +80,7 @@ from htx_sandbox.domain.strategy_orders import (
 from htx_sandbox.domain.types import (
     LIGHTNING_PRICE_TYPES,
     UID,
+    ContractStatus,
     Direction,
     Millis,
     Offset,
@@ -129,6 +131,7 @@ from .strategies import (
     cancel_client_ids,
     close_price_types,
     codes,
+    contract_statuses,
     deposit_amounts,
     deposit_symbols,
     directions,
@@ -625,6 +628,47 @@ class ExchangeMachine(RuleBasedStateMachine):
         if restart:
             self.restart_from_store()
         self.advance(dt, by_tick=True)
+
+    @rule(
+        code=codes,
+        status=contract_statuses,
+        uid=uids,
+        trigger=trigger_specs,
+        kind=strategy_kinds,
+        dt=small_dt,
+    )
+    def pause_contract(
+        self,
+        code: str,
+        status: ContractStatus,
+        uid: UID,
+        trigger: TriggerSpec,
+        kind: StrategyKind,
+        dt: int,
+    ) -> None:
+        """The sandbox's admin takes a contract out of trading and back: meanwhile an order
+        and a trigger order are refused, cancel-alls (ordinary and of a strategy kind, by a
+        UID with something to cancel) are refused in settlement and delivery and work while
+        suspended, and strategy orders wait, to be fired by the first trades after it."""
+        self.advance(dt)
+        contract_code = self.exchange.contracts.get(code).contract_code
+        trigger = replace(trigger, contract_code=contract_code)
+        outcome, _ = self.apply(SetContract(code, contract_status=status))
+        assert outcome.error is None, outcome.error
+        order = PlaceOrder(uid, code, Direction.BUY, Offset.OPEN, 1, 10, OrderPriceType.OPPONENT)
+        for command in (order, self.trigger_command(uid, trigger)):
+            outcome, _ = self.apply(command)
+            assert outcome.error is not None, command
+        owner = self.owner_of(uid, code, kind)
+        cmd = CancelAllStrategy(kind, owner, code)
+        outcome, _, before = self.apply_tracking_strategies(cmd)
+        check_strategy_cancel_all_scope(self.exchange, cmd, outcome, before)
+        holders = [u for u in UIDS if self.exchange.open_orders(u, code)]
+        cancel_all = CancelAll(holders[0] if holders else uid, code)
+        outcome, statuses_before = self.apply(cancel_all)
+        check_cancel_all_scope(self.exchange, cancel_all, outcome, statuses_before)
+        outcome, _ = self.apply(SetContract(code, contract_status=ContractStatus.LISTING))
+        assert outcome.error is None, outcome.error
 
     @rule(uid=uids, symbol=deposit_symbols, amount=deposit_amounts, dt=small_dt)
     def deposit(self, uid: UID, symbol: str, amount: Decimal, dt: int) -> None:
