@@ -26,8 +26,9 @@ checks that
   position volume equal what the open orders hold, each match stored on both sides, positions
   equal the sum of their fills, long == short, coin conservation exact to 1e-18, fees and
   realized profit agree between orders and accounts, no crossed book), the strategy orders
-  satisfy the state machine's invariants (tests/invariants.py 10, 11, 16-19: indexes, TP/SL
-  pairs, attached legs, trailing fields), and no strategy order fired twice: for each kind,
+  satisfy the state machine's invariants (10 and 11 of tests/invariants.py, 16-19 of
+  tests/strategy_invariants.py: indexes, TP/SL pairs, attached legs, trailing fields), and no
+  strategy order fired twice: for each kind,
   the orders with that order_source are exactly the children its fired orders name, one each;
 * what an earlier round stored is still there, final orders unchanged, and no order or trade id
   is ever reused after a restart.
@@ -84,11 +85,10 @@ from htx_sandbox.domain.types import (
 )
 from htx_sandbox.service.ports import StorageError
 from htx_sandbox.storage.sql import SqlStore
-from tests.invariants import (
+from tests.invariants import check_strategy_indexes, check_strategy_orders_fire_once
+from tests.strategy_invariants import (
     check_attached_legs_follow_their_order,
     check_no_waiting_leg_without_position,
-    check_strategy_indexes,
-    check_strategy_orders_fire_once,
     check_tpsl_pairs,
     check_trailing_fields,
 )

@@ -93,7 +93,6 @@ from tests.invariants import (
     CANCELLED_OR_CANCELLING,
     Statuses,
     StrategyStatuses,
-    TrailingBefore,
     check_cancel_all_scope,
     check_cancel_orders_scope,
     check_firing_scope,
@@ -102,15 +101,18 @@ from tests.invariants import (
     check_state,
     check_strategy_cancel_all_scope,
     check_strategy_cancel_scope,
-    check_strategy_changes_told,
     check_strategy_command_froze_nothing,
+    fingerprint,
+    statuses,
+    strategy_statuses,
+)
+from tests.strategy_invariants import (
+    TrailingBefore,
+    check_strategy_changes_told,
     check_strategy_endings,
     check_trailing_against_trades,
     check_trailing_extremes,
-    fingerprint,
-    statuses,
     strategy_rows,
-    strategy_statuses,
     trailing_before,
 )
 
