@@ -1,11 +1,12 @@
 """In-process benchmark of the exchange core (issue 2's targets).
 
-    python bench/bench_core.py [--repeat 5] [--book 100000]
+    python bench/bench_core.py [--repeat 5] [--book 100000] [--index]
 
 Reports medians over --repeat runs of: resting places/s, cancels/s, aggressive sweep orders/s,
 and cancel-all time for k = 10, 100, 1,000, 10,000 own orders in a book of --book orders. Machines
 here are shared and noisy, so each figure is also given as a ratio to a calibration loop measured
 in the same run (Decimal arithmetic plus a dict insert per item: the cheapest work a place does).
+--index gives BTC-USD an index price (60000), so that every order also meets the price band.
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 
-from htx_sandbox.domain.commands import CancelAll, CancelOrders, Deposit, OpenUser, PlaceOrder
+from htx_sandbox.domain.commands import (
+    CancelAll,
+    CancelOrders,
+    Deposit,
+    OpenUser,
+    PlaceOrder,
+    SetIndexPrices,
+)
 from htx_sandbox.domain.exchange import Exchange
 from htx_sandbox.domain.types import UID, Direction, Millis, Offset, OrderId, OrderPriceType
 
@@ -27,6 +35,8 @@ TICK = Decimal("0.1")
 MAKERS = [UID(u) for u in range(1000, 1050)]
 ME = UID(7)
 TAKER = UID(8)
+INDEX: list[Decimal] = []
+"""The index price to give BTC-USD (--index): none by default."""
 
 
 def new_exchange() -> Exchange:
@@ -34,6 +44,8 @@ def new_exchange() -> Exchange:
     for uid in [*MAKERS, ME, TAKER]:
         ex.open_user(OpenUser(uid), T0)
         ex.deposit(Deposit(uid, "BTC", Decimal(1_000_000)), T0)
+    if INDEX:  # a band of 56400 to 63600: every benchmarked price is inside it
+        ex.execute(SetIndexPrices({CODE: INDEX[0]}), T0)
     return ex
 
 
@@ -128,7 +140,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--book", type=int, default=100_000)
     parser.add_argument("--n", type=int, default=50_000, help="orders per throughput run")
+    parser.add_argument("--index", action="store_true", help="give BTC-USD an index price")
     args = parser.parse_args()
+    if args.index:
+        INDEX.append(Decimal(60000))
     n, repeat = args.n, args.repeat
 
     base = median_of(repeat, lambda: calibration(n))

@@ -155,8 +155,10 @@ def test_a_fired_trigger_order_in_history(exchange: Any, server: HtxSwapClient) 
 def test_tpsl_and_trailing_calls_reach_their_endpoints(
     exchange: Any, server: HtxSwapClient, params: dict[str, bool]
 ) -> None:
-    """Their orders are placed through swap_tpsl_order / swap_track_order (not served on this
-    branch): an account without any sees the empty answers of its own endpoints."""
+    """The TP/SL and trailing variants reach their own kind's endpoints, which do not answer
+    for a trigger order: an account whose only strategy order is a trigger order lists none,
+    cannot cancel it there (1061) and has nothing to cancel all (1051). Placing TP/SL and
+    trailing orders through ccxt is test_tpsl_orders.py's and test_trailing_orders.py's."""
     trigger(exchange)  # a trigger order is no TP/SL or trailing order
     assert exchange.fetch_open_orders(SYMBOL, params=params) == []
     with pytest.raises(ccxt.OrderNotFound):

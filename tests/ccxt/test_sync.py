@@ -17,6 +17,8 @@ ccxt = pytest.importorskip("ccxt")
 
 FAR_BID = 40000  # the maker quotes around 60000: these rest
 FAR_ASK = 80000
+TAKING_BID = 62000
+"""Above the maker's asks, and within the price band (63600 around an index near 60000)."""
 OPEN = {"offset": "open", "leverRate": 5}
 CLOSE = {"offset": "close", "leverRate": 5}
 
@@ -97,7 +99,7 @@ def test_post_only(exchange: Any, server: HtxSwapClient, params: dict[str, Any])
     resting = exchange.create_order(SYMBOL, "limit", "buy", 1, FAR_BID, {**OPEN, **params})
     seen = info(server, resting["id"])
     assert (seen.order_price_type, seen.status) == ("post_only", 3)
-    taking = exchange.create_order(SYMBOL, "limit", "buy", 1, FAR_ASK, {**OPEN, **params})
+    taking = exchange.create_order(SYMBOL, "limit", "buy", 1, TAKING_BID, {**OPEN, **params})
     assert info(server, taking["id"]).status == 7  # would take: cancelled, as HTX documents
     assert exchange.fetch_order(taking["id"], SYMBOL)["status"] == "canceled"
 
@@ -117,7 +119,7 @@ def test_ioc_and_fok(
     unfilled = exchange.create_order(SYMBOL, "limit", "buy", 1, FAR_BID, {**OPEN, **params})
     seen = info(server, unfilled["id"])
     assert (seen.order_price_type, seen.status, seen.trade_volume) == (kind, 7, 0)
-    filled = exchange.create_order(SYMBOL, "limit", "buy", 1, FAR_ASK, {**OPEN, **params})
+    filled = exchange.create_order(SYMBOL, "limit", "buy", 1, TAKING_BID, {**OPEN, **params})
     seen = info(server, filled["id"])
     assert (seen.status, seen.trade_volume) == (6, 1)
     assert exchange.fetch_order(filled["id"], SYMBOL)["status"] == "closed"
@@ -413,3 +415,23 @@ def test_the_trade_history_endpoints_wire_shapes(exchange: Any, server: HtxSwapC
         exchange.contract_private_post_swap_api_v3_swap_matchresults_exact(
             {"contract": CODE, "trade_type": 0, "start_time": 0}
         )
+
+
+def test_swap_index_and_swap_price_limit_through_ccxts_implicit_api(
+    exchange: Any, server: HtxSwapClient
+) -> None:
+    """No unified call of ccxt reads them (fetch_mark_price and the like go elsewhere); its
+    implicit methods for the declared paths do, and get HTX's shapes."""
+    index = exchange.contract_public_get_swap_api_v1_swap_index({"contract_code": CODE})
+    assert index["status"] == "ok"
+    [row] = index["data"]
+    assert sorted(row) == ["contract_code", "index_price", "index_ts"]
+    assert row["contract_code"] == CODE and 50000 < row["index_price"] < 70000
+    limits = exchange.contract_public_get_swap_api_v1_swap_price_limit({"contract_code": CODE})
+    [band] = limits["data"]
+    assert sorted(band) == ["contract_code", "high_limit", "low_limit", "symbol"]
+    assert band["low_limit"] < row["index_price"] < band["high_limit"]
+    [seen] = server.swap_price_limit(CODE)
+    assert seen.high_limit - seen.low_limit > 0
+    with pytest.raises(ccxt.InvalidOrder, match="1039"):  # beyond the band, as on HTX
+        exchange.create_order(SYMBOL, "limit", "buy", 1, 2 * band["high_limit"], OPEN)

@@ -191,6 +191,18 @@ def test_contracts_add_then_set(server: Server) -> None:
     assert xrp["contract_status"] == 3
 
 
+def test_contracts_set_position_limits_one_side_at_a_time(server: Server) -> None:
+    changed = ok_json(server, "contracts", "set", "ETH-USD", "--buy-limit", "500")
+    assert isinstance(changed, dict)
+    assert (changed["buy_limit"], changed["sell_limit"]) == (500, None)
+    changed = ok_json(server, "contracts", "set", "ETH-USD", "--sell-limit", "20")
+    assert isinstance(changed, dict)
+    assert (changed["buy_limit"], changed["sell_limit"]) == (500, 20)
+    lifted = ok_json(server, "contracts", "set", "ETH-USD", "--buy-limit", "0", "--sell-limit", "0")
+    assert isinstance(lifted, dict)
+    assert (lifted["buy_limit"], lifted["sell_limit"]) == (None, None)
+
+
 def test_contracts_set_of_an_unknown_contract_is_htx_1014(server: Server) -> None:
     line = one_line_error(admin(server, "contracts", "set", "NOPE-USD", "--status", "3"))
     assert line == "htx-sandbox: error: 1014 This contract doesnt exist."

@@ -28,11 +28,15 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "order_retention": ("90s", 90_000),
     "max_strategy_orders": ("8", 8),
     "max_strategy_orders_total": ("9", 9),
+    "settlement_window": ("5s", 5_000),
     "market_maker": ("true", True),
     "maker_spread": ("3", 3),
     "maker_depth": ("4", 4),
     "maker_size": ("5", 5),
     "maker_seed": ("6", 6),
+    "index_seed": ("7", 7),
+    "index_step": ("0", 0),
+    "index_interval": ("250ms", 250),
 }
 MAKER_FIELDS = {"market_maker": "enabled", "maker_spread": "spread", "maker_depth": "depth",
                 "maker_size": "size", "maker_seed": "seed"}  # fmt: skip

@@ -7,6 +7,7 @@ import json
 import stat
 import time
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
@@ -107,6 +108,8 @@ CONTRACT = (
         (CONTRACT.replace('"XRP-USD"', '"XRP-USDT"'),
          "contract XRP-USDT: Illegal parameter contract_code."),
         (CONTRACT + "taker_fee_rate = 5\n", "contract XRP-USD: Illegal parameter taker_fee_rate."),
+        (CONTRACT + "price_limit_rate = 1\n",
+         "contract XRP-USD: Illegal parameter price_limit_rate."),
         (CONTRACT + CONTRACT, "contract XRP-USD: listed twice"),
         ("[[contracts]]\nsymbol = 'XRP'\n", "contracts entry 1: missing contract_code"),
         ("prot = 8080\n", "unknown setting 'prot'"),
@@ -190,16 +193,19 @@ def test_given_admin_token_is_used_and_not_written(tmp_path: Path) -> None:
 
 
 def test_config_contracts_are_listed_at_start_and_kept(tmp_path: Path) -> None:
-    config = write(tmp_path / "sandbox.toml",
-                   CONTRACT + '[[contracts]]\ncontract_code = "BTC-USD"\n')  # fmt: skip
+    config = write(tmp_path / "sandbox.toml", CONTRACT + "price_limit_rate = 0.03\n"
+                   '[[contracts]]\ncontract_code = "BTC-USD"\n')  # fmt: skip
     data = tmp_path / "data"
     for _ in range(2):  # the second start finds XRP-USD already listed
         with Server(data, args=("--config", str(config))) as running:
             result = run_cli("contracts", "list", "--json", "--url", running.url,
                              "--data-dir", str(data))  # fmt: skip
         assert result.returncode == 0, result.stderr
-        codes = [c["contract_code"] for c in json.loads(result.stdout)]
-        assert codes == ["BTC-USD", "ETH-USD", "XRP-USD"]
+        listed = json.loads(result.stdout, parse_float=Decimal)
+        assert [c["contract_code"] for c in listed] == ["BTC-USD", "ETH-USD", "XRP-USD"]
+        assert [c["price_limit_rate"] for c in listed] == [Decimal("0.06")] * 2 + [
+            Decimal("0.03")
+        ]
         assert running.process is not None and running.process.returncode == 0, running.stderr
 
 

@@ -109,3 +109,17 @@ async def test_errors_are_typed(make_async: AsyncFactory) -> None:
     with pytest.raises(AuthenticationFailed) as caught:
         await forged.swap_openorders()
     assert caught.value.err_code == 403
+
+
+async def test_market_series_endpoints(make_async: AsyncFactory) -> None:
+    client = make_async()
+    klines = await client.market_history_kline("ETH-USD", "60min", size=2)
+    assert (klines.ch, klines.data) == ("market.ETH-USD.kline.60min", [])
+    mark = await client.swap_mark_price_kline("ETH-USD", "1week", 1)
+    assert [b.close for b in mark.data] == [Decimal(3000)]
+    ticks = await client.market_batch_merged(v2=True)
+    assert {t.number_of for t in ticks} == {0}
+    interest = await client.swap_open_interest()
+    assert [i.volume for i in interest] == [0, 0]
+    history = await client.swap_his_open_interest("ETH-USD", "1day", amount_type=2)
+    assert [t.volume for t in history.tick] == [0]

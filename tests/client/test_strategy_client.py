@@ -1,5 +1,5 @@
-"""The clients' strategy-order methods against the real app: trigger orders placed, and the
-cancels and queries of the three kinds, each with its typed result."""
+"""The clients' strategy-order methods against the real app: orders of the three kinds placed
+through their endpoints, cancelled and queried, each with its typed result."""
 
 from __future__ import annotations
 
@@ -26,11 +26,8 @@ from htx_sandbox.client import (
     TriggerHistoryOrder,
     TriggerOrder,
 )
-from htx_sandbox.domain.types import Direction
 from htx_sandbox.service.clock import ManualClock
-from htx_sandbox.service.engine import Engine
-from tests.http import strategy_seed as seed
-from tests.http.conftest import KEYS, UID1
+from tests.http.conftest import KEYS, Key
 
 from .conftest import SANDBOX_URL, clock_now
 
@@ -102,8 +99,22 @@ def test_the_strategy_limit_raises_rate_limited(trader: HtxSwapClient) -> None:
         place(trader)
 
 
-def test_tpsl_methods(trader: HtxSwapClient, engine: Engine) -> None:
-    tp, sl = seed.tpsl_pair(engine, UID1)
+def open_long(trader: HtxSwapClient, second: HtxSwapClient) -> None:
+    """The trader buys 1 at 60000 from UID 2: the latest price stays the reference price."""
+    second.swap_order("BTC-USD", direction="sell", offset="open", volume=1, lever_rate=5,
+                      price=60000)  # fmt: skip
+    trader.swap_order("BTC-USD", direction="buy", offset="open", volume=1, lever_rate=5,
+                      price=60000)  # fmt: skip
+
+
+def test_tpsl_methods(trader: HtxSwapClient, second: HtxSwapClient) -> None:
+    open_long(trader, second)
+    placed = trader.swap_tpsl_order(
+        "BTC-USD", direction="sell", volume=1, tp_trigger_price=62000, tp_order_price=62000,
+        sl_trigger_price=58000, sl_order_price_type="optimal_5",
+    )  # fmt: skip
+    assert placed.tp_order is not None and placed.sl_order is not None
+    tp, sl = placed.tp_order.order_id, placed.sl_order.order_id
     page = trader.swap_tpsl_openorders("BTC-USD", trade_type=4)
     legs = {o.order_id: o for o in page.orders}
     assert set(legs) == {tp, sl}
@@ -117,8 +128,11 @@ def test_tpsl_methods(trader: HtxSwapClient, engine: Engine) -> None:
     assert {first.order_id, second.order_id} == {tp, sl}
 
 
-def test_track_methods(trader: HtxSwapClient, engine: Engine) -> None:
-    order_id = seed.track_order(engine, UID1, Direction.SELL, active_price="61000")
+def test_track_methods(trader: HtxSwapClient) -> None:
+    order_id = trader.swap_track_order(
+        "BTC-USD", direction="sell", offset="open", volume=1, callback_rate="0.003",
+        active_price=61000, lever_rate=5,
+    ).order_id  # fmt: skip
     (row,) = trader.swap_track_openorders("BTC-USD", page_size=50).orders
     assert isinstance(row, TrackOrder)
     assert (row.callback_rate, row.active_price, row.is_active) == (
@@ -155,22 +169,31 @@ def test_swap_track_order_placed_and_listed(trader: HtxSwapClient) -> None:
     assert wrong_side.value.err_code == 1426
 
 
-@pytest.fixture
-async def async_trader(app: Any, clock: ManualClock) -> AsyncIterator[AsyncHtxSwapClient]:
-    client = AsyncHtxSwapClient(
-        KEYS.trader.access,
-        KEYS.trader.secret,
+def async_client(app: Any, clock: ManualClock, key: Key) -> AsyncHtxSwapClient:
+    return AsyncHtxSwapClient(
+        key.access,
+        key.secret,
         base_url=SANDBOX_URL,
         transport=httpx.ASGITransport(app=app, client=("127.0.0.1", 123)),
         now=clock_now(clock),
     )
-    async with client:
+
+
+@pytest.fixture
+async def async_trader(app: Any, clock: ManualClock) -> AsyncIterator[AsyncHtxSwapClient]:
+    async with async_client(app, clock, KEYS.trader) as client:
+        yield client
+
+
+@pytest.fixture
+async def async_second(app: Any, clock: ManualClock) -> AsyncIterator[AsyncHtxSwapClient]:
+    async with async_client(app, clock, KEYS.second) as client:
         yield client
 
 
 @pytest.mark.anyio
 async def test_the_async_client_has_the_same_calls(
-    async_trader: AsyncHtxSwapClient, engine: Engine
+    async_trader: AsyncHtxSwapClient, async_second: AsyncHtxSwapClient
 ) -> None:
     placed = await async_trader.swap_trigger_order(
         "BTC-USD", trigger_type="le", trigger_price=59000, volume=1, direction="sell",
@@ -182,8 +205,18 @@ async def test_the_async_client_has_the_same_calls(
     assert (await async_trader.swap_trigger_cancelall("BTC-USD")).successes == [placed.order_id]
     history = await async_trader.swap_trigger_hisorders("BTC-USD")
     assert [o.order_id for o in history.orders] == [placed.order_id]
-    seed.tpsl_pair(engine, UID1)
-    seed.track_order(engine, UID1)
+    await async_second.swap_order("BTC-USD", direction="sell", offset="open", volume=1,
+                                  lever_rate=5, price=60000)  # fmt: skip
+    await async_trader.swap_order("BTC-USD", direction="buy", offset="open", volume=1,
+                                  lever_rate=5, price=60000)  # fmt: skip
+    await async_trader.swap_tpsl_order(
+        "BTC-USD", direction="sell", volume=1, tp_trigger_price=62000, tp_order_price=62000,
+        sl_trigger_price=58000, sl_order_price_type="optimal_5",
+    )  # fmt: skip
+    await async_trader.swap_track_order(
+        "BTC-USD", direction="buy", offset="open", volume=1, callback_rate="0.003",
+        active_price=59000, lever_rate=5,
+    )  # fmt: skip
     assert len((await async_trader.swap_tpsl_openorders("BTC-USD")).orders) == 2
     assert len((await async_trader.swap_tpsl_cancelall("BTC-USD")).successes) == 2
     assert (await async_trader.swap_tpsl_hisorders("BTC-USD", status=6)).total_size == 2

@@ -256,3 +256,31 @@ def test_swap_lightning_close_position_closes_a_long(
     [order] = trader.swap_order_info("BTC-USD", order_id=placed.order_id)
     assert (order.order_price_type, order.offset, order.status) == ("lightning", "close", 6)
     assert trader.swap_position_info("BTC-USD") == []
+
+
+def test_klines_tickers_and_open_interest(
+    trader: HtxSwapClient, second: HtxSwapClient, public: HtxSwapClient
+) -> None:
+    rest_sell(trader, "60000", 2)
+    second.swap_order(
+        "BTC-USD", direction="buy", offset="open", volume=2, lever_rate=5,
+        order_price_type="opponent",
+    )  # fmt: skip
+    klines = public.market_history_kline("BTC-USD", "1min", size=3)
+    assert klines.ch == "market.BTC-USD.kline.1min"
+    [bar] = klines.data
+    assert (bar.open, bar.close, bar.vol, bar.count) == (Decimal(60000), Decimal(60000), 4, 2)
+    ranged = public.market_history_kline("BTC-USD", "1day", start=bar.id, end=bar.id + 60)
+    assert [b.vol for b in ranged.data] == [4]
+    mark = public.swap_mark_price_kline("BTC-USD", "1min", 1)
+    assert mark.ch == "market.BTC-USD.mark_price.1min"
+    assert (mark.data[0].close, mark.data[0].vol) == (Decimal(60000), 0)
+    ticks = {t.contract_code: t for t in public.market_batch_merged()}
+    assert set(ticks) == {"BTC-USD", "ETH-USD"}
+    assert (ticks["BTC-USD"].vol, ticks["BTC-USD"].number_of) == (4, None)
+    [v2] = public.market_batch_merged("BTC-USD", v2=True)
+    assert (v2.vol, v2.number_of) == (400, 4)
+    [interest] = public.swap_open_interest("BTC-USD")
+    assert (interest.volume, interest.trade_volume) == (2, 4)
+    history = public.swap_his_open_interest("BTC-USD", "60min", size=1)
+    assert [(t.volume, t.amount_type) for t in history.tick] == [(2, 1)]

@@ -211,6 +211,12 @@ class Harness:
         if request.family in ("v1", "v3"):
             key = KEYS_BY_NAME[request.key]
             signed = SignedClient(self.client, key.access, key.secret, clock=self.clock)
+            if request.method == "GET":  # swap_api_trading_status: signed over the query
+                return await signed.get(
+                    path,
+                    {**dict(request.params), **dict(request.signed_params)},
+                    auth=dict(request.auth) or None,
+                )
             return await signed.post(
                 path,
                 request.body_bytes(self.resolve),

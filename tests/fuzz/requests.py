@@ -520,6 +520,21 @@ SIGNED: dict[str, tuple[str, st.SearchStrategy[list[tuple[str, Value]]]]] = {
     ),
     "swap_account_info": ("read", fixed(("contract_code", codes))),
     "swap_position_info": ("read", fixed(("contract_code", codes))),
+    "swap_account_position_info": ("read", fixed(("contract_code", codes))),
+    "swap_available_level_rate": ("read", fixed(("contract_code", codes))),
+    "swap_order_limit": (
+        "read",
+        fixed(
+            ("contract_code", codes),
+            ("order_price_type", text(("limit", "lightning_fok", "post_only", "optimal_5"))),
+        ),
+    ),
+    "swap_fee": ("read", fixed(("contract_code", codes))),
+    "swap_transfer_limit": ("read", fixed(("contract_code", codes))),
+    "swap_position_limit": ("read", fixed(("contract_code", codes))),
+    "swap_balance_valuation": (
+        "read", fixed(("valuation_asset", text(("BTC", "USD", "usd", "CNY"))))
+    ),
 }
 SIGNED["swap_trigger_order"] = ("trade", trigger_fields())
 for _kind in ("trigger", "tpsl", "track"):
@@ -548,15 +563,35 @@ for _kind in ("trigger", "tpsl", "track"):
             ("sort_by", text(("created_at", "update_time", "create_date"))),
         ),
     )
+SIGNED["swap_user_settlement_records"] = (
+    "read",
+    fixed(
+        ("contract_code", codes),
+        ("start_time", integer((1757000000000, 1763000000000, 1764000000000))),
+        ("end_time", integer((1763500000000, 1764000000000, 1764000100000))),
+        *page,
+    ),
+)
 V3 = {
     "/swap-api/v1/swap-cancel-after": "swap-cancel-after",
     "/swap-api/v3/swap_matchresults_exact": "swap_matchresults_exact",
+    "/swap-api/v3/swap_financial_record": "swap_financial_record",
+    "/swap-api/v3/swap_financial_record_exact": "swap_financial_record_exact",
 }
 MATCHRESULTS = fixed(
     ("contract", codes), ("trade_type", integer((0, 1, 4, 5))),
     ("start_time", integer((1763999000000, 1764000000000))),
     ("end_time", integer((1764000000000, 1764000100000))), ("size", integer((1, 20, 100))),
 )  # fmt: skip
+
+FINANCIAL_RECORDS = fixed(
+    ("contract", codes), ("type", text(("30,31", "5", "3,4,5,6,7,8", "14", "99"))),
+    ("start_time", integer((1763827200000, 1763999000000, 1764000000000))),
+    ("end_time", integer((1764000000000, 1764000100000))), ("direct", text(("prev", "next"))),
+    ("from_id", integer((1, 5, 1000))),
+)  # fmt: skip
+V3_READS = {"swap_financial_record": FINANCIAL_RECORDS,
+            "swap_financial_record_exact": FINANCIAL_RECORDS}  # fmt: skip
 
 AUTH_NAMES = ("AccessKeyId", "SignatureMethod", "SignatureVersion", "Timestamp")
 
@@ -567,6 +602,8 @@ def signed_request(draw: st.DrawFn, names: tuple[str, ...]) -> Request:
     nested = False
     if name == "swap_matchresults_exact":
         path, fields = "/swap-api/v3/swap_matchresults_exact", MATCHRESULTS
+    elif name in V3_READS:
+        path, fields = "/swap-api/v3/" + name, V3_READS[name]
     else:
         path, fields = TRADE + name, SIGNED[name][1]
     nested = name == "swap_batchorder"
@@ -610,7 +647,11 @@ TRADE_NAMES = ("swap_order",) * 4 + ("swap_batchorder",) * 2 + (
 READ_NAMES = (
     "swap_openorders", "swap_order_info", "swap_order_detail", "swap_hisorders",
     "swap_account_info", "swap_position_info", "swap_matchresults_exact",
-    "swap_relation_tpsl_order",
+    "swap_relation_tpsl_order", "swap_account_position_info", "swap_available_level_rate",
+    "swap_order_limit", "swap_fee", "swap_transfer_limit", "swap_position_limit",
+    "swap_balance_valuation",
+    "swap_relation_tpsl_order", "swap_user_settlement_records", "swap_financial_record",
+    "swap_financial_record_exact",
 )  # fmt: skip
 STRATEGY_NAMES = (
     ("swap_trigger_order",) * 6
@@ -647,9 +688,12 @@ def _as_text(value: Value) -> str:
 
 
 MARKET_CODES = ("BTC-USD", "ETH-USD", "XRP-USD", "btc-usd")
+KLINE_PERIODS = ("1min", "5min", "15min", "30min", "60min", "4hour", "1day", "1week", "1mon")
 PUBLIC: dict[str, tuple[str, st.SearchStrategy[tuple[tuple[str, str], ...]]]] = {
     "/swap-api/v1/swap_contract_info": ("v1", text_params(("contract_code", MARKET_CODES))),
     "/swap-api/v1/swap_api_state": ("v1", text_params(("contract_code", MARKET_CODES))),
+    "/swap-api/v1/swap_index": ("v1", text_params(("contract_code", MARKET_CODES))),
+    "/swap-api/v1/swap_price_limit": ("v1", text_params(("contract_code", MARKET_CODES))),
     "/api/v1/timestamp": ("timestamp", text_params()),
     "/heartbeat/": ("v1", text_params()),
     "/swap-ex/market/depth": (
@@ -662,6 +706,62 @@ PUBLIC: dict[str, tuple[str, st.SearchStrategy[tuple[tuple[str, str], ...]]]] = 
     "/swap-ex/market/history/trade": (
         "market",
         text_params(("contract_code", MARKET_CODES), ("size", ("1", "10", "2000"))),
+    ),
+    "/swap-api/v1/swap_funding_rate": ("v1", text_params(("contract_code", MARKET_CODES))),
+    "/swap-api/v1/swap_batch_funding_rate": ("v1", text_params(("contract_code", MARKET_CODES))),
+    "/swap-api/v1/swap_estimated_settlement_price": (
+        "v1", text_params(("contract_code", MARKET_CODES)),
+    ),
+    **{
+        f"/index/market/history/swap_{series}_kline": (
+            "market",
+            text_params(
+                ("contract_code", MARKET_CODES), ("period", KLINE_PERIODS), ("size", ("1", "150"))
+            ),
+        )
+        for series in ("premium_index", "estimated_rate")
+    },
+    "/swap-api/v1/swap_historical_funding_rate": (
+        "v1",
+        text_params(("contract_code", MARKET_CODES), ("page_index", ("1", "2")),
+                    ("page_size", ("1", "50"))),
+    ),
+    "/swap-api/v1/swap_settlement_records": (
+        "v1",
+        text_params(("contract_code", MARKET_CODES), ("start_time", ("1763000000000",)),
+                    ("end_time", ("1764000000000",)), ("page_size", ("1", "50"))),
+    ),
+    "/swap-ex/market/history/kline": (  # size wins; dropped (1 in 10), from/to are read
+        "market",
+        text_params(
+            ("contract_code", MARKET_CODES),
+            ("period", (*KLINE_PERIODS, "1hour")),
+            ("size", ("1", "150", "2000")),
+            ("from", ("0", "1763990000", "1764000000")),
+            ("to", ("1764000060", "1764003600", "99999999999")),
+        ),
+    ),
+    "/index/market/history/swap_mark_price_kline": (
+        "market",
+        text_params(
+            ("contract_code", MARKET_CODES), ("period", KLINE_PERIODS), ("size", ("1", "2000"))
+        ),
+    ),
+    "/swap-ex/market/detail/batch_merged": (
+        "market", text_params(("contract_code", MARKET_CODES))
+    ),
+    "/v2/swap-ex/market/detail/batch_merged": (
+        "market", text_params(("contract_code", MARKET_CODES))
+    ),
+    "/swap-api/v1/swap_open_interest": ("v1", text_params(("contract_code", MARKET_CODES))),
+    "/swap-api/v1/swap_his_open_interest": (
+        "v1",
+        text_params(
+            ("contract_code", MARKET_CODES),
+            ("period", ("60min", "4hour", "12hour", "1day")),
+            ("size", ("1", "48", "200")),
+            ("amount_type", ("1", "2")),
+        ),
     ),
 }
 
@@ -700,6 +800,22 @@ contract_fields = st.sampled_from(NEW_CODES).flatmap(
         ("lever_rates", st.just(Arr((Raw("5"), Raw("10"))))),
         ("maker_fee_rate", number("0.0002")),
         ("taker_fee_rate", number("0.0005")),
+        ("price_limit_rate", number("0.06") | number("0.5")),
+        ("buy_limit", integer((0, 5, 1000))),
+        ("sell_limit", integer((0, 3))),
+    )
+)
+path_points = st.lists(
+    st.tuples(integer((1764000000000, 1764000030000, 1764000090000)), number("61000") | number(1)),
+    min_size=1,
+    max_size=4,
+).map(lambda points: Arr(tuple(Arr(point) for point in points)))
+"""Often ascending (valid), sometimes not: the times repeat and come in any order."""
+index_fields = st.sampled_from(("BTC-USD", "eth-usd", "XRP-USD")).flatmap(
+    lambda code: st.one_of(
+        fixed(("contract_code", st.just(J(code))), ("price", number("60000.5") | number("0.1"))),
+        fixed(("contract_code", st.just(J(code))), ("path", path_points)),
+        fixed(("contract_code", st.just(J(code))), ("walk", st.just(J(True)))),
     )
 )
 ADMIN_POSTS: dict[str, st.SearchStrategy[list[tuple[str, Value]]]] = {
@@ -718,14 +834,20 @@ ADMIN_POSTS: dict[str, st.SearchStrategy[list[tuple[str, Value]]]] = {
     "/api-keys/{}/disable": fixed(),
     "/contracts": contract_fields,
     "/contracts/{}": fixed(
-        ("contract_status", integer((1, 5))), ("reference_price", number("60000.1") | number("0.5"))
+        ("contract_status", integer((1, 5))),
+        ("reference_price", number("60000.1") | number("0.5")),
+        ("price_limit_rate", number("0.01") | number("0.06")),
+        ("buy_limit", integer((0, 2, 50))),
+        ("sell_limit", integer((0, 1, 50))),
     ),
+    "/index-prices": index_fields,
 }
 ADMIN_GETS: dict[str, st.SearchStrategy[tuple[tuple[str, str], ...]]] = {
     "/accounts": text_params(),
     "/api-keys": text_params(("uid", ("1", "2", "10000001"))),
     "/contracts": text_params(),
     "/orders": text_params(("uid", ("1", "2")), ("contract_code", MARKET_CODES)),
+    "/index-prices": text_params(("contract_code", MARKET_CODES)),
 }
 SEGMENTS = {
     "/api-keys/{}/disable": ("$KEY", "$KEY", "ak-trader", "unknown"),

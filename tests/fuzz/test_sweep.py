@@ -104,6 +104,26 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
     "/swap-ex/market/history/trade": ("market", "market", "GET", (
         ("contract_code", J("BTC-USD")), ("size", J("10")),
     )),
+    "/swap-ex/market/history/kline": ("market", "market", "GET", (
+        ("contract_code", J("BTC-USD")), ("period", J("1min")), ("from", J("1763999000")),
+        ("to", J("1764000000")),
+    )),
+    "/index/market/history/swap_mark_price_kline": ("market", "market", "GET", (
+        ("contract_code", J("BTC-USD")), ("period", J("1mon")), ("size", J("2000")),
+    )),
+    "/swap-ex/market/detail/batch_merged": ("market", "market", "GET", (
+        ("contract_code", J("BTC-USD")),
+    )),
+    "/v2/swap-ex/market/detail/batch_merged": ("market", "market", "GET", (
+        ("contract_code", J("BTC-USD")),
+    )),
+    "/swap-api/v1/swap_open_interest": ("public", "v1", "GET", (
+        ("contract_code", J("BTC-USD")),
+    )),
+    "/swap-api/v1/swap_his_open_interest": ("public", "v1", "GET", (
+        ("contract_code", J("BTC-USD")), ("period", J("12hour")), ("size", J("200")),
+        ("amount_type", J("2")),
+    )),
     "/sandbox-api/v1/accounts": ("admin", "v1", "POST", (("uid", J(10000005)),)),
     "/sandbox-api/v1/deposits": ("admin", "v1", "POST", (
         ("uid", J(1)), ("symbol", J("BTC")), ("amount", J("0.5")),
@@ -119,9 +139,11 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
         ("create_date", J("20250101")), ("max_order_volume", J(100)),
         ("max_open_orders", J(10)), ("lever_rates", Arr((J(5), J(10)))),
         ("maker_fee_rate", J("0.0002")), ("taker_fee_rate", J("0.0005")),
+        ("price_limit_rate", J("0.05")), ("buy_limit", J(100)), ("sell_limit", J(0)),
     )),
     "/sandbox-api/v1/contracts/{}": ("admin", "v1", "POST", (
         ("contract_status", J(1)), ("reference_price", J("60000.1")),
+        ("price_limit_rate", J("0.05")), ("buy_limit", J(50)), ("sell_limit", J(0)),
     )),
     "/sandbox-api/v1/orders": ("admin", "v1", "GET", (
         ("uid", J(1)), ("contract_code", J("BTC-USD")),
@@ -163,6 +185,64 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
     "/swap-api/v1/swap_relation_tpsl_order": ("v1", "v1", "POST", (
         ("contract_code", J("BTC-USD")), ("order_id", J("$ORDER")),
     )),
+    "/swap-api/v1/swap_account_position_info": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")),
+    )),
+    **{
+        f"/swap-api/v1/swap_{name}": ("v1", "v1", "POST", (("contract_code", J("BTC-USD")),))
+        for name in ("available_level_rate", "fee", "transfer_limit", "position_limit")
+    },
+    "/swap-api/v1/swap_order_limit": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")), ("order_price_type", J("limit")),
+    )),
+    "/swap-api/v1/swap_balance_valuation": ("v1", "v1", "POST", (
+        ("valuation_asset", J("USD")),
+    )),
+    "/swap-api/v1/swap_api_trading_status": ("v1", "v1", "GET", ()),
+    **{
+        path: ("public", "v1", "GET", (("contract_code", J("BTC-USD")),))
+        for path in (
+            "/swap-api/v1/swap_funding_rate", "/swap-api/v1/swap_batch_funding_rate",
+            "/swap-api/v1/swap_estimated_settlement_price",
+        )
+    },
+    **{
+        f"/index/market/history/swap_{series}_kline": ("market", "market", "GET", (
+            ("contract_code", J("BTC-USD")), ("period", J("5min")), ("size", J("150")),
+        ))
+        for series in ("premium_index", "estimated_rate")
+    },
+    "/swap-api/v1/swap_historical_funding_rate": ("public", "v1", "GET", (
+        ("contract_code", J("BTC-USD")), ("page_index", J(1)), ("page_size", J(20)),
+    )),
+    "/swap-api/v1/swap_settlement_records": ("public", "v1", "GET", (
+        ("contract_code", J("BTC-USD")), ("start_time", J(1763000000000)),
+        ("end_time", J(1764000000000)), ("page_index", J(1)), ("page_size", J(20)),
+    )),
+    "/swap-api/v1/swap_user_settlement_records": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")), ("start_time", J(1763000000000)),
+        ("end_time", J(1764000000000)), ("page_index", J(1)), ("page_size", J(20)),
+    )),
+    **{
+        f"/swap-api/v3/{name}": ("v3", "v3", "POST", (
+            ("contract", J("BTC-USD")), ("type", J("5,6,14,30,31")),
+            ("start_time", J(1763999000000)), ("end_time", J(1764000000000)),
+            ("direct", J("next")), ("from_id", J(1)),
+        ))
+        for name in ("swap_financial_record", "swap_financial_record_exact")
+    },
+    "/swap-api/v1/swap_index": ("public", "v1", "GET", (("contract_code", J("BTC-USD")),)),
+    "/swap-api/v1/swap_price_limit": ("public", "v1", "GET", (
+        ("contract_code", J("BTC-USD")),
+    )),
+    # One of price, path and walk at a time: price here; the path's fields in the next entry.
+    "/sandbox-api/v1/index-prices": ("admin", "v1", "POST", (
+        ("contract_code", J("BTC-USD")), ("price", J("60000.5")),
+    )),
+    "/sandbox-api/v1/index-prices#path": ("admin", "v1", "POST", (
+        ("contract_code", J("ETH-USD")),
+        ("path", Arr((Arr((J(1764000000000), J("3000"))), Arr((J(1764000060000), J("3100.5")))))),
+    )),
 }  # fmt: skip
 SEGMENTS = {
     "/sandbox-api/v1/api-keys/{}/disable": "$KEY",
@@ -199,16 +279,17 @@ def requests_for(path: str) -> list[Request]:
     texts = _texts(values)
     made: list[Request] = []
     segment = SEGMENTS.get(path)
+    target = path.partition("#")[0]  # "#..." tells apart two bases of one path
 
     def build(pairs: tuple[tuple[str, Value], ...], seg: str | None = segment) -> Request:
         headers = ADMIN_AUTH if family == "admin" else ()
         if method == "GET":
             params = tuple((k, str(v.value)) for k, v in pairs if isinstance(v, J))
-            return Request(family, envelope, method, path, seg, params=params, headers=headers)
+            return Request(family, envelope, method, target, seg, params=params, headers=headers)
         body: Value = Obj(pairs)
         if path.endswith("swap_batchorder"):
             body = Obj((("orders_data", Arr((Obj(pairs), Obj(ORDER)))),))
-        return Request(family, envelope, method, path, seg, body=body, headers=headers)
+        return Request(family, envelope, method, target, seg, body=body, headers=headers)
 
     extra = ["client_order_id", "reduce_only"] if fields is ORDER else ["price"]
     if fields is ORDER:  # a leg attached to the order: its trigger price and its order price
@@ -224,7 +305,7 @@ def requests_for(path: str) -> list[Request]:
             made.append(build(tuple(pairs)))
     if method == "POST" and not path.endswith("swap_batchorder"):
         for whole in (*WRONG_TYPES, *(Raw(t) for t in BAD_TOKENS)):
-            made.append(Request(family, envelope, method, path, segment, body=whole,
+            made.append(Request(family, envelope, method, target, segment, body=whole,
                                 headers=ADMIN_AUTH if family == "admin" else ()))  # fmt: skip
     if segment is not None:
         made.extend(build(fields, seg) for seg in texts)

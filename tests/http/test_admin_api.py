@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from htx_sandbox.domain.commands import SetIndexPrices
 from htx_sandbox.http.app import create_app
 from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.service.clock import ManualClock
@@ -37,6 +38,7 @@ ORDERS = f"{ADMIN}/orders"
 SWAP_ORDER = "/swap-api/v1/swap_order"
 ACCOUNT_INFO = "/swap-api/v1/swap_account_info"
 CONTRACT_INFO = "/swap-api/v1/swap_contract_info"
+PRICE_LIMIT = "/swap-api/v1/swap_price_limit"
 KEY_FORMAT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{5}")
 USER_LOCKED = "Abnormal user status [用户状态不正常]"
 D = Decimal
@@ -131,6 +133,9 @@ BTC_USD_ROW = {
     "lever_rates": [1, 2, 3, 5, 10, 20, 30, 50, 75, 100, 125],
     "maker_fee_rate": D("0.0002"),
     "taker_fee_rate": D("0.0005"),
+    "price_limit_rate": D("0.06"),
+    "buy_limit": None,
+    "sell_limit": None,
 }
 
 
@@ -574,6 +579,9 @@ async def test_a_contract_is_listed_with_its_optional_settings(client: httpx.Asy
         "lever_rates": [20, 1, "5", 5],
         "maker_fee_rate": "0",
         "taker_fee_rate": 0.001,
+        "price_limit_rate": "0.025",
+        "buy_limit": 5000,
+        "sell_limit": "0",
     }
     row = data(await post(client, CONTRACTS, body))
     assert without_settlement(row) == {
@@ -590,6 +598,9 @@ async def test_a_contract_is_listed_with_its_optional_settings(client: httpx.Asy
         "lever_rates": [1, 5, 20],
         "maker_fee_rate": 0,
         "taker_fee_rate": D("0.001"),
+        "price_limit_rate": D("0.025"),
+        "buy_limit": 5000,
+        "sell_limit": None,  # 0: no limit
     }
 
 
@@ -648,6 +659,9 @@ def sol(**changes: Any) -> dict[str, Any]:
         (sol(lever_rates=5), 1067, "Illegal parameter lever_rates."),
         (sol(maker_fee_rate="-0.0001"), 1067, "Illegal parameter maker_fee_rate."),
         (sol(taker_fee_rate="1"), 1067, "Illegal parameter taker_fee_rate."),
+        (sol(buy_limit=-1), 1067, "Illegal parameter buy_limit."),
+        (sol(sell_limit=10**12 + 1), 1067, "Illegal parameter sell_limit."),
+        (sol(sell_limit="many"), 1067, "Illegal parameter sell_limit."),
         (b"]", 1030, "Input error."),
     ],
 )
@@ -697,10 +711,49 @@ async def test_the_reference_price_can_be_moved(client: httpx.AsyncClient) -> No
     assert (listed[1]["reference_price"], listed[1]["contract_status"]) == (2999, 3)
 
 
+async def test_position_limits_are_set_one_side_at_a_time_and_lifted_with_0(
+    client: httpx.AsyncClient, signed: SignedClient
+) -> None:
+    row = data(await post(client, f"{CONTRACTS}/btc-usd", {"buy_limit": 2}))
+    assert without_settlement(row) == {**BTC_USD_ROW, "buy_limit": 2}
+    row = data(await post(client, f"{CONTRACTS}/BTC-USD", {"sell_limit": "7"}))
+    assert (row["buy_limit"], row["sell_limit"]) == (2, 7)
+    refused = SignedClient.json(await signed.post(SWAP_ORDER, {**buy_order(), "volume": 3}))
+    assert (refused["status"], refused["err_code"]) == ("error", 1042)
+    both = {"buy_limit": 0, "contract_status": 1}
+    row = data(await post(client, f"{CONTRACTS}/BTC-USD", both))
+    assert (row["buy_limit"], row["sell_limit"], row["contract_status"]) == (None, 7, 1)
+    placed = SignedClient.json(await signed.post(SWAP_ORDER, {**buy_order(), "volume": 3}))
+    assert placed["status"] == "ok"
+    listed = data(await get(client, CONTRACTS))
+    assert (listed[0]["buy_limit"], listed[0]["sell_limit"]) == (None, 7)
+
+
+async def test_the_price_limit_rate_can_be_changed_and_moves_the_band(
+    client: httpx.AsyncClient, engine: Engine
+) -> None:
+    assert engine.execute(SetIndexPrices({"BTC-USD": D(60000)})).error is None
+    row = data(await post(client, f"{CONTRACTS}/BTC-USD", {"price_limit_rate": "0.01"}))
+    assert (row["price_limit_rate"], row["contract_status"]) == (D("0.01"), 1)
+    limits = (await client.get(PRICE_LIMIT, params={"contract_code": "BTC-USD"})).json()
+    assert [(r["high_limit"], r["low_limit"]) for r in limits["data"]] == [(60600, 59400)]
+    both = {"price_limit_rate": "0.02", "sell_limit": 4}
+    row = data(await post(client, f"{CONTRACTS}/BTC-USD", both))
+    assert (row["price_limit_rate"], row["buy_limit"], row["sell_limit"]) == (D("0.02"), None, 4)
+
+
 @pytest.mark.parametrize(
     ("code", "body", "err_code", "message"),
     [
         ("DOGE-USD", {"contract_status": 5}, 1014, "This contract doesnt exist."),
+        ("BTC-USD", {"buy_limit": -1}, 1067, "Illegal parameter buy_limit."),
+        ("BTC-USD", {"buy_limit": 5, "sell_limit": 1.5}, 1067, "Illegal parameter sell_limit."),
+        (
+            "BTC-USD",
+            {"contract_status": 5, "sell_limit": 10**12 + 1},
+            1067,
+            "Illegal parameter sell_limit.",
+        ),
         ("BTC-USD", {}, 1066, "contract_status cannot be empty."),
         ("BTC-USD", {"contract_status": 10}, 1067, "Illegal parameter contract_status."),
         ("BTC-USD", {"contract_status": -1}, 1067, "Illegal parameter contract_status."),
@@ -708,6 +761,16 @@ async def test_the_reference_price_can_be_moved(client: httpx.AsyncClient) -> No
         ("BTC-USD", {"reference_price": "60000.05"}, 1067, "Illegal parameter reference_price."),
         ("BTC-USD", {"reference_price": 0}, 1067, "Illegal parameter reference_price."),
         ("BTC-USD", {"reference_price": "abc"}, 1067, "Illegal parameter reference_price."),
+        ("BTC-USD", {"price_limit_rate": "0"}, 1067, "Illegal parameter price_limit_rate."),
+        ("BTC-USD", {"price_limit_rate": 1}, 1067, "Illegal parameter price_limit_rate."),
+        ("BTC-USD", {"price_limit_rate": "1e-7"}, 1067, "Illegal parameter price_limit_rate."),
+        ("BTC-USD", {"price_limit_rate": "x"}, 1067, "Illegal parameter price_limit_rate."),
+        (
+            "BTC-USD",
+            {"price_limit_rate": "0.02", "buy_limit": -1},
+            1067,
+            "Illegal parameter buy_limit.",
+        ),
         (
             "BTC-USD",
             {"contract_status": 5, "reference_price": "-1"},

@@ -8,14 +8,11 @@ from typing import Any
 
 import pytest
 
-from htx_sandbox.domain.strategy_orders import StrategyStatus
-from htx_sandbox.domain.types import Direction, Offset
 from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.http.core.ratelimit import Quota
-from htx_sandbox.service.engine import Engine
 
-from . import strategy_seed as seed
-from .conftest import KEYS, UID1, SignedClient
+from . import strategy_placing as placing
+from .conftest import KEYS, SignedClient
 
 pytestmark = pytest.mark.anyio
 
@@ -51,13 +48,14 @@ async def place_trigger(client: SignedClient, **changes: Any) -> int:
     return order_id
 
 
-async def place(kind: str, client: SignedClient, engine: Engine, direction: str = "buy") -> int:
-    """One open order of `kind` for the trader (UID 1)."""
+async def place(kind: str, client: SignedClient, signed_for: Any, direction: str = "buy") -> int:
+    """One open order of `kind` for the trader (UID 1); a TP/SL leg on a position opened for
+    it against UID 2."""
     if kind == "trigger":
         return await place_trigger(client, direction=direction)
     if kind == "tpsl":
-        return seed.tpsl_pair(engine, UID1, Direction(direction))[0]
-    return seed.track_order(engine, UID1, Direction(direction))
+        return (await placing.tpsl_pair(client, signed_for(KEYS.second), direction))[0]
+    return await placing.track_order(client, direction)
 
 
 async def open_ids(client: SignedClient, kind: str) -> set[int]:
@@ -67,9 +65,9 @@ async def open_ids(client: SignedClient, kind: str) -> set[int]:
 
 @pytest.mark.parametrize("kind", KINDS)
 async def test_cancel_answers_htxs_errors_and_successes(
-    signed: SignedClient, engine: Engine, kind: str
+    signed: SignedClient, signed_for: Any, kind: str
 ) -> None:
-    order_id = await place(kind, signed, engine)
+    order_id = await place(kind, signed, signed_for)
     body = await post(signed, f"swap_{kind}_cancel",
                       {"contract_code": "BTC-USD", "order_id": f"7002236,{order_id}"})
     assert body == {
@@ -93,9 +91,9 @@ async def test_cancel_of_up_to_10_ids_and_their_successes_string(signed: SignedC
 
 @pytest.mark.parametrize("kind", KINDS)
 async def test_each_kind_answers_for_its_own_orders_only(
-    signed: SignedClient, engine: Engine, kind: str
+    signed: SignedClient, signed_for: Any, kind: str
 ) -> None:
-    mine = {k: await place(k, signed, engine) for k in KINDS}
+    mine = {k: await place(k, signed, signed_for) for k in KINDS}
     others = [str(mine[k]) for k in KINDS if k != kind]
     data = await ok(signed, f"swap_{kind}_cancel",
                     {"contract_code": "BTC-USD", "order_id": ",".join(others)})
@@ -129,9 +127,9 @@ async def test_an_order_on_another_contract_is_unknown(signed: SignedClient) -> 
 
 
 async def test_a_leg_that_has_not_taken_effect_cannot_be_cancelled(
-    signed: SignedClient, engine: Engine
+    signed: SignedClient,
 ) -> None:
-    tp, sl = seed.tpsl_pair(engine, UID1, status=StrategyStatus.NOT_ACTIVATED)
+    _, tp, sl = await placing.attached_pair(signed)
     data = await ok(signed, "swap_tpsl_cancel", {"contract_code": "BTC-USD", "order_id": tp})
     assert data == {
         "errors": [{"order_id": str(tp), "err_code": 1408, "err_msg": (
@@ -193,7 +191,6 @@ async def test_trigger_cancel_all_cancels_the_callers_orders_of_the_contract(
 @pytest.mark.parametrize("kind", ["trigger", "track"])
 async def test_cancel_all_filters_by_direction_and_offset_alone_or_together(
     signed: SignedClient,
-    engine: Engine,
     kind: str,
     filters: dict[str, str],
     cancelled: set[tuple[str, str]],
@@ -206,20 +203,19 @@ async def test_cancel_all_filters_by_direction_and_offset_alone_or_together(
                     signed, direction=direction, offset=offset
                 )
             else:
-                ids[(direction, offset)] = seed.track_order(
-                    engine, UID1, Direction(direction), Offset(offset)
-                )
+                ids[(direction, offset)] = await placing.track_order(signed, direction, offset)
     data = await ok(signed, f"swap_{kind}_cancelall", {"contract_code": "BTC-USD", **filters})
     assert {int(i) for i in data["successes"].split(",")} == {ids[s] for s in cancelled}
     assert await open_ids(signed, kind) == {i for s, i in ids.items() if s not in cancelled}
 
 
 async def test_tpsl_cancel_all_filters_by_direction_only(
-    signed: SignedClient, engine: Engine
+    signed: SignedClient, signed_for: Any
 ) -> None:
     """Every TP/SL closes: swap_tpsl_cancelall has no offset (one sent is not read)."""
-    long_legs = set(seed.tpsl_pair(engine, UID1, Direction.SELL))
-    short_legs = set(seed.tpsl_pair(engine, UID1, Direction.BUY, tp="58000", sl="62000"))
+    second = signed_for(KEYS.second)
+    long_legs = set(await placing.tpsl_pair(signed, second, "sell"))
+    short_legs = set(await placing.tpsl_pair(signed, second, "buy"))
     data = await ok(signed, "swap_tpsl_cancelall",
                     {"contract_code": "BTC-USD", "direction": "sell", "offset": "open"})
     assert {int(i) for i in data["successes"].split(",")} == long_legs
@@ -230,7 +226,7 @@ async def test_tpsl_cancel_all_filters_by_direction_only(
 
 @pytest.mark.parametrize("kind", KINDS)
 async def test_nothing_to_cancel_is_a_top_level_1051(
-    signed: SignedClient, engine: Engine, kind: str
+    signed: SignedClient, signed_for: Any, kind: str
 ) -> None:
     body = await post(signed, f"swap_{kind}_cancelall", {"contract_code": "BTC-USD"})
     assert body == {"status": "error", "err_code": 1051, "err_msg": "No orders to cancel.",
@@ -238,8 +234,8 @@ async def test_nothing_to_cancel_is_a_top_level_1051(
     # orders of the other kinds (and of another direction) are not this kind's to cancel
     for other in KINDS:
         if other != kind:
-            await place(other, signed, engine)
-    await place(kind, signed, engine, direction="sell")
+            await place(other, signed, signed_for)
+    await place(kind, signed, signed_for, direction="sell")
     body = await post(signed, f"swap_{kind}_cancelall",
                       {"contract_code": "BTC-USD", "direction": "buy"})
     assert (body["status"], body["err_code"]) == ("error", 1051)

@@ -8,13 +8,10 @@ from typing import Any
 
 import pytest
 
-from htx_sandbox.domain.strategy_orders import StrategyStatus
-from htx_sandbox.domain.types import Direction, Offset
 from htx_sandbox.service.clock import ManualClock
-from htx_sandbox.service.engine import Engine
 
-from . import strategy_seed as seed
-from .conftest import KEYS, UID1, SignedClient
+from . import strategy_placing as placing
+from .conftest import KEYS, SignedClient
 
 pytestmark = pytest.mark.anyio
 
@@ -350,8 +347,8 @@ async def test_history_lists_only_the_callers_orders(
 # -- TP/SL orders ----------------------------------------------------------------------------
 
 
-async def test_tpsl_open_orders_rows_are_htxs(signed: SignedClient, engine: Engine) -> None:
-    tp, sl = seed.tpsl_pair(engine, UID1, Direction.BUY, tp="58000", sl="62000")
+async def test_tpsl_open_orders_rows_are_htxs(signed: SignedClient, signed_for: Any) -> None:
+    tp, sl = await placing.tpsl_pair(signed, signed_for(KEYS.second), "buy")  # on a short
     data = await ok(signed, "swap_tpsl_openorders", {"contract_code": "BTC-USD"})
     rows = {r["order_id"]: r for r in data["orders"]}
     assert set(rows) == {tp, sl} and data["total_size"] == 2
@@ -369,25 +366,19 @@ async def test_tpsl_open_orders_rows_are_htxs(signed: SignedClient, engine: Engi
     assert rows[sl]["relation_tpsl_order_id"] == str(tp)
 
 
-async def test_an_attached_leg_names_its_opening_order(
-    signed: SignedClient, engine: Engine
-) -> None:
-    placed = await ok(signed, "swap_order", {
-        "contract_code": "BTC-USD", "volume": 1, "direction": "buy", "offset": "open",
-        "lever_rate": 5, "order_price_type": "limit", "price": "50000",
-    })  # fmt: skip
-    seed.tpsl_pair(engine, UID1, status=StrategyStatus.NOT_ACTIVATED,
-                   source_order_id=placed["order_id"])  # fmt: skip
+async def test_an_attached_leg_names_its_opening_order(signed: SignedClient) -> None:
+    opening, tp, sl = await placing.attached_pair(signed)
     data = await ok(signed, "swap_tpsl_openorders", {"contract_code": "BTC-USD"})
-    assert {r["source_order_id"] for r in data["orders"]} == {placed["order_id_str"]}
+    assert {r["order_id"] for r in data["orders"]} == {tp, sl}
+    assert {r["source_order_id"] for r in data["orders"]} == {str(opening)}
     assert {r["status"] for r in data["orders"]} == {1}
 
 
 @pytest.mark.parametrize(("trade_type", "listed"), [(0, 2), (3, 0), (4, 2)])
 async def test_tpsl_trade_type_takes_only_closes(
-    signed: SignedClient, engine: Engine, trade_type: int, listed: int
+    signed: SignedClient, signed_for: Any, trade_type: int, listed: int
 ) -> None:
-    seed.tpsl_pair(engine, UID1, Direction.SELL)  # sell-close legs of a long
+    await placing.tpsl_pair(signed, signed_for(KEYS.second), "sell")  # sell-close legs of a long
     data = await ok(signed, "swap_tpsl_openorders",
                     {"contract_code": "BTC-USD", "trade_type": trade_type})  # fmt: skip
     assert data["total_size"] == listed
@@ -404,10 +395,11 @@ async def test_tpsl_open_orders_refuse_opening_trade_types(
 
 
 async def test_tpsl_history_rows_and_the_expired_status(
-    signed: SignedClient, signed_for: Any, engine: Engine
+    signed: SignedClient, signed_for: Any
 ) -> None:
     """A cancelled leg (6); legs whose position is gone expire (11) when the UID trades."""
-    tp, sl = seed.tpsl_pair(engine, UID1)
+    second = signed_for(KEYS.second)
+    tp, sl = await placing.tpsl_pair(signed, second, "sell")  # on a long of 1
     await ok(signed, "swap_tpsl_cancel", {"contract_code": "BTC-USD", "order_id": tp})
     path, body = history("tpsl")
     (row,) = (await ok(signed, path, body))["orders"]
@@ -416,16 +408,11 @@ async def test_tpsl_history_rows_and_the_expired_status(
     assert (row["relation_order_id"], row["triggered_price"]) == ("-1", None)
     assert (row["fail_code"], row["fail_reason"]) == (None, None)
     assert row["update_time"] == row["canceled_at"]
-    # UID 1 opens the long its SL guards, then closes it another way: the SL expires.
-    second = signed_for(KEYS.second)
-    order = {"contract_code": "BTC-USD", "volume": 1, "lever_rate": 5,
-             "order_price_type": "limit", "price": "60000"}  # fmt: skip
-    await ok(second, "swap_order", {**order, "direction": "sell", "offset": "open"})
-    await ok(signed, "swap_order", {**order, "direction": "buy", "offset": "open"})
+    # UID 1 closes the long its SL guards another way: the SL expires.
     data = await ok(signed, "swap_tpsl_openorders", {"contract_code": "BTC-USD"})
     assert [r["order_id"] for r in data["orders"]] == [sl]
-    await ok(second, "swap_order", {**order, "direction": "buy", "offset": "open"})
-    await ok(signed, "swap_order", {**order, "direction": "sell", "offset": "close"})
+    await ok(second, "swap_order", placing.limit("buy", "open"))
+    await ok(signed, "swap_order", placing.limit("sell", "close"))
     path, body = history("tpsl", status="11")
     (row,) = (await ok(signed, path, body))["orders"]
     assert (row["order_id"], row["status"]) == (sl, 11)
@@ -436,8 +423,8 @@ async def test_tpsl_history_rows_and_the_expired_status(
 # -- trailing orders ---------------------------------------------------------------------------
 
 
-async def test_track_open_orders_row_is_htxs(signed: SignedClient, engine: Engine) -> None:
-    order_id = seed.track_order(engine, UID1, Direction.SELL, active_price="61000")
+async def test_track_open_orders_row_is_htxs(signed: SignedClient) -> None:
+    order_id = await placing.track_order(signed, "sell", active_price="61000")
     data = await ok(signed, "swap_track_openorders", {"contract_code": "BTC-USD"})
     (row,) = data["orders"]
     assert set(row) == TRACK_OPEN_KEYS
@@ -451,20 +438,17 @@ async def test_track_open_orders_row_is_htxs(signed: SignedClient, engine: Engin
 
 
 async def test_a_trailing_order_lists_active_once_the_price_reaches_it(
-    signed: SignedClient, signed_for: Any, engine: Engine
+    signed: SignedClient, signed_for: Any
 ) -> None:
-    seed.track_order(engine, UID1, Direction.BUY, active_price="59500")
+    await placing.track_order(signed, "buy", active_price="59500")
     await trade_at(signed_for, "59400")
     (row,) = (await ok(signed, "swap_track_openorders", {"contract_code": "BTC-USD"}))["orders"]
     assert (row["is_active"], row["status"]) == (1, 2)
 
 
-async def test_track_history_rows(
-    signed: SignedClient, signed_for: Any, engine: Engine
-) -> None:
-    cancelled = seed.track_order(engine, UID1, Direction.SELL, active_price="61000")
-    fired = seed.track_order(engine, UID1, Direction.BUY, active_price="59500",
-                             callback_rate="0.01")  # fmt: skip
+async def test_track_history_rows(signed: SignedClient, signed_for: Any) -> None:
+    cancelled = await placing.track_order(signed, "sell", active_price="61000")
+    fired = await placing.track_order(signed, "buy", active_price="59500", callback_rate="0.01")
     await ok(signed, "swap_track_cancel", {"contract_code": "BTC-USD", "order_id": cancelled})
     await trade_at(signed_for, "59400")  # activates `fired` at a low of 59400
     await trade_at(signed_for, "60000")  # 59400 x 1.01 = 59994: fires it
@@ -492,12 +476,11 @@ async def test_track_history_rows(
 
 
 async def test_track_history_sorts_by_create_date_as_htx_names_it(
-    signed: SignedClient, engine: Engine, clock: ManualClock
+    signed: SignedClient, clock: ManualClock
 ) -> None:
-    first = seed.track_order(engine, UID1)
+    first = await placing.track_order(signed)
     clock.advance(10)
-    await ok(signed, "swap_account_info", {})  # lets the exchange's time move on
-    second = seed.track_order(engine, UID1)
+    second = await placing.track_order(signed)
     for order_id in (second, first):
         clock.advance(10)
         await ok(signed, "swap_track_cancel", {"contract_code": "BTC-USD", "order_id": order_id})
@@ -507,10 +490,10 @@ async def test_track_history_sorts_by_create_date_as_htx_names_it(
         assert [r["order_id"] for r in (await ok(signed, path, body))["orders"]] == expected
 
 
-async def test_another_uid_sees_none_of_them(signed_for: Any, engine: Engine) -> None:
-    seed.tpsl_pair(engine, UID1)
-    seed.track_order(engine, UID1, offset=Offset.CLOSE)
+async def test_another_uid_sees_none_of_them(signed: SignedClient, signed_for: Any) -> None:
     other = signed_for(KEYS.second)
+    await placing.tpsl_pair(signed, other, "sell")  # on a long UID 2 sold: UID 2 has the short
+    await placing.track_order(signed, offset="close")
     for kind in ("tpsl", "track"):
         assert (await ok(other, f"swap_{kind}_openorders", {"contract_code": "BTC-USD"}))[
             "total_size"

@@ -148,8 +148,14 @@ def holding_view(holding: Holding) -> dict[str, object]:
         "uid": holding.uid,
         "contract_code": holding.contract_code,
         "lever_rate": holding.lever_rate,
-        "long": (holding.long.volume, holding.long.frozen, str(holding.long.cost_value)),
-        "short": (holding.short.volume, holding.short.frozen, str(holding.short.cost_value)),
+        "long": (
+            holding.long.volume, holding.long.frozen, str(holding.long.cost_value),
+            str(holding.long.open_value),
+        ),
+        "short": (
+            holding.short.volume, holding.short.frozen, str(holding.short.cost_value),
+            str(holding.short.open_value),
+        ),
     }
 
 
@@ -244,6 +250,26 @@ def state_view(exchange: Exchange) -> dict[str, object]:
         "cancel_after": dict(sorted(state.cancel_after.items())),
         "fee_pool": {k: str(v) for k, v in sorted(state.fee_pool.items())},
         "last_price": {k: str(v) for k, v in sorted(state.last_price.items())},
+        "index_prices": {
+            k: (str(v), state.index_times[k]) for k, v in sorted(state.index_prices.items())
+        },
+        "price_bands": {k: str(v) for k, v in sorted(state.price_bands.items())},
         "last_order_id": state.order_ids.last,
         "last_trade_id": state.trade_ids.last,
+        "funding": {
+            "next_sample": state.next_sample,
+            "next_settlement": state.next_settlement,
+            "window_end": state.window_end,
+            "premiums": {
+                code: (str(p.total), p.samples, exact(p.last), p.last_at)
+                for code, p in sorted(state.premiums.items())
+            },
+            "settlement_fills": {
+                code: (f.volume, str(f.value))
+                for code, f in sorted(state.settlement_fills.items())
+                if f.volume
+            },
+            "funding_pool": {k: str(v) for k, v in sorted(state.funding_pool.items())},
+            "last_record_id": state.last_record_id,
+        },
     }

@@ -1151,6 +1151,7 @@ def check_invariants(state: ExchangeState, trade_rows: int, context: str) -> Non
             accounts = [a for (_, s), a in state.accounts.items() if s == symbol]
             assert pool == sum((a.fees_paid for a in accounts), Decimal(0)), (context, symbol)
             total = pool + sum((a.margin_static for a in accounts), Decimal(0))
+            total += state.funding_pool.get(symbol, Decimal(0))  # funding settlements' rounding
             for (_, code), holding in state.holdings.items():
                 if state.contracts.get(code).symbol == symbol:
                     total += holding.long.cost_value - holding.short.cost_value

@@ -7,7 +7,7 @@ ManualClock so that times (and so order ids) are fully determined.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -26,8 +26,14 @@ from htx_sandbox.domain.commands import (
     Outcome,
     PlaceBatch,
     PlaceOrder,
+    PlaceTrackOrder,
     PlaceTriggerOrder,
+    SetContract,
+    SetIndexPrices,
+    SetPositionLimits,
     Tick,
+    Tpsl,
+    TpslLeg,
 )
 from htx_sandbox.domain.errors import ErrorCode
 from htx_sandbox.domain.exchange import Exchange
@@ -53,10 +59,9 @@ from htx_sandbox.domain.types import (
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine, EngineSettings
 from htx_sandbox.service.ports import Store, StrategyOrderQuery
-from htx_sandbox.service.unit_of_work import UnitOfWork
 
 from .conftest import StoreFactory, book_view, exact, order_view, state_view
-from .strategy_builders import GE, LE, hand_over, tpsl_pair, track, trigger
+from .strategy_builders import GE, LE, trigger
 
 A, B, C, D = UID(1), UID(2), UID(3), UID(4)
 USERS = (A, B, C, D)
@@ -64,7 +69,7 @@ BTC, ETH = "BTC-USD", "ETH-USD"
 T0 = 1_764_000_000_000
 BUY, SELL = Direction.BUY, Direction.SELL
 OPEN, CLOSE = Offset.OPEN, Offset.CLOSE
-OPTIMAL_5, LIMIT_TYPE = StrategyPriceType.OPTIMAL_5, StrategyPriceType.LIMIT
+OPTIMAL_5, FORMULA_PRICE = StrategyPriceType.OPTIMAL_5, StrategyPriceType.FORMULA_PRICE
 
 
 def limit(
@@ -201,6 +206,7 @@ def run_mix(s: Session) -> Mix:
     s.clock.advance(3)
     ids["d_close"] = s.place(limit(D, BTC, SELL, 2, "60100", offset=CLOSE))
     s.ok(CancelAfter(C, True, 60_000))
+    s.ok(SetPositionLimits(ETH, 1000, None))  # a contract setting the restart must keep
     orders = s.exchange.state.orders
     assert orders[ids["a_bid_2"]].status is OrderStatus.PARTIALLY_FILLED
     assert orders[ids["b_ask_2"]].status is OrderStatus.PARTIALLY_FILLED
@@ -297,6 +303,15 @@ def test_open_orders_identical_field_by_field(session: Session) -> None:
     assert {i: order_view(o) for i, o in after.state.orders.items()} == {
         i: order_view(o) for i, o in before.state.orders.items()
     }
+
+
+def test_position_limits_are_kept_and_still_enforced(session: Session) -> None:
+    run_mix(session)
+    session.restart()
+    contract = session.exchange.state.contracts.get(ETH)
+    assert (contract.buy_limit, contract.sell_limit) == (1000, None)
+    refused = session.run(limit(A, ETH, BUY, 1001, "2000", lever=5))
+    assert refused.error is not None and refused.error.code == ErrorCode.LONG_POSITION_LIMIT
 
 
 def test_whole_state_identical(session: Session) -> None:
@@ -539,20 +554,6 @@ def test_new_store_gets_the_contracts_and_the_engine_starts_empty(
 # -- strategy orders -------------------------------------------------------------------------
 
 
-def hand_over_and_restart(s: Session, build: Callable[[Exchange], list[StrategyOrder]]) -> None:
-    """Strategy orders that have no command yet (TP/SL legs, trailing orders): built on the
-    stopped exchange, given to its strategy book and committed as their placement's commit
-    would be, then the engine starts again from the store."""
-    s.engine.stop()
-    exchange = s.engine.exchange
-    unit = UnitOfWork()
-    unit.record(hand_over(exchange, *build(exchange)))
-    s.store.commit(unit.changes(exchange.state))
-    s.store.close()
-    s.store = s.factory()
-    s.engine = s._start()
-
-
 def trade_at(s: Session, price: str, seller: UID = B, buyer: UID = C) -> None:
     """One contract traded at `price` (the last price strategy orders fire on), the traders'
     leftovers cancelled."""
@@ -641,31 +642,10 @@ def test_waiting_trigger_orders_come_back_and_fire_once(session: Session) -> Non
 def test_attached_legs_come_back_and_are_armed_resized_and_fired_once(session: Session) -> None:
     s = session
     fund_all(s)
-    opening = s.place(limit(A, BTC, BUY, 3, "59000"))
-    legs: list[StrategyOrder] = []
-
-    def attach(exchange: Exchange) -> list[StrategyOrder]:
-        now = exchange.state.now
-        legs.extend(
-            tpsl_pair(
-                exchange,
-                A,
-                BTC,
-                SELL,
-                3,
-                now,
-                tp="61000",
-                sl="58000",
-                source=opening,
-                sl_kind=LIMIT_TYPE,
-            )
-        )
-        return legs
-
-    hand_over_and_restart(s, attach)
-    tp, sl = (leg.order_id for leg in legs)
-    state = s.exchange.state
-    assert [leg.order_id for leg in state.strategies.attached[opening]] == [tp, sl]
+    legs = Tpsl(TpslLeg(Decimal(61000), Decimal(61000)), TpslLeg(Decimal(58000), Decimal(58000)))
+    opening = s.place(dataclasses.replace(limit(A, BTC, BUY, 3, "59000"), tpsl=legs))
+    restart_unchanged(s)
+    tp, sl = (leg.order_id for leg in s.exchange.state.strategies.attached[opening])
     assert strategy(s, tp).status is StrategyStatus.NOT_ACTIVATED
     assert not s.exchange.state.strategies.books.get(BTC, TriggerBook(BTC)).live
     refused = s.cancel(CancelStrategyOrders(StrategyKind.TPSL, A, BTC, [str(tp)]))
@@ -701,25 +681,14 @@ def test_attached_legs_come_back_and_are_armed_resized_and_fired_once(session: S
 def test_active_trailing_orders_come_back_tracking_and_fire_once(session: Session) -> None:
     s = session
     fund_all(s)
-    made: list[StrategyOrder] = []
-
-    def trailing(exchange: Exchange) -> list[StrategyOrder]:
-        made.append(
-            track(
-                exchange,
-                D,
-                BTC,
-                BUY,
-                1,
-                exchange.state.now,
-                active_price="59500",
-                callback_rate="0.01",
-            )
+    reply = s.ok(
+        PlaceTrackOrder(
+            D, BTC, BUY, OPEN, 1, Decimal("0.01"), Decimal(59500), FORMULA_PRICE, lever_rate=10
         )
-        return made
-
-    hand_over_and_restart(s, trailing)
-    (order_id,) = (o.order_id for o in made)
+    ).reply
+    assert isinstance(reply, OrderPlaced)
+    order_id = reply.order_id
+    restart_unchanged(s)
     assert not strategy(s, order_id).is_active
     s.clock.advance(10)
     trade_at(s, "59400")  # activates it at 59400
@@ -763,3 +732,24 @@ def test_finished_strategy_orders_leave_memory_but_stay_in_history(short: Sessio
         reply = s.cancel(CancelStrategyOrders(StrategyKind.TRIGGER, A, BTC, [str(gone)]))
         assert [e.error.code for e in reply.errors] == [ErrorCode.CANCEL_ORDER_NOT_EXIST]
         s.restart()
+
+
+# -- index prices and the price band ---------------------------------------------------------
+
+
+def test_the_index_its_time_and_the_band_come_back(session: Session) -> None:
+    run_mix(session)
+    session.ok(SetContract(BTC, price_limit_rate=Decimal("0.02")))
+    session.ok(SetIndexPrices({BTC: Decimal("60000.05"), ETH: Decimal(3000)}))
+    session.clock.advance(7)
+    session.ok(SetIndexPrices({ETH: Decimal("3001.25")}))
+    before = session.restart()
+    after = session.exchange
+    assert state_view(after) == state_view(before)
+    assert after.state.index_prices == {BTC: Decimal("60000.05"), ETH: Decimal("3001.25")}
+    assert after.state.index_times == {BTC: T0 + 14, ETH: T0 + 21}
+    band = after.state.price_bands[BTC]  # 60000.05 x 1.02 and x 0.98, on the 0.1 grid
+    assert (band.low_limit, band.high_limit) == (Decimal("58800.1"), Decimal("61200"))
+    refused = session.run(limit(A, BTC, BUY, 1, "61200.1"))
+    assert refused.error is not None and refused.error.code == ErrorCode.PRICE_OUT_OF_BAND
+    assert session.run(limit(A, BTC, BUY, 1, "61200")).error is None

@@ -22,18 +22,20 @@ from htx_sandbox.domain.commands import (
     OrderPlaced,
     Outcome,
     PlaceOrder,
+    PlaceTpsl,
+    PlaceTrackOrder,
     PlaceTriggerOrder,
     SwitchLeverRate,
     Tick,
     Tpsl,
     TpslLeg,
+    TpslPlaced,
 )
 from htx_sandbox.domain.contracts import Contract, ContractRegistry
 from htx_sandbox.domain.exchange import Exchange
 from htx_sandbox.domain.restore import Snapshot, restore
 from htx_sandbox.domain.strategy_orders import (
     StrategyKind,
-    StrategyOrder,
     StrategyPriceType,
     StrategyStatus,
     TpslOrderType,
@@ -63,7 +65,7 @@ from .conftest import (
     state_view,
     strategy_view,
 )
-from .strategy_builders import GE, LE, hand_over, tpsl_pair, track, trigger
+from .strategy_builders import GE, LE, trigger
 
 A, B, C, D, E = UID(1), UID(2), UID(3), UID(4), UID(5)
 BTC, ETH, DOGE = "BTC-USD", "ETH-USD", "DOGE-USD"
@@ -77,7 +79,7 @@ BUY, SELL = Direction.BUY, Direction.SELL
 OPEN, CLOSE = Offset.OPEN, Offset.CLOSE
 LIMIT = OrderPriceType.LIMIT
 OPTIMAL_5 = StrategyPriceType.OPTIMAL_5
-LIMIT_TYPE = StrategyPriceType.LIMIT
+FORMULA = StrategyPriceType.FORMULA_PRICE
 
 
 def order(
@@ -269,14 +271,15 @@ def test_round_trip_accounts(store_factory: StoreFactory) -> None:
 
 
 def test_round_trip_holdings(store_factory: StoreFactory) -> None:
-    """Positions (volume, frozen, cost value) and the lever rate of every holding, including a
-    holding that has only a resting opening order (A on ETH-USD at lever 3)."""
+    """Positions (volume, frozen, cost value, open value) and the lever rate of every holding,
+    including a holding that has only a resting opening order (A on ETH-USD at lever 3)."""
     rich = build_rich(store_factory())
     state = rich.rec.exchange.state
     loaded = {(h.uid, h.contract_code): holding_view(h) for h in rich.rec.load().holdings}
     expected = {key: holding_view(h) for key, h in state.holdings.items() if not is_blank(h)}
     assert loaded == expected
-    assert loaded[(C, BTC)]["long"] == (2, 1, str(state.holdings[(C, BTC)].long.cost_value))
+    long = state.holdings[(C, BTC)].long
+    assert loaded[(C, BTC)]["long"] == (2, 1, str(long.cost_value), str(long.open_value))
     assert loaded[(B, BTC)]["lever_rate"] == 20
 
 
@@ -613,14 +616,17 @@ def build_strategic(store: Store) -> Strategic:
             rec.ok(CancelAll(D, BTC), now)
         assert ex.state.last_price[BTC] == Decimal(price)
 
-    def strategic(command: PlaceTriggerOrder, now: int) -> OrderId:
+    def strategic(command: PlaceTriggerOrder | PlaceTrackOrder, now: int) -> OrderId:
         reply = rec.ok(command, now).reply
         assert isinstance(reply, OrderPlaced)
         return reply.order_id
 
-    def hand(*orders: StrategyOrder) -> tuple[OrderId, ...]:
-        rec.unit.record(hand_over(ex, *orders))
-        return tuple(o.order_id for o in orders)
+    def with_legs(command: PlaceOrder, tp: str, sl: str, now: int) -> tuple[OrderId, ...]:
+        """(order, TP, SL): an opening order with a TP (a limit at its trigger price) and an
+        SL (optimal_5) attached, not activated until it fills."""
+        legs = Tpsl(TpslLeg(Decimal(tp), Decimal(tp)), TpslLeg(Decimal(sl), None, OPTIMAL_5))
+        opening = rec.place(replace(command, tpsl=legs), now)
+        return (opening, *(leg.order_id for leg in ex.state.strategies.attached[opening]))
 
     for uid in (A, B, C, D, E):
         rec.ok(OpenUser(uid), t)
@@ -636,23 +642,26 @@ def build_strategic(store: Store) -> Strategic:
     rec.ok(CancelStrategyOrders(StrategyKind.TRIGGER, A, ETH, [str(ids["cancelled"])]), t + 3)
     # A's opening order with a TP and an SL attached: not activated until it fills. Another
     # that never fills, and one cancelled unfilled (its legs end as 12).
-    ids["opening"] = rec.place(order(A, BTC, BUY, 3, "59000"), t + 4)
-    ids["attached_tp"], ids["attached_sl"] = hand(
-        *tpsl_pair(ex, A, BTC, SELL, 3, t + 4, tp="61000", sl="58000", source=ids["opening"])
+    ids["opening"], ids["attached_tp"], ids["attached_sl"] = with_legs(
+        order(A, BTC, BUY, 3, "59000"), "61000", "58000", t + 4
     )
-    ids["unfilled"] = rec.place(order(A, BTC, BUY, 1, "50000"), t + 5)
-    ids["unfilled_tp"], ids["unfilled_sl"] = hand(
-        *tpsl_pair(ex, A, BTC, SELL, 1, t + 5, tp="52000", sl="49000", source=ids["unfilled"])
+    ids["unfilled"], ids["unfilled_tp"], ids["unfilled_sl"] = with_legs(
+        order(A, BTC, BUY, 1, "50000"), "52000", "49000", t + 5
     )
-    ids["dropped"] = rec.place(order(A, BTC, BUY, 1, "50000.1"), t + 5)
-    ids["dropped_tp"], ids["dropped_sl"] = hand(
-        *tpsl_pair(ex, A, BTC, SELL, 1, t + 5, tp="52000", sl="49000", source=ids["dropped"])
+    ids["dropped"], ids["dropped_tp"], ids["dropped_sl"] = with_legs(
+        order(A, BTC, BUY, 1, "50000.1"), "52000", "49000", t + 5
     )
     rec.ok(CancelOrders(A, BTC, order_ids=[str(ids["dropped"])]), t + 6)
-    # Trailing orders: C's buy activates at 59500 or below, B's sell at 60000 or above.
-    ids["track_buy"], ids["track_sell"] = hand(
-        track(ex, C, BTC, BUY, 1, t + 7, active_price="59500", callback_rate="0.0150"),
-        track(ex, B, BTC, SELL, 2, t + 7, active_price="60000", callback_rate="0.01"),
+    # Trailing orders, placed below and above the latest price, 59990: C's buy activates at
+    # 59500 or below, B's sell at 60000 or above.
+    trade_at("59990", t + 6)
+    ids["track_buy"] = strategic(
+        PlaceTrackOrder(C, BTC, BUY, OPEN, 1, Decimal("0.0150"), Decimal(59500), FORMULA, 10),
+        t + 7,
+    )
+    ids["track_sell"] = strategic(
+        PlaceTrackOrder(B, BTC, SELL, OPEN, 2, Decimal("0.01"), Decimal(60000), FORMULA, 10),
+        t + 7,
     )
     rec.commit()
     # 60000: A's buy trigger fires (its bid rests), A's closing one fails (no long yet); B's
@@ -664,9 +673,13 @@ def build_strategic(store: Store) -> Strategic:
     rec.place(order(E, BTC, SELL, 4, "59000"), t + 20)
     rec.commit()
     trade_at("58500", t + 30)  # C's trailing buy follows the low
-    ids["position_tp"], ids["position_sl"] = hand(
-        *tpsl_pair(ex, A, BTC, SELL, 1, t + 31, tp="65000", sl="57000", sl_kind=LIMIT_TYPE)
-    )
+    legs = rec.ok(
+        PlaceTpsl(A, BTC, SELL, 1, TpslLeg(Decimal(65000), Decimal(65000)),
+                  TpslLeg(Decimal(57000), Decimal(57000))),
+        t + 31,
+    ).reply  # fmt: skip
+    assert isinstance(legs, TpslPlaced) and legs.tp_order and legs.sl_order
+    ids["position_tp"], ids["position_sl"] = legs.tp_order, legs.sl_order
     rec.commit()
     # 56900: both stop-losses fire (their take-profits expire); the trailing buy's low moves.
     trade_at("56900", t + 40)
@@ -786,16 +799,16 @@ def test_strategy_orders_of_filters_pages_and_sorts(store_factory: StoreFactory)
     # Cancelled in an order of their own: update_time no longer follows created_at.
     for j, order_id in enumerate(reversed(placed[::3])):
         rec.ok(CancelStrategyOrders(StrategyKind.TRIGGER, A, BTC, [str(order_id)]), t + 500 + j)
-    # Neighbours no query of A's BTC trigger orders may return.
+    # Neighbours no query of A's BTC trigger orders may return: B's, on ETH, of other kinds
+    # (TP/SL legs on a long A buys from B).
     rec.ok(trigger(B, BTC, GE, "70000", BUY, 1), t + 5)
     rec.ok(trigger(A, ETH, GE, "4000", BUY, 1), t + 5)
-    rec.unit.record(
-        hand_over(
-            ex,
-            *tpsl_pair(ex, A, BTC, SELL, 1, t + 5, tp="70000", sl="50000"),
-            track(ex, A, BTC, BUY, 1, t + 5, active_price="50000", callback_rate="0.01"),
-        )
-    )
+    rec.place(order(B, BTC, SELL, 1, "60000"), t + 5)
+    rec.place(order(A, BTC, BUY, 1, "60000"), t + 5)
+    legs = Tpsl(TpslLeg(Decimal(70000), Decimal(70000)), TpslLeg(Decimal(50000), None, OPTIMAL_5))
+    rec.ok(PlaceTpsl(A, BTC, SELL, 1, legs.tp, legs.sl), t + 5)
+    rec.ok(PlaceTrackOrder(A, BTC, BUY, OPEN, 1, Decimal("0.01"), Decimal(50000), FORMULA, 10),
+           t + 5)  # fmt: skip
     rec.commit()
     store = rec.store
     mine = [o for o in ex.state.strategies.orders.values()]
@@ -838,8 +851,9 @@ def test_strategy_orders_of_filters_pages_and_sorts(store_factory: StoreFactory)
     for query in queries:
         found, total = store.strategy_orders_of(query)
         assert ([o.order_id for o in found], total) == expect(query), query
-        for order in found:
-            assert strategy_view(order) == strategy_view(ex.state.strategies.orders[order.order_id])
+        live = ex.state.strategies.orders
+        for stored in found:
+            assert strategy_view(stored) == strategy_view(live[stored.order_id])
     assert store.strategy_orders_of(replace(base, statuses=(6,)))[1] == 10
     assert store.strategy_orders_of(replace(base, page_size=7, page_index=6)) == ([], 30)
     newest = store.strategy_orders_of(replace(base, sort_by="update_time", page_size=1))[0]
@@ -900,3 +914,51 @@ def test_an_order_placed_with_tpsl_legs_keeps_is_tpsl(store_factory: StoreFactor
     tp, sl = (o for o in rec.load().strategy_orders if o.source_order_id == with_legs)
     assert (tp.status, sl.status) == (StrategyStatus.NOT_ACTIVATED,) * 2
     assert (tp.relation_tpsl_order_id, sl.relation_tpsl_order_id) == (sl.order_id, tp.order_id)
+
+
+def test_tpsl_legs_of_reads_the_legs_an_opening_order_carries(
+    store_factory: StoreFactory,
+) -> None:
+    """By the order they are attached to, whatever became of them (fired and expired, not
+    activated, ended unfilled), TP first, as committed; nothing for an order without legs."""
+    built = build_strategic(store_factory())
+    ids, store = built.ids, built.rec.store
+    live = built.rec.exchange.state.strategies.orders
+    for opening, legs_name in (("opening", "attached"), ("unfilled", "unfilled"),
+                               ("dropped", "dropped")):  # fmt: skip
+        legs = store.tpsl_legs_of(ids[opening])
+        assert [o.order_id for o in legs] == [ids[f"{legs_name}_tp"], ids[f"{legs_name}_sl"]]
+        assert [strategy_view(o) for o in legs] == [strategy_view(live[o.order_id]) for o in legs]
+    plain = live[ids["fires"]].relation_order_id  # the ordinary order a trigger order placed
+    assert plain is not None and store.tpsl_legs_of(plain) == []
+    assert store.tpsl_legs_of(ids["position_tp"]) == []  # a leg is no opening order
+    assert store.tpsl_legs_of(2**63 - 1) == []
+# -- kline bars ------------------------------------------------------------------------------
+
+
+def test_kline_bars_round_trip_and_are_read_by_key(store_factory: StoreFactory) -> None:
+    from htx_sandbox.service.bars import Bar, SeriesBar, SeriesKey
+    from htx_sandbox.service.ports import BarQuery, ChangeSet
+
+    store = store_factory()
+    store.commit(ChangeSet(contracts=list(ContractRegistry())))
+    minute, mark = SeriesKey("kline", "BTC-USD", "1min"), SeriesKey("mark_price", "BTC-USD", "1min")
+    bars = [
+        Bar(1_764_000_000 + 60 * i, Decimal("60000.1"), Decimal("60010"), Decimal("59990.5"),
+            Decimal(60000 + i), i, 2 * i, Decimal("0.000001666666666667") * i)
+        for i in range(10)
+    ]  # fmt: skip
+    store.commit(ChangeSet(bars=[SeriesBar(minute, b) for b in bars]))
+    store.commit(ChangeSet(bars=[SeriesBar(mark, bars[0])]))
+    changed = Bar(bars[9].id, Decimal(1), Decimal(2), Decimal("0.5"), Decimal("1.5"), 99, 7,
+                  Decimal("1e-18"))  # fmt: skip
+    store.commit(ChangeSet(bars=[SeriesBar(minute, changed)]))  # upserted: the open bar moved
+    everything = store.bars(BarQuery(minute, -(2**62), 2**62, 100))
+    assert everything == [*bars[:9], changed]
+    assert store.bars(BarQuery(minute, bars[2].id, bars[5].id, 100)) == bars[2:6]
+    assert store.bars(BarQuery(minute, bars[2].id, bars[5].id, 2)) == bars[2:4]
+    assert store.bars(BarQuery(minute, -(2**62), bars[5].id, 2, newest=True)) == bars[4:6]
+    assert store.bars(BarQuery(mark, -(2**62), 2**62, 100)) == [bars[0]]
+    assert store.bars(BarQuery(SeriesKey("kline", "ETH-USD", "1min"), 0, 2**62, 9)) == []
+    store.close()
+    assert store_factory().bars(BarQuery(minute, 0, 2**62, 1, newest=True)) == [changed]

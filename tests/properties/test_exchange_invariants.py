@@ -57,6 +57,7 @@ from htx_sandbox.domain.commands import (
     PlaceTrackOrder,
     PlaceTriggerOrder,
     SetContract,
+    SetIndexPrices,
     SwitchLeverRate,
     Tick,
     Tpsl,
@@ -65,7 +66,7 @@ from htx_sandbox.domain.commands import (
 )
 from htx_sandbox.domain.contracts import Contract
 from htx_sandbox.domain.errors import ErrorCode
-from htx_sandbox.domain.events import Event, StrategyOrderChanged
+from htx_sandbox.domain.events import Event, FundingSettled, StrategyOrderChanged
 from htx_sandbox.domain.exchange import Exchange
 from htx_sandbox.domain.positions import closed_side
 from htx_sandbox.domain.restore import restore
@@ -87,6 +88,7 @@ from htx_sandbox.domain.types import (
     OrderId,
     OrderPriceType,
 )
+from htx_sandbox.service.engine import SETTLEMENT_FILLS_LIMIT
 from htx_sandbox.service.unit_of_work import UnitOfWork
 from htx_sandbox.storage.memory import MemoryStore
 from tests.invariants import (
@@ -227,7 +229,13 @@ class ExchangeMachine(RuleBasedStateMachine):
             snapshot,
             cancel_delay_ms=state.cancel_delay_ms,
             strategy_limits=state.strategies.limits,
+            settlement_window_ms=state.settlement_window_ms,
         )
+        # As the engine's restore: the fills of the settlement window come from the store.
+        since = restored.state.settlement_fills_from
+        if since <= snapshot.now:
+            fills = self.store.recent_trades(Millis(since), SETTLEMENT_FILLS_LIMIT)
+            restored.count_settlement_fills(fills)
         check_restart_restores(self.exchange, restored)
         self.exchange = restored
         TALLY["restarted"] += 1
@@ -236,7 +244,7 @@ class ExchangeMachine(RuleBasedStateMachine):
     def check_all(self) -> None:
         check_state(self.exchange.state, self.deposits, self.created, self.created_strategies)
 
-    def advance(self, dt: int, *, by_tick: bool = False) -> None:
+    def advance(self, dt: int, *, by_tick: bool = False) -> list[Event]:
         """Move time on by dt and let the timers run, checking what the switch did: through
         `advance(now)`, or with `by_tick` through `execute(Tick(), now)`, which advances itself
         (a Tick cannot be rejected, so invariant 7 needs no advance first). Timers end
@@ -262,6 +270,7 @@ class ExchangeMachine(RuleBasedStateMachine):
             del self.armed[uid]
         check_strategy_endings(state, before_strategies, None)
         self.check_all()
+        return events
 
     def apply(self, command: Command) -> tuple[Outcome, Statuses]:
         """Execute at the current time (already advanced to); check invariants 7, 12, 13,
@@ -449,8 +458,9 @@ class ExchangeMachine(RuleBasedStateMachine):
         self.exchange = Exchange(
             machine_contracts(), cancel_delay_ms=cancel_delay_ms, strategy_limits=limits
         )
+        self.exchange.start_funding_clock(self.now)  # as the engine does on a new store
         first = UnitOfWork()
-        first.include_contracts()
+        first.include_contracts()  # the contracts (and the funding clock)
         self.store.commit(first.changes(self.exchange.state))
         for uid in UIDS:
             self.advance(0)
@@ -672,6 +682,46 @@ class ExchangeMachine(RuleBasedStateMachine):
         outcome, _ = self.apply(SetContract(code, contract_status=ContractStatus.LISTING))
         assert outcome.error is None, outcome.error
 
+    @rule(code=codes, premium_bp=st.integers(-400, 400), by_tick=st.booleans())
+    def pass_a_settlement(self, code: str, premium_bp: int, by_tick: bool) -> None:
+        """An index a little off the mark (so that the premium and the rate are not 0), then
+        time to just past the next funding settlement: every position open at that instant is
+        settled (held at the settlement price from then on), funding is paid on each holding's
+        net position, rounded so that the receivers never get more than the payers pay, and
+        (check_all) coin is conserved with the rounding in the funding pool."""
+        state = self.exchange.state
+        contract = state.contracts.get(code)
+        index = state.mark_price(contract) * (1 + Decimal(premium_bp) / 10_000)
+        index = max(index.quantize(contract.price_tick), contract.price_tick)
+        self.apply(SetIndexPrices({contract.contract_code: index}))
+        due = state.next_settlement
+        assert due is not None and due > self.now
+        held = {
+            key: (h.long.volume, h.short.volume)
+            for key, h in state.holdings.items()
+            if h.long.volume or h.short.volume
+        }
+        events = self.advance(due + 1 - self.now, by_tick=by_tick)
+        [settled] = [e.settlement for e in events if isinstance(e, FundingSettled)]
+        assert settled.settlement_time == due
+        records = {(u.uid, u.contract_code): u for u in settled.users}
+        prices = {c.contract_code: c.settlement_price for c in settled.contracts}
+        for (uid, code_held), (long, short) in held.items():
+            record = records[(uid, code_held)]
+            assert sorted((p.direction.value, p.volume) for p in record.positions) == sorted(
+                (side, volume) for side, volume in (("buy", long), ("sell", short)) if volume
+            ), record
+            holding = state.holdings[(uid, code_held)]
+            size = state.contracts.get(code_held).contract_size
+            for position in (holding.long, holding.short):
+                if position.volume:
+                    assert position.cost_hold(size) == prices[code_held], (position, prices)
+        for symbol in {c.symbol for c in state.contracts}:
+            paid = sum(
+                (u.funding_fee for u in settled.users if u.symbol == symbol), Decimal(0)
+            )
+            assert paid <= 0, (symbol, paid)  # receipts rounded down, payments up
+
     @rule(uid=uids, symbol=deposit_symbols, amount=deposit_amounts, dt=small_dt)
     def deposit(self, uid: UID, symbol: str, amount: Decimal, dt: int) -> None:
         self.advance(dt)
@@ -707,7 +757,7 @@ class ExchangeMachine(RuleBasedStateMachine):
         state = self.exchange.state
         contract = state.contracts.get(spec.contract_code)
         tick = contract.price_tick
-        last = state.mark_price(contract)
+        last = state.latest_price(contract)
         up = 1 if spec.trigger_type is TriggerType.GE else -1
         trigger_price = last + up * spec.away_ticks * tick
         if spec.flaw == "off_grid":
@@ -833,7 +883,7 @@ class ExchangeMachine(RuleBasedStateMachine):
         volume = {"all": position, "part": max(1, position // 2), "one": 1}[cover]
         if spec.flaw == "too_much":
             volume = position + 1
-        tp, sl = self.tpsl_legs(contract, closing, spec, state.mark_price(contract))
+        tp, sl = self.tpsl_legs(contract, closing, spec, state.latest_price(contract))
         self.apply(PlaceTpsl(uid, code, closing, volume, tp, sl))
 
     @rule(
@@ -886,7 +936,7 @@ class ExchangeMachine(RuleBasedStateMachine):
         ticks = -distance if spec.direction is Direction.BUY else distance
         if spec.wrong_side:
             ticks = -ticks if distance > 1 else 0
-        active = state.mark_price(contract) + ticks * contract.price_tick
+        active = state.latest_price(contract) + ticks * contract.price_tick
         command = PlaceTrackOrder(
             uid, spec.contract_code, spec.direction, spec.offset, spec.volume,
             spec.callback_rate, active, spec.order_price_type, lever,
@@ -917,7 +967,7 @@ class ExchangeMachine(RuleBasedStateMachine):
         tick, reference = contract.price_tick, contract.reference_price
         band = WALK_BAND_TICKS * tick
         for ticks in walk:
-            price = state.mark_price(contract) + ticks * tick
+            price = state.latest_price(contract) + ticks * tick
             price = min(max(price, reference - band), reference + band)
             side = Direction.SELL if ticks >= 0 else Direction.BUY
             for uid, direction in ((maker, side), (taker, side.opposite)):

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from htx_sandbox.domain.commands import PlaceTriggerOrder, SetContract
+from htx_sandbox.domain.commands import PlaceTriggerOrder, SetContract, SetIndexPrices
 from htx_sandbox.domain.errors import ErrorCode
 from htx_sandbox.domain.strategy_book import StrategyLimits
 from htx_sandbox.domain.strategy_orders import (
@@ -90,6 +90,13 @@ def test_the_latest_price_is_the_last_trade() -> None:
     trade_at(ex, "55000")
     assert refused(ex, track_cmd(BUY, active="59000")).code == ErrorCode.ACTIVATION_PRICE
     assert track(ex, SELL, active="59000").trigger_type is TriggerType.GE
+
+
+def test_the_latest_price_is_not_the_mark_when_an_index_moves_it_off_the_grid() -> None:
+    ex = make_exchange()
+    ex.execute(SetIndexPrices({BTC: Decimal("61000.05")}), NOW)  # the mark: 61000.05
+    assert refused(ex, track_cmd(BUY, active="60000")).code == ErrorCode.ACTIVATION_PRICE
+    assert track(ex, BUY, active="59999.9").is_open  # below 60000, the reference price
 
 
 @pytest.mark.parametrize(

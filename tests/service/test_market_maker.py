@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from htx_sandbox.domain.commands import Deposit, OpenUser, OrderPlaced, PlaceOrder
+from htx_sandbox.domain.commands import Deposit, OpenUser, OrderPlaced, PlaceOrder, SetIndexPrices
 from htx_sandbox.domain.exchange import Exchange
 from htx_sandbox.domain.types import UID, Direction, Offset, OrderPriceType
 from htx_sandbox.service.clock import SystemClock
@@ -91,6 +91,27 @@ def test_quotes_start_near_the_mark_price_on_the_tick_grid(
     assert Decimal(59997) <= bids[0][0] < Decimal(60000) < asks[0][0] <= Decimal(60003)
     assert [price for price, _ in bids] == [bids[0][0] - Decimal("0.5") * i for i in range(5)]
     assert [price for price, _ in asks] == [asks[0][0] + Decimal("0.5") * i for i in range(5)]
+
+
+def test_quotes_sit_around_the_index_price_and_follow_it(
+    engine: Engine, makers: list[MarketMaker]
+) -> None:
+    # A long interval and no walk of its own to speak of: only the index can move the quotes.
+    assert engine.execute(SetIndexPrices({"BTC-USD": Decimal("65000.04")})).error is None
+    start_maker(engine, makers, interval_s=600, spread_ticks=5, step_ticks=5, walk_ticks=50)
+    wait_for(full(engine, 5), "a full book")
+    bids, asks = book(engine, "BTC-USD")  # 65000.04 is 650000 ticks of 0.1
+    assert (bids[0][0], asks[0][0]) == (Decimal("64999.5"), Decimal("65000.5"))
+
+    assert engine.execute(SetIndexPrices({"BTC-USD": Decimal(66000)})).error is None
+
+    def moved() -> bool:
+        bids, asks = book(engine, "BTC-USD")
+        return bool(bids and asks) and (bids[0][0], asks[0][0]) == (
+            Decimal("65999.5"), Decimal("66000.5")
+        )
+
+    wait_for(moved, "quotes around the new index")
 
 
 def test_a_users_opponent_ioc_buy_fills_and_the_maker_quotes_again(

@@ -1,4 +1,5 @@
-"""The admin commands (`accounts`, `keys`, `contracts`, `orders`) over the sandbox's admin API.
+"""The admin commands (`accounts`, `keys`, `contracts`, `orders`, `prices`) over the sandbox's
+admin API.
 
 Each command is one request through htx_sandbox.client.AdminClient (the admin token as a bearer
 token). Output
@@ -10,7 +11,10 @@ line: the server cannot be reached, the token is refused, or the server's HTX er
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import os
+import sys
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -140,11 +144,37 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     p.add_argument("--contract-size", type=POSITIVE, required=True, metavar="USD")
     p.add_argument("--price-tick", type=POSITIVE, required=True)
     p.add_argument("--reference-price", type=POSITIVE, required=True)
-    p = leaf(contracts, "set", "change a contract's status or reference price", _contracts_set,
-             tables.record)  # fmt: skip
+    p = leaf(contracts, "set",
+             "change a contract's status, reference price, price limit rate or position limits",
+             _contracts_set, tables.record)  # fmt: skip
     p.add_argument("code", metavar="CODE")
     p.add_argument("--status", type=INTEGER, default=None, help="HTX's contract_status")
     p.add_argument("--reference-price", type=DECIMAL, default=None)
+    p.add_argument(
+        "--price-limit-rate",
+        type=DECIMAL,
+        default=None,
+        metavar="RATE",
+        help="the price band's half-width around the index, e.g. 0.06",
+    )
+    for side, held in (("buy", "long"), ("sell", "short")):
+        p.add_argument(f"--{side}-limit", type=INTEGER, default=None, metavar="CONT",
+                       help=f"most contracts one UID may hold {held} (0: no limit)")  # fmt: skip
+
+    prices = group("prices", "set and show index prices")
+    p = leaf(prices, "set", "hold a contract's index at a price", _prices_set, tables.index_price)
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("price", type=POSITIVE, metavar="PRICE")
+    p = leaf(prices, "path", "follow (ms, price) points from a CSV file", _prices_path,
+             tables.index_price)  # fmt: skip
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("file", type=Path, metavar="FILE", help="rows of ms,price (- reads stdin)")
+    p = leaf(prices, "walk", "send a contract's index back to the random walk", _prices_walk,
+             tables.index_price)  # fmt: skip
+    p.add_argument("code", metavar="CODE")
+    p = leaf(prices, "show", "show index prices and how they move", _prices_show,
+             tables.index_prices)  # fmt: skip
+    p.add_argument("code", metavar="CODE", nargs="?", default=None)
 
     orders = group("orders", "inspect orders")
     p = leaf(orders, "list", "list a UID's open orders", _orders_list, tables.orders)
@@ -212,11 +242,65 @@ def _contracts_add(admin: AdminClient, args: argparse.Namespace) -> Any:
 
 
 def _contracts_set(admin: AdminClient, args: argparse.Namespace) -> Any:
-    if args.status is None and args.reference_price is None:
-        raise CommandError("contracts set: give --status and/or --reference-price")
+    changes = (
+        args.status, args.reference_price, args.price_limit_rate, args.buy_limit, args.sell_limit
+    )  # fmt: skip
+    if all(change is None for change in changes):
+        raise CommandError(
+            "contracts set: give --status, --reference-price, --price-limit-rate, --buy-limit"
+            " and/or --sell-limit"
+        )
     return admin.set_contract(
-        args.code.upper(), contract_status=args.status, reference_price=args.reference_price
-    )
+        args.code.upper(), contract_status=args.status, reference_price=args.reference_price,
+        price_limit_rate=args.price_limit_rate, buy_limit=args.buy_limit,
+        sell_limit=args.sell_limit,
+    )  # fmt: skip
+
+
+def _prices_set(admin: AdminClient, args: argparse.Namespace) -> Any:
+    return admin.set_index_price(args.code.upper(), args.price)
+
+
+def _prices_path(admin: AdminClient, args: argparse.Namespace) -> Any:
+    return admin.set_index_path(args.code.upper(), read_path(args.file))
+
+
+def _prices_walk(admin: AdminClient, args: argparse.Namespace) -> Any:
+    return admin.walk_index(args.code.upper())
+
+
+def _prices_show(admin: AdminClient, args: argparse.Namespace) -> Any:
+    return admin.list_index_prices(args.code.upper() if args.code else None)
+
+
+def read_path(file: Path) -> list[tuple[int, Decimal]]:
+    """(ms, price) rows of a CSV file: a header row, blank lines and # comments are skipped.
+    The server checks the rest (ascending times, bounds, at most 1000 points)."""
+    try:
+        text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
+    except OSError as error:
+        raise CommandError(f"cannot read {file}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise CommandError(f"{file}: not UTF-8 text") from None
+    points: list[tuple[int, Decimal]] = []
+    header = True  # the first row may name the columns
+    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        cells = [cell.strip() for cell in row]
+        if not any(cells) or cells[0].startswith("#"):
+            continue
+        if header and not cells[0].isdigit():
+            header = False
+            continue
+        header = False
+        try:
+            if len(cells) != 2 or not (cells[0].isascii() and cells[0].isdigit()):
+                raise ValueError
+            points.append((int(cells[0]), decimal_value(cells[1])))
+        except ValueError:
+            raise CommandError(f"{file} line {number}: expected ms,price, got {row!r}") from None
+    if not points:
+        raise CommandError(f"{file}: no ms,price rows")
+    return points
 
 
 def _orders_list(admin: AdminClient, args: argparse.Namespace) -> Any:

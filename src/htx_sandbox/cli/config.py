@@ -25,6 +25,7 @@ from .options import (
     BY_NAME,
     CONFIG_ENV,
     DEFAULT_HOST,
+    DEFAULT_INDEX,
     DEFAULT_MAX_CONNECTIONS_PER_IP,
     DEFAULT_ORDER_RETENTION_MS,
     DEFAULT_PORT,
@@ -81,6 +82,13 @@ class ServeConfig:
     """Milliseconds a finished order stays in memory (storage keeps it for good)."""
     max_strategy_orders: int = DEFAULT_STRATEGY_LIMITS.per_contract
     max_strategy_orders_total: int = DEFAULT_STRATEGY_LIMITS.platform
+    settlement_window: int = 0
+    """Milliseconds each funding settlement halts trading (0: none)."""
+    index_seed: int | None = None
+    """None: the maker's seed, else the price source's default."""
+    index_step: int = DEFAULT_INDEX.step_ticks
+    index_interval: int = DEFAULT_INDEX.interval_ms
+    """Milliseconds between two steps of the index walk."""
     market_maker: MakerConfig = field(default_factory=MakerConfig)
     contracts: tuple[Contract, ...] = ()
     """Contracts to list at start when the exchange does not have them yet."""
@@ -231,7 +239,7 @@ _REQUIRED = ("symbol", "contract_size", "price_tick", "reference_price")
 _CONTRACT_FIELDS = frozenset({
     "contract_code", "symbol", "contract_size", "price_tick", "reference_price",
     "contract_status", "create_date", "max_order_volume", "max_open_orders", "lever_rates",
-    "maker_fee_rate", "taker_fee_rate",
+    "maker_fee_rate", "taker_fee_rate", "price_limit_rate", "buy_limit", "sell_limit",
 })  # fmt: skip
 
 

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from ..domain.funding_clock import MAX_SETTLEMENT_WINDOW_MS
 from ..domain.strategy_book import MAX_STRATEGY_ORDERS, StrategyLimits
 from ..http.core.guard import HttpLimits
+from ..service.price_source import PriceSourceSettings
 from . import values
 from .values import DAY_MS, HOUR_MS, MINUTE_MS
 
@@ -30,6 +32,8 @@ DEFAULT_ORDER_RETENTION_MS = 2 * HOUR_MS
 DEFAULT_STRATEGY_LIMITS = StrategyLimits()
 MIN_ORDER_RETENTION_MS = MINUTE_MS
 MAX_ORDER_RETENTION_MS = 7 * DAY_MS
+DEFAULT_INDEX = PriceSourceSettings()
+MAX_INDEX_STEP_TICKS = 1_000_000
 MAKER_TABLE = "market_maker"
 """The TOML table of the "market maker" group."""
 Kind = Literal["value", "switch"]
@@ -124,6 +128,13 @@ OPTIONS: tuple[Option, ...] = (
         f"{DEFAULT_STRATEGY_LIMITS.platform})",
         "N",
     ),
+    Option(
+        "settlement_window",
+        values.duration_between(0, MAX_SETTLEMENT_WINDOW_MS, "0", "10m"),
+        "how long each funding settlement halts trading (status 5: orders and cancels answer "
+        "1056), 0 to 10m (default 0: settlements take no time)",
+        "DURATION",
+    ),
     _switch("market_maker", "quote bids and asks on every contract", group="market maker",
             table_key="enabled"),
     Option("maker_spread", values.positive_integer,
@@ -133,8 +144,18 @@ OPTIONS: tuple[Option, ...] = (
            "LEVELS", "market maker", table_key="depth"),
     Option("maker_size", values.positive_integer, "contracts per level", "CONTRACTS",
            "market maker", table_key="size"),
-    Option("maker_seed", values.integer, "seed of the reference prices' random walk", "N",
-           "market maker", table_key="seed"),
+    Option("maker_seed", values.integer,
+           "seed of the maker's own walk, and of the index prices' when --index-seed is not given",
+           "N", "market maker", table_key="seed"),
+    Option("index_seed", values.integer,
+           "seed of the index prices' random walk (default: --maker-seed, else "
+           f"{DEFAULT_INDEX.seed})", "N", "index prices"),
+    Option("index_step", values.integer_between(0, MAX_INDEX_STEP_TICKS),
+           f"ticks the index may move per step, either way (default {DEFAULT_INDEX.step_ticks}; "
+           "0 holds it still)", "TICKS", "index prices"),
+    Option("index_interval", values.duration_between(10, HOUR_MS, "10ms", "1h"),
+           "time between two steps of the index walk on the exchange's clock, 10ms to 1h "
+           f"(default {DEFAULT_INDEX.interval_ms // 1000}s)", "DURATION", "index prices"),
 )
 # fmt: on
 BY_NAME = {option.name: option for option in OPTIONS}

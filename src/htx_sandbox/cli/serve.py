@@ -30,6 +30,7 @@ from ..service.engine import Engine, EngineSettings
 from ..service.market import MarketData
 from ..service.market_maker import MakerSettings, MarketMaker
 from ..service.ports import StorageError, Store
+from ..service.price_source import PriceSource, PriceSourceSettings
 from ..storage.postgres import PostgresStore
 from ..storage.sqlite import SqliteStore
 from . import config as settings
@@ -235,6 +236,10 @@ def run(args: argparse.Namespace) -> int:
         engine.start()
         cleanup.callback(engine.stop)  # runs before store.close: the engine's final commit
         list_configured_contracts(engine, config)
+        # The index of every contract, fed from now on (it stops before the engine does).
+        prices = PriceSource(engine, clock, price_source_settings(config))
+        prices.start()
+        cleanup.callback(prices.stop)
         url = base_url(sock)
         app = create_app(
             engine,
@@ -242,6 +247,7 @@ def run(args: argparse.Namespace) -> int:
             HttpSettings(rate_limit=config.rate_limit),
             market,
             admin_token=token,
+            prices=prices,
         )
         served: ASGIApp = app
         if config.access_log:
@@ -307,15 +313,19 @@ def _start_demo_and_maker(
 
 
 def engine_settings(config: ServeConfig) -> EngineSettings:
-    """The engine's settings: the order retention chosen (it also bounds what a restart loads)
-    and the strategy order limits, the engine's defaults for the rest. The platform limit is
-    raised to the per-contract one when set below it, so either may be set alone."""
+    """The engine's settings: the order retention chosen (it also bounds what a restart loads),
+    the strategy order limits and the settlement window, the engine's defaults for the rest.
+    The platform limit is raised to the per-contract one when set below it, so either may be
+    set alone."""
     limits = StrategyLimits(
         config.max_strategy_orders,
         max(config.max_strategy_orders, config.max_strategy_orders_total),
     )
     return replace(
-        EngineSettings(), retention_ms=config.order_retention, strategy_limits=limits
+        EngineSettings(),
+        retention_ms=config.order_retention,
+        strategy_limits=limits,
+        settlement_window_ms=config.settlement_window,
     )
 
 
@@ -332,4 +342,17 @@ def maker_settings(config: MakerConfig) -> MakerSettings:
         levels=pick(config.depth, default.levels),
         size=pick(config.size, default.size),
         seed=pick(config.seed, default.seed),
+    )
+
+
+def price_source_settings(config: ServeConfig) -> PriceSourceSettings:
+    """The index walk's settings; its seed, when not given, is the maker's (the seed that used
+    to drive the market's walk), else the source's default."""
+    seed = config.index_seed
+    if seed is None:
+        seed = config.market_maker.seed
+    return PriceSourceSettings(
+        seed=PriceSourceSettings().seed if seed is None else seed,
+        step_ticks=config.index_step,
+        interval_ms=config.index_interval,
     )

@@ -114,3 +114,24 @@ def orders(data: Any) -> str:
             ("CLIENT_ORDER_ID", "client_order_id"),
         ],
     )
+
+
+def _index_row(row: dict[str, Any]) -> list[Any]:
+    path = row.get("path") or []
+    following = f"{len(path)} points, next {path[0][1]} at {path[0][0]}" if path else None
+    return [
+        row.get("contract_code"), row.get("index_price"), row.get("index_ts"), row.get("mode"),
+        following,
+    ]  # fmt: skip
+
+
+_INDEX_HEADERS = ["CONTRACT_CODE", "INDEX_PRICE", "INDEX_TS", "MODE", "PATH"]
+
+
+def index_prices(data: Any) -> str:
+    rows = data if isinstance(data, list) else []
+    return table(_INDEX_HEADERS, [_index_row(r) for r in rows if isinstance(r, dict)])
+
+
+def index_price(data: Any) -> str:
+    return index_prices([data])

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from ._wire import Op, convert, parse_as
-from .models import ApiKey, Balance, Order, SandboxContract, SandboxUser
+from .models import ApiKey, Balance, Order, SandboxContract, SandboxIndexPrice, SandboxUser
 
 T = TypeVar("T")
 PREFIX = "/sandbox-api/v1/"
@@ -98,13 +98,25 @@ def add_contract(
 
 
 def set_contract(
-    contract_code: str, contract_status: int | None, reference_price: Amount | None
+    contract_code: str,
+    contract_status: int | None,
+    reference_price: Amount | None,
+    price_limit_rate: Amount | None = None,
+    buy_limit: int | None = None,
+    sell_limit: int | None = None,
 ) -> Op[SandboxContract]:
+    """A position limit of 0 lifts it."""
     body: dict[str, Any] = {}
     if contract_status is not None:
         body["contract_status"] = contract_status
     if reference_price is not None:
         body["reference_price"] = str(reference_price)
+    if price_limit_rate is not None:
+        body["price_limit_rate"] = str(price_limit_rate)
+    if buy_limit is not None:
+        body["buy_limit"] = buy_limit
+    if sell_limit is not None:
+        body["sell_limit"] = sell_limit
     return _post(f"contracts/{quote(contract_code, safe='')}", SandboxContract, body)
 
 
@@ -116,3 +128,28 @@ def list_orders(uid: int, contract_code: str | None) -> Op[list[Order]]:
     if contract_code is not None:
         params["contract_code"] = contract_code
     return _get("orders", list[Order], params)
+
+
+# -- index prices ----------------------------------------------------------------------------
+
+
+def list_index_prices(contract_code: str | None) -> Op[list[SandboxIndexPrice]]:
+    params = None if contract_code is None else {"contract_code": contract_code}
+    return _get("index-prices", list[SandboxIndexPrice], params)
+
+
+def set_index_price(contract_code: str, price: Amount) -> Op[SandboxIndexPrice]:
+    body = {"contract_code": contract_code, "price": str(price)}
+    return _post("index-prices", SandboxIndexPrice, body)
+
+
+def set_index_path(
+    contract_code: str, points: Iterable[tuple[int, Amount]]
+) -> Op[SandboxIndexPrice]:
+    path = [[int(at), str(price)] for at, price in points]
+    return _post("index-prices", SandboxIndexPrice, {"contract_code": contract_code, "path": path})
+
+
+def walk_index(contract_code: str) -> Op[SandboxIndexPrice]:
+    body = {"contract_code": contract_code, "walk": True}
+    return _post("index-prices", SandboxIndexPrice, body)

@@ -14,6 +14,7 @@ from .errors import UnexpectedResponse
 from .models import (
     Account,
     BatchResult,
+    BatchTick,
     CancelAfterResult,
     CancelError,
     CancelResult,
@@ -22,15 +23,20 @@ from .models import (
     Direction,
     Heartbeat,
     HistoryPage,
+    IndexPrice,
+    Klines,
     LeverRate,
     MergedDetail,
     Offset,
+    OpenInterest,
+    OpenInterestHistory,
     Order,
     OrderDetail,
     OrderPlaced,
     OrderRequest,
     OrdersPage,
     Position,
+    PriceLimit,
     RelationTpslOrder,
     TpslPlaced,
     Trades,
@@ -352,3 +358,64 @@ def market_detail_merged(contract_code: str) -> Op[MergedDetail]:
 def market_trade(contract_code: str | None) -> Op[Trades]:
     params = drop_none({"contract_code": contract_code})
     return Op("GET", MARKET + "trade", _tick(Trades), "market", private=False, params=params)
+
+
+def market_history_kline(
+    contract_code: str, period: str, size: int | None, start: int | None, end: int | None
+) -> Op[Klines]:
+    params = drop_none({
+        "contract_code": contract_code,
+        "period": period,
+        "size": None if size is None else str(size),
+        "from": None if start is None else str(start),
+        "to": None if end is None else str(end),
+    })  # fmt: skip
+    return Op("GET", MARKET + "history/kline", parse_as(Klines), "market", private=False,
+              params=params)  # fmt: skip
+
+
+def swap_mark_price_kline(contract_code: str, period: str, size: int) -> Op[Klines]:
+    params = {"contract_code": contract_code, "period": period, "size": str(size)}
+    path = "/index/market/history/swap_mark_price_kline"
+    return Op("GET", path, parse_as(Klines), "market", private=False, params=params)
+
+
+def _ticks(body: Any) -> list[BatchTick]:
+    ticks = [dict(t) for t in body.get("ticks") or []]
+    for tick in ticks:
+        _empty_levels_absent(tick)
+    return convert(ticks, list[BatchTick])
+
+
+def market_batch_merged(contract_code: str | None, *, v2: bool = False) -> Op[list[BatchTick]]:
+    params = drop_none({"contract_code": contract_code})
+    path = ("/v2" if v2 else "") + MARKET + "detail/batch_merged"
+    return Op("GET", path, _ticks, "market", private=False, params=params)
+
+
+def swap_open_interest(contract_code: str | None) -> Op[list[OpenInterest]]:
+    params = drop_none({"contract_code": contract_code})
+    parse = parse_list(OpenInterest)
+    return Op("GET", SWAP + "swap_open_interest", parse, private=False, params=params)
+
+
+def swap_his_open_interest(
+    contract_code: str, period: str, amount_type: int, size: int | None
+) -> Op[OpenInterestHistory]:
+    params = drop_none({
+        "contract_code": contract_code,
+        "period": period,
+        "amount_type": str(amount_type),
+        "size": None if size is None else str(size),
+    })  # fmt: skip
+    parse = parse_as(OpenInterestHistory)
+    return Op("GET", SWAP + "swap_his_open_interest", parse, private=False, params=params)
+def swap_index(contract_code: str | None) -> Op[list[IndexPrice]]:
+    params = drop_none({"contract_code": contract_code})
+    return Op("GET", SWAP + "swap_index", parse_list(IndexPrice), private=False, params=params)
+
+
+def swap_price_limit(contract_code: str | None) -> Op[list[PriceLimit]]:
+    params = drop_none({"contract_code": contract_code})
+    parse = parse_list(PriceLimit)
+    return Op("GET", SWAP + "swap_price_limit", parse, private=False, params=params)

@@ -1,5 +1,6 @@
-"""What the strategy-order endpoints send and how their answers are read: swap_trigger_order and
-the cancels and queries of the three kinds (swap_{trigger,tpsl,track}_*), for both clients."""
+"""What the strategy-order endpoints send and how their answers are read: swap_trigger_order,
+swap_track_order and the cancels and queries of the three kinds (swap_{trigger,tpsl,track}_*),
+for both clients (swap_tpsl_order is _ops.py's, beside swap_order's tp_*/sl_* fields)."""
 
 from __future__ import annotations
 

@@ -388,6 +388,76 @@ class Trades(Model, frozen=True, kw_only=True):
     data: list[MarketTrade]
 
 
+class BatchTick(Model, frozen=True, kw_only=True):
+    """One contract's 24-hour overview in detail/batch_merged (v1 and v2). In v2 `vol` is
+    the USD turnover and `number_of` the contracts; in v1 `vol` is the contracts."""
+
+    contract_code: str
+    ts: int
+    id: int
+    open: Decimal
+    close: Decimal
+    high: Decimal
+    low: Decimal
+    vol: Decimal
+    amount: Decimal
+    count: int
+    bid: Level | None = None
+    ask: Level | None = None
+    number_of: int | None = None
+
+
+class Kline(Model, frozen=True, kw_only=True):
+    """One bar: `id` is its start (seconds). For trades `vol` (contracts), `count` and
+    `amount` (coin) count both sides of each match; for a sampled series (the mark price) they
+    are 0, as is `trade_turnover`."""
+
+    id: int
+    open: Decimal
+    close: Decimal
+    high: Decimal
+    low: Decimal
+    vol: int
+    count: int
+    amount: Decimal
+    trade_turnover: Decimal | None = None
+
+
+class Klines(Model, frozen=True, kw_only=True):
+    ch: str
+    ts: int
+    data: list[Kline]
+    """Oldest first."""
+
+
+class OpenInterest(Model, frozen=True, kw_only=True):
+    """Open interest (`volume` contracts on one side, `amount` the same in coin) and the last
+    24 hours' matches, both sides counted."""
+
+    symbol: str
+    contract_code: str
+    volume: Decimal
+    amount: Decimal
+    trade_amount: Decimal
+    trade_volume: int
+    trade_turnover: Decimal
+
+
+class OpenInterestTick(Model, frozen=True, kw_only=True):
+    volume: Decimal
+    amount_type: int
+    """1: `volume` in contracts, 2: in coin."""
+    ts: int
+    """The period's start (ms)."""
+
+
+class OpenInterestHistory(Model, frozen=True, kw_only=True):
+    symbol: str
+    contract_code: str
+    tick: list[OpenInterestTick]
+    """Newest first."""
+
+
 # -- sandbox admin API -----------------------------------------------------------------------
 
 
@@ -415,6 +485,10 @@ class SandboxContract(Contract, frozen=True, kw_only=True):
     lever_rates: list[int] | None = None
     maker_fee_rate: Decimal | None = None
     taker_fee_rate: Decimal | None = None
+    price_limit_rate: Decimal | None = None
+    buy_limit: int | None = None
+    """The most contracts one UID may hold long; None: no limit."""
+    sell_limit: int | None = None
 
 
 # -- strategy orders -------------------------------------------------------------------------
@@ -536,3 +610,247 @@ class TrackHistoryOrder(TrackOrder, frozen=True, kw_only=True):
     real_volume: Decimal
     triggered_price: Decimal | None = None
     relation_order_id: str
+
+
+# -- account reference -----------------------------------------------------------------------
+
+
+class AccountPositions(Account, frozen=True, kw_only=True):
+    """swap_account_position_info: a contract's margin account with its positions."""
+
+    positions: list[Position]
+
+
+class AvailableLevelRate(Model, frozen=True, kw_only=True):
+    contract_code: str
+    available_level_rate: str
+    """HTX's comma-separated list, e.g. "1,2,3,5,10"."""
+
+    @property
+    def lever_rates(self) -> list[int]:
+        return [int(rate) for rate in self.available_level_rate.split(",") if rate]
+
+
+class OrderLimit(Model, frozen=True, kw_only=True):
+    symbol: str
+    contract_code: str
+    open_limit: Decimal
+    """The most contracts one opening order may have (HTX prints a decimal: 6000.000...)."""
+    close_limit: Decimal
+
+
+class OrderLimits(Model, frozen=True, kw_only=True):
+    """swap_order_limit: the per-order caps for one order_price_type."""
+
+    order_price_type: str
+    limits: list[OrderLimit] = msgspec.field(name="list")
+    """HTX's `list`: a row per contract."""
+
+
+class Fee(Model, frozen=True, kw_only=True):
+    """swap_fee's rates (HTX sends them as strings)."""
+
+    symbol: str
+    contract_code: str
+    open_maker_fee: Decimal
+    open_taker_fee: Decimal
+    close_maker_fee: Decimal
+    close_taker_fee: Decimal
+    delivery_fee: Decimal | None = None
+    fee_asset: str
+
+
+class TransferLimit(Model, frozen=True, kw_only=True):
+    symbol: str
+    contract_code: str
+    transfer_in_max_each: Decimal
+    transfer_in_min_each: Decimal
+    transfer_out_max_each: Decimal
+    transfer_out_min_each: Decimal
+    transfer_in_max_daily: Decimal
+    transfer_out_max_daily: Decimal
+    net_transfer_in_max_daily: Decimal
+    net_transfer_out_max_daily: Decimal
+
+
+class PositionLimit(Model, frozen=True, kw_only=True):
+    symbol: str
+    contract_code: str
+    buy_limit: Decimal
+    """The most contracts one UID may hold long, its unfilled opening buys counted (HTX prints
+    a decimal)."""
+    sell_limit: Decimal
+
+
+class BalanceValuation(Model, frozen=True, kw_only=True):
+    valuation_asset: str
+    balance: Decimal
+
+
+class CancelOrderRatio(Model, frozen=True, kw_only=True):
+    """The COR indicator of swap_api_trading_status."""
+
+    orders_threshold: int
+    orders: int
+    invalid_cancel_orders: int
+    cancel_ratio_threshold: Decimal
+    cancel_ratio: Decimal
+    is_trigger: int
+    is_active: int
+
+
+class TotalDisableNumber(Model, frozen=True, kw_only=True):
+    """The TDN indicator of swap_api_trading_status."""
+
+    disables_threshold: int
+    disables: int
+    is_trigger: int
+    is_active: int
+
+
+class ApiTradingStatus(Model, frozen=True, kw_only=True):
+    """swap_api_trading_status: whether the UID's API orders are disabled, and why."""
+
+    is_disable: int
+    order_price_types: str
+    disable_reason: str
+    disable_interval: int
+    recovery_time: int
+    cor: CancelOrderRatio = msgspec.field(name="COR")
+    tdn: TotalDisableNumber = msgspec.field(name="TDN")
+# -- funding and settlement ------------------------------------------------------------------
+
+
+class FundingRate(Model, frozen=True, kw_only=True):
+    """swap_funding_rate: the rate of the running period, which settles at funding_time."""
+
+    symbol: str
+    contract_code: str
+    fee_asset: str
+    funding_time: int
+    funding_rate: Decimal
+    estimated_rate: Decimal | None = None
+    """Deprecated by HTX (null)."""
+    next_funding_time: int | None = None
+    """Deprecated by HTX (null)."""
+
+
+class HistoricalFundingRate(Model, frozen=True, kw_only=True):
+    symbol: str
+    contract_code: str
+    fee_asset: str
+    funding_time: int
+    funding_rate: Decimal
+    realized_rate: Decimal | None = None
+    avg_premium_index: Decimal | None = None
+
+
+class FundingRatePage(Model, frozen=True, kw_only=True):
+    total_page: int
+    current_page: int
+    total_size: int
+    data: list[HistoricalFundingRate]
+
+
+class SettlementRecord(Model, frozen=True, kw_only=True):
+    """One of the platform's settlements of a contract (swap_settlement_records)."""
+
+    symbol: str
+    contract_code: str
+    settlement_time: int
+    clawback_ratio: Decimal
+    settlement_price: Decimal
+    settlement_type: str
+
+
+class SettlementRecordsPage(Model, frozen=True, kw_only=True):
+    total_page: int
+    current_page: int
+    total_size: int
+    settlement_record: list[SettlementRecord]
+
+
+class EstimatedSettlementPrice(Model, frozen=True, kw_only=True):
+    contract_code: str
+    estimated_settlement_price: Decimal | None = None
+    """Only within the 10 minutes before a settlement."""
+    settlement_type: str
+
+
+class SettledPosition(Model, frozen=True, kw_only=True):
+    symbol: str
+    contract_code: str
+    direction: Direction
+    volume: Decimal
+    cost_open: Decimal
+    cost_hold_pre: Decimal
+    cost_hold: Decimal
+    settlement_profit_unreal: Decimal
+    settlement_price: Decimal
+    settlement_type: str
+
+
+class UserSettlementRecord(Model, frozen=True, kw_only=True):
+    """One settlement of the UID's account on a contract (swap_user_settlement_records)."""
+
+    symbol: str
+    contract_code: str
+    margin_balance_init: Decimal
+    margin_balance: Decimal
+    settlement_profit_real: Decimal
+    settlement_time: int
+    clawback: Decimal
+    funding_fee: Decimal
+    offset_profitloss: Decimal
+    fee: Decimal
+    fee_asset: str
+    positions: list[SettledPosition]
+
+
+class UserSettlementPage(Model, frozen=True, kw_only=True):
+    total_page: int
+    current_page: int
+    total_size: int
+    settlement_records: list[UserSettlementRecord]
+
+
+class FinancialRecord(Model, frozen=True, kw_only=True):
+    """One change of the account's balance (v3 swap_financial_record), with HTX's type code
+    (5-8 fees, 3/4 closing profit, 14 transfer in, 16/17 settled profit, 30/31 funding...)."""
+
+    query_id: int
+    id: int | str
+    symbol: str
+    contract_code: str
+    type: int
+    amount: Decimal
+    ts: int
+# -- index prices and price limits -----------------------------------------------------------
+
+
+class IndexPrice(Model, frozen=True, kw_only=True):
+    """One row of swap_index."""
+
+    contract_code: str
+    index_price: Decimal
+    index_ts: int
+
+
+class PriceLimit(Model, frozen=True, kw_only=True):
+    """One row of swap_price_limit: the highest price a buy may have, the lowest for a sell."""
+
+    symbol: str
+    contract_code: str
+    high_limit: Decimal
+    low_limit: Decimal
+
+
+class SandboxIndexPrice(Model, frozen=True, kw_only=True):
+    """A contract's index as the admin API shows it: its price and time (None before it has
+    one), how it moves (walk, fixed or path) and a path's (ms, price) points still ahead."""
+
+    contract_code: str
+    index_price: Decimal | None = None
+    index_ts: int | None = None
+    mode: str
+    path: list[tuple[int, Decimal]] = []

@@ -34,6 +34,9 @@ MAX_DEPOSIT = Decimal(10) ** 12
 """Per deposit: far above any test's needs; sums stay exact on the 1e-18 grid."""
 COIN_DECIMALS = 18
 MAX_LEVER_RATE = 1000
+MAX_POSITION_LIMIT = 10**12
+"""The highest buy_limit / sell_limit (contracts) a contract may set; swap_position_limit prints
+it for a contract without a limit. A UID's position plus its opening orders stays far below 2^63."""
 
 
 def decimals(value: Decimal) -> int:
@@ -60,3 +63,5 @@ def within(value: Decimal, *, digits: int, places: int) -> bool:
     exponent = value.as_tuple().exponent
     assert isinstance(exponent, int)
     return exponent >= -places or decimals(value) <= places
+MAX_PRICE_LIMIT_RATE_DECIMALS = 6
+"""A price limit rate is a fraction below 1 with at most 6 decimals (0.06 is HTX's hard limit)."""

@@ -7,7 +7,7 @@ id with a per-order error, which only the domain can place in the reply.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -211,11 +211,33 @@ class ListContract:
 
 @dataclass(frozen=True, slots=True)
 class SetContract:
-    """Change a contract's status or reference price (a sandbox operation)."""
+    """Change a contract's status, reference price or price limit rate (a sandbox operation)."""
 
     contract_code: str
     contract_status: ContractStatus | None = None
     reference_price: Decimal | None = None
+    price_limit_rate: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetIndexPrices:
+    """New index prices from the price source (or the admin API), per contract code."""
+
+    prices: Mapping[str, Decimal]
+
+
+@dataclass(frozen=True, slots=True)
+class SetPositionLimits:
+    """A contract's per-UID position limits (a sandbox operation): the most contracts one UID
+    may hold long (`buy_limit`) and short (`sell_limit`); NO_POSITION_LIMIT (0) lifts a limit,
+    None leaves it as it is (as SetContract's fields)."""
+
+    contract_code: str
+    buy_limit: int | None = None
+    sell_limit: int | None = None
+
+
+NO_POSITION_LIMIT = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +262,9 @@ Command = (
     | CancelAfter
     | ListContract
     | SetContract
+    | SetIndexPrices
     | Tick
+    | SetPositionLimits
 )
 
 

@@ -16,6 +16,9 @@ FUNDING_INTERVAL_MS = 8 * 3_600_000
 # with settlement_date 08:00 UTC (see docs/compatibility.md).
 FUNDING_PHASE_MS = 0
 DEFAULT_LEVER_RATES = (1, 2, 3, 5, 10, 20, 30, 50, 75, 100, 125)
+DEFAULT_PRICE_LIMIT_RATE = Decimal("0.06")
+"""HTX's hard price limit for its BTC swaps: buys at most 6 % above the index, sells at most 6 %
+below it (domain/price_limits.py)."""
 
 
 @dataclass(slots=True)
@@ -36,6 +39,13 @@ class Contract:
     lever_rates: tuple[int, ...] = DEFAULT_LEVER_RATES
     maker_fee_rate: Decimal = Decimal("0.0002")
     taker_fee_rate: Decimal = Decimal("0.0005")
+    price_limit_rate: Decimal = DEFAULT_PRICE_LIMIT_RATE
+    """The price band's half-width around the index, as a fraction (swap_price_limit)."""
+    buy_limit: int | None = None
+    """The most contracts one UID may hold long, its unfilled opening buys counted (1042 above
+    it); None: no limit (domain/position_limits.py)."""
+    sell_limit: int | None = None
+    """The same for short positions and opening sells (1043)."""
 
     def __post_init__(self) -> None:
         self.contract_code = self.contract_code.upper()
@@ -67,6 +77,11 @@ class Contract:
             raise ValueError(f"max_order_volume must be 1 to {bounds.MAX_ORDER_VOLUME}")
         if not 1 <= self.max_open_orders <= bounds.MAX_OPEN_ORDERS:
             raise ValueError(f"max_open_orders must be 1 to {bounds.MAX_OPEN_ORDERS}")
+        if not valid_price_limit_rate(self.price_limit_rate):
+            raise ValueError("price_limit_rate must be above 0, below 1, with 6 decimals at most")
+        for limit in (self.buy_limit, self.sell_limit):
+            if limit is not None and not 1 <= limit <= bounds.MAX_POSITION_LIMIT:
+                raise ValueError(f"position limits must be 1 to {bounds.MAX_POSITION_LIMIT}")
 
     def ticks(self, price: Decimal) -> int:
         """The price as a whole number of ticks; 1069 if not positive, 1038 if off the grid.
@@ -93,6 +108,15 @@ class Contract:
         """The next funding settlement after now, as HTX's contract_info reports it."""
         elapsed = (now - FUNDING_PHASE_MS) % FUNDING_INTERVAL_MS
         return Millis(now - elapsed + FUNDING_INTERVAL_MS)
+
+
+def valid_price_limit_rate(rate: Decimal) -> bool:
+    """Above 0, below 1, at most 6 decimals: the band's bounds stay exact and positive."""
+    return (
+        rate.is_finite()
+        and 0 < rate < 1
+        and bounds.within(rate, digits=1, places=bounds.MAX_PRICE_LIMIT_RATE_DECIMALS)
+    )
 
 
 def default_contracts() -> list[Contract]:

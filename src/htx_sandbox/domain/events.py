@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .orders import Trade
-from .types import UID, Millis, OrderId, OrderStatus
+from .settlement_records import Settlement
+from .types import EPOCH, UID, Millis, OrderId, OrderStatus
 
 
 @dataclass(slots=True)
@@ -87,6 +88,11 @@ class ContractChanged:
 
 
 @dataclass(slots=True)
+class IndexPriceChanged:
+    contract_code: str
+
+
+@dataclass(slots=True)
 class UserOpened:
     uid: UID
 
@@ -96,6 +102,37 @@ class Deposited:
     uid: UID
     symbol: str
     amount: Decimal
+    at: Millis = EPOCH
+
+
+@dataclass(slots=True)
+class PremiumSampled:
+    """The contract took a premium index sample (or a run of equal ones) at `at`."""
+
+    contract_code: str
+    at: Millis
+
+
+@dataclass(slots=True)
+class FundingSettled:
+    """A funding settlement: every position paid or received funding and booked its unrealized
+    profit; what it did is the settlement's records."""
+
+    settlement: Settlement
+
+
+@dataclass(slots=True)
+class BalanceChanged:
+    """A change of an account's balance that no trade, deposit or settlement record carries
+    (for the financial records: e.g. a liquidation's or the insurance fund's transfers), with
+    HTX's financial record type."""
+
+    uid: UID
+    symbol: str
+    contract_code: str
+    type: int
+    amount: Decimal
+    at: Millis
 
 
 Event = (
@@ -112,4 +149,8 @@ Event = (
     | UserOpened
     | Deposited
     | ContractChanged
+    | IndexPriceChanged
+    | PremiumSampled
+    | FundingSettled
+    | BalanceChanged
 )

@@ -9,11 +9,12 @@ without advancing time, which is what tests of a single behaviour want.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Generic, Literal, TypeVar
 
+from . import funding_clock
 from .accounts import Account
 from .batch import place_batch
 from .cancel_after import fire, next_due, next_trigger, set_cancel_after
@@ -54,16 +55,16 @@ from .leverage import switch_lever_rate
 from .lightning import lightning_close
 from .listing import list_contract, set_contract
 from .margin import AccountFigures, PositionFigures, account_figures, position_figures
-from .orders import Order
+from .orders import Order, Trade
 from .placement import place_order
-from .state import ExchangeState
+from .state import NEVER, ExchangeState
 from .strategy_book import StrategyLimits
 from .strategy_cancel import cancel_all_strategy, cancel_strategy_orders
 from .strategy_orders import StrategyOrder
 from .tpsl import place_tpsl
 from .track_orders import place_track_order
 from .trigger_orders import place_trigger_order
-from .types import UID, Millis, OrderId
+from .types import UID, Millis, OrderId, Role
 from .users import deposit, open_user
 
 T = TypeVar("T")
@@ -73,10 +74,10 @@ T_co = TypeVar("T_co", covariant=True)
 
 @dataclass(frozen=True, slots=True)
 class Timer:
-    """A timer of the exchange: a dead man's switch ("switch", uid) or a delayed cancel
-    ("cancel", order id), due at `due`."""
+    """A timer of the exchange: a dead man's switch ("switch", uid), a delayed cancel
+    ("cancel", order id) or the funding clock's ("funding", 0), due at `due`."""
 
-    kind: Literal["switch", "cancel"]
+    kind: Literal["switch", "cancel", "funding"]
     key: int
     due: Millis
 
@@ -105,11 +106,15 @@ class Exchange:
         *,
         cancel_delay_ms: int = 0,
         strategy_limits: StrategyLimits | None = None,
+        settlement_window_ms: int = 0,
     ) -> None:
+        if not 0 <= settlement_window_ms <= funding_clock.MAX_SETTLEMENT_WINDOW_MS:
+            raise ValueError("settlement_window_ms must be 0 to 600000")
         self.state = ExchangeState(
             contracts if contracts is not None else ContractRegistry.with_defaults(),
             cancel_delay_ms=cancel_delay_ms,
             strategy_limits=strategy_limits,
+            settlement_window_ms=settlement_window_ms,
         )
 
     @property
@@ -137,32 +142,41 @@ class Exchange:
         return self._apply(HANDLERS[type(command)], command, now)
 
     def advance(self, now: Millis) -> Applied[None]:
-        """Let time pass to `now`: delayed cancels land and switches fire, in time order."""
+        """Let time pass to `now`: delayed cancels land, switches fire, premium samples and
+        funding settlements run, in time order (domain/funding_clock.py)."""
         state = self.state
         if now < state.now:
             now = state.now  # time never runs backwards for the exchange
-        if not state.pending_cancels and not state.cancel_after_heap:
+        if now < state.funding_due and not state.pending_cancels and not state.cancel_after_heap:
             state.now = now  # no timer can fall due: only the time moves (the common case)
             return Applied(None, [])
+        if state.next_sample is None:
+            funding_clock.start(state, now)
         while True:
-            cancel_due = state.pending_cancels[0][0] if state.pending_cancels else None
+            cancel_due = state.pending_cancels[0][0] if state.pending_cancels else NEVER
             trigger = next_trigger(state)
-            if trigger is not None and trigger[0] <= now and (
-                cancel_due is None or trigger[0] <= cancel_due
-            ):
+            switch_due = trigger[0] if trigger is not None else NEVER
+            funding_due = state.funding_due
+            if min(switch_due, cancel_due, funding_due) > now:
+                break
+            if trigger is not None and switch_due <= cancel_due and switch_due <= funding_due:
                 due, uid = trigger
                 try:
                     fire(state, uid, due)
                 except Exception as error:
                     raise TimerFailedError(Timer("switch", uid, due), error) from error
-            elif cancel_due is not None and cancel_due <= now:
+            elif cancel_due <= funding_due:
                 due, order_id = heapq.heappop(state.pending_cancels)
                 try:
                     land_cancel(state, order_id, due)
                 except Exception as error:
                     raise TimerFailedError(Timer("cancel", order_id, due), error) from error
             else:
-                break
+                try:
+                    funding_clock.run_next(state, min(now, min(switch_due, cancel_due) - 1))
+                except Exception as error:
+                    timer = Timer("funding", 0, Millis(funding_due))
+                    raise TimerFailedError(timer, error) from error
         state.now = now
         return Applied(None, state.take_events())
 
@@ -170,6 +184,8 @@ class Exchange:
         """Take a timer out without running it (it raised when due); whether it was there.
         Only memory forgets it: a restart from storage arms it again."""
         state = self.state
+        if timer.kind == "funding":
+            return funding_clock.skip(state, timer.due)
         if timer.kind == "switch":
             if state.cancel_after.get(UID(timer.key)) != timer.due:
                 return False
@@ -183,8 +199,13 @@ class Exchange:
         return True
 
     def next_due(self) -> Millis | None:
-        """When advance() next has work: the earliest delayed cancel or switch trigger."""
-        return next_due(self.state)
+        """When advance() next has work: the earliest delayed cancel, switch trigger or funding
+        timer."""
+        due = next_due(self.state)
+        funding = self.state.funding_due
+        if funding >= NEVER:
+            return due
+        return Millis(funding) if due is None else Millis(min(due, funding))
 
     def _apply(
         self, action: Callable[[ExchangeState, C, Millis], T], cmd: C, now: Millis
@@ -253,6 +274,24 @@ class Exchange:
 
     def set_contract(self, cmd: SetContract, now: Millis) -> Applied[None]:
         return self._apply(set_contract, cmd, now)
+
+    def start_funding_clock(self, now: Millis) -> bool:
+        """Start the funding clock at `now` unless it runs; whether it started."""
+        if self.state.next_sample is not None:
+            return False
+        funding_clock.start(self.state, now)
+        return True
+
+    def count_settlement_fills(self, trades: Iterable[Trade]) -> None:
+        """Count stored fills (one side of each match) towards the next settlement price:
+        after a restart, those of its window made before it."""
+        state = self.state
+        for trade in trades:
+            if (
+                trade.role is Role.TAKER
+                and state.settlement_fills_from <= trade.created_at < (state.next_settlement or 0)
+            ):
+                state.settlement_fill(trade.contract_code, trade.volume, trade.value)
 
     # -- queries ---------------------------------------------------------------------------
 

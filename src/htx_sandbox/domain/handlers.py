@@ -30,6 +30,8 @@ from .commands import (
     PlaceTriggerOrder,
     Reply,
     SetContract,
+    SetIndexPrices,
+    SetPositionLimits,
     SwitchLeverRate,
     Tick,
 )
@@ -37,6 +39,8 @@ from .leverage import switch_lever_rate
 from .lightning import lightning_close
 from .listing import list_contract, set_contract
 from .placement import place_order
+from .position_limits import set_position_limits
+from .prices import set_index_prices
 from .state import ExchangeState
 from .strategy_cancel import cancel_all_strategy, cancel_strategy_orders
 from .tpsl import place_tpsl
@@ -76,6 +80,8 @@ HANDLERS: Mapping[type[Any], Handler[Any]] = dict(
         _row(CancelAfter, set_cancel_after),
         _row(ListContract, list_contract),
         _row(SetContract, set_contract),
+        _row(SetIndexPrices, set_index_prices),
         _row(Tick, tick),
+        _row(SetPositionLimits, set_position_limits),
     ]
 )

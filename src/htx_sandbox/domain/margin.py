@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .accounts import Account
-from .money import initial_margin
+from .money import contract_value, initial_margin
 from .positions import Position
 from .state import ExchangeState
-from .types import UID, ZERO
+from .types import LONG, UID, ZERO
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +52,14 @@ class PositionFigures:
     cost_open: Decimal
     cost_hold: Decimal
     profit_unreal: Decimal
+    """Since the position price (cost_hold): what the next settlement books."""
     profit_rate: Decimal
+    """profit over the position's initial margin at the open price, as HTX computes it."""
     position_margin: Decimal
     lever_rate: int
     last_price: Decimal
+    profit: Decimal = ZERO
+    """Since the open price (cost_open): the position's whole profit, settlements included."""
 
 
 def account_figures(state: ExchangeState, account: Account) -> AccountFigures:
@@ -110,10 +114,12 @@ def position_figures(state: ExchangeState, position: Position, lever_rate: int) 
     mark = state.mark_price(contract)
     cost_open = position.cost_open(size) or ZERO
     profit_unreal = position.profit_unreal(size, mark)
+    at_mark = contract_value(position.volume, size, mark)
+    open_value = position.open_value
+    profit = open_value - at_mark if position.side is LONG else at_mark - open_value
     position_margin = initial_margin(position.volume, size, mark, lever_rate)
-    profit_rate = (
-        profit_unreal * lever_rate / position.cost_value if position.cost_value else ZERO
-    )
+    # HTX: profit / (volume x size / (cost_open x lever)), the open value over the lever rate.
+    profit_rate = profit * lever_rate / open_value if open_value else ZERO
     return PositionFigures(
         uid=position.uid,
         contract_code=position.contract_code,
@@ -123,10 +129,11 @@ def position_figures(state: ExchangeState, position: Position, lever_rate: int) 
         available=position.available,
         frozen=position.frozen,
         cost_open=cost_open,
-        cost_hold=cost_open,
+        cost_hold=position.cost_hold(size) or ZERO,
         profit_unreal=profit_unreal,
         profit_rate=profit_rate,
         position_margin=position_margin,
         lever_rate=lever_rate,
         last_price=mark,
+        profit=profit,
     )

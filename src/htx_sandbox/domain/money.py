@@ -6,7 +6,7 @@ that sums and differences of amounts are exact and conservation identities hold 
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Context, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal
 
 COIN_QUANTUM = Decimal("1e-18")
 # Wide enough that no product or quotient of contract sizes, volumes and prices is rounded before
@@ -57,3 +57,17 @@ def average_price(turnover: Decimal, value: Decimal) -> Decimal:
     significant digits keep every real digit of a price and drop that noise.
     """
     return _PRICE_CONTEXT.divide(turnover, value)
+
+
+_DOWN = Context(prec=MONEY_PRECISION, rounding=ROUND_DOWN)
+
+
+def unrealized(turnover: Decimal, hold: Decimal, price: Decimal) -> Decimal:
+    """turnover / hold - turnover / price, unrounded (60 digits): a long's profit from the
+    price `hold` to `price`."""
+    return _CONTEXT.subtract(_CONTEXT.divide(turnover, hold), _CONTEXT.divide(turnover, price))
+
+
+def truncate(amount: Decimal) -> Decimal:
+    """An amount cut (towards zero) to the 1e-18 grid, as HTX prints settlement profits."""
+    return _DOWN.quantize(amount, COIN_QUANTUM)

@@ -15,10 +15,12 @@ from .margin import margin_available
 from .matching import FillPlan, plan_fills, would_take
 from .money import initial_margin
 from .orders import Order
+from .position_limits import check_position_limit
 from .positions import closed_side
 from .state import ExchangeState
 from .tpsl_legs import CheckedLeg, Reference, add_legs, check_legs
 from .types import (
+    BUY,
     CLIENT_ORDER_ID_MAX,
     FOK,
     GTC,
@@ -96,6 +98,11 @@ def place_order(state: ExchangeState, cmd: PlaceOrder, now: Millis) -> OrderPlac
         ticks = contract.ticks(given)
     else:  # priced off the book, or missing (1014)
         ticks = _limit_ticks(cmd, contract, book)
+    band = state.price_bands.get(code)
+    if band is not None and (  # 1039 beyond it; an order priced off the book is capped
+        ticks > band.high_ticks if cmd.direction is BUY else ticks < band.low_ticks
+    ):
+        ticks = band.beyond(cmd.direction, off_book=not cmd.order_price_type.needs_price)
     price = contract.price(ticks)
 
     holding_key = (uid, code)
@@ -118,6 +125,10 @@ def place_order(state: ExchangeState, cmd: PlaceOrder, now: Millis) -> OrderPlac
     if opening:
         if holding is not None and holding.opening_orders >= contract.max_open_orders:
             raise HtxError(ErrorCode.OPEN_ORDERS_LIMIT, code, contract.max_open_orders)
+        # Position limits are off by default: one attribute read then, nothing more.
+        limit = contract.buy_limit if cmd.direction is BUY else contract.sell_limit
+        if limit is not None:
+            check_position_limit(holding, cmd.direction, volume, limit)
         margin = initial_margin(volume, contract.contract_size, price, lever_rate)
         if margin > margin_available(state, account):
             raise HtxError(ErrorCode.INSUFFICIENT_MARGIN)

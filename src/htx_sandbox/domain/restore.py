@@ -7,11 +7,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from . import funding_clock
 from .accounts import Account
 from .contracts import ContractRegistry
 from .exchange import Exchange
 from .orders import Order
 from .positions import Holding
+from .premium import PremiumPeriod
+from .price_limits import refresh_band
+from .settlement import SETTLEMENT_PRICE_WINDOW_MS
 from .strategy_book import StrategyLimits
 from .strategy_orders import StrategyOrder
 from .types import EPOCH, UID, Millis, OrderId, OrderStatus
@@ -34,6 +38,17 @@ class Snapshot:
     cancel_after: Mapping[UID, Millis] = field(default_factory=dict)
     fee_pool: Mapping[str, Decimal] = field(default_factory=dict)
     last_price: Mapping[str, Decimal] = field(default_factory=dict)
+    index_prices: Mapping[str, tuple[Decimal, Millis]] = field(default_factory=dict)
+    """Per contract: the last index price and when it was set."""
+    premiums: Mapping[str, PremiumPeriod] = field(default_factory=dict)
+    """Per contract, the premium index samples of the current funding period."""
+    next_sample: Millis | None = None
+    """When the funding clock next samples; None: it has not started (it starts on the first
+    time step)."""
+    next_settlement: Millis | None = None
+    window_end: Millis | None = None
+    funding_pool: Mapping[str, Decimal] = field(default_factory=dict)
+    last_record_id: int = 0
     last_order_id: int = 0
     last_trade_id: int = 0
     now: Millis = EPOCH
@@ -44,9 +59,13 @@ def restore(
     *,
     cancel_delay_ms: int = 0,
     strategy_limits: StrategyLimits | None = None,
+    settlement_window_ms: int = 0,
 ) -> Exchange:
     exchange = Exchange(
-        snapshot.contracts, cancel_delay_ms=cancel_delay_ms, strategy_limits=strategy_limits
+        snapshot.contracts,
+        cancel_delay_ms=cancel_delay_ms,
+        strategy_limits=strategy_limits,
+        settlement_window_ms=settlement_window_ms,
     )
     state = exchange.state
     state.now = snapshot.now
@@ -92,6 +111,22 @@ def restore(
         heapq.heappush(state.cancel_after_heap, (trigger, uid))
     state.fee_pool.update(snapshot.fee_pool)
     state.last_price.update(snapshot.last_price)
+    for code, (price, at) in snapshot.index_prices.items():
+        state.index_prices[code] = price
+        state.index_times[code] = at
+        if code in state.contracts:
+            refresh_band(state, state.contracts.get(code))
+    state.premiums.update(snapshot.premiums)
+    state.funding_pool.update(snapshot.funding_pool)
+    state.last_record_id = snapshot.last_record_id
+    if snapshot.next_sample is not None and snapshot.next_settlement is not None:
+        # The fills of a settlement window before the restart are not kept here: the engine
+        # counts them again from the store (Exchange.count_settlement_fills).
+        state.next_sample = snapshot.next_sample
+        state.next_settlement = snapshot.next_settlement
+        state.window_end = snapshot.window_end
+        state.settlement_fills_from = snapshot.next_settlement - SETTLEMENT_PRICE_WINDOW_MS
+        funding_clock.reschedule(state)
     state.order_ids.last = snapshot.last_order_id
     state.trade_ids.last = max(state.trade_ids.last, snapshot.last_trade_id)
     return exchange

@@ -22,12 +22,18 @@ from .events import (
     PositionChanged,
     StrategyOrderChanged,
 )
+from .eviction import evict_ended
 from .ids import OrderIdGenerator, TradeIdGenerator
 from .money import contract_value, fee, initial_margin
 from .orders import Order, Trade
 from .positions import Holding, closed_side, opened_side
+from .premium import PremiumPeriod, SettlementFills
+from .price_limits import PriceBand
 from .strategy_book import StrategyBook, StrategyLimits
 from .types import BUY, MAKER, OPEN, UID, ZERO, Millis, OrderId, Role
+
+NEVER = 2**63
+"""Later than any time."""
 
 
 class ExchangeState:
@@ -39,10 +45,13 @@ class ExchangeState:
         *,
         cancel_delay_ms: int = 0,
         strategy_limits: StrategyLimits | None = None,
+        settlement_window_ms: int = 0,
     ) -> None:
         self.contracts = contracts
         self.cancel_delay_ms = cancel_delay_ms
         """0 cancels at once; more leaves cancelled orders in status 11 (and fillable) that long."""
+        self.settlement_window_ms = settlement_window_ms
+        """0 settles funding in an instant; more halts trading (status 5, 1056) that long."""
         self.now = Millis(0)
         self.users: set[UID] = set()
         self.accounts: dict[tuple[UID, str], Account] = {}
@@ -53,6 +62,11 @@ class ExchangeState:
         self.books: dict[str, OrderBook] = {c.contract_code: OrderBook(c.contract_code)
                                             for c in contracts}
         self.last_price: dict[str, Decimal] = {}
+        self.index_prices: dict[str, Decimal] = {}
+        """Per contract, the latest index price fed to the exchange (domain/prices.py)."""
+        self.index_times: dict[str, Millis] = {}
+        self.price_bands: dict[str, PriceBand] = {}
+        """Per contract with an index, its price band (domain/price_limits.py)."""
         self.fee_pool: dict[str, Decimal] = {}
         """Fees collected, per coin: the exchange's side of every fee paid."""
         self.order_ids = OrderIdGenerator()
@@ -66,6 +80,21 @@ class ExchangeState:
         self.cancel_after: dict[UID, Millis] = {}
         self.cancel_after_heap: list[tuple[Millis, UID]] = []
         self.strategies = StrategyBook(strategy_limits)
+        # Funding (domain/funding_clock.py): the next sample, settlement and end of a
+        # settlement window, and the earliest of them (0 until the clock starts).
+        self.next_sample: Millis | None = None
+        self.next_settlement: Millis | None = None
+        self.window_end: Millis | None = None
+        self.funding_due = 0
+        self.premiums: dict[str, PremiumPeriod] = {}
+        self.settlement_fills: dict[str, SettlementFills] = {}
+        """Per contract, its fills since `settlement_fills_from` (the settlement price's)."""
+        self.settlement_fills_from = NEVER
+        self.funding_pool: dict[str, Decimal] = {}
+        """Per coin, the rounding of funding settlements left with the exchange (payments are
+        rounded up and receipts down, booked profits truncated; domain/settlement.py)."""
+        self.last_record_id = 0
+        """The last financial record's query_id (assigned when a commit writes them)."""
         self.traded: dict[str, list[int]] = {}
         """Per contract, [lowest, highest] ticks traded since strategy orders were last checked:
         what fires them once the command's own matching is done."""
@@ -107,9 +136,28 @@ class ExchangeState:
         order_id = self.client_orders.get((uid, client_order_id))
         return self.orders.get(order_id) if order_id is not None else None
 
-    def mark_price(self, contract: Contract) -> Decimal:
-        """Last trade price, else the contract's reference price."""
+    def latest_price(self, contract: Contract) -> Decimal:
+        """The last trade price, else the contract's reference price: HTX's "latest price",
+        which trigger rules name (always on the tick grid, unlike the mark price)."""
         return self.last_price.get(contract.contract_code, contract.reference_price)
+
+    def mark_price(self, contract: Contract) -> Decimal:
+        """The price margins, profit and risk are measured at: the median of the index, the
+        last trade and the book's mid price, a missing one counting as the index (HTX does not
+        publish its formula: docs/compatibility.md). Without an index, the last trade price,
+        else the reference price."""
+        code = contract.contract_code
+        last = self.last_price.get(code)
+        index = self.index_prices.get(code)
+        if index is None:
+            return last if last is not None else contract.reference_price
+        mid = index
+        book = self.books.get(code)
+        if book is not None:
+            bid, ask = book.bids.best_ticks(), book.asks.best_ticks()
+            if bid is not None and ask is not None:
+                mid = contract.price(bid + ask) / 2
+        return sorted((index, index if last is None else last, mid))[1]
 
     # -- change tracking -------------------------------------------------------------------
 
@@ -246,6 +294,9 @@ class ExchangeState:
             self.holding(maker.uid, maker.contract_code).remove_open_order(maker)
         code = contract.contract_code
         self.last_price[code] = price
+        if now >= self.settlement_fills_from:  # the 10 minutes before a settlement
+            value = contract_value(volume, contract.contract_size, price)
+            self.settlement_fill(code, volume, value)
         ticks = maker.price_ticks
         traded = self.traded.get(code)
         if traded is None:
@@ -315,23 +366,21 @@ class ExchangeState:
         self.touch_account(uid, symbol)
         self.touch_holding(uid, order.contract_code)
 
+    def settlement_fill(self, code: str, volume: int, value: Decimal) -> None:
+        """Count a fill towards the next settlement price."""
+        fills = self.settlement_fills.get(code)
+        if fills is None:
+            fills = self.settlement_fills[code] = SettlementFills()
+        fills.volume += volume
+        fills.value += value
+
     # -- bounded memory --------------------------------------------------------------------
 
     def evict_finished(self, before: Millis) -> int:
         """Forget finished orders that ended before `before` (storage keeps them); returns how
         many. Cancelling one afterwards answers 1061, as HTX does once it purges them."""
         self.strategies.evict_finished(before)
-        finished, orders = self.finished, self.orders
-        evicted = 0
-        while finished:
-            order = orders.get(finished[0])
-            if order is not None and order.update_time >= before:
-                break
-            finished.popleft()
-            if order is not None:
-                del orders[order.order_id]
-                evicted += 1
-        return evicted
+        return evict_ended(self.finished, self.orders, before)
 
     def forget_client_order_ids(self, before: Millis) -> None:
         """Client order ids accepted before `before` may be reused: the duplicate window."""

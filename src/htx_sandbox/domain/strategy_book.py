@@ -11,9 +11,11 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .events import StrategyOrderChanged
+from .eviction import evict_ended
 from .orders import Order
 from .strategy_orders import StrategyKind, StrategyOrder, StrategyStatus
 from .tracking_book import TrackingBook
@@ -98,7 +100,9 @@ class StrategyBook:
         else:
             self.book(order.contract_code).add(order)
 
-    def changed(self, order: StrategyOrder) -> StrategyOrderChanged:
+    def accept(self, order: StrategyOrder) -> StrategyOrderChanged:
+        """A new order a command placed: indexed, and the change to record for it."""
+        self.add(order)
         return StrategyOrderChanged(order.order_id)
 
     def arm(self, order: StrategyOrder) -> None:
@@ -115,32 +119,78 @@ class StrategyBook:
         self, order: StrategyOrder, status: StrategyStatus, now: Millis
     ) -> StrategyOrderChanged:
         """End an open order: out of every index, into the eviction queue."""
-        was_waiting = order.status is StrategyStatus.WAITING
-        order.finish(status, now)
         key = (order.uid, order.contract_code, order.kind)
-        owned = self.by_owner[key]
-        del owned[order.order_id]
+        owned = self.by_owner.get(key)
+        if status.is_open or owned is None or owned.pop(order.order_id, None) is not order:
+            raise ValueError(f"strategy order {order.order_id} cannot end as {status!r}")
         if not owned:
             del self.by_owner[key]
-        count_key = (order.uid, order.kind)
-        self.open_per_kind[count_key] -= 1
-        if not self.open_per_kind[count_key]:
-            del self.open_per_kind[count_key]
-        if was_waiting:
-            book = self.books.get(order.contract_code)
-            if book is not None:
-                book.discard(order)
-            tracking = self.tracking.get(order.contract_code)
-            if tracking is not None:
-                tracking.discard(order)
-        if order.source_order_id is not None:
-            legs = self.attached.get(order.source_order_id)
+        if order.status is StrategyStatus.WAITING:
+            if order.kind is StrategyKind.TRACK and order.is_active:
+                self.tracking[order.contract_code].discard(order)
+            else:
+                self.books[order.contract_code].discard(order)
+        self._ended(order, status, now)
+        self._uncount(order.uid, order.kind, 1)
+        self.finished.append(order.order_id)
+        return StrategyOrderChanged(order.order_id)
+
+    def finish_all(
+        self, orders: Sequence[StrategyOrder], status: StrategyStatus, now: Millis
+    ) -> list[StrategyOrderChanged]:
+        """`finish` for many open orders of one owner (a UID's orders of one kind on one
+        contract), with the owner's index, its count and the books kept once for all of them:
+        the strategy cancel-alls' path, whose cost must stay a small constant per own order
+        (as ExchangeState.cancel_resting's for swap_cancelall)."""
+        if not orders:
+            return []
+        first = orders[0]
+        uid, code, kind = first.uid, first.contract_code, first.kind
+        key = (uid, code, kind)
+        owned = self.by_owner[key]
+        if status.is_open:
+            raise ValueError(f"strategy orders cannot end as {status!r}")
+        tracked = kind is StrategyKind.TRACK  # an active one waits in the tracking book
+        waiting: list[StrategyOrder] = []
+        active: list[StrategyOrder] = []
+        for order in orders:
+            if owned.pop(order.order_id, None) is not order:
+                raise ValueError(f"strategy order {order.order_id} is no open order of {key}")
+            if order.status is StrategyStatus.WAITING:
+                (active if tracked and order.is_active else waiting).append(order)
+            self._ended(order, status, now)
+        if not owned:
+            del self.by_owner[key]
+        if waiting:
+            self.books[code].discard(*waiting)
+        if active:
+            self.tracking[code].discard(*active)
+        self._uncount(uid, kind, len(orders))
+        self.finished.extend(order.order_id for order in orders)
+        return [StrategyOrderChanged(order.order_id) for order in orders]
+
+    def _ended(self, order: StrategyOrder, status: StrategyStatus, now: Millis) -> None:
+        """The order's own fields, and its opening order's legs, once it has left its owner's
+        index and its book."""
+        order.status = status
+        order.update_time = now
+        if status is StrategyStatus.CANCELLED:
+            order.canceled_at = now
+        source = order.source_order_id
+        if source is not None:
+            legs = self.attached.get(source)
             if legs is not None and order in legs:
                 legs.remove(order)
                 if not legs:
-                    del self.attached[order.source_order_id]
-        self.finished.append(order.order_id)
-        return StrategyOrderChanged(order.order_id)
+                    del self.attached[source]
+
+    def _uncount(self, uid: UID, kind: StrategyKind, ended: int) -> None:
+        count_key = (uid, kind)
+        left = self.open_per_kind[count_key] - ended
+        if left:
+            self.open_per_kind[count_key] = left
+        else:
+            del self.open_per_kind[count_key]
 
     # -- TP/SL legs attached to an opening order ----------------------------------------------
 
@@ -173,14 +223,4 @@ class StrategyBook:
 
     def evict_finished(self, before: Millis) -> int:
         """Forget orders that ended before `before` (storage keeps them)."""
-        finished, orders = self.finished, self.orders
-        evicted = 0
-        while finished:
-            order = orders.get(finished[0])
-            if order is not None and order.update_time >= before:
-                break
-            finished.popleft()
-            if order is not None:
-                del orders[order.order_id]
-                evicted += 1
-        return evicted
+        return evict_ended(self.finished, self.orders, before)

@@ -64,13 +64,14 @@ def cancel_all_strategy(state: ExchangeState, cmd: CancelAllStrategy, now: Milli
     if not matched:
         raise HtxError(ErrorCode.NO_ORDERS_TO_CANCEL)
     reply = CancelReply()
-    strategies, events = state.strategies, state.events
+    cancellable = []
     for order in matched:
         if order.status is StrategyStatus.NOT_ACTIVATED:
             reply.errors.append(
                 CancelError(str(order.order_id), HtxError(ErrorCode.TPSL_NOT_ACTIVE))
             )
         else:
-            events.append(strategies.finish(order, StrategyStatus.CANCELLED, now))
+            cancellable.append(order)
             reply.successes.append(str(order.order_id))
+    state.events.extend(state.strategies.finish_all(cancellable, StrategyStatus.CANCELLED, now))
     return reply

@@ -157,11 +157,3 @@ class StrategyOrder:
     @property
     def is_open(self) -> bool:
         return self.status.is_open
-
-    def finish(self, status: StrategyStatus, now: Millis) -> None:
-        if not self.status.is_open or status.is_open:
-            raise ValueError(f"strategy order {self.order_id}: {self.status} -> {status}")
-        self.status = status
-        self.update_time = now
-        if status is StrategyStatus.CANCELLED:
-            self.canceled_at = now

@@ -12,8 +12,8 @@ from .errors import ErrorCode, HtxError
 from .placement import require_tradable
 from .positions import closed_side
 from .state import ExchangeState
+from .strategy_checks import require_volume
 from .tpsl_legs import TP, Reference, add_legs, check_legs
-from .trigger_orders import require_volume
 from .types import Millis
 
 NO_LEG = "tp_trigger_price or sl_trigger_price"
@@ -34,7 +34,7 @@ def place_tpsl(state: ExchangeState, cmd: PlaceTpsl, now: Millis) -> TpslPlaced:
         raise HtxError(ErrorCode.INSUFFICIENT_CLOSE_AMOUNT)
     checked = check_legs(
         state, cmd.uid, contract, cmd.direction, cmd.tp, cmd.sl,
-        Reference.LATEST_PRICE, state.mark_price(contract),
+        Reference.LATEST_PRICE, state.latest_price(contract),
     )  # fmt: skip
     legs = add_legs(
         state, checked, uid=cmd.uid, contract=contract, closing=cmd.direction,

@@ -20,6 +20,7 @@ from .commands import TpslLeg
 from .contracts import Contract
 from .errors import ERROR_MESSAGES, ErrorCode, HtxError
 from .state import ExchangeState
+from .strategy_checks import limit_order_price, require_price_type, require_room
 from .strategy_orders import (
     TRIGGER_PRICE_TYPES,
     StrategyKind,
@@ -106,9 +107,6 @@ def check_legs(
         if leg is not None
     ]
     if checked:
-        # Imported here: trigger_orders imports placement, which imports this module.
-        from .trigger_orders import require_room
-
         require_room(state, uid, contract, StrategyKind.TPSL, adding=len(checked))
     return checked
 
@@ -121,19 +119,14 @@ def _check(
     reference: Reference,
     reference_price: Decimal,
 ) -> CheckedLeg:
-    if leg.order_price_type not in TRIGGER_PRICE_TYPES:
-        raise HtxError(ErrorCode.INCORRECT_ORDER_PRICE_TYPE)
+    require_price_type(leg.order_price_type, TRIGGER_PRICE_TYPES)
     ticks = contract.ticks(leg.trigger_price)
     fires = trigger_type(kind, closing)
     price = contract.price(ticks)
     wrong_side = price <= reference_price if fires is TriggerType.GE else price >= reference_price
     if wrong_side:
         raise TpslPriceError(kind, fires, reference, reference_price)
-    order_price = None
-    if leg.order_price_type is StrategyPriceType.LIMIT:
-        if leg.order_price is None:  # as for trigger orders: "the price is not reasonable"
-            raise HtxError(ErrorCode.PRICE_NOT_REASONABLE)
-        order_price = contract.price(contract.ticks(leg.order_price))
+    order_price = limit_order_price(contract, leg.order_price_type, leg.order_price)
     return CheckedLeg(kind, fires, ticks, leg.order_price_type, order_price)
 
 
@@ -178,8 +171,5 @@ def add_legs(
         take_profit, stop_loss = legs
         take_profit.relation_tpsl_order_id = stop_loss.order_id
         stop_loss.relation_tpsl_order_id = take_profit.order_id
-    strategies = state.strategies
-    for leg in legs:
-        strategies.add(leg)
-        state.events.append(strategies.changed(leg))
+    state.events.extend(map(state.strategies.accept, legs))
     return legs

@@ -17,8 +17,8 @@ from .contracts import Contract
 from .errors import ErrorCode, HtxError
 from .placement import require_tradable
 from .state import ExchangeState
+from .strategy_checks import lever_rate_for, require_price_type, require_room, require_volume
 from .strategy_orders import TRACK_PRICE_TYPES, StrategyKind, StrategyOrder, TriggerType
-from .trigger_orders import lever_rate_for, require_room, require_volume
 from .types import BUY, Direction, Millis
 
 MIN_CALLBACK_RATE = Decimal("0.001")
@@ -33,8 +33,7 @@ def place_track_order(state: ExchangeState, cmd: PlaceTrackOrder, now: Millis) -
     state.require_user(cmd.uid)
     contract = state.contracts.get(cmd.contract_code)
     require_tradable(contract)
-    if cmd.order_price_type not in TRACK_PRICE_TYPES:
-        raise HtxError(ErrorCode.INCORRECT_ORDER_PRICE_TYPE)
+    require_price_type(cmd.order_price_type, TRACK_PRICE_TYPES)
     require_volume(contract, cmd.volume)
     require_callback_rate(cmd.callback_rate)
     active_ticks = contract.ticks(cmd.active_price)
@@ -59,8 +58,7 @@ def place_track_order(state: ExchangeState, cmd: PlaceTrackOrder, now: Millis) -
         now,
         callback_rate=cmd.callback_rate,
     )
-    state.strategies.add(order)
-    state.events.append(state.strategies.changed(order))
+    state.events.append(state.strategies.accept(order))
     return OrderPlaced(order.order_id, None)
 
 
@@ -86,7 +84,7 @@ def require_activation_side(
 ) -> None:
     """1426 unless a buy's active_price is below the latest price and a sell's above it: at
     the latest price itself, the order would be activated by a trade it never waited for."""
-    latest = contract.ticks(state.mark_price(contract))
+    latest = contract.ticks(state.latest_price(contract))
     if direction is BUY and active_ticks >= latest:
         raise HtxError(ErrorCode.ACTIVATION_PRICE, "<")
     if direction is not BUY and active_ticks <= latest:

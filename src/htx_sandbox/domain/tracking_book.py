@@ -87,9 +87,15 @@ class TrackingBook(Mapping[OrderId, StrategyOrder]):
         self.live[order.order_id] = order
         self._push(order, order.market_limit_price)
 
-    def discard(self, order: StrategyOrder) -> None:
-        if self.live.pop(order.order_id, None) is not None:
-            self._dead += 2
+    def discard(self, *orders: StrategyOrder) -> None:
+        """Take the orders out (those active here: any other is passed over); the heaps are
+        rebuilt at most once, however many go."""
+        live, dead = self.live, 0
+        for order in orders:
+            if live.pop(order.order_id, None) is not None:
+                dead += 2  # its fire entry and its extreme entry
+        if dead:  # else nothing changed: a fired order, taken out by `fired`
+            self._dead += dead
             self._compact_if_dead()
 
     def fired(self, contract: Contract, low: int, high: int) -> list[StrategyOrder]:

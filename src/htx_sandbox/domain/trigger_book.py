@@ -46,11 +46,16 @@ class TriggerBook:
         else:
             heapq.heappush(self._le, (-order.trigger_ticks, order.order_id))
 
-    def discard(self, order: StrategyOrder) -> None:
-        if self.live.pop(order.order_id, None) is None:
-            return
-        self._dead += 1
-        self._compact_if_sparse()
+    def discard(self, *orders: StrategyOrder) -> None:
+        """Take the orders out (those waiting here: any other is passed over); the heaps are
+        rebuilt at most once, however many go."""
+        live, dead = self.live, 0
+        for order in orders:
+            if live.pop(order.order_id, None) is not None:
+                dead += 1
+        if dead:  # else nothing changed: a fired order, taken out by `crossed`
+            self._dead += dead
+            self._compact_if_sparse()
 
     def crossed(self, low: int, high: int) -> list[StrategyOrder]:
         """Take out every order that trades from `low` to `high` ticks fire: ge orders at or

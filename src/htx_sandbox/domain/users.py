@@ -32,5 +32,5 @@ def deposit(state: ExchangeState, cmd: Deposit, now: Millis) -> None:
     account = state.account(cmd.uid, symbol)
     account.margin_static += amount
     account.deposited += amount
-    state.events.append(Deposited(cmd.uid, symbol, amount))
+    state.events.append(Deposited(cmd.uid, symbol, amount, now))
     state.touch_account(cmd.uid, symbol)

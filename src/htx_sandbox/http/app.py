@@ -18,6 +18,7 @@ from starlette.types import Receive, Scope, Send
 from ..service.clock import Clock
 from ..service.engine import Engine
 from ..service.market import MarketData
+from ..service.price_source import PriceSource
 from . import admin, market, swap
 from .auth.admin_token import AdminToken
 from .core import wire
@@ -80,14 +81,18 @@ def create_app(
     settings: HttpSettings | None = None,
     market: MarketData | None = None,
     admin_token: str | None = None,
+    prices: PriceSource | None = None,
 ) -> HotPaths:
     """The app over a built engine. `market` must have subscribed before engine.start() (see
     MarketData.for_engine); without it one is made here, which sees only later trades.
-    `admin_token` opens the admin API (/sandbox-api/v1/); without one it answers 401 to all."""
+    `admin_token` opens the admin API (/sandbox-api/v1/); without one it answers 401 to all.
+    `prices` is the index price source the admin API drives (a passive one when not given)."""
     app = Starlette(routes=ROUTES, exception_handlers={404: _not_found, 405: _not_found})
     # A path with a slash too many is unknown, as on HTX: a 307 to another path would make
     # a client's POST land where it did not send it.
     app.router.redirect_slashes = False
-    gateway = Gateway(engine, clock, settings or HttpSettings(), market, AdminToken(admin_token))
+    gateway = Gateway(
+        engine, clock, settings or HttpSettings(), market, AdminToken(admin_token), prices
+    )
     app.state.gateway = gateway
     return HotPaths(app, exact_paths(ROUTES))

@@ -23,7 +23,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
@@ -34,20 +34,24 @@ from ..domain.errors import ErrorCode, HtxError
 from ..domain.events import Event
 from ..domain.exchange import Exchange, Timer, TimerFailedError
 from ..domain.money import MONEY_PRECISION
-from ..domain.restore import restore
+from ..domain.restore import Snapshot, restore
 from ..domain.strategy_book import StrategyLimits
 from ..domain.types import Millis
 from .api_keys import ApiKeyCommand, ApiKeyRegistry, CreateApiKey, DisableApiKey
 from .clock import Clock
 from .completion import Completion, LoopCompletion, LoopWaker
+from .funding_series import SAMPLERS as FUNDING_SAMPLERS
 from .health import Backoff, Health
 from .ports import StorageError, StorageOutageError, Store
+from .series_book import Sampler, SeriesBook
 from .unit_of_work import UnitOfWork
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 HOUR_MS = 3_600_000
 IDLE_WAIT_S = 1.0
+SETTLEMENT_FILLS_LIMIT = 1_000_000
+"""At most this many fills of a settlement price's 10 minutes are read back on a restart."""
 
 
 class EngineUnavailableError(RuntimeError):
@@ -90,6 +94,8 @@ class EngineSettings:
     """A client_order_id cannot be reused within this window (1050)."""
     group_commit: bool = True
     max_batch: int = 1024
+    settlement_window_ms: int = 0
+    """How long trading halts for a funding settlement (status 5, 1056); 0: not at all."""
 
 
 class Engine:
@@ -103,6 +109,7 @@ class Engine:
         *,
         contracts: ContractRegistry | None = None,
         settings: EngineSettings = EngineSettings(),
+        samplers: Iterable[Sampler] = (),
     ) -> None:
         self.store = store
         self.clock = clock
@@ -118,16 +125,28 @@ class Engine:
                 contracts,
                 cancel_delay_ms=settings.cancel_delay_ms,
                 strategy_limits=settings.strategy_limits,
+                settlement_window_ms=settings.settlement_window_ms,
             )
+            self.exchange.start_funding_clock(now)
+        else:
+            self.exchange = self._restore(snapshot)
+        self.series = SeriesBook()
+        """The kline bars of trades, mark prices, open interest, the premium index and the
+        estimated funding rate, kept with each commit; `samplers` add other sampled series."""
+        for sampler in (*FUNDING_SAMPLERS, *samplers):
+            self.series.add_sampler(sampler)
+        self.series.load(store, self.exchange.state)
+        if snapshot is None:
             first = UnitOfWork()
             first.include_contracts()
-            store.commit(first.changes(self.exchange.state))
-        else:
-            self.exchange = restore(
-                snapshot,
-                cancel_delay_ms=settings.cancel_delay_ms,
-                strategy_limits=settings.strategy_limits,
-            )
+            changes = first.changes(self.exchange.state)
+            changes.bars = self.series.stage((), self.exchange.state, now)  # the first samples
+            store.commit(changes)
+            self.series.committed()
+        elif self.exchange.start_funding_clock(now):  # a store written before funding
+            started = UnitOfWork()
+            started.include_funding()
+            store.commit(started.changes(self.exchange.state))
         self.api_keys = ApiKeyRegistry({k.access_key: k for k in store.load_api_keys()})
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -292,12 +311,18 @@ class Engine:
                     self._refuse(jobs[poisoned.index], poisoned.error)
         else:
             raise RuntimeError("a batch kept failing after every command was refused")
-        if unit.touched:
+        state = self.exchange.state
+        bars = self.series.stage((outcome.events for _, outcome in done), state)
+        if unit.touched or bars:
+            changes = unit.changes(state)
+            changes.bars = bars
             try:
-                self.store.commit(unit.changes(self.exchange.state))
+                self.store.commit(changes)
             except Exception as error:
+                self.series.discarded()
                 self._commit_failed(error, jobs)
                 return
+            self.series.committed()
             self.commits += 1
             self._backoff.succeeded()
             self.api_keys.publish(unit.api_keys.values())
@@ -448,11 +473,7 @@ class Engine:
             )
             if snapshot is None:
                 raise StorageError("the store holds no state")
-            exchange = restore(
-                snapshot,
-                cancel_delay_ms=self.settings.cancel_delay_ms,
-                strategy_limits=self.settings.strategy_limits,
-            )
+            exchange = self._restore(snapshot)
         except Exception as error:
             log.error("cannot read the last commit back from the store: %s", error)
             self.health = replace(self.health, memory_current=False, last_error=_one_line(error))
@@ -462,6 +483,23 @@ class Engine:
         self.exchange = exchange
         self.health = replace(self.health, memory_current=True)
         return None
+
+    def _restore(self, snapshot: Snapshot) -> Exchange:
+        """The exchange of a snapshot, with the fills that count towards the next settlement
+        price read back from the store's trades."""
+        settings = self.settings
+        exchange = restore(
+            snapshot,
+            cancel_delay_ms=settings.cancel_delay_ms,
+            strategy_limits=settings.strategy_limits,
+            settlement_window_ms=settings.settlement_window_ms,
+        )
+        since = exchange.state.settlement_fills_from
+        if since <= snapshot.now:
+            exchange.count_settlement_fills(
+                self.store.recent_trades(Millis(since), SETTLEMENT_FILLS_LIMIT)
+            )
+        return exchange
 
     def _apply_key(self, command: ApiKeyCommand, unit: UnitOfWork) -> Outcome:
         state = self.exchange.state

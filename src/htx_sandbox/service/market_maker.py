@@ -2,11 +2,12 @@
 listed contract, so that a user's opponent, optimal_N, ioc and fok orders have something to fill.
 
 It trades through the engine like any client (its orders are ordinary orders, committed as
-such). Each contract has a reference price that follows a seeded random walk on the tick grid,
-starting from the contract's mark price. Levels sit on a grid of `step_ticks` around it, so a
-small move of the reference replaces only the levels that changed and the book is never empty
-while the maker re-quotes. A fill of one of its orders wakes it at once; otherwise it re-quotes
-every `interval_s`.
+such). It quotes around each contract's index price (service/price_source.py feeds it), on the
+tick grid; a contract without an index (no price source runs) gets a reference price of the
+maker's own, a seeded random walk starting from the contract's mark price. Levels sit on a grid
+of `step_ticks` around the reference, so a small move replaces only the levels that changed and
+the book is never empty while the maker re-quotes. A fill of one of its orders, or a new index
+price, wakes it at once; otherwise it re-quotes every `interval_s`.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from ..domain.commands import (
     PlaceOrder,
 )
 from ..domain.errors import ErrorCode, HtxError
-from ..domain.events import ContractChanged, Event, OrderTraded
+from ..domain.events import ContractChanged, Event, IndexPriceChanged, OrderTraded
 from ..domain.exchange import Exchange
 from ..domain.types import (
     UID,
@@ -45,6 +46,7 @@ from ..domain.types import (
     OrderStatus,
 )
 from .engine import Engine, EngineStoppedError, StoreUnavailableError
+from .index_feeds import on_grid
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -67,10 +69,11 @@ class MakerSettings:
     size: int = 10
     """Contracts per level."""
     seed: int = 0
+    """Seed of the maker's own walk (contracts without an index price only)."""
     interval_s: float = 1.0
-    """Time between two steps of the random walk (and re-quotes when nothing fills)."""
+    """Time between two re-quotes when nothing fills (and steps of the maker's own walk)."""
     walk_ticks: int = 3
-    """Largest move of the reference price per step, in ticks, either way."""
+    """Largest move of the maker's own walk per step, in ticks, either way."""
     lever_rate: int = 5
     post_only: bool = False
     """Quote post_only instead of limit: quotes that would take are then cancelled rather than
@@ -113,6 +116,8 @@ class _Market:
     listed: bool
     reference_ticks: int
     mark_ticks: int
+    index_ticks: int | None
+    """The index price to the nearest tick; None before the contract has one."""
     lever_rate: int | None
     lever_rates: tuple[int, ...]
     long_available: int
@@ -193,7 +198,7 @@ class MarketMaker:
             return
         for event in events:
             if (isinstance(event, OrderTraded) and event.trade.uid == self.uid) or isinstance(
-                event, ContractChanged
+                event, ContractChanged | IndexPriceChanged
             ):
                 self._wake.set()
                 return
@@ -233,10 +238,13 @@ class MarketMaker:
         for market in view.markets:
             if not market.listed:
                 continue
-            walk = self._walk(market)
-            if step:
-                self._move(walk, market)
-            plan = self._plan(market, walk.ticks)
+            reference = market.index_ticks
+            if reference is None:
+                walk = self._walk(market)
+                if step:
+                    self._move(walk, market)
+                reference = walk.ticks
+            plan = self._plan(market, reference)
             # Cancels go first (a new quote never meets a stale one of the maker's own), and
             # everything is queued before waiting, so users' orders rarely land in between.
             for chunk in _chunks(plan.cancels):
@@ -345,6 +353,7 @@ class MarketMaker:
                 code = contract.contract_code
                 symbols.add(contract.symbol)
                 holding = state.holdings.get((uid, code))
+                index = state.index_prices.get(code)
                 quotes: tuple[_Quote, ...] = ()
                 if holding is not None:
                     quotes = tuple(
@@ -364,7 +373,9 @@ class MarketMaker:
                         price_tick=contract.price_tick,
                         listed=contract.contract_status is ContractStatus.LISTING,
                         reference_ticks=contract.ticks(contract.reference_price),
-                        mark_ticks=contract.ticks(state.mark_price(contract)),
+                        # The mark may sit between two ticks (a mid price, an index).
+                        mark_ticks=on_grid(state.mark_price(contract), contract.price_tick),
+                        index_ticks=None if index is None else on_grid(index, contract.price_tick),
                         lever_rate=holding.lever_rate if holding is not None else None,
                         lever_rates=contract.lever_rates,
                         long_available=holding.long.available if holding is not None else 0,

@@ -11,13 +11,29 @@ from ..domain.accounts import Account
 from ..domain.contracts import Contract
 from ..domain.orders import Order, Trade
 from ..domain.positions import Holding
+from ..domain.premium import PremiumPeriod
+from ..domain.records import FinancialRecord
 from ..domain.restore import Snapshot
+from ..domain.settlement_records import ContractSettlement, UserSettlement
 from ..domain.strategy_orders import StrategyKind, StrategyOrder
 from ..domain.types import EPOCH, UID, Millis
 from .api_keys import ApiKey
+from .bars import Bar, SeriesBar, SeriesKey
 
 Durability = Literal["normal", "full"]
 """normal survives a crash of the process; full also survives losing power."""
+
+
+@dataclass(frozen=True, slots=True)
+class FundingFigures:
+    """The funding clock's state: the next sample, settlement and window end, each contract's
+    premium samples of the current period and the coin funding left with the exchange."""
+
+    next_sample: Millis | None
+    next_settlement: Millis | None
+    window_end: Millis | None
+    premiums: dict[str, PremiumPeriod]
+    funding_pool: dict[str, Decimal]
 
 
 @dataclass(slots=True)
@@ -40,6 +56,16 @@ class ChangeSet:
     api_keys: list[ApiKey] = field(default_factory=list)
     fee_pool: dict[str, Decimal] = field(default_factory=dict)
     last_price: dict[str, Decimal] = field(default_factory=dict)
+    index_prices: dict[str, tuple[Decimal, Millis]] = field(default_factory=dict)
+    """Per contract: the index price set by this commit's commands, and when."""
+    financial_records: list[FinancialRecord] = field(default_factory=list)
+    settlements: list[ContractSettlement] = field(default_factory=list)
+    """Platform settlement records (with each period's funding rate)."""
+    user_settlements: list[UserSettlement] = field(default_factory=list)
+    funding: FundingFigures | None = None
+    """The funding clock and its periods, when this commit's commands moved them."""
+    bars: list[SeriesBar] = field(default_factory=list)
+    """Kline bars new or changed (service/series_book.py): whole rows, inserted or replaced."""
     last_order_id: int = 0
     last_trade_id: int = 0
     now: Millis = EPOCH
@@ -80,6 +106,46 @@ class StrategyOrderQuery:
     """created_at or update_time, both descending."""
     page_index: int = 1
     page_size: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class FinancialRecordQuery:
+    """A UID's financial records on one contract created in [start, end], of `types` (empty:
+    all), from just past `from_id` in the direction `direct`: prev newest first, next oldest."""
+
+    uid: UID
+    contract_code: str
+    start: Millis
+    end: Millis
+    types: tuple[int, ...] = ()
+    direct: Literal["prev", "next"] = "prev"
+    from_id: int | None = None
+    limit: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class SettlementQuery:
+    """One page of a contract's settlements (the platform's, or with `uid` that UID's records)
+    with settlement_time in [start, end], newest first."""
+
+    contract_code: str
+    start: Millis
+    end: Millis
+    page_index: int = 1
+    page_size: int = 20
+    uid: UID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BarQuery:
+    """The bars of one series with first <= id <= last, at most `limit` of them: the oldest,
+    or with `newest` the newest; either way returned oldest first."""
+
+    key: SeriesKey
+    first: int
+    last: int
+    limit: int
+    newest: bool = False
 
 
 class StorageError(Exception):
@@ -124,9 +190,28 @@ class Store(Protocol):
         """One page of a UID's strategy orders, newest first, and the total count."""
         ...
 
+    def tpsl_legs_of(self, source_order_id: int) -> list[StrategyOrder]:
+        """The TP/SL legs attached to an opening order (their source_order_id), by id: TP
+        first when both were asked for."""
+    def financial_records_of(self, query: FinancialRecordQuery) -> list[FinancialRecord]:
+        """At most `limit` of a UID's financial records, in the query's direction."""
+        ...
+
+    def settlements_of(self, query: SettlementQuery) -> tuple[list[ContractSettlement], int]:
+        """One page of a contract's platform settlement records and the total count."""
+        ...
+
+    def user_settlements_of(self, query: SettlementQuery) -> tuple[list[UserSettlement], int]:
+        """One page of a UID's settlement records on a contract and the total count."""
+        ...
+
     def recent_trades(self, since: Millis, limit: int) -> list[Trade]:
         """Taker-side fills since `since`, oldest first, at most the newest `limit`: the public
         trade tape (each match once, in the taker's direction)."""
+        ...
+
+    def bars(self, query: BarQuery) -> list[Bar]:
+        """Stored kline bars (by the table's key: the cost depends on the bars asked for)."""
         ...
 
     def close(self) -> None: ...

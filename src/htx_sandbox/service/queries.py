@@ -8,27 +8,42 @@ evicted from memory (finished longer ago than the engine's retention) are read f
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 
 from ..domain.contracts import Contract
 from ..domain.exchange import Exchange
+from ..domain.funding import live_rate
+from ..domain.funding_clock import next_settlement_after
 from ..domain.margin import AccountFigures, PositionFigures
 from ..domain.orders import Order
+from ..domain.price_limits import PriceBand
+from ..domain.records import FinancialRecord
+from ..domain.settlement import estimated_settlement_price
+from ..domain.settlement_records import ContractSettlement, UserSettlement
 from ..domain.strategy_orders import StrategyKind, StrategyOrder
-from ..domain.types import UID, OrderId
-from .ports import OrderQuery, Store, StrategyOrderQuery
+from ..domain.types import UID, Millis, OrderId
+from ..domain.valuation import balance_valuation
+from .bars import Bar, SeriesKey
+from .periods import Period
+from .ports import (
+    FinancialRecordQuery,
+    OrderQuery,
+    SettlementQuery,
+    Store,
+    StrategyOrderQuery,
+)
+from .series_book import SeriesBook
 
 Level = tuple[Decimal, int]
-_PAGE = 50
 
 
 class Reads:
-    __slots__ = ("_exchange", "_store")
+    __slots__ = ("_exchange", "_series", "_store")
 
-    def __init__(self, exchange: Exchange, store: Store) -> None:
+    def __init__(self, exchange: Exchange, store: Store, series: SeriesBook | None = None) -> None:
         self._exchange = exchange
         self._store = store
+        self._series = series if series is not None else SeriesBook()
 
     # -- contracts -------------------------------------------------------------------------
 
@@ -43,6 +58,10 @@ class Reads:
 
     def mark_price(self, contract: Contract) -> Decimal:
         return self._exchange.state.mark_price(contract)
+
+    def latest_price(self, contract: Contract) -> Decimal:
+        """The last trade price, else the reference price."""
+        return self._exchange.state.latest_price(contract)
 
     def depth(self, code: str, levels: int) -> tuple[list[Level], list[Level]]:
         """(bids, asks) as (price, volume), best first."""
@@ -102,8 +121,8 @@ class Reads:
 
     def tpsl_legs_of(self, opening: Order) -> list[StrategyOrder]:
         """The TP/SL legs attached to an opening order, TP first. They were made by the
-        command that placed it, so their ids are the next one or two; those in memory are
-        read there, the others (finished and evicted) from the store."""
+        command that placed it, so their ids are the next one or two: in memory they are
+        read there, else (finished and evicted) from the store, by the order they name."""
         if not opening.is_tpsl:
             return []
         legs = {}
@@ -113,26 +132,9 @@ class Reads:
                 legs[leg.order_id] = leg
         wanted = {r for leg in legs.values() if (r := leg.relation_tpsl_order_id) is not None}
         if not legs or not wanted <= legs.keys():
-            for leg in self._stored_legs(opening):
+            for leg in self._store.tpsl_legs_of(opening.order_id):
                 legs.setdefault(leg.order_id, leg)
         return [legs[order_id] for order_id in sorted(legs)]
-
-    def _stored_legs(self, opening: Order) -> list[StrategyOrder]:
-        """The legs among the UID's TP/SL orders created since the opening order: newest
-        first, so they are on the last pages, which are read backwards until they are past."""
-        query = StrategyOrderQuery(
-            StrategyKind.TPSL, opening.uid, opening.contract_code, since=opening.created_at,
-            page_size=_PAGE,
-        )  # fmt: skip
-        rows, total = self._store.strategy_orders_of(query)
-        found: list[StrategyOrder] = []
-        for page in range(-(-total // _PAGE), 0, -1):
-            if page != 1:
-                rows, _ = self._store.strategy_orders_of(replace(query, page_index=page))
-            found.extend(o for o in rows if o.source_order_id == opening.order_id)
-            if len(found) == 2 or all(o.created_at > opening.created_at for o in rows):
-                break
-        return found
 
     # -- accounts --------------------------------------------------------------------------
 
@@ -149,6 +151,44 @@ class Reads:
             self.contract(code)
         return self._exchange.positions(uid, code)
 
+    def balance_valuation(self, uid: UID, asset: str) -> Decimal:
+        """The UID's equity over every coin in USD or BTC (domain/valuation.py)."""
+        return balance_valuation(self._exchange.state, uid, asset)
+    # -- funding ---------------------------------------------------------------------------
+
+    def funding_rate(self, contract: Contract, now: int) -> tuple[Decimal, Millis]:
+        """The rate the current period would settle at, and when it settles."""
+        state = self._exchange.state
+        due = state.next_settlement
+        if due is None or due <= now:  # the clock has not run yet (or is about to)
+            due = next_settlement_after(now)
+        return live_rate(state, contract), due
+
+    def estimated_settlement_price(self, contract: Contract, now: int) -> Decimal | None:
+        return estimated_settlement_price(self._exchange.state, contract, now)
+
+    def settlements(self, query: SettlementQuery) -> tuple[list[ContractSettlement], int]:
+        """A page of a contract's settlements (with their funding rates), newest first."""
+        return self._store.settlements_of(query)
+
+    def user_settlements(self, query: SettlementQuery) -> tuple[list[UserSettlement], int]:
+        return self._store.user_settlements_of(query)
+
+    def financial_records(self, query: FinancialRecordQuery) -> list[FinancialRecord]:
+        return self._store.financial_records_of(query)
+
+    # -- market series ---------------------------------------------------------------------
+
+    def bars(self, series: str, code: str, period: Period, first: int, last: int) -> list[Bar]:
+        """A kline series' bars from bar id `first` to `last` (aligned to `period`), every
+        period from its first bar on (service/bars.py); never a scan of the trades."""
+        key = SeriesKey(series, code, period.name)
+        return self._series.read(key, period, first, last, self._store)
+
+    def open_interest(self, code: str) -> int:
+        """Contracts open on one side of the contract."""
+        return self._series.open_interest.total(code)
+
     # -- users -----------------------------------------------------------------------------
 
     def users(self) -> list[UID]:
@@ -164,3 +204,16 @@ class Reads:
         while uid in users:
             uid += 1
         return UID(uid)
+
+    # -- index prices and price limits -----------------------------------------------------
+
+    def index_price(self, contract: Contract) -> tuple[Decimal, Millis] | None:
+        """The contract's index price and when it was set; None before it has one."""
+        state = self._exchange.state
+        code = contract.contract_code
+        price = state.index_prices.get(code)
+        return None if price is None else (price, state.index_times[code])
+
+    def price_band(self, contract: Contract) -> PriceBand | None:
+        """The contract's price band (swap_price_limit); None without an index."""
+        return self._exchange.state.price_bands.get(contract.contract_code)

@@ -6,25 +6,39 @@ from collections.abc import Iterable
 
 from ..domain.events import (
     AccountChanged,
+    BalanceChanged,
     CancelAfterFired,
     CancelAfterSet,
     ContractChanged,
     Deposited,
     Event,
+    FundingSettled,
+    IndexPriceChanged,
     LeverRateSwitched,
     OrderAccepted,
     OrderCancelled,
     OrderCancelling,
     OrderTraded,
     PositionChanged,
+    PremiumSampled,
     StrategyOrderChanged,
     UserOpened,
 )
 from ..domain.orders import Trade
+from ..domain.records import (
+    Entry,
+    FinancialRecord,
+    FinancialType,
+    settlement_entries,
+    trade_entries,
+)
 from ..domain.state import ExchangeState
 from ..domain.types import UID, Millis, OrderId
 from .api_keys import ApiKey
-from .ports import ChangeSet
+from .ports import ChangeSet, FundingFigures
+
+Source = Trade | Deposited | FundingSettled | BalanceChanged
+"""What financial records are derived from, in the order the commands made them."""
 
 
 class UnitOfWork:
@@ -43,6 +57,9 @@ class UnitOfWork:
         self._cancel_after: dict[UID, None] = {}
         self._api_keys: dict[str, ApiKey] = {}
         self._contracts = False
+        self._index_prices: dict[str, None] = {}
+        self._sources: list[Source] = []
+        self._funding = False
         self.commands = 0
 
     def record(self, events: Iterable[Event]) -> None:
@@ -55,7 +72,7 @@ class UnitOfWork:
             if type(event) is OrderCancelled or type(event) is OrderCancelling:
                 if event.order_id not in self._new_orders:
                     self._orders[event.order_id] = None
-            elif type(event) is AccountChanged or type(event) is Deposited:
+            elif type(event) is AccountChanged:
                 self._accounts[(event.uid, event.symbol)] = None
             elif type(event) is OrderAccepted:
                 self._new_orders[event.order_id] = None
@@ -64,6 +81,7 @@ class UnitOfWork:
                 if trade.order_id not in self._new_orders:
                     self._orders[trade.order_id] = None
                 self._trades.append(trade)
+                self._sources.append(trade)
             elif type(event) is PositionChanged or type(event) is LeverRateSwitched:
                 self._holdings[(event.uid, event.contract_code)] = None
             elif type(event) is CancelAfterSet or type(event) is CancelAfterFired:
@@ -72,8 +90,21 @@ class UnitOfWork:
                 self._strategy_orders[event.order_id] = None
             elif type(event) is UserOpened:
                 self._users[event.uid] = None
+            elif type(event) is IndexPriceChanged:
+                self._index_prices[event.contract_code] = None
             elif type(event) is ContractChanged:
                 self._contracts = True
+            elif type(event) is Deposited:
+                self._accounts[(event.uid, event.symbol)] = None
+                self._sources.append(event)
+            elif type(event) is PremiumSampled:
+                self._funding = True
+            elif type(event) is FundingSettled:
+                self._funding = True
+                self._sources.append(event)
+            elif type(event) is BalanceChanged:
+                self._accounts[(event.uid, event.symbol)] = None
+                self._sources.append(event)
             else:
                 raise TypeError(f"no row for event {event!r}")
 
@@ -92,14 +123,20 @@ class UnitOfWork:
         return bool(
             self._users or self._accounts or self._holdings or self._new_orders or self._orders
             or self._cancel_after or self._contracts or self._api_keys or self._strategy_orders
+            or self._index_prices or self._funding or self._sources
         )
 
     def include_contracts(self) -> None:
         """Write the contract registry too (on first start, or after an admin change)."""
         self._contracts = True
 
+    def include_funding(self) -> None:
+        """Write the funding clock too (when the engine started it)."""
+        self._funding = True
+
     def changes(self, state: ExchangeState) -> ChangeSet:
         strategies = state.strategies.orders
+        settlements = [e.settlement for e in self._sources if type(e) is FundingSettled]
         return ChangeSet(
             users=list(self._users),
             contracts=list(state.contracts) if self._contracts else [],
@@ -113,8 +150,53 @@ class UnitOfWork:
             api_keys=list(self._api_keys.values()),
             fee_pool=dict(state.fee_pool) if self._trades else {},
             last_price=dict(state.last_price) if self._trades else {},
+            index_prices={
+                code: (state.index_prices[code], state.index_times[code])
+                for code in self._index_prices
+            },
+            financial_records=self._records(state) if self._sources else [],
+            settlements=[c for s in settlements for c in s.contracts],
+            user_settlements=[u for s in settlements for u in s.users],
+            funding=_funding(state) if self._funding or self._contracts else None,
             last_order_id=state.order_ids.last,
             last_trade_id=state.trade_ids.last,
             now=Millis(state.now),
             commands=self.commands,
         )
+
+    def _records(self, state: ExchangeState) -> list[FinancialRecord]:
+        """The batch's financial records, numbered on from the last committed one."""
+        entries: list[Entry] = []
+        for source in self._sources:
+            if type(source) is Trade:
+                entries.extend(trade_entries(source))
+            elif type(source) is FundingSettled:
+                for user in source.settlement.users:
+                    entries.extend(settlement_entries(user))
+            elif type(source) is Deposited:
+                code = _contract_of(state, source.symbol)
+                entries.append((source.uid, source.symbol, code, FinancialType.TRANSFER_FROM_SPOT,
+                                source.amount, source.at))  # fmt: skip
+            elif type(source) is BalanceChanged:
+                entries.append((source.uid, source.symbol, source.contract_code, source.type,
+                                source.amount, source.at))  # fmt: skip
+        first = state.last_record_id + 1
+        state.last_record_id += len(entries)
+        return [FinancialRecord(first + i, *entry) for i, entry in enumerate(entries)]
+
+
+def _contract_of(state: ExchangeState, symbol: str) -> str:
+    """The contract a coin's account change is recorded under (contract codes are SYMBOL-USD,
+    one per coin)."""
+    codes = sorted(c.contract_code for c in state.contracts if c.symbol == symbol)
+    return codes[0] if codes else f"{symbol}-USD"
+
+
+def _funding(state: ExchangeState) -> FundingFigures:
+    return FundingFigures(
+        next_sample=state.next_sample,
+        next_settlement=state.next_settlement,
+        window_end=state.window_end,
+        premiums=dict(state.premiums),
+        funding_pool=dict(state.funding_pool),
+    )

@@ -5,13 +5,26 @@ same checks, so that the three stores agree down to what they refuse."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TypeVar
+
 from ..domain.contracts import ContractRegistry
 from ..domain.orders import Order, Trade
+from ..domain.records import FinancialRecord
 from ..domain.restore import Snapshot
+from ..domain.settlement_records import ContractSettlement, UserSettlement
 from ..domain.strategy_orders import StrategyOrder
 from ..domain.types import UID, Millis, Role
 from ..service.api_keys import ApiKey
-from ..service.ports import ChangeSet, OrderQuery, StrategyOrderQuery
+from ..service.bars import Bar, SeriesKey
+from ..service.ports import (
+    BarQuery,
+    ChangeSet,
+    FinancialRecordQuery,
+    OrderQuery,
+    SettlementQuery,
+    StrategyOrderQuery,
+)
 from . import rows
 from .columns import Row
 
@@ -28,6 +41,10 @@ class MemoryStore:
         self.cancel_after: dict[UID, Millis] = {}
         self.api_keys: dict[str, Row] = {}
         self.kv: dict[str, str] = {}
+        self.financial_records: dict[int, Row] = {}
+        self.settlements: dict[tuple[str, int], Row] = {}
+        self.user_settlements: dict[tuple[int, str, int], Row] = {}
+        self.klines: dict[SeriesKey, dict[int, Row]] = {}
 
     def commit(self, c: ChangeSet) -> None:
         self.users.update(c.users)
@@ -50,6 +67,16 @@ class MemoryStore:
                 self.cancel_after[uid] = trigger
         for key in c.api_keys:
             self.api_keys[key.access_key] = rows.api_key_row(key)
+        for record in c.financial_records:
+            self.financial_records[record.query_id] = rows.financial_record_row(record)
+        for settled in c.settlements:
+            key2 = (settled.contract_code, settled.settlement_time)
+            self.settlements[key2] = rows.settlement_row(settled)
+        for user in c.user_settlements:
+            key3 = (user.uid, user.contract_code, user.settlement_time)
+            self.user_settlements[key3] = rows.user_settlement_row(user)
+        for b in c.bars:
+            self.klines.setdefault(b.key, {})[b.bar.id] = rows.kline_row(b)[3:]
         self.kv.update(rows.exchange_values(c))
 
     def recover(self) -> None:
@@ -88,41 +115,67 @@ class MemoryStore:
             cancel_after=dict(self.cancel_after),
             fee_pool=figures.fee_pool,
             last_price=figures.last_price,
+            index_prices=figures.index_prices,
+            premiums=figures.funding.premiums,
+            next_sample=figures.funding.next_sample,
+            next_settlement=figures.funding.next_settlement,
+            window_end=figures.funding.window_end,
+            funding_pool=figures.funding.funding_pool,
+            last_record_id=max(self.financial_records, default=0),
             last_order_id=figures.last_order_id,
             last_trade_id=figures.last_trade_id,
             now=figures.now,
         )
 
     def orders_of(self, query: OrderQuery) -> tuple[list[Order], int]:
-        found = [
-            o
-            for o in map(self._order, self.orders.values())
-            if o.uid == query.uid
-            and o.contract_code == query.contract_code
-            and o.created_at >= query.since
-            and (not query.statuses or int(o.status) in query.statuses)
-            and (not query.sides or (o.direction.value, o.offset.value) in query.sides)
-        ]
-        key = "update_time" if query.sort_by == "update_time" else "created_at"
-        found.sort(key=lambda o: (getattr(o, key), o.order_id), reverse=True)
-        first = (query.page_index - 1) * query.page_size
-        return found[first : first + query.page_size], len(found)
+        return _page(map(self._order, self.orders.values()), query)
 
     def strategy_orders_of(self, query: StrategyOrderQuery) -> tuple[list[StrategyOrder], int]:
+        stored = map(rows.strategy_order_from, self.strategy_orders.values())
+        return _page((s for s in stored if s.kind is query.kind), query)
+
+    def tpsl_legs_of(self, source_order_id: int) -> list[StrategyOrder]:
+        return [
+            leg
+            for _, row in sorted(self.strategy_orders.items())
+            if (leg := rows.strategy_order_from(row)).source_order_id == source_order_id
+        ]
+
+    def financial_records_of(self, query: FinancialRecordQuery) -> list[FinancialRecord]:
+        newest_first = query.direct == "prev"
+        found = [
+            r
+            for r in map(rows.financial_record_from, self.financial_records.values())
+            if r.uid == query.uid
+            and r.contract_code == query.contract_code
+            and query.start <= r.ts <= query.end
+            and (not query.types or r.type in query.types)
+            and (
+                query.from_id is None
+                or (r.query_id < query.from_id if newest_first else r.query_id > query.from_id)
+            )
+        ]
+        found.sort(key=lambda r: r.query_id, reverse=newest_first)
+        return found[: query.limit]
+
+    def settlements_of(self, query: SettlementQuery) -> tuple[list[ContractSettlement], int]:
         found = [
             s
-            for s in map(rows.strategy_order_from, self.strategy_orders.values())
-            if s.kind is query.kind
-            and s.uid == query.uid
-            and s.contract_code == query.contract_code
-            and s.created_at >= query.since
-            and (not query.statuses or int(s.status) in query.statuses)
-            and (not query.sides or (s.direction.value, s.offset.value) in query.sides)
+            for s in map(rows.settlement_from, self.settlements.values())
+            if s.contract_code == query.contract_code
+            and query.start <= s.settlement_time <= query.end
         ]
-        key = "update_time" if query.sort_by == "update_time" else "created_at"
-        found.sort(key=lambda s: (getattr(s, key), s.order_id), reverse=True)
-        first = (query.page_index - 1) * query.page_size
-        return found[first : first + query.page_size], len(found)
+        return _settlement_page(found, query)
+
+    def user_settlements_of(self, query: SettlementQuery) -> tuple[list[UserSettlement], int]:
+        found = [
+            u
+            for u in map(rows.user_settlement_from, self.user_settlements.values())
+            if u.contract_code == query.contract_code
+            and u.uid == query.uid
+            and query.start <= u.settlement_time <= query.end
+        ]
+        return _settlement_page(found, query)
 
     def recent_trades(self, since: Millis, limit: int) -> list[Trade]:
         trades = [
@@ -134,6 +187,12 @@ class MemoryStore:
         trades.sort(key=lambda t: t.trade_id)
         return trades[-limit:] if limit else []
 
+    def bars(self, query: BarQuery) -> list[Bar]:
+        stored = self.klines.get(query.key, {})
+        ids = sorted(i for i in stored if query.first <= i <= query.last)
+        ids = ids[-query.limit :] if query.newest else ids[: query.limit]
+        return [rows.bar_from(stored[i]) for i in ids] if query.limit > 0 else []
+
     def load_api_keys(self) -> list[ApiKey]:
         return [rows.api_key_from(r) for r in self.api_keys.values()]
 
@@ -143,6 +202,39 @@ class MemoryStore:
 
     def close(self) -> None:
         pass
+
+
+Listed = TypeVar("Listed", Order, StrategyOrder)
+
+
+def _page(
+    found: Iterable[Listed], query: OrderQuery | StrategyOrderQuery
+) -> tuple[list[Listed], int]:
+    """One page of a history query and how many match, as the SQL stores answer it: the UID's
+    on the contract, created at or after `since`, in `statuses` and `sides` if any, newest
+    first by `sort_by`, ties newest id first."""
+    kept = [
+        o
+        for o in found
+        if o.uid == query.uid
+        and o.contract_code == query.contract_code
+        and o.created_at >= query.since
+        and (not query.statuses or int(o.status) in query.statuses)
+        and (not query.sides or (o.direction.value, o.offset.value) in query.sides)
+    ]
+    key = "update_time" if query.sort_by == "update_time" else "created_at"
+    kept.sort(key=lambda o: (getattr(o, key), o.order_id), reverse=True)
+    first = (query.page_index - 1) * query.page_size
+    return kept[first : first + query.page_size], len(kept)
+
+
+S = TypeVar("S", ContractSettlement, UserSettlement)
+
+
+def _settlement_page(found: list[S], query: SettlementQuery) -> tuple[list[S], int]:
+    found.sort(key=lambda s: s.settlement_time, reverse=True)
+    first = (query.page_index - 1) * query.page_size
+    return found[first : first + query.page_size], len(found)
 
 
 __all__ = ["MemoryStore"]

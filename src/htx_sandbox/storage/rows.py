@@ -19,6 +19,9 @@ from ..domain.accounts import Account
 from ..domain.contracts import Contract, ContractRegistry
 from ..domain.orders import Order, Trade
 from ..domain.positions import Holding
+from ..domain.premium import PremiumPeriod
+from ..domain.records import FinancialRecord
+from ..domain.settlement_records import ContractSettlement, SettledPosition, UserSettlement
 from ..domain.strategy_orders import (
     StrategyKind,
     StrategyOrder,
@@ -34,11 +37,13 @@ from ..domain.types import (
     Offset,
     OrderPriceType,
     OrderStatus,
+    PositionSide,
     Role,
     SelfMatchPrevent,
 )
 from ..service.api_keys import ApiKey
-from ..service.ports import ChangeSet, StorageError
+from ..service.bars import Bar, SeriesBar
+from ..service.ports import ChangeSet, FundingFigures, StorageError
 from .columns import Column, Row, Table
 from .row_bounds import strategy_order_problem
 
@@ -55,6 +60,7 @@ _STRATEGY_PRICE_TYPES = {t.value: t for t in StrategyPriceType}
 _STRATEGY_STATUSES = {int(s): s for s in StrategyStatus}
 _TPSL_TYPES = {t.value: t for t in TpslOrderType}
 _FLAGS = {0: False, 1: True}
+_SIDES = {s.value: s for s in PositionSide}
 _CACHE_LIMIT = 65_536
 _decimals: dict[str, Decimal] = {}
 _strings: dict[str, str] = {}
@@ -142,6 +148,9 @@ CONTRACT_TABLE = Table(
         Column("lever_rates", out=_lever_rates_out, back=_lever_rates_back),
         Column("maker_fee_rate", out=str, back=Decimal),
         Column("taker_fee_rate", out=str, back=Decimal),
+        Column("buy_limit"),  # NULL: no position limit
+        Column("sell_limit"),
+        Column("price_limit_rate", out=str, back=Decimal),
     ],
 )
 ACCOUNT_TABLE = Table(
@@ -154,6 +163,8 @@ ACCOUNT_TABLE = Table(
         Column("profit_real", out=str, back=Decimal),
         Column("fees_paid", out=str, back=Decimal),
         Column("deposited", out=str, back=Decimal),
+        Column("settled_balance", out=str, back=Decimal),
+        Column("settled_fees", out=str, back=Decimal),
     ],
 )
 HOLDING_TABLE = Table(
@@ -168,6 +179,8 @@ HOLDING_TABLE = Table(
         Column("short_volume", "short.volume"),
         Column("short_frozen", "short.frozen"),
         Column("short_cost_value", "short.cost_value", out=str, back=Decimal),
+        Column("long_open_value", "long.open_value", out=str, back=Decimal),
+        Column("short_open_value", "short.open_value", out=str, back=Decimal),
     ],
 )
 ORDER_TABLE = Table(
@@ -272,6 +285,84 @@ STRATEGY_ORDER_TABLE = Table(
         Column("real_volume"),
     ],
 )
+BAR_TABLE = Table(
+    Bar,
+    [
+        Column("id"),
+        Column("open", out=str, back=dec),
+        Column("high", out=str, back=dec),
+        Column("low", out=str, back=dec),
+        Column("close", out=str, back=dec),
+        Column("vol"),
+        Column("count"),
+        Column("amount", out=str, back=dec),
+    ],
+)
+"""A kline bar; its row in `klines` starts with the series' key (KLINE_KEY_COLUMNS)."""
+
+FINANCIAL_RECORD_TABLE = Table(
+    FinancialRecord,
+    [
+        Column("query_id"),
+        Column("uid"),
+        Column("symbol", back=text),
+        Column("contract_code", back=text),
+        Column("type"),
+        Column("amount", out=str, back=dec),
+        Column("ts"),
+    ],
+)
+SETTLEMENT_TABLE = Table(
+    ContractSettlement,
+    [
+        Column("contract_code"),
+        Column("settlement_time"),
+        Column("symbol"),
+        Column("settlement_price", out=str, back=Decimal),
+        Column("funding_rate", out=str, back=Decimal),
+        Column("avg_premium_index", out=_text_or_none, back=_dec_or_none),
+    ],
+)
+
+
+def _positions_out(positions: tuple[SettledPosition, ...]) -> str:
+    """direction:volume:cost_open:cost_hold_pre:cost_hold:profit, ';' between positions."""
+    return ";".join(
+        f"{p.direction.value}:{p.volume}:{p.cost_open}:{p.cost_hold_pre}:{p.cost_hold}:"
+        f"{p.settlement_profit_unreal}"
+        for p in positions
+    )
+
+
+def _positions_back(stored: str) -> tuple[SettledPosition, ...]:
+    found = []
+    for part in filter(None, stored.split(";")):
+        direction, volume, cost_open, pre, hold, profit = part.split(":")
+        found.append(SettledPosition(
+            _SIDES[direction], int(volume), Decimal(cost_open), Decimal(pre), Decimal(hold),
+            Decimal(profit),
+        ))  # fmt: skip
+    return tuple(found)
+
+
+USER_SETTLEMENT_TABLE = Table(
+    UserSettlement,
+    [
+        Column("uid"),
+        Column("contract_code"),
+        Column("settlement_time"),
+        Column("symbol"),
+        Column("margin_balance_init", out=str, back=Decimal),
+        Column("margin_balance", out=str, back=Decimal),
+        Column("settlement_profit_real", out=str, back=Decimal),
+        Column("clawback", out=str, back=Decimal),
+        Column("funding_fee", out=str, back=Decimal),
+        Column("offset_profitloss", out=str, back=Decimal),
+        Column("fee", out=str, back=Decimal),
+        Column("settlement_price", out=str, back=Decimal),
+        Column("positions", out=_positions_out, back=_positions_back),
+    ],
+)
 
 CONTRACT_COLUMNS = CONTRACT_TABLE.columns
 ACCOUNT_COLUMNS = ACCOUNT_TABLE.columns
@@ -285,6 +376,12 @@ ORDER_STATE_COLUMNS = (
 TRADE_COLUMNS = TRADE_TABLE.columns
 API_KEY_COLUMNS = API_KEY_TABLE.columns
 STRATEGY_ORDER_COLUMNS = STRATEGY_ORDER_TABLE.columns
+FINANCIAL_RECORD_COLUMNS = FINANCIAL_RECORD_TABLE.columns
+SETTLEMENT_COLUMNS = SETTLEMENT_TABLE.columns
+USER_SETTLEMENT_COLUMNS = USER_SETTLEMENT_TABLE.columns
+KLINE_KEY_COLUMNS = ("series", "contract_code", "period")
+BAR_COLUMNS = BAR_TABLE.columns
+KLINE_COLUMNS = (*KLINE_KEY_COLUMNS, *BAR_COLUMNS)
 
 account_row = ACCOUNT_TABLE.row
 account_from = ACCOUNT_TABLE.read
@@ -300,6 +397,32 @@ api_key_row = API_KEY_TABLE.row
 api_key_from = API_KEY_TABLE.read
 contract_row = CONTRACT_TABLE.row
 strategy_order_row = STRATEGY_ORDER_TABLE.row
+financial_record_row = FINANCIAL_RECORD_TABLE.row
+financial_record_from = FINANCIAL_RECORD_TABLE.read
+settlement_row = SETTLEMENT_TABLE.row
+settlement_from = SETTLEMENT_TABLE.read
+user_settlement_row = USER_SETTLEMENT_TABLE.row
+user_settlement_from = USER_SETTLEMENT_TABLE.read
+
+
+_bar_values = BAR_TABLE.row
+
+
+def kline_row(b: SeriesBar) -> Row:
+    key = b.key
+    return (key.series, key.contract_code, key.period, *_bar_values(b.bar))
+
+
+def bar_from(r: Row) -> Bar:
+    """A stored bar (the BAR_COLUMNS of a klines row); a value no Decimal reads is refused with
+    a line naming the bar."""
+    try:
+        return BAR_TABLE.read(r)
+    except (LookupError, ValueError, ArithmeticError, TypeError):
+        found = BAR_TABLE.unreadable(r)
+        reason = f"{found[0]} {found[1]!r} is not valid" if found else "it cannot be read"
+        bar_id = BAR_TABLE.value(r, "id")
+        raise StorageError(f"kline bar {bar_id!r} cannot be used: {reason}") from None
 
 
 def contract_from(r: Row) -> Contract:
@@ -343,16 +466,59 @@ def exchange_values(c: ChangeSet) -> list[tuple[str, str]]:
     ]
     values += [(f"fee_pool:{symbol}", str(v)) for symbol, v in c.fee_pool.items()]
     values += [(f"last_price:{code}", str(v)) for code, v in c.last_price.items()]
+    values += [
+        (f"index_price:{code}", f"{price}@{at}") for code, (price, at) in c.index_prices.items()
+    ]
+    if c.funding is not None:
+        values += funding_values(c.funding)
     return values
+
+
+def _time_out(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _time_back(stored: str | None) -> Millis | None:
+    return Millis(int(stored)) if stored else None
+
+
+def funding_values(f: FundingFigures) -> list[tuple[str, str]]:
+    """The funding clock and each contract's premium samples of the period
+    (total@samples@last@last_at, last empty before the first sample)."""
+    values = [
+        ("funding:next_sample", _time_out(f.next_sample)),
+        ("funding:next_settlement", _time_out(f.next_settlement)),
+        ("funding:window_end", _time_out(f.window_end)),
+    ]
+    values += [
+        (f"premium:{code}", f"{p.total}@{p.samples}@{_text_or_none(p.last) or ''}@{p.last_at}")
+        for code, p in f.premiums.items()
+    ]
+    values += [(f"funding_pool:{symbol}", str(v)) for symbol, v in f.funding_pool.items()]
+    return values
+
+
+def _premium(stored: str) -> PremiumPeriod:
+    total, samples, last, last_at = stored.split("@")
+    return PremiumPeriod(
+        Decimal(total), int(samples), Decimal(last) if last else None, Millis(int(last_at))
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class ExchangeFigures:
     fee_pool: dict[str, Decimal]
     last_price: dict[str, Decimal]
+    index_prices: dict[str, tuple[Decimal, Millis]]
     last_order_id: int
     last_trade_id: int
     now: Millis
+    funding: FundingFigures
+
+
+def _index_price(text: str) -> tuple[Decimal, Millis]:
+    price, _, at = text.partition("@")
+    return Decimal(price), Millis(int(at))
 
 
 def exchange_figures(kv: Mapping[str, str]) -> ExchangeFigures:
@@ -362,7 +528,21 @@ def exchange_figures(kv: Mapping[str, str]) -> ExchangeFigures:
     return ExchangeFigures(
         fee_pool=prefixed("fee_pool:"),
         last_price=prefixed("last_price:"),
+        index_prices={
+            k[len("index_price:") :]: _index_price(v)
+            for k, v in kv.items()
+            if k.startswith("index_price:")
+        },
         last_order_id=int(kv.get("last_order_id", 0)),
         last_trade_id=int(kv.get("last_trade_id", 0)),
         now=Millis(int(kv.get("now", 0))),
+        funding=FundingFigures(
+            next_sample=_time_back(kv.get("funding:next_sample")),
+            next_settlement=_time_back(kv.get("funding:next_settlement")),
+            window_end=_time_back(kv.get("funding:window_end")),
+            premiums={
+                k[len("premium:") :]: _premium(v) for k, v in kv.items() if k.startswith("premium:")
+            },
+            funding_pool=prefixed("funding_pool:"),
+        ),
     )

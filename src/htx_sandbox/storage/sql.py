@@ -12,13 +12,19 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from ..domain.contracts import ContractRegistry
 from ..domain.orders import Order, Trade
+from ..domain.records import FinancialRecord
 from ..domain.restore import Snapshot
+from ..domain.settlement_records import ContractSettlement, UserSettlement
 from ..domain.strategy_orders import StrategyOrder
 from ..domain.types import UID, Millis
 from ..service.api_keys import ApiKey
+from ..service.bars import Bar
 from ..service.ports import (
+    BarQuery,
     ChangeSet,
+    FinancialRecordQuery,
     OrderQuery,
+    SettlementQuery,
     StorageError,
     StorageOutageError,
     StrategyOrderQuery,
@@ -114,6 +120,12 @@ CANCEL_AFTER = Insert("cancel_after", ("uid", "trigger_time"), keys=1)
 # Whole rows: a strategy order changes few times (placed, armed, fired or cancelled), except a
 # trailing order's extreme, which is one column anyway.
 STRATEGY_ORDERS = Insert("strategy_orders", rows.STRATEGY_ORDER_COLUMNS, keys=1)
+# Appended once each, never changed.
+FINANCIAL_RECORDS = Insert("financial_records", rows.FINANCIAL_RECORD_COLUMNS)
+SETTLEMENTS = Insert("settlements", rows.SETTLEMENT_COLUMNS)
+USER_SETTLEMENTS = Insert("user_settlements", rows.USER_SETTLEMENT_COLUMNS)
+# A bar changes with every trade of its period: upserted whole, by its series and id.
+KLINES = Insert("klines", rows.KLINE_COLUMNS, keys=4)
 
 
 def outages(
@@ -293,6 +305,14 @@ class SqlStore(abc.ABC):
                 self._executemany(f"DELETE FROM cancel_after WHERE uid = {self.mark}", disarmed)
         if c.api_keys:
             write(API_KEYS, [rows.api_key_row(k) for k in c.api_keys])
+        if c.financial_records:
+            write(FINANCIAL_RECORDS, [rows.financial_record_row(r) for r in c.financial_records])
+        if c.settlements:
+            write(SETTLEMENTS, [rows.settlement_row(x) for x in c.settlements])
+        if c.user_settlements:
+            write(USER_SETTLEMENTS, [rows.user_settlement_row(x) for x in c.user_settlements])
+        if c.bars:
+            write(KLINES, [rows.kline_row(b) for b in c.bars])
         write(EXCHANGE, rows.exchange_values(c))
 
     # -- read ------------------------------------------------------------------------------
@@ -365,6 +385,15 @@ class SqlStore(abc.ABC):
             },
             fee_pool=figures.fee_pool,
             last_price=figures.last_price,
+            index_prices=figures.index_prices,
+            premiums=figures.funding.premiums,
+            next_sample=figures.funding.next_sample,
+            next_settlement=figures.funding.next_settlement,
+            window_end=figures.funding.window_end,
+            funding_pool=figures.funding.funding_pool,
+            last_record_id=int(
+                self._read("SELECT max(query_id) FROM financial_records")[0][0] or 0
+            ),
             last_order_id=figures.last_order_id,
             last_trade_id=figures.last_trade_id,
             now=figures.now,
@@ -428,6 +457,15 @@ class SqlStore(abc.ABC):
         )
         return [rows.strategy_order_from(r) for r in found], total
 
+    @outages
+    def tpsl_legs_of(self, source_order_id: int) -> list[StrategyOrder]:
+        found = self._read(
+            f"SELECT {', '.join(rows.STRATEGY_ORDER_COLUMNS)} FROM strategy_orders "
+            f"WHERE source_order_id = {self.mark} ORDER BY order_id",
+            (source_order_id,),
+        )
+        return [rows.strategy_order_from(r) for r in found]
+
     def _page(
         self,
         table: str,
@@ -458,6 +496,56 @@ class SqlStore(abc.ABC):
         return found, int(total)
 
     @outages
+    def financial_records_of(self, query: FinancialRecordQuery) -> list[FinancialRecord]:
+        m = self.mark
+        where = [f"uid = {m}", f"contract_code = {m}", f"ts >= {m}", f"ts <= {m}"]
+        params: list[Any] = [query.uid, query.contract_code, query.start, query.end]
+        if query.types:
+            where.append(f"type IN ({', '.join([m] * len(query.types))})")
+            params += query.types
+        newest_first = query.direct == "prev"
+        if query.from_id is not None:
+            where.append(f"query_id {'<' if newest_first else '>'} {m}")
+            params.append(query.from_id)
+        found = self._read(
+            f"SELECT {', '.join(rows.FINANCIAL_RECORD_COLUMNS)} FROM financial_records "
+            f"WHERE {' AND '.join(where)} "
+            f"ORDER BY query_id {'DESC' if newest_first else 'ASC'} LIMIT {m}",
+            [*params, query.limit],
+        )
+        return [rows.financial_record_from(r) for r in found]
+
+    @outages
+    def settlements_of(self, query: SettlementQuery) -> tuple[list[ContractSettlement], int]:
+        found, total = self._settlement_page("settlements", rows.SETTLEMENT_COLUMNS, query)
+        return [rows.settlement_from(r) for r in found], total
+
+    @outages
+    def user_settlements_of(self, query: SettlementQuery) -> tuple[list[UserSettlement], int]:
+        found, total = self._settlement_page(
+            "user_settlements", rows.USER_SETTLEMENT_COLUMNS, query
+        )
+        return [rows.user_settlement_from(r) for r in found], total
+
+    def _settlement_page(
+        self, table: str, columns: Sequence[str], query: SettlementQuery
+    ) -> tuple[list[tuple[Any, ...]], int]:
+        m = self.mark
+        where = [f"contract_code = {m}", f"settlement_time >= {m}", f"settlement_time <= {m}"]
+        params: list[Any] = [query.contract_code, query.start, query.end]
+        if query.uid is not None:
+            where.append(f"uid = {m}")
+            params.append(query.uid)
+        clause = " AND ".join(where)
+        (total,) = self._read(f"SELECT count(*) FROM {table} WHERE {clause}", params)[0]
+        found = self._read(
+            f"SELECT {', '.join(columns)} FROM {table} WHERE {clause} "
+            f"ORDER BY settlement_time DESC LIMIT {m} OFFSET {m}",
+            [*params, query.page_size, (query.page_index - 1) * query.page_size],
+        )
+        return found, int(total)
+
+    @outages
     def recent_trades(self, since: Millis, limit: int) -> list[Trade]:
         m = self.mark
         found = self._read(
@@ -466,6 +554,21 @@ class SqlStore(abc.ABC):
             (since, limit),
         )
         return [rows.trade_from(r) for r in reversed(found)]
+
+    @outages
+    def bars(self, query: BarQuery) -> list[Bar]:
+        m, key = self.mark, query.key
+        order = "DESC" if query.newest else "ASC"
+        found = self._read(
+            f"SELECT {', '.join(rows.BAR_COLUMNS)} FROM klines "
+            f"WHERE series = {m} AND contract_code = {m} AND period = {m} "
+            f"AND id >= {m} AND id <= {m} ORDER BY id {order} LIMIT {m}",
+            (key.series, key.contract_code, key.period, query.first, query.last, query.limit),
+        )
+        bars = [rows.bar_from(r) for r in found]
+        if query.newest:
+            bars.reverse()
+        return bars
 
     @outages
     def load_api_keys(self) -> list[ApiKey]:

@@ -1,28 +1,16 @@
 """domain/firing.py on what the scenarios of trigger orders cannot reach by themselves: a TP
-and SL pair crossed together in one round (built here directly: placing them is another
-endpoint's work)."""
+and SL pair crossed together in one round of a batch."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from htx_sandbox.domain.commands import PlaceBatch
-from htx_sandbox.domain.exchange import Exchange
-from htx_sandbox.domain.strategy_orders import (
-    StrategyKind,
-    StrategyOrder,
-    StrategyPriceType,
-    StrategyStatus,
-    TpslOrderType,
-    TriggerType,
-)
+from htx_sandbox.domain.strategy_orders import StrategyStatus
 from tests.scenarios.helpers import (
     ALICE,
     BOB,
     BTC,
     BUY,
     CAROL,
-    CLOSE,
     NOW,
     SELL,
     buy,
@@ -30,28 +18,15 @@ from tests.scenarios.helpers import (
     order_cmd,
     sell,
 )
-
-
-def leg(ex: Exchange, kind: TpslOrderType, trigger: TriggerType, price: str) -> StrategyOrder:
-    """A waiting TP/SL leg that closes 2 of Alice's long, fired at `price`."""
-    state = ex.state
-    contract = state.contracts.get(BTC)
-    return StrategyOrder(
-        state.order_ids.next(NOW), StrategyKind.TPSL, ALICE, BTC, "BTC", SELL, CLOSE, 2, None,
-        StrategyPriceType.LIMIT, trigger, Decimal(price), contract.ticks(Decimal(price)),
-        Decimal(price), NOW, tpsl_order_type=kind,
-    )  # fmt: skip
+from tests.scenarios.tpsl_helpers import leg, place_tpsl
 
 
 def test_a_pair_crossed_in_one_round_places_one_order_and_expires_the_other() -> None:
     ex = make_exchange()
     sell(ex, BOB, 5, 60000)
     buy(ex, ALICE, 5, 60000)  # Alice long 5: each leg would close 2
-    tp = leg(ex, TpslOrderType.TP, TriggerType.GE, "61000")
-    sl = leg(ex, TpslOrderType.SL, TriggerType.LE, "59000")
-    tp.relation_tpsl_order_id, sl.relation_tpsl_order_id = sl.order_id, tp.order_id
-    ex.state.strategies.add(tp)
-    ex.state.strategies.add(sl)
+    tp, sl = place_tpsl(ex, SELL, 2, tp=leg(61000), sl=leg(59000))
+    assert tp is not None and sl is not None
     sell(ex, BOB, 1, 61000)
     buy(ex, BOB, 1, 59000)
     # One command trades at 61000 and at 59000: both legs are crossed in the same round.

@@ -12,6 +12,7 @@ import pytest
 
 from htx_sandbox.domain import events
 from htx_sandbox.domain.orders import Trade
+from htx_sandbox.domain.settlement_records import Settlement
 from htx_sandbox.domain.types import (
     UID,
     Direction,
@@ -63,6 +64,9 @@ SAMPLES: dict[str, Any] = {
     "lever_rate": 10,
     "trigger_time": Millis(5),
     "amount": Decimal(1),
+    "type": 26,
+    "at": Millis(6),
+    "settlement": Settlement(Millis(7), (), ()),
 }
 """A value for each field name the events use; a new field name needs one here."""
 

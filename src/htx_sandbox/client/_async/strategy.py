@@ -1,6 +1,6 @@
-"""Strategy orders (signed): trigger orders placed, and the cancels and queries of trigger,
-take-profit/stop-loss and trailing orders. Cancels and placements count in HTX's 5 per second
-per UID and endpoint."""
+"""Strategy orders (signed): trigger and trailing orders placed (TP/SL legs are swap_tpsl.py's
+and swap_order's), and the cancels and queries of trigger, take-profit/stop-loss and trailing
+orders. Cancels and placements count in HTX's 5 per second per UID and endpoint."""
 
 from __future__ import annotations
 

@@ -10,15 +10,18 @@ import httpx
 from .. import _ops as ops
 from .._wire import DEFAULT_TIMEOUT
 from ..auth import HtxAuth, _utc_now
+from .funding import AsyncFunding
 from .market import AsyncMarket
 from .strategy import AsyncStrategyOrders
+from .swap_account import AsyncSwapAccount
 from .swap_read import AsyncSwapRead
 from .swap_tpsl import AsyncSwapTpsl
 from .swap_trade import AsyncSwapTrade
 
 
 class AsyncHtxSwapClient(
-    AsyncSwapTrade, AsyncSwapRead, AsyncStrategyOrders, AsyncMarket, AsyncSwapTpsl
+    AsyncSwapTrade, AsyncSwapRead, AsyncStrategyOrders, AsyncMarket, AsyncSwapTpsl,
+    AsyncSwapAccount, AsyncFunding,
 ):
     """A client of HTX's Coin-Margined Swap API (and of the sandbox, which speaks it).
 

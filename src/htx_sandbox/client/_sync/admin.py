@@ -13,7 +13,7 @@ import httpx
 
 from .. import _admin_ops as ops
 from .._wire import DEFAULT_TIMEOUT
-from ..models import ApiKey, Balance, Order, SandboxContract, SandboxUser
+from ..models import ApiKey, Balance, Order, SandboxContract, SandboxIndexPrice, SandboxUser
 from ._session import Session
 
 
@@ -97,11 +97,49 @@ class AdminClient(Session):
         *,
         contract_status: int | None = None,
         reference_price: Decimal | int | str | None = None,
+        price_limit_rate: Decimal | int | str | None = None,
+        buy_limit: int | None = None,
+        sell_limit: int | None = None,
     ) -> SandboxContract:
-        return self._send(ops.set_contract(contract_code, contract_status, reference_price))
+        """Change a contract's status, reference price, price limit rate (the price band's
+        half-width around the index, e.g. "0.06") and/or position limits (the most contracts
+        one UID may hold long / short; 0 lifts a limit)."""
+        return self._send(
+            ops.set_contract(
+                contract_code,
+                contract_status,
+                reference_price,
+                price_limit_rate=price_limit_rate,
+                buy_limit=buy_limit,
+                sell_limit=sell_limit,
+            )
+        )
 
     # -- orders ------------------------------------------------------------------------------
 
     def list_orders(self, uid: int, contract_code: str | None = None) -> list[Order]:
         """The UID's open orders (on one contract if given)."""
         return self._send(ops.list_orders(uid, contract_code))
+
+    # -- index prices ------------------------------------------------------------------------
+
+    def list_index_prices(self, contract_code: str | None = None) -> list[SandboxIndexPrice]:
+        """Every contract's index (one contract's if given), with how it moves."""
+        return self._send(ops.list_index_prices(contract_code))
+
+    def set_index_price(
+        self, contract_code: str, price: Decimal | int | str
+    ) -> SandboxIndexPrice:
+        """Hold the contract's index at `price`, from now on."""
+        return self._send(ops.set_index_price(contract_code, price))
+
+    def set_index_path(
+        self, contract_code: str, points: Iterable[tuple[int, Decimal | int | str]]
+    ) -> SandboxIndexPrice:
+        """Follow (ms, price) points, ascending in time: linear between them, from the index
+        now to the first, then holding the last."""
+        return self._send(ops.set_index_path(contract_code, points))
+
+    def walk_index(self, contract_code: str) -> SandboxIndexPrice:
+        """Back to the random walk, from where the index stands."""
+        return self._send(ops.walk_index(contract_code))

@@ -1,6 +1,6 @@
 """The sandbox's admin API under /sandbox-api/v1/: accounts, deposits, API keys, contracts, a
-look at open orders, and the exchange's health. Not part of HTX's API: it stands in for HTX's
-web console.
+look at open orders, the exchange's health, and index prices. Not part of HTX's API: it stands
+in for HTX's web console.
 
 Every request carries ``Authorization: Bearer <admin token>``; a missing or wrong token (or no
 token configured at all) is answered HTTP 401 before the body is read, so it changes nothing.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from . import accounts, contracts, health, keys, orders
+from . import accounts, contracts, health, index_prices, keys, orders
 
 routes: list[BaseRoute] = [
     *health.routes,
@@ -21,4 +21,5 @@ routes: list[BaseRoute] = [
     *keys.routes,
     *contracts.routes,
     *orders.routes,
+    *index_prices.routes,
 ]

@@ -1,6 +1,6 @@
-"""Contracts: list them with the sandbox's own settings, list a new one, change one's status
-or reference price. The one check of a contract to list, for this API and for the config file's
-[[contracts]], is `contract_from`."""
+"""Contracts: list them with the sandbox's own settings, list a new one, change one's status,
+reference price, price limit rate or position limits. The one check of a contract to list, for
+this API and for the config file's [[contracts]], is `contract_from`."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from typing import Any
 from starlette.routing import Route
 
 from ...domain import bounds
-from ...domain.commands import ListContract, SetContract
-from ...domain.contracts import Contract
+from ...domain.commands import NO_POSITION_LIMIT, ListContract, SetContract, SetPositionLimits
+from ...domain.contracts import Contract, valid_price_limit_rate
 from ...domain.errors import ErrorCode, HtxError
 from ...domain.types import ContractStatus, Millis
 from ..core.body import Body
@@ -70,6 +70,24 @@ def _fee_rate(body: Body, name: str) -> Decimal | None:
     return value
 
 
+def _price_limit_rate(body: Body) -> Decimal | None:
+    """Above 0 and below 1, at most 6 decimals (the band's half-width around the index)."""
+    name = "price_limit_rate"
+    value = body.decimal(name, digits=1, places=bounds.MAX_PRICE_LIMIT_RATE_DECIMALS)
+    if value is not None and not valid_price_limit_rate(value):
+        raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name)
+    return value
+
+
+def _position_limit(body: Body, name: str) -> int | None:
+    """A position limit in contracts, 1 to 10^12, or 0 to lift it (JSON null means absent,
+    and TOML has no null); None when absent."""
+    value = body.integer(name)
+    if value is not None and not NO_POSITION_LIMIT <= value <= bounds.MAX_POSITION_LIMIT:
+        raise HtxError(ErrorCode.ILLEGAL_PARAMETER, name)
+    return value
+
+
 def contract_from(body: Body, today: str) -> Contract:
     """A contract to list, checked field by field (HTX codes on the wire); the one check for
     the admin API and for the config file's [[contracts]]."""
@@ -114,6 +132,11 @@ def contract_from(body: Body, today: str) -> Contract:
         rate = _fee_rate(body, name)
         if rate is not None:
             setattr(contract, name, rate)
+    limit_rate = _price_limit_rate(body)
+    if limit_rate is not None:
+        contract.price_limit_rate = limit_rate
+    contract.buy_limit = _position_limit(body, "buy_limit") or None
+    contract.sell_limit = _position_limit(body, "sell_limit") or None
     return contract
 
 
@@ -126,6 +149,9 @@ def contract_row(contract: Contract, now: Millis) -> dict[str, Any]:
         lever_rates=list(contract.lever_rates),
         maker_fee_rate=num(contract.maker_fee_rate),
         taker_fee_rate=num(contract.taker_fee_rate),
+        price_limit_rate=num(contract.price_limit_rate),
+        buy_limit=contract.buy_limit,  # null: no position limit
+        sell_limit=contract.sell_limit,
     )
     return row
 
@@ -157,9 +183,17 @@ async def set_contract(call: Call) -> Any:
     reference_price = (
         _reference_price(call.body, tick) if call.body.has("reference_price") else None
     )
-    if status is None and reference_price is None:
+    limit_rate = _price_limit_rate(call.body)
+    buy_limit = _position_limit(call.body, "buy_limit")
+    sell_limit = _position_limit(call.body, "sell_limit")
+    changes_contract = status is not None or reference_price is not None or limit_rate is not None
+    changes_limits = buy_limit is not None or sell_limit is not None
+    if not changes_contract and not changes_limits:
         raise HtxError(ErrorCode.FIELD_EMPTY, "contract_status")
-    await call.execute(SetContract(code, status, reference_price))
+    if changes_contract:
+        await call.execute(SetContract(code, status, reference_price, limit_rate))
+    if changes_limits:  # a limit not given stays as it is
+        await call.execute(SetPositionLimits(code, buy_limit, sell_limit))
     return await _read_contract(call, code)
 
 

@@ -1,5 +1,5 @@
 """What the endpoints of one app share: the engine, the clock, the market data, the settings,
-the rate limiters and the admin token."""
+the rate limiters, the admin token and the index price source."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import TypeVar
 from ...service.clock import Clock
 from ...service.engine import Engine
 from ...service.market import MarketData
+from ...service.price_source import PriceSource
 from ...service.queries import Reads
 from ..auth.admin_token import AdminToken
 from ..auth.signed import AuthSettings
@@ -42,12 +43,16 @@ class Gateway:
         settings: HttpSettings,
         market: MarketData | None = None,
         admin: AdminToken | None = None,
+        prices: PriceSource | None = None,
     ) -> None:
         self.engine = engine
         self.clock = clock
         self.settings = settings
         self.market = market if market is not None else MarketData.for_engine(engine)
         self.admin = admin if admin is not None else AdminToken(None)
+        # Without a running source (an app built in-process) the admin API still sets the
+        # index: a passive source applies its changes at once.
+        self.prices = prices if prices is not None else PriceSource(engine, clock)
         enabled = settings.rate_limit
         # Per endpoint bucket: trade and read count per UID, public and market per IP.
         self.limiters: dict[str, RateLimiter] = {
@@ -67,5 +72,7 @@ class Gateway:
     async def read(self, query: Callable[[Reads], T]) -> T:
         """Read on the engine thread, so no half-applied command is ever seen; the answer
         must be in wire shapes already (see service/queries.py)."""
-        store = self.engine.store
-        return await self.engine.query_async(lambda exchange: query(Reads(exchange, store)))
+        store, series = self.engine.store, self.engine.series
+        return await self.engine.query_async(
+            lambda exchange: query(Reads(exchange, store, series))
+        )

@@ -23,6 +23,11 @@ def num(value: Decimal) -> msgspec.Raw:
     return msgspec.Raw(text(value).encode()) if value else _ZERO_RAW
 
 
+def num_or_null(value: Decimal | None) -> msgspec.Raw | None:
+    """`num`, or JSON null for a figure that is not there (yet)."""
+    return None if value is None else num(value)
+
+
 def text(value: Decimal) -> str:
     """A Decimal as HTX's string fields print it: no exponent, no trailing zeros."""
     return format(_NORMALIZE(value), "f")

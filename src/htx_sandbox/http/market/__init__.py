@@ -1,4 +1,6 @@
-"""HTX's market data under /swap-ex/market/: the book, the 24-hour overview and the trades.
+"""HTX's market data under /swap-ex/market/: the book, the 24-hour overview, the trades and
+their klines; and the klines of sampled series under /index/market/history/ (the mark price,
+the premium index and the estimated funding rate).
 
 These answer in HTX's market-data shape, not the /swap-api/ envelope:
 `{"ch": "market.BTC-USD.<topic>", "status": "ok", "tick": {...}, "ts": ...}`, and errors with
@@ -13,6 +15,14 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from . import bbo, depth, overview, trades
+from . import bbo, depth, funding_klines, index_klines, klines, overview, trades
 
-routes: list[BaseRoute] = [*depth.routes, *bbo.routes, *overview.routes, *trades.routes]
+routes: list[BaseRoute] = [
+    *depth.routes,
+    *bbo.routes,
+    *overview.routes,
+    *trades.routes,
+    *klines.routes,
+    *index_klines.routes,
+    *funding_klines.routes,
+]

@@ -44,7 +44,7 @@ def position(p: PositionFigures) -> dict[str, Any]:
         "cost_hold": num(p.cost_hold),
         "profit_unreal": num(p.profit_unreal),
         "profit_rate": num(p.profit_rate),
-        "profit": num(p.profit_unreal),
+        "profit": num(p.profit),
         "position_margin": num(p.position_margin),
         "lever_rate": p.lever_rate,
         "direction": p.direction,

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
-
-import msgspec
 
 from ...domain.orders import Order, Trade
 from ...domain.types import OrderPriceType
-from ..core.wire import num
+from ..core.wire import num, num_or_null
 
 ORDER_TYPE_QUOTATION = 1
 """order_type: 1 is an ordinary order (2 cancelled, 3 liquidation, 4 delivery)."""
@@ -38,10 +35,6 @@ ORDER_PRICE_TYPE_CODES: dict[OrderPriceType, int] = {
 }
 
 
-def _optional(value: Decimal | None) -> msgspec.Raw | None:
-    return None if value is None else num(value)
-
-
 def order(o: Order, *, update_time: bool = True) -> dict[str, Any]:
     """An order as swap_openorders lists it; swap_order_info omits update_time."""
     out: dict[str, Any] = {
@@ -61,7 +54,7 @@ def order(o: Order, *, update_time: bool = True) -> dict[str, Any]:
         "trade_volume": o.trade_volume,
         "trade_turnover": num(o.trade_turnover),
         "fee": num(o.fee),
-        "trade_avg_price": _optional(o.trade_avg_price),
+        "trade_avg_price": num_or_null(o.trade_avg_price),
         "margin_frozen": num(o.margin_frozen),
         "profit": num(o.profit),
         "status": int(o.status),
@@ -99,7 +92,7 @@ def history_order(o: Order) -> dict[str, Any]:
         "trade_volume": o.trade_volume,
         "trade_turnover": num(o.trade_turnover),
         "fee": num(o.fee),
-        "trade_avg_price": _optional(o.trade_avg_price),
+        "trade_avg_price": num_or_null(o.trade_avg_price),
         "status": int(o.status),
         "order_type": ORDER_TYPE_QUOTATION,
         "fee_asset": o.symbol,

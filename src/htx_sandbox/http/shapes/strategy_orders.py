@@ -17,23 +17,27 @@ import msgspec
 
 from ...domain.strategy_orders import StrategyOrder
 from ...domain.types import OrderId
-from ..core.wire import num
+from ..core.wire import num, num_or_null
 
 ORDER_TYPE_PLACE = 1
 """order_type: 1 "place orders" (HTX's examples show 1 for cancelled orders too)."""
 NONE_ID = "-1"
+"""What HTX prints for an id an order does not have (yet): no sibling, nothing placed."""
 
 
-def _optional(value: Decimal | None) -> msgspec.Raw | None:
-    return None if value is None else num(value)
-
-
-def _price(value: Decimal | None) -> msgspec.Raw:
+def num_or_zero(value: Decimal | None) -> msgspec.Raw:
+    """`num`, or 0 where HTX prints 0 for nothing: the order price of the types that have
+    none (optimal_N, formula_price)."""
     return num(value if value is not None else Decimal(0))
 
 
-def _id(value: OrderId | None) -> str:
+def other_id(value: OrderId | None) -> str:
+    """The id of another order, as a string; NONE_ID when there is none."""
     return NONE_ID if value is None else str(value)
+
+
+def tpsl_order_type(o: StrategyOrder) -> str | None:
+    return o.tpsl_order_type.value if o.tpsl_order_type is not None else None
 
 
 def trigger_open(o: StrategyOrder, lever_rate: int | None) -> dict[str, Any]:
@@ -51,7 +55,7 @@ def trigger_open(o: StrategyOrder, lever_rate: int | None) -> dict[str, Any]:
         "order_id_str": str(o.order_id),
         "order_source": o.order_source,
         "trigger_price": num(o.trigger_price),
-        "order_price": _price(o.order_price),
+        "order_price": num_or_zero(o.order_price),
         "created_at": o.created_at,
         "order_price_type": o.order_price_type.value,
         "status": int(o.status),
@@ -71,13 +75,13 @@ def trigger_history(o: StrategyOrder, lever_rate: int | None) -> dict[str, Any]:
         "lever_rate": lever_rate,
         "order_id": o.order_id,
         "order_id_str": str(o.order_id),
-        "relation_order_id": _id(o.relation_order_id),
+        "relation_order_id": other_id(o.relation_order_id),
         "order_price_type": o.order_price_type.value,
         "status": int(o.status),
         "order_source": o.order_source,
         "trigger_price": num(o.trigger_price),
-        "triggered_price": _optional(o.triggered_price),
-        "order_price": _price(o.order_price),
+        "triggered_price": num_or_null(o.triggered_price),
+        "order_price": num_or_zero(o.order_price),
         "created_at": o.created_at,
         "update_time": o.update_time,
         "triggered_at": o.triggered_at,
@@ -101,13 +105,13 @@ def tpsl_open(o: StrategyOrder, lever_rate: int | None = None) -> dict[str, Any]
         "order_source": o.order_source,
         "trigger_type": o.trigger_type.value,
         "trigger_price": num(o.trigger_price),
-        "order_price": _price(o.order_price),
+        "order_price": num_or_zero(o.order_price),
         "created_at": o.created_at,
         "order_price_type": o.order_price_type.value,
         "status": int(o.status),
-        "tpsl_order_type": o.tpsl_order_type.value if o.tpsl_order_type is not None else None,
+        "tpsl_order_type": tpsl_order_type(o),
         "source_order_id": None if o.source_order_id is None else str(o.source_order_id),
-        "relation_tpsl_order_id": _id(o.relation_tpsl_order_id),
+        "relation_tpsl_order_id": other_id(o.relation_tpsl_order_id),
     }
 
 
@@ -118,8 +122,8 @@ def tpsl_history(o: StrategyOrder, lever_rate: int | None = None) -> dict[str, A
         "canceled_at": o.canceled_at,
         "fail_code": o.fail_code,
         "fail_reason": o.fail_reason,
-        "triggered_price": _optional(o.triggered_price),
-        "relation_order_id": _id(o.relation_order_id),
+        "triggered_price": num_or_null(o.triggered_price),
+        "relation_order_id": other_id(o.relation_order_id),
         "update_time": o.update_time,
     }
 
@@ -141,7 +145,7 @@ def track_open(o: StrategyOrder, lever_rate: int | None) -> dict[str, Any]:
         "created_at": o.created_at,
         "order_price_type": o.order_price_type.value,
         "status": int(o.status),
-        "callback_rate": _price(o.callback_rate),
+        "callback_rate": num_or_zero(o.callback_rate),
         "active_price": num(o.trigger_price),
         "is_active": 1 if o.is_active else 0,
     }
@@ -157,9 +161,9 @@ def track_history(o: StrategyOrder, lever_rate: int | None) -> dict[str, Any]:
         "canceled_at": o.canceled_at,
         "fail_code": o.fail_code,
         "fail_reason": o.fail_reason,
-        "market_limit_price": _optional(o.market_limit_price),
-        "formula_price": _optional(o.formula_price),
+        "market_limit_price": num_or_null(o.market_limit_price),
+        "formula_price": num_or_null(o.formula_price),
         "real_volume": o.real_volume,
-        "triggered_price": _optional(o.triggered_price),
-        "relation_order_id": _id(o.relation_order_id),
+        "triggered_price": num_or_null(o.triggered_price),
+        "relation_order_id": other_id(o.relation_order_id),
     }

@@ -7,11 +7,9 @@ from typing import Any
 
 from ...domain.orders import Order
 from ...domain.strategy_orders import StrategyOrder
-from ..core.wire import num
+from ..core.wire import num, num_or_null
 from .orders import order as order_row
-
-NONE_ID = "-1"
-"""What HTX prints for an id a leg does not have (yet): no sibling, nothing placed."""
+from .strategy_orders import num_or_zero, other_id, tpsl_order_type
 
 OPENING_FIELDS = (
     "symbol", "contract_code", "volume", "price", "order_price_type", "direction", "offset",
@@ -28,27 +26,23 @@ def relation(opening: Order, legs: list[StrategyOrder]) -> dict[str, Any]:
     return out
 
 
-def _id(order_id: int | None) -> str:
-    return NONE_ID if order_id is None else str(order_id)
-
-
 def leg_info(leg: StrategyOrder) -> dict[str, Any]:
     return {
         "volume": leg.volume,
         "direction": leg.direction.value,
-        "tpsl_order_type": None if leg.tpsl_order_type is None else leg.tpsl_order_type.value,
+        "tpsl_order_type": tpsl_order_type(leg),
         "order_id": leg.order_id,
         "order_id_str": str(leg.order_id),
         "trigger_type": leg.trigger_type.value,
         "trigger_price": num(leg.trigger_price),
-        "order_price": 0 if leg.order_price is None else num(leg.order_price),
+        "order_price": num_or_zero(leg.order_price),
         "created_at": leg.created_at,
         "order_price_type": leg.order_price_type.value,
-        "relation_tpsl_order_id": _id(leg.relation_tpsl_order_id),
+        "relation_tpsl_order_id": other_id(leg.relation_tpsl_order_id),
         "status": int(leg.status),
         "canceled_at": leg.canceled_at,
         "fail_code": leg.fail_code,
         "fail_reason": leg.fail_reason,
-        "triggered_price": None if leg.triggered_price is None else num(leg.triggered_price),
-        "relation_order_id": _id(leg.relation_order_id),
+        "triggered_price": num_or_null(leg.triggered_price),
+        "relation_order_id": other_id(leg.relation_order_id),
     }

@@ -1,6 +1,8 @@
 """HTX's /swap-api/ paths, one module per family: trade, lightning, orders, account, matches,
 public, reference, trigger and strategy (the cancels and queries of every strategy kind),
-tpsl, track."""
+tpsl, track, limits (what the API lets a UID do), assets (what it holds), open_interest,
+funding (public funding and settlement data), financial (a UID's financial and settlement
+records) and prices (the index and the price band)."""
 
 from __future__ import annotations
 
@@ -8,9 +10,15 @@ from starlette.routing import BaseRoute
 
 from . import (
     account,
+    assets,
+    financial,
+    funding,
     lightning,
+    limits,
     matches,
+    open_interest,
     orders,
+    prices,
     public,
     reference,
     strategy,
@@ -32,4 +40,10 @@ routes: list[BaseRoute] = [
     *strategy.routes,
     *tpsl.routes,
     *track.routes,
+    *limits.routes,
+    *assets.routes,
+    *open_interest.routes,
+    *funding.routes,
+    *financial.routes,
+    *prices.routes,
 ]

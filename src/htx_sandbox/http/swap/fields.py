@@ -82,3 +82,18 @@ def order_ids(values: list[str]) -> list[int]:
         if number is not None:
             found[number] = None
     return list(found)
+
+
+def statuses(body: Body, allowed: Container[int]) -> set[int]:
+    """`status`: a comma list of values in `allowed`, 1066 when empty and 1067 for any other;
+    what 0 stands for is the endpoint's to say."""
+    values = body.id_list("status")
+    if not values:
+        raise HtxError(ErrorCode.FIELD_EMPTY, "status")
+    found: set[int] = set()
+    for value in values:
+        status = unsigned(value)
+        if status is None or status not in allowed:
+            raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "status")
+        found.add(status)
+    return found

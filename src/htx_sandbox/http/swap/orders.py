@@ -17,7 +17,7 @@ from ...domain.orders import Order
 from ...domain.types import Millis
 from ...service.ports import OrderQuery
 from ...service.queries import Reads
-from ..core.body import Body, unsigned
+from ..core.body import Body
 from ..core.endpoint import Call, private
 from ..core.wire import num
 from ..shapes import orders as shapes
@@ -172,15 +172,7 @@ async def swap_hisorders(call: Call) -> Any:
 
 def _history_statuses(body: Body) -> tuple[int, ...]:
     """swap_hisorders' status: a comma list of 0, 3, 4, 5, 6, 7; 0 (or nothing else) is all."""
-    values = body.id_list("status")
-    if not values:
-        raise HtxError(ErrorCode.FIELD_EMPTY, "status")
-    statuses: set[int] = set()
-    for value in values:
-        status = unsigned(value)
-        if status not in HISTORY_STATUSES:
-            raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "status")
-        statuses.add(status)
+    statuses = fields.statuses(body, HISTORY_STATUSES)
     return () if 0 in statuses else tuple(sorted(statuses))
 
 

@@ -31,7 +31,7 @@ from ...domain.strategy_orders import StrategyKind, StrategyOrder
 from ...domain.types import Direction, Millis, Offset
 from ...service.ports import StrategyOrderQuery
 from ...service.queries import Reads
-from ..core.body import Body, unsigned
+from ..core.body import Body
 from ..core.endpoint import Call, Endpoint, Handler, private
 from ..core.strategy_quota import strategy_limited
 from ..shapes import strategy_orders as shapes
@@ -227,15 +227,7 @@ def history_endpoint(family: Family) -> Endpoint:
 
 def _statuses(body: Body, finished: tuple[int, ...]) -> tuple[int, ...]:
     """status: a comma list of the finished statuses; 0 among them is all of them."""
-    values = body.id_list("status")
-    if not values:
-        raise HtxError(ErrorCode.FIELD_EMPTY, "status")
-    statuses: set[int] = set()
-    for value in values:
-        status = unsigned(value)
-        if status is None or (status != 0 and status not in finished):
-            raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "status")
-        statuses.add(status)
+    statuses = fields.statuses(body, {0, *finished})
     return finished if 0 in statuses else tuple(sorted(statuses))
 
 

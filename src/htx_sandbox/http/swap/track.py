@@ -30,7 +30,7 @@ from .trade import placed_reply
 
 def place_track_command(call: Call) -> PlaceTrackOrder:
     body = call.body
-    contract_code = body.text("contract_code", required=True)
+    contract_code = fields.contract_code(body, required=True)
     direction = body.choice("direction", Direction, ErrorCode.INCORRECT_DIRECTION, required=True)
     offset = body.choice("offset", Offset, ErrorCode.INCORRECT_OFFSET, required=True)
     lever_rate = body.integer("lever_rate", invalid=ErrorCode.INVALID_LEVERAGE)

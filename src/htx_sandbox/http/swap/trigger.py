@@ -22,6 +22,7 @@ from ..core.body import Body
 from ..core.endpoint import Call, private
 from ..core.strategy_quota import strategy_limited
 from . import fields
+from .trade import placed_reply
 
 TRIGGER_PRICE_NAME = "triggerPrice"
 """The name HTX's 1066 gives a missing trigger_price (its QA suite: "triggerPrice字段不能为空")."""
@@ -68,7 +69,7 @@ def trigger_order_command(uid: UID, body: Body) -> PlaceTriggerOrder:
 async def swap_trigger_order(call: Call) -> Any:
     reply = await call.execute(trigger_order_command(call.uid, call.body))
     assert isinstance(reply, OrderPlaced)
-    return {"order_id": reply.order_id, "order_id_str": str(reply.order_id)}
+    return placed_reply(reply)
 
 
 routes = [
