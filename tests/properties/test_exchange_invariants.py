@@ -1058,9 +1058,9 @@ class ExchangeMachine(RuleBasedStateMachine):
 
 # The example counts are set here: 100 sequences of up to 150 steps locally, 500 on CI (where
 # CI is set). With every kind of strategy order, the commits and the restarts in, 100 take
-# about 15 s of CPU and 500 about 72 s on the 2-core machine (wall time 15-30 s and 1.2-4.5 min
-# as it is shared); the trigger-only machine took 9 s and 47 s, and the trailing machine this
-# one replaced 3 s and 8 s more.
+# about 20 s of CPU and 500 about 83 s on the 2-core machine (wall time 20-30 s and 1.4-4.5 min
+# as it is shared); main's machine without them (funding settlements in) takes 10 s for 100,
+# and the trailing machine this one replaced took 3 s more.
 # Long sequences build positions to close, resting orders to cancel and strategy orders to
 # fire; Hypothesis shrinks a failure to a handful of steps.
 SETTINGS = settings(
