@@ -2,16 +2,19 @@
 
 Not a test module (pytest does not collect it). Run as::
 
-    python tests/integration/crash_worker.py sqlite /tmp/x.sqlite --uids 1,2,3 --fund BTC=5,ETH=500
+    python tests/integration/crash_worker.py sqlite /tmp/x.sqlite --uids 1,2,3 \
+        --fund BTC=5,ETH=500 --tick BTC-USD=10
     python -m tests.integration.crash_worker postgres postgresql://... --uids ...
 
-It builds ``Engine(store, SystemClock())`` on the store (which restores whatever the store holds),
-opens and funds the given UIDs when they are not yet (acknowledging each of those commands too),
-prints ``{"ready": ...}``, then reads one JSON command per line from stdin and submits it to the
-engine without waiting for earlier ones, so several commands are in flight at once and the engine
-commits them in groups. One JSON acknowledgement per command is written to stdout only from the
-outcome's done-callback, that is after the commit that made the command durable, so every line
-the parent reads names a command whose effects must survive a kill. Logs go to stderr.
+It builds ``Engine(store, SystemClock())`` on the store (which restores whatever the store
+holds; a new store gets the default contracts, with the price ticks ``--tick`` gives), opens
+and funds the given UIDs when they are not yet (acknowledging each of those commands too),
+prints ``{"ready": ...}``, then reads one JSON command per line from stdin and submits it to
+the engine without waiting for earlier ones, so several commands are in flight at once and
+the engine commits them in groups. One JSON acknowledgement per command is written to stdout
+only from the outcome's done-callback, that is after the commit that made the command durable,
+so every line the parent reads names a command whose effects must survive a kill. Logs go to
+stderr.
 
 Commands (``seq`` is the parent's sequence number, echoed in the ack)::
 
@@ -21,19 +24,31 @@ Commands (``seq`` is the parent's sequence number, echoed in the ack)::
     {"seq", "op": "cancel_all", "uid", "code", "direction": str|null, "offset": str|null}
     {"seq", "op": "deposit", "uid", "symbol", "amount": str}
     {"seq", "op": "trigger", "trigger": TRIGGER}
-    {"seq", "op": "trigger_cancel", "uid", "code", "order_ids": [str]}
-    {"seq", "op": "trigger_cancel_all", "uid", "code", "direction": str|null, "offset": str|null}
+    {"seq", "op": "tpsl", "tpsl": TPSL}
+    {"seq", "op": "track", "track": TRACK}
+    {"seq", "op": "strategy_cancel", "kind", "uid", "code", "order_ids": [str]}
+    {"seq", "op": "strategy_cancel_all", "kind", "uid", "code", "direction": str|null,
+     "offset": str|null}
     ORDER = {"uid", "code", "direction", "offset", "volume", "lever", "type", "price": str|null,
-             "coid": int|null, "smp": 0|1}
+             "coid": int|null, "smp": 0|1, "tp": LEG|null, "sl": LEG|null}
     TRIGGER = {"uid", "code", "trigger_type", "trigger_price": str, "direction", "offset",
                "volume", "type", "price": str|null, "lever": int|null}
+    TPSL = {"uid", "code", "direction", "volume", "tp": LEG|null, "sl": LEG|null}
+    LEG = {"trigger": str, "price": str|null, "type"}
+    TRACK = {"uid", "code", "direction", "offset", "volume", "callback": str, "active": str,
+             "type", "lever": int|null}
+
+``kind`` is ``trigger``, ``tpsl`` or ``track``; an ORDER's ``tp``/``sl`` are legs attached to it.
 
 Acks: ``{"seq", "err": code}`` for a rejected command, else ``{"seq", "reply": ...}`` plus the
-fills (``"trades": [[trade_id, order_id, volume], ...]``) and final cancels
+fills (``"trades": [[trade_id, order_id, volume, price], ...]``) and final cancels
 (``"cancelled": [[order_id, status], ...]``) the command caused, read from its events, the
-strategy orders it changed as its commit left them (``"strategies": [[order_id, status,
-relation_order_id|null, fail_code|null], ...]``: placed, fired, failed, cancelled), and
-``"commit"``: the number of the engine's commit that made it durable.
+strategy orders it changed as its commit left them (``"strategies": [STRATEGY, ...]``:
+placed, attached, activated, moved, fired, failed, cancelled, expired), and ``"commit"``: the
+number of the engine's commit that made it durable::
+
+    STRATEGY = {"id", "kind", "uid", "code", "status", "relation": int|null, "fail": int|null,
+                "source": int|null, "volume", "active": bool, "extreme": str|null}
 """
 
 from __future__ import annotations
@@ -62,8 +77,14 @@ from htx_sandbox.domain.commands import (
     Outcome,
     PlaceBatch,
     PlaceOrder,
+    PlaceTpsl,
+    PlaceTrackOrder,
     PlaceTriggerOrder,
+    Tpsl,
+    TpslLeg,
+    TpslPlaced,
 )
+from htx_sandbox.domain.contracts import ContractRegistry, default_contracts
 from htx_sandbox.domain.events import OrderCancelled, OrderTraded, StrategyOrderChanged
 from htx_sandbox.domain.strategy_orders import StrategyKind, StrategyPriceType, TriggerType
 from htx_sandbox.domain.types import (
@@ -122,9 +143,31 @@ def open_store(kind: str, target: str) -> Store:
             time.sleep(0.05)
 
 
+def contracts_with_ticks(ticks: dict[str, Decimal]) -> ContractRegistry:
+    """The default contracts, with the price ticks given (a coarse tick brings the callback
+    rates of trailing orders within the few ticks the test trades across)."""
+    registry = ContractRegistry()
+    for contract in default_contracts():
+        contract.price_tick = ticks.get(contract.contract_code, contract.price_tick)
+        registry.add(contract)
+    return registry
+
+
+def leg(spec: dict[str, Any] | None) -> TpslLeg | None:
+    if spec is None:
+        return None
+    price = spec.get("price")
+    return TpslLeg(
+        Decimal(spec["trigger"]),
+        Decimal(price) if price is not None else None,
+        StrategyPriceType(spec["type"]),
+    )
+
+
 def place_command(spec: dict[str, Any]) -> PlaceOrder:
     price = spec.get("price")
     coid = spec.get("coid")
+    tp, sl = leg(spec.get("tp")), leg(spec.get("sl"))
     return PlaceOrder(
         uid=UID(spec["uid"]),
         contract_code=spec["code"],
@@ -136,6 +179,7 @@ def place_command(spec: dict[str, Any]) -> PlaceOrder:
         price=Decimal(price) if price is not None else None,
         client_order_id=ClientOrderId(coid) if coid is not None else None,
         self_match_prevent=SelfMatchPrevent(spec.get("smp", 1)),
+        tpsl=Tpsl(tp, sl) if tp is not None or sl is not None else None,
     )
 
 
@@ -151,6 +195,32 @@ def trigger_command(spec: dict[str, Any]) -> PlaceTriggerOrder:
         volume=int(spec["volume"]),
         order_price_type=StrategyPriceType(spec["type"]),
         order_price=Decimal(price) if price is not None else None,
+        lever_rate=int(lever) if lever is not None else None,
+    )
+
+
+def tpsl_command(spec: dict[str, Any]) -> PlaceTpsl:
+    return PlaceTpsl(
+        uid=UID(spec["uid"]),
+        contract_code=spec["code"],
+        direction=Direction(spec["direction"]),
+        volume=int(spec["volume"]),
+        tp=leg(spec.get("tp")),
+        sl=leg(spec.get("sl")),
+    )
+
+
+def track_command(spec: dict[str, Any]) -> PlaceTrackOrder:
+    lever = spec.get("lever")
+    return PlaceTrackOrder(
+        uid=UID(spec["uid"]),
+        contract_code=spec["code"],
+        direction=Direction(spec["direction"]),
+        offset=Offset(spec["offset"]),
+        volume=int(spec["volume"]),
+        callback_rate=Decimal(spec["callback"]),
+        active_price=Decimal(spec["active"]),
+        order_price_type=StrategyPriceType(spec["type"]),
         lever_rate=int(lever) if lever is not None else None,
     )
 
@@ -180,14 +250,19 @@ def decode(message: dict[str, Any]) -> Command:
         return Deposit(UID(message["uid"]), message["symbol"], Decimal(message["amount"]))
     if op == "trigger":
         return trigger_command(message["trigger"])
-    if op == "trigger_cancel":
+    if op == "tpsl":
+        return tpsl_command(message["tpsl"])
+    if op == "track":
+        return track_command(message["track"])
+    if op == "strategy_cancel":
         return CancelStrategyOrders(
-            StrategyKind.TRIGGER, UID(message["uid"]), message["code"], message["order_ids"]
-        )
-    if op == "trigger_cancel_all":
+            StrategyKind(message["kind"]), UID(message["uid"]), message["code"],
+            message["order_ids"],
+        )  # fmt: skip
+    if op == "strategy_cancel_all":
         direction, offset = message.get("direction"), message.get("offset")
         return CancelAllStrategy(
-            StrategyKind.TRIGGER,
+            StrategyKind(message["kind"]),
             UID(message["uid"]),
             message["code"],
             direction=Direction(direction) if direction else None,
@@ -204,6 +279,8 @@ def encode(seq: int, outcome: Outcome, engine: Engine) -> dict[str, Any]:
         reply = outcome.reply
         if isinstance(reply, OrderPlaced):
             ack["reply"] = {"order_id": reply.order_id, "client_order_id": reply.client_order_id}
+        elif isinstance(reply, TpslPlaced):
+            ack["reply"] = {"tp_order": reply.tp_order, "sl_order": reply.sl_order}
         elif isinstance(reply, CancelReply):
             ack["reply"] = {
                 "successes": list(reply.successes),
@@ -223,28 +300,38 @@ def encode(seq: int, outcome: Outcome, engine: Engine) -> dict[str, Any]:
             }
         else:
             ack["reply"] = None
-    trades: list[list[int]] = []
+    trades: list[list[int | str]] = []
     cancelled: list[list[int]] = []
-    strategies: list[list[int | None]] = []
+    strategies: list[dict[str, Any]] = []
     held = engine.exchange.state.strategies.orders
     for event in outcome.events:
         if isinstance(event, OrderTraded):
             trade = event.trade
-            trades.append([int(trade.trade_id), int(trade.order_id), trade.volume])
+            trades.append(
+                [int(trade.trade_id), int(trade.order_id), trade.volume, str(trade.price)]
+            )
         elif isinstance(event, OrderCancelled):
             cancelled.append([int(event.order_id), int(event.status)])
         elif isinstance(event, StrategyOrderChanged):
             # Read as the commit left it: this runs on the engine thread, before the next batch.
             order = held.get(event.order_id)
             if order is not None:
-                relation = order.relation_order_id
+                relation, source = order.relation_order_id, order.source_order_id
+                extreme = order.market_limit_price
                 strategies.append(
-                    [
-                        int(order.order_id),
-                        int(order.status),
-                        int(relation) if relation is not None else None,
-                        order.fail_code,
-                    ]
+                    {
+                        "id": int(order.order_id),
+                        "kind": order.kind.value,
+                        "uid": int(order.uid),
+                        "code": order.contract_code,
+                        "status": int(order.status),
+                        "relation": int(relation) if relation is not None else None,
+                        "fail": order.fail_code,
+                        "source": int(source) if source is not None else None,
+                        "volume": order.volume,
+                        "active": order.is_active,
+                        "extreme": str(extreme) if extreme is not None else None,
+                    }
                 )
     if trades:
         ack["trades"] = trades
@@ -307,15 +394,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--uids", required=True, help="comma-separated UIDs to open and fund")
     parser.add_argument("--fund", required=True, help="SYMBOL=amount,... deposited per UID")
     parser.add_argument("--seed", default="", help="for the log only")
+    parser.add_argument(
+        "--tick", default="", help="CODE=tick,...: price ticks of a new store's contracts"
+    )
     args = parser.parse_args(argv)
     uids = [int(u) for u in args.uids.split(",") if u]
     funds = {
         symbol.upper(): Decimal(amount)
         for symbol, amount in (item.split("=", 1) for item in args.fund.split(",") if item)
     }
+    ticks = {
+        code.upper(): Decimal(tick)
+        for code, tick in (item.split("=", 1) for item in args.tick.split(",") if item)
+    }
     log(f"starting on {args.kind} (seed {args.seed})")
     store = open_store(args.kind, args.target)
-    engine = Engine(store, SystemClock())
+    engine = Engine(store, SystemClock(), contracts=contracts_with_ticks(ticks))
     engine.start()
     set_up(engine, uids, funds)
     state = engine.exchange.state

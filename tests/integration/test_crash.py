@@ -4,8 +4,10 @@ acknowledged, and what it left behind is whole.
 Each round starts tests/integration/crash_worker.py on the same store, streams a random mix of
 commands from several UIDs into it (resting and crossing limit orders, opponent/optimal/ioc/fok/
 post_only orders, closes, batches, cancels by order id and by client order id, cancel-all with
-random filters, deposits, trigger orders near the price and their cancels) with many in flight
-at once, reads the acknowledgements the worker writes only after each command's commit, and
+random filters, deposits; and strategy orders of every kind near the price, so that the stream's
+trades fire them: trigger orders, TP/SL on positions and attached to opening orders, trailing
+orders on a coarse-tick BTC-USD, with cancels by id and cancel-alls of each kind) with many in
+flight at once, reads the acknowledgements the worker writes only after each command's commit, and
 kills the worker with SIGKILL at a random point: after sending a random command, on a random
 acknowledgement, after a random number of milliseconds, or while it is still starting up.
 With the worker dead, the test opens the store itself, restores the exchange from it and
@@ -15,16 +17,19 @@ checks that
   acknowledged order id, client order id and fields; an acknowledged rejection left no order; an
   acknowledged successful cancel (by id, by client id or cancel-all) left the order cancelled
   (5 or 7); every fill and cancel an acknowledgement reported is stored as reported; acknowledged
-  deposits are credited; an acknowledged trigger order is stored as sent, and a firing,
-  failure or cancel an acknowledgement reported is stored as reported, the fired order's child
-  order with it;
+  deposits are credited; an acknowledged strategy order of any kind is stored as sent (an
+  order's attached legs right after it), and every change an acknowledgement reported (an
+  activation, a move of a trailing order's extreme, a firing with the order it placed, a
+  failure, a cancel, an expiry) is stored as reported, or has only progressed since;
 * commands that were not acknowledged may or may not be there, but never in part: the invariants
   tie every order, fill, account, position and counter to the others (frozen margin and frozen
   position volume equal what the open orders hold, each match stored on both sides, positions
   equal the sum of their fills, long == short, coin conservation exact to 1e-18, fees and
-  realized profit agree between orders and accounts, no crossed book), and no trigger order
-  fired twice: the orders with order_source "trigger" are exactly the children that fired
-  trigger orders name, one each;
+  realized profit agree between orders and accounts, no crossed book), the strategy orders
+  satisfy the state machine's invariants (10 and 11 of tests/invariants.py, 16-19 of
+  tests/strategy_invariants.py: indexes, TP/SL pairs, attached legs, trailing fields), and no
+  strategy order fired twice: for each kind,
+  the orders with that order_source are exactly the children its fired orders name, one each;
 * what an earlier round stored is still there, final orders unchanged, and no order or trade id
   is ever reused after a restart.
 
@@ -64,6 +69,7 @@ from htx_sandbox.domain.strategy_orders import (
     StrategyOrder,
     StrategyPriceType,
     StrategyStatus,
+    TpslOrderType,
     TriggerType,
 )
 from htx_sandbox.domain.types import (
@@ -79,6 +85,13 @@ from htx_sandbox.domain.types import (
 )
 from htx_sandbox.service.ports import StorageError
 from htx_sandbox.storage.sql import SqlStore
+from tests.invariants import check_strategy_indexes, check_strategy_orders_fire_once
+from tests.strategy_invariants import (
+    check_attached_legs_follow_their_order,
+    check_no_waiting_leg_without_position,
+    check_tpsl_pairs,
+    check_trailing_fields,
+)
 
 WORKER = Path(__file__).with_name("crash_worker.py")
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,9 +100,11 @@ ROUNDS = int(os.environ.get("HTX_CRASH_ROUNDS", "25" if IN_CI else "5"))
 UIDS = (101, 102, 103, 104)
 FUNDS = {"BTC": Decimal("5"), "ETH": Decimal("500")}
 CONTRACTS = {  # code: (symbol, mid price, tick)
-    "BTC-USD": ("BTC", Decimal("60000"), Decimal("0.1")),
+    "BTC-USD": ("BTC", Decimal("60000"), Decimal("10")),
     "ETH-USD": ("ETH", Decimal("3000"), Decimal("0.01")),
 }
+"""BTC-USD gets a coarse tick (the worker's --tick), so that trailing orders' callbacks (0.1 %:
+6 ticks) are within the 25 ticks around the mid the orders are priced at, and they fire."""
 LEVER = 10
 FINAL = (OrderStatus.PARTIALLY_FILLED_CANCELLED, OrderStatus.FILLED, OrderStatus.CANCELLED)
 CANCELLED = {int(OrderStatus.PARTIALLY_FILLED_CANCELLED), int(OrderStatus.CANCELLED)}
@@ -120,6 +135,14 @@ TRIGGER_PRICE_TYPES = [
     (StrategyPriceType.OPTIMAL_10, 10),
 ]
 LIMIT_TRIGGER = StrategyPriceType.LIMIT
+TRACK_PRICE_TYPES = [
+    (StrategyPriceType.FORMULA_PRICE, 60),
+    (StrategyPriceType.OPTIMAL_5, 30),
+    (StrategyPriceType.OPTIMAL_20, 10),
+]
+CALLBACK_RATES = ["0.001", "0.001", "0.001", "0.002", "0.003"]
+"""6 to 18 ticks of BTC-USD: within the swings of the stream's prices."""
+KINDS = tuple(kind.value for kind in StrategyKind)
 STRATEGY_FINAL = {int(s) for s in StrategyStatus if not s.is_open}
 
 StoreOpener = Callable[[], SqlStore]
@@ -143,10 +166,18 @@ class Model:
     """Client order ids sent, per (uid, contract): cancels by client id pick from these."""
     order_ids: dict[tuple[int, str], list[int]] = field(default_factory=dict)
     """Order ids seen in acknowledgements or in the store, per (uid, contract)."""
-    trigger_ids: dict[tuple[int, str], list[int]] = field(default_factory=dict)
-    """Trigger order ids likewise: what trigger cancels pick from."""
-    previous_strategies: dict[int, tuple[int, int | None]] = field(default_factory=dict)
-    """After the last check: strategy order id -> (status, relation_order_id)."""
+    strategy_ids: dict[tuple[int, str, str], list[int]] = field(default_factory=dict)
+    """Strategy order ids likewise, per (uid, contract, kind): what strategy cancels pick from."""
+    sides: dict[int, tuple[int, str, str]] = field(default_factory=dict)
+    """Acknowledged order id -> (uid, contract, the side its fills open or close)."""
+    positions: Counter[tuple[int, str, str]] = field(default_factory=Counter)
+    """(uid, contract, side) -> volume, as the acknowledged fills of known orders left it: a
+    guess (children of strategy orders are not counted) that TP/SL on positions aim at."""
+    last_price: dict[str, Decimal] = field(default_factory=dict)
+    """The price of the last acknowledged trade per contract: what TP/SL and trailing orders
+    are placed around."""
+    previous_strategies: dict[int, StrategyRecord] = field(default_factory=dict)
+    """After the last check: strategy order id -> what it was."""
     ever_ready: bool = False
     ready_rounds: int = 0
     previous: dict[int, tuple[int, int, int]] = field(default_factory=dict)
@@ -183,6 +214,8 @@ class Model:
             "coid": None,
             "smp": 0 if rng.random() < 0.15 else 1,
         }
+        if offset == "open" and price is not None and rng.random() < 0.15:
+            self.attach_legs(spec, Decimal(price), tick)
         if rng.random() < 0.85:
             spec["coid"] = self.next_coid
             self.coids.setdefault((uid, code), []).append(self.next_coid)
@@ -209,6 +242,66 @@ class Model:
             "lever": LEVER if rng.random() < 0.95 else None,
         }
 
+    def leg_spec(self, closing: str, take_profit: bool, reference: Decimal, tick: Decimal) -> Any:
+        """A TP or SL 1 to 15 ticks beyond `reference` on the side it waits for (a TP of a long,
+        closed by a sell, above it), now and then at it (1405/1407)."""
+        rng = self.rng
+        rises = take_profit == (closing == "sell")
+        away = rng.randint(1, 15) if rng.random() < 0.95 else 0
+        trigger = reference + (away if rises else -away) * tick
+        kind = rng.choice(["limit", "limit", "optimal_5", "optimal_20"])
+        price = None
+        if kind == "limit":
+            price = str(trigger + tick * rng.randint(-5, 5))
+        return {"trigger": str(trigger), "price": price, "type": kind}
+
+    def attach_legs(self, spec: dict[str, Any], price: Decimal, tick: Decimal) -> None:
+        """A TP, an SL or both on an opening order, around its own price."""
+        closing = "sell" if spec["direction"] == "buy" else "buy"
+        which = self.rng.choice(["tp", "sl", "both", "both"])
+        if which != "sl":
+            spec["tp"] = self.leg_spec(closing, True, price, tick)
+        if which != "tp":
+            spec["sl"] = self.leg_spec(closing, False, price, tick)
+
+    def tpsl_spec(self, uid: int, code: str) -> dict[str, Any]:
+        """A TP and/or SL on a position the acknowledged fills gave the UID (or on none: 1048),
+        around the last acknowledged price."""
+        rng = self.rng
+        _, mid, tick = CONTRACTS[code]
+        held = [side for side in ("long", "short") if self.positions[(uid, code, side)] > 0]
+        side = rng.choice(held) if held else rng.choice(["long", "short"])
+        closing = "sell" if side == "long" else "buy"
+        volume = max(1, min(self.positions[(uid, code, side)], rng.randint(1, 5)))
+        reference = self.last_price.get(code, mid)
+        spec: dict[str, Any] = {"uid": uid, "code": code, "direction": closing, "volume": volume}
+        which = rng.choice(["tp", "sl", "both", "both"])
+        spec["tp"] = self.leg_spec(closing, True, reference, tick) if which != "sl" else None
+        spec["sl"] = self.leg_spec(closing, False, reference, tick) if which != "tp" else None
+        return spec
+
+    def track_spec(self, uid: int, code: str) -> dict[str, Any]:
+        """A trailing order activated 1 to 10 ticks from the last acknowledged price on the
+        side it activates from (a buy below it), now and then on the wrong side (1426)."""
+        rng = self.rng
+        _, mid, tick = CONTRACTS[code]
+        direction = rng.choice(["buy", "sell"])
+        away = rng.randint(1, 10) if rng.random() < 0.9 else -rng.randint(0, 3)
+        active = self.last_price.get(code, mid) + (-away if direction == "buy" else away) * tick
+        kinds, weights = zip(*TRACK_PRICE_TYPES, strict=True)
+        kind: StrategyPriceType = rng.choices(kinds, weights)[0]
+        return {
+            "uid": uid,
+            "code": code,
+            "direction": direction,
+            "offset": "close" if rng.random() < 0.2 else "open",
+            "volume": rng.randint(1, 5),
+            "callback": rng.choice(CALLBACK_RATES),
+            "active": str(active),
+            "type": kind.value,
+            "lever": LEVER if rng.random() < 0.95 else None,
+        }
+
     def command(self) -> dict[str, Any]:
         rng = self.rng
         uid = rng.choice(UIDS)
@@ -216,14 +309,14 @@ class Model:
         roll = rng.random()
         seq = self.next_seq
         self.next_seq += 1
-        if roll < 0.50:
+        if roll < 0.46:
             return {"seq": seq, "op": "place", "order": self.place_spec(uid, code)}
-        if roll < 0.56:
+        if roll < 0.51:
             orders = [
                 self.place_spec(uid, rng.choice(list(CONTRACTS))) for _ in range(rng.randint(2, 5))
             ]
             return {"seq": seq, "op": "batch", "uid": uid, "orders": orders}
-        if roll < 0.75:
+        if roll < 0.67:
             message: dict[str, Any] = {
                 "seq": seq,
                 "op": "cancel",
@@ -252,7 +345,7 @@ class Model:
                 )
                 message["client_order_ids"] = ids
             return message
-        if roll < 0.83:
+        if roll < 0.74:
             return {
                 "seq": seq,
                 "op": "cancel_all",
@@ -261,19 +354,32 @@ class Model:
                 "direction": rng.choice([None, None, "buy", "sell"]),
                 "offset": rng.choice([None, None, "open", "close"]),
             }
-        if roll < 0.92:
+        if roll < 0.79:
             return {"seq": seq, "op": "trigger", "trigger": self.trigger_spec(uid, code)}
-        if roll < 0.95:
-            known = self.trigger_ids.get((uid, code), [])
+        if roll < 0.83:
+            return {"seq": seq, "op": "tpsl", "tpsl": self.tpsl_spec(uid, code)}
+        if roll < 0.90:
+            return {"seq": seq, "op": "track", "track": self.track_spec(uid, code)}
+        kind = rng.choice(KINDS)
+        if roll < 0.94:
+            known = self.strategy_ids.get((uid, code, kind), [])
             ids = [str(rng.choice(known[-40:])) for _ in range(rng.randint(1, 3))] if known else []
-            if not ids or rng.random() < 0.15:  # another UID's, or none at all: 1061
-                other = self.trigger_ids.get((rng.choice(UIDS), code), [])
+            if not ids or rng.random() < 0.15:  # another UID's or kind's, or none at all: 1061
+                other = self.strategy_ids.get((rng.choice(UIDS), code, rng.choice(KINDS)), [])
                 ids.append(str(rng.choice(other)) if other else "12345")
-            return {"seq": seq, "op": "trigger_cancel", "uid": uid, "code": code, "order_ids": ids}
-        if roll < 0.965:
             return {
                 "seq": seq,
-                "op": "trigger_cancel_all",
+                "op": "strategy_cancel",
+                "kind": kind,
+                "uid": uid,
+                "code": code,
+                "order_ids": ids,
+            }
+        if roll < 0.96:
+            return {
+                "seq": seq,
+                "op": "strategy_cancel_all",
+                "kind": kind,
                 "uid": uid,
                 "code": code,
                 "direction": rng.choice([None, None, "buy", "sell"]),
@@ -284,29 +390,44 @@ class Model:
         return {"seq": seq, "op": "deposit", "uid": uid, "symbol": symbol, "amount": str(amount)}
 
     def learn(self, ack: dict[str, Any]) -> None:
-        """Remember acknowledged order ids (called on the reader thread; appends only)."""
+        """Remember acknowledged order ids, strategy order ids, the sides the fills of known
+        orders moved and the last price (called on the reader thread; appends and stores
+        only)."""
         seq = ack.get("seq")
-        if seq is None or seq < 0 or "reply" not in ack or ack["reply"] is None:
+        if seq is None or seq < 0:
             return
+        for entry in ack.get("strategies", []):
+            key = (entry["uid"], entry["code"], entry["kind"])
+            known = self.strategy_ids.setdefault(key, [])
+            if entry["id"] not in known:
+                known.append(entry["id"])
         message = self.sent.get(seq)
-        if message is None:
+        if message is None or "reply" not in ack or ack["reply"] is None:
             return
-        if message["op"] == "trigger" and "order_id" in ack["reply"]:
-            spec = message["trigger"]
-            self.trigger_ids.setdefault((spec["uid"], spec["code"]), []).append(
-                ack["reply"]["order_id"]
-            )
-        elif message["op"] == "place" and "order_id" in ack["reply"]:
-            spec = message["order"]
-            self.order_ids.setdefault((spec["uid"], spec["code"]), []).append(
-                ack["reply"]["order_id"]
-            )
+        if message["op"] == "place" and "order_id" in ack["reply"]:
+            self.know_order(message["order"], ack["reply"]["order_id"])
         elif message["op"] == "batch":
             for spec, (order_id, _, _) in zip(
                 message["orders"], ack["reply"]["items"], strict=False
             ):
                 if order_id is not None:
-                    self.order_ids.setdefault((spec["uid"], spec["code"]), []).append(order_id)
+                    self.know_order(spec, order_id)
+        for _, order_id, volume, price in ack.get("trades", []):
+            side = self.sides.get(order_id)
+            if side is not None:
+                owner, contract_code, moved = side
+                change = volume if moved[0] == "+" else -volume
+                self.positions[(owner, contract_code, moved[1:])] += change
+                self.last_price[contract_code] = Decimal(price)
+
+    def know_order(self, spec: dict[str, Any], order_id: int) -> None:
+        uid, code = spec["uid"], spec["code"]
+        self.order_ids.setdefault((uid, code), []).append(order_id)
+        # A buy opens the long or closes the short; a sell the reverse.
+        long_side = (spec["direction"] == "buy") == (spec["offset"] == "open")
+        sign = "+" if spec["offset"] == "open" else "-"
+        # "+long": its fills add to the long, "-short": they take from the short, ...
+        self.sides[order_id] = (uid, code, sign + ("long" if long_side else "short"))
 
 
 # -- one round -------------------------------------------------------------------------------
@@ -418,8 +539,10 @@ def plan_round(model: Model, number: int) -> Round:
     commands = rng.randint(40, 300)
     plan = rng.choices(["sent", "acks", "timer", "startup"], [35, 30, 20, 15])[0]
     kill_at = rng.randint(1, commands)
-    if number == 1:  # the first round gets going for sure, so that every run trades and cancels
-        plan, kill_at = "acks", rng.randint(commands // 2, commands)
+    if number == 1:  # the first round gets going for sure, so that every run trades, cancels
+        # and fires strategy orders of every kind
+        commands = max(commands, 300)
+        plan, kill_at = "acks", rng.randint(commands * 3 // 4, commands)
     share = rng.random()
     if plan == "sent":  # right after the command goes out, or a little later
         delay = share * rng.choice([0.0, 0.001, 0.005, 0.02])
@@ -614,7 +737,7 @@ def check_acknowledged(model: Model, state: ExchangeState, context: str) -> None
     for seq, ack in model.acks.items():
         message = model.sent[seq]
         where = f"{context}: command {seq} (round {model.round_of[seq]}) {message} -> {ack}"
-        for trade_id, order_id, volume in ack.get("trades", []):
+        for trade_id, order_id, volume, _ in ack.get("trades", []):
             order = orders.get(order_id)
             assert order is not None, f"{where}: order {order_id} of trade {trade_id} missing"
             assert any(t.trade_id == trade_id and t.volume == volume for t in order.trades), (
@@ -667,88 +790,217 @@ def same_trigger(order: StrategyOrder, spec: dict[str, Any]) -> bool:
     )
 
 
+def same_leg(
+    order: StrategyOrder | None,
+    spec: dict[str, Any],
+    kind: TpslOrderType,
+    closing: str,
+    uid: int,
+    code: str,
+    source: int | None,
+) -> bool:
+    """A stored TP/SL leg is the one sent (its volume, which an opening order's fills move, is
+    checked by the invariants)."""
+    price = spec["price"]
+    return (
+        order is not None
+        and order.kind is StrategyKind.TPSL
+        and order.tpsl_order_type is kind
+        and (order.uid, order.contract_code, order.source_order_id) == (uid, code, source)
+        and order.direction is Direction(closing)
+        and order.offset is Offset.CLOSE
+        and order.trigger_price == Decimal(spec["trigger"])
+        and order.order_price_type is StrategyPriceType(spec["type"])
+        and order.order_price == (Decimal(price) if price is not None else None)
+    )
+
+
+def same_track(order: StrategyOrder, spec: dict[str, Any]) -> bool:
+    return (
+        order.kind is StrategyKind.TRACK
+        and order.uid == spec["uid"]
+        and order.contract_code == spec["code"]
+        and order.direction is Direction(spec["direction"])
+        and order.offset is Offset(spec["offset"])
+        and order.volume == spec["volume"]
+        and order.callback_rate == Decimal(spec["callback"])
+        and order.trigger_price == Decimal(spec["active"])
+        and order.order_price_type is StrategyPriceType(spec["type"])
+        and order.lever_rate == spec["lever"]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StrategyRecord:
+    """What a strategy order was, as an acknowledgement or an earlier check saw it."""
+
+    status: int
+    relation: int | None
+    fail: int | None
+    active: bool
+    extreme: Decimal | None
+
+    @classmethod
+    def of(cls, order: StrategyOrder) -> StrategyRecord:
+        return cls(
+            int(order.status), order.relation_order_id, order.fail_code, order.is_active,
+            order.market_limit_price,
+        )  # fmt: skip
+
+    @classmethod
+    def acked(cls, entry: dict[str, Any]) -> StrategyRecord:
+        extreme = entry["extreme"]
+        return cls(
+            entry["status"], entry["relation"], entry["fail"], entry["active"],
+            Decimal(extreme) if extreme is not None else None,
+        )  # fmt: skip
+
+
+NEXT_STATUSES = {
+    int(StrategyStatus.NOT_ACTIVATED): {int(s) for s in StrategyStatus},
+    int(StrategyStatus.WAITING): {int(s) for s in StrategyStatus}
+    - {int(StrategyStatus.NOT_ACTIVATED), int(StrategyStatus.NOT_ACTIVATED_EXPIRED)},
+}
+"""What an open strategy order can have become since: it never goes back to 1, and a leg
+ends in 12 only from 1."""
+
+
+def check_progress(seen: StrategyRecord, stored: StrategyOrder, where: str) -> None:
+    """A strategy order as stored now is what it was when `seen`, or what that could become:
+    a finished one exactly as it was; an open one in a later status, an activated trailing
+    order still active, its extreme where it was or farther (lower for a buy)."""
+    if seen.status in STRATEGY_FINAL:
+        assert StrategyRecord.of(stored) == seen, f"{where}: was {seen}, stored {stored!r}"
+        return
+    assert int(stored.status) in NEXT_STATUSES[seen.status], f"{where}: was {seen}, {stored!r}"
+    if seen.active:
+        assert stored.is_active, f"{where}: was active, stored {stored!r}"
+        extreme = stored.market_limit_price
+        assert seen.extreme is not None and extreme is not None, (where, stored)
+        buy = stored.direction is Direction.BUY
+        assert (extreme <= seen.extreme) if buy else (extreme >= seen.extreme), (
+            f"{where}: extreme was {seen.extreme}, stored {stored!r}"
+        )
+
+
 def check_strategies(model: Model, state: ExchangeState, context: str) -> None:
-    """Acknowledged trigger orders, firings, failures and cancels are stored as acknowledged;
-    every stored one is whole and indexed; none fired twice; none stored before is lost."""
+    """Acknowledged strategy orders of every kind (trigger, TP/SL on positions and attached
+    to orders, trailing) are stored as sent; every change an acknowledgement reported
+    (activation, a move of a trailing order's extreme, a firing with the order it placed, a
+    failure, a cancel, an expiry) is stored as reported or has progressed since; every stored
+    one is whole and indexed (the invariants of tests/invariants.py); none fired twice; none
+    stored before is lost or changed after it finished."""
     strategies, orders = state.strategies.orders, state.orders
     for seq, ack in model.acks.items():
         message = model.sent[seq]
         where = f"{context}: command {seq} (round {model.round_of[seq]}) {message} -> {ack}"
-        if message["op"] == "trigger" and ack.get("reply"):
-            stored = strategies.get(ack["reply"]["order_id"])
+        reply = ack.get("reply")
+        op = message["op"]
+        if op == "trigger" and reply:
+            stored = strategies.get(reply["order_id"])
             assert stored is not None, f"{where}: acknowledged trigger order missing"
             assert same_trigger(stored, message["trigger"]), f"{where}: stored as {stored!r}"
-        for order_id, status, relation, fail_code in ack.get("strategies", []):
-            stored = strategies.get(order_id)
-            assert stored is not None, f"{where}: strategy order {order_id} missing"
-            if status in STRATEGY_FINAL:
-                assert (int(stored.status), stored.relation_order_id, stored.fail_code) == (
-                    status,
-                    relation,
-                    fail_code,
-                ), f"{where}: acknowledged as {status}, stored {stored!r}"
-            if status == StrategyStatus.PLACED:
-                assert relation in orders, f"{where}: the order {order_id} placed is missing"
-        if message["op"] in ("trigger_cancel", "trigger_cancel_all") and ack.get("reply"):
-            for given in ack["reply"]["successes"]:
+        elif op == "track" and reply:
+            stored = strategies.get(reply["order_id"])
+            assert stored is not None, f"{where}: acknowledged trailing order missing"
+            assert same_track(stored, message["track"]), f"{where}: stored as {stored!r}"
+        elif op == "tpsl" and reply:
+            spec = message["tpsl"]
+            for leg_type, key, order_id in (
+                (TpslOrderType.TP, "tp", reply["tp_order"]),
+                (TpslOrderType.SL, "sl", reply["sl_order"]),
+            ):
+                assert (order_id is None) == (spec[key] is None), where
+                if order_id is not None:
+                    stored = strategies.get(order_id)
+                    assert same_leg(
+                        stored, spec[key], leg_type, spec["direction"], spec["uid"], spec["code"],
+                        None,
+                    ), f"{where}: {key} stored as {stored!r}"  # fmt: skip
+        if op in ("place", "batch") and reply:
+            placed = (
+                [(message["order"], reply["order_id"])]
+                if op == "place"
+                else [
+                    (spec, item[0])
+                    for spec, item in zip(message["orders"], reply["items"], strict=True)
+                    if item[0] is not None
+                ]
+            )
+            for spec, order_id in placed:
+                check_attached(spec, order_id, strategies, where)
+        for entry in ack.get("strategies", []):
+            stored = strategies.get(entry["id"])
+            assert stored is not None, f"{where}: strategy order {entry['id']} missing"
+            assert stored.kind.value == entry["kind"], (where, stored)
+            check_progress(StrategyRecord.acked(entry), stored, f"{where}: {entry}")
+            if entry["status"] == StrategyStatus.PLACED:
+                child = orders.get(entry["relation"])
+                assert child is not None, f"{where}: the order {entry['id']} placed is missing"
+                assert child.order_source == entry["kind"], (where, child)
+        if op in ("strategy_cancel", "strategy_cancel_all") and reply:
+            for given in reply["successes"]:
                 stored = strategies.get(OrderId(int(given)))
                 assert stored is not None and stored.status is StrategyStatus.CANCELLED, (
                     f"{where}: cancel of {given} acknowledged, stored {stored!r}"
                 )
-    # Whole: each status with the fields it implies, each child like its trigger order.
-    relations: list[OrderId] = []
+                assert stored.kind.value == message["kind"], (where, stored)
+    # Whole, indexed and fired once: the invariants the state machine checks after every
+    # command hold on what a crash left, restored.
+    for invariant in (
+        check_strategy_orders_fire_once,
+        check_strategy_indexes,
+        check_tpsl_pairs,
+        check_attached_legs_follow_their_order,
+        check_no_waiting_leg_without_position,
+        check_trailing_fields,
+    ):
+        try:
+            invariant(state)
+        except AssertionError as error:
+            raise AssertionError(f"{context}: {invariant.__name__}: {error}") from error
     for order in strategies.values():
-        where = f"{context}: {order!r}"
-        assert order.order_id not in orders, f"{where}: shares its id with an order"
-        assert order.order_id <= state.order_ids.last, where
-        if order.status is StrategyStatus.PLACED:
-            assert order.relation_order_id is not None and order.triggered_at, where
-            child = orders.get(order.relation_order_id)
-            assert child is not None, f"{where}: its child order is missing"
-            assert (child.uid, child.contract_code, child.direction, child.offset) == (
-                order.uid,
-                order.contract_code,
-                order.direction,
-                order.offset,
-            ), (where, child)
-            assert child.volume == order.real_volume <= order.volume, (where, child)
-            assert child.created_at == order.order_insert_at, (where, child)
-            relations.append(order.relation_order_id)
-        elif order.status is StrategyStatus.FAILED:
-            assert order.relation_order_id is None and order.fail_code, where
-        elif order.status is StrategyStatus.CANCELLED:
-            assert order.relation_order_id is None and order.canceled_at, where
-        else:
-            assert order.status is StrategyStatus.WAITING, where
-            assert order.relation_order_id is None and order.triggered_at is None, where
-    # Fired once: the orders a trigger placed are exactly those fired trigger orders name.
-    sourced = sorted(oid for oid, o in orders.items() if o.order_source == "trigger")
-    assert len(set(relations)) == len(relations), f"{context}: a child named twice"
-    assert sorted(relations) == sourced, (
-        f"{context}: trigger-placed orders {sourced} != fired children {sorted(relations)}"
-    )
-    # Indexed: every waiting one in its contract's trigger book and its owner's index.
-    waiting = {oid for oid, o in strategies.items() if o.is_open}
-    in_books = {oid for book in state.strategies.books.values() for oid in book.live}
-    assert in_books == waiting, f"{context}: books {sorted(in_books)} != {sorted(waiting)}"
-    owned = {oid for index in state.strategies.by_owner.values() for oid in index}
-    assert owned == waiting, context
+        assert order.order_id <= state.order_ids.last, f"{context}: {order!r}"
+    # Fired once, kind by kind: the orders a kind placed are exactly those its fired orders
+    # name, one each (invariant 10 says so for all kinds together).
+    for kind in StrategyKind:
+        relations = sorted(
+            o.relation_order_id
+            for o in strategies.values()
+            if o.kind is kind and o.relation_order_id is not None
+        )
+        sourced = sorted(oid for oid, o in orders.items() if o.order_source == kind.value)
+        assert relations == sourced, (
+            f"{context}: {kind.value}-placed orders {sourced} != fired children {relations}"
+        )
     # Nothing stored before is lost, and final ones stay as they were.
-    for order_id, (status, relation) in model.previous_strategies.items():
+    for order_id, seen in model.previous_strategies.items():
         stored = strategies.get(OrderId(order_id))
         assert stored is not None, f"{context}: strategy order {order_id} stored earlier is gone"
-        if status in STRATEGY_FINAL:
-            assert (int(stored.status), stored.relation_order_id) == (status, relation), (
-                f"{context}: final strategy order changed: was {status}, now {stored!r}"
-            )
-    model.previous_strategies = {
-        oid: (int(o.status), o.relation_order_id) for oid, o in strategies.items()
-    }
-    # Waiting ones the parent never saw acknowledged become targets for later cancels.
+        check_progress(seen, stored, f"{context}: strategy order {order_id} since the last check")
+    model.previous_strategies = {oid: StrategyRecord.of(o) for oid, o in strategies.items()}
+    # Open ones the parent never saw acknowledged become targets for later cancels.
     for order in strategies.values():
-        known = model.trigger_ids.setdefault((order.uid, order.contract_code), [])
+        owner = (int(order.uid), order.contract_code, order.kind.value)
+        known = model.strategy_ids.setdefault(owner, [])
         if order.is_open and order.order_id not in known:
             known.append(order.order_id)
+
+
+def check_attached(
+    spec: dict[str, Any], order_id: int, strategies: dict[OrderId, StrategyOrder], where: str
+) -> None:
+    """An acknowledged order's legs are stored as sent, right after it (TP first)."""
+    closing = "sell" if spec["direction"] == "buy" else "buy"
+    next_id = order_id + 1
+    for kind, key in ((TpslOrderType.TP, "tp"), (TpslOrderType.SL, "sl")):
+        if spec.get(key) is None:
+            continue
+        stored = strategies.get(OrderId(next_id))
+        assert same_leg(stored, spec[key], kind, closing, spec["uid"], spec["code"], order_id), (
+            f"{where}: {key} of order {order_id} stored as {stored!r}"
+        )
+        next_id += 1
 
 
 def check_deposits(model: Model, state: ExchangeState, context: str) -> None:
@@ -953,13 +1205,17 @@ def check_store(model: Model, open_store: StoreOpener, context: str) -> dict[str
     check_history(model, state, context)
     check_strategies(model, state, context)
     strategies = state.strategies.orders.values()
-    return {
+    figures = {
         "orders": len(state.orders),
         "open": sum(1 for o in state.orders.values() if o.status.is_open),
         "trades": trade_rows // 2,
-        "triggers": len(strategies),
-        "fired": sum(1 for o in strategies if o.status is StrategyStatus.PLACED),
     }
+    for kind in StrategyKind:
+        of_kind = [o for o in strategies if o.kind is kind]
+        figures[kind.value] = len(of_kind)
+        placed = sum(1 for o in of_kind if o.status is StrategyStatus.PLACED)
+        figures[f"{kind.value} fired"] = placed
+    return figures
 
 
 # -- the test --------------------------------------------------------------------------------
@@ -976,6 +1232,8 @@ def crash_rounds(kind: str, target: str, open_store: StoreOpener, tmp: Path) -> 
         ",".join(str(u) for u in UIDS),
         "--fund",
         ",".join(f"{s}={a}" for s, a in FUNDS.items()),
+        "--tick",
+        ",".join(f"{code}={tick}" for code, (_, _, tick) in CONTRACTS.items()),
     ]
     started = time.monotonic()
     figures: dict[str, int] = {}
@@ -1007,7 +1265,10 @@ def crash_rounds(kind: str, target: str, open_store: StoreOpener, tmp: Path) -> 
     assert any(ack.get("cancelled") for ack in model.acks.values()), (
         f"{kind} crash test, seed {seed}: nothing was ever cancelled"
     )
-    assert figures.get("fired", 0) > 0, f"{kind} crash test, seed {seed}: no trigger ever fired"
+    for strategy_kind in KINDS:
+        assert figures.get(f"{strategy_kind} fired", 0) > 0, (
+            f"{kind} crash test, seed {seed}: no {strategy_kind} order ever fired"
+        )
 
 
 @pytest.mark.parametrize(

@@ -19,10 +19,13 @@ from typing import Literal
 
 from hypothesis import strategies as st
 
-from htx_sandbox.domain.strategy_orders import StrategyPriceType, TriggerType
+from htx_sandbox.domain.contracts import ContractRegistry, default_contracts
+from htx_sandbox.domain.strategy_book import StrategyLimits
+from htx_sandbox.domain.strategy_orders import StrategyKind, StrategyPriceType, TriggerType
 from htx_sandbox.domain.types import (
     UID,
     ClientOrderId,
+    ContractStatus,
     Direction,
     Offset,
     OrderPriceType,
@@ -146,6 +149,17 @@ order_refs = st.builds(
 cancel_client_ids = st.sampled_from(("1", "2", "3", "4", "x"))
 filter_directions = st.sampled_from((None, None, Direction.BUY, Direction.SELL))
 filter_offsets = st.sampled_from((None, None, Offset.OPEN, Offset.CLOSE))
+contract_statuses = st.sampled_from(
+    (
+        ContractStatus.SUSPENSION,
+        ContractStatus.IN_SETTLEMENT,
+        ContractStatus.DELIVERING,
+        ContractStatus.PENDING_LISTING,
+        ContractStatus.SETTLEMENT_COMPLETED,
+    )
+)
+"""Statuses a contract does not trade in: suspended (cancels allowed), settling or delivering
+(cancels refused too), not yet listed."""
 deposit_symbols = st.sampled_from(("BTC", "ETH", "eth", "XRP"))
 deposit_amounts = st.sampled_from(
     (Decimal("0.01"), Decimal("0.001"), Decimal(0), Decimal(-1), Decimal("1e-19"))
@@ -191,9 +205,9 @@ class TriggerSpec:
 
 @dataclass(frozen=True, slots=True)
 class StrategyRef:
-    """A strategy order id to cancel: as OrderRef, among the caller's open trigger orders on the
-    contract (`mine`) or every strategy order created so far; "ordinary" names an ordinary
-    order (unknown to a strategy cancel: 1061)."""
+    """A strategy order id to cancel: as OrderRef, among the caller's open orders of the
+    cancel's kind on the contract (`mine`) or every strategy order created so far, of any kind
+    (another kind's is unknown: 1061); "ordinary" names an ordinary order (1061 too)."""
 
     recent: int | Literal["unknown", "garbage", "ordinary"]
     mine: bool
@@ -245,3 +259,142 @@ index_factors = st.sampled_from(
 )  # fmt: skip
 """Where an index move takes a contract, as a multiple of its reference price: mostly near it,
 sometimes far enough (a 10 % fall takes the poorest UID's 20x long) to liquidate."""
+
+
+# -- the machine's contracts -----------------------------------------------------------------
+
+
+def machine_contracts() -> ContractRegistry:
+    """The default contracts, BTC-USD with a coarse tick: 300 at 60,000 (0.5 % a tick), so that
+    the callback rates of trailing orders (0.1 % to 2 %: a fifth of a tick to 4 ticks) and the
+    TP/SL near the last price are within the few ticks the machine trades across, and they fire
+    often. Its contract size and price stay the default's, so margins are the same. ETH-USD
+    keeps its fine tick (0.01 at 3,000), where trailing orders activate and follow but seldom
+    fire."""
+    registry = ContractRegistry()
+    btc, eth = default_contracts()
+    btc.price_tick = COARSE_TICK
+    registry.add(btc)
+    registry.add(eth)
+    return registry
+
+
+COARSE_TICK = Decimal(300)
+
+
+# -- take-profit / stop-loss -----------------------------------------------------------------
+
+TPSL_LEG_TYPES = TRIGGER_ORDER_PRICE_TYPES
+TpslFlaw = Literal["wrong_side", "no_order_price", "off_grid", "formula_price", "too_much", "close"]
+
+
+@dataclass(frozen=True, slots=True)
+class LegSpec:
+    """One TP or SL leg, as data: its trigger price `away_ticks` beyond its reference (the
+    latest price for a TP/SL on a position, the opening order's price for an attached leg), on
+    the side it waits for; a limit leg's order price `passive_ticks` from its trigger price the
+    way OrderSpec's sit from the reference price (a closing sell above it rests)."""
+
+    away_ticks: int
+    order_price_type: StrategyPriceType
+    passive_ticks: int
+
+
+@dataclass(frozen=True, slots=True)
+class TpslSpec:
+    """A TP, an SL or both, as data. Flaws, each on the TP when there is one: its trigger price
+    at or beyond the reference (1405/1407), a limit without an order price (1069), off the grid
+    (1038), formula_price (1034); on a position, a volume above it (1048); on an order, a close
+    order carrying legs (1404)."""
+
+    tp: LegSpec | None
+    sl: LegSpec | None
+    flaw: TpslFlaw | None
+
+
+leg_specs = st.builds(
+    LegSpec,
+    away_ticks=st.integers(min_value=1, max_value=4),
+    order_price_type=st.sampled_from((*(StrategyPriceType.LIMIT,) * 3, *TPSL_LEG_TYPES)),
+    passive_ticks=passive_ticks,
+)
+tpsl_flaws: st.SearchStrategy[TpslFlaw | None] = st.sampled_from(
+    (*(None,) * 16, "wrong_side", "no_order_price", "off_grid", "formula_price", "too_much",
+     "close")
+)  # fmt: skip
+tpsl_specs = st.one_of(
+    st.builds(TpslSpec, tp=leg_specs, sl=leg_specs, flaw=tpsl_flaws),
+    st.builds(TpslSpec, tp=leg_specs, sl=st.none(), flaw=tpsl_flaws),
+    st.builds(TpslSpec, tp=st.none(), sl=leg_specs, flaw=tpsl_flaws),
+)
+"""Both legs as often as one of them: pairs are what OCO works on."""
+tpsl_volumes = st.sampled_from(("all", "all", "part", "one"))
+"""How much of the position a TP/SL on it covers."""
+attached_price_types = st.sampled_from(
+    (*(OrderPriceType.LIMIT,) * 6, OrderPriceType.OPPONENT, OrderPriceType.OPTIMAL_5,
+     OrderPriceType.IOC, OrderPriceType.FOK, OrderPriceType.POST_ONLY)
+)  # fmt: skip
+"""Opening orders that carry legs: mostly limits, which rest or cross by their passive ticks
+(and are later filled or cancelled); some priced off the book, some that end at once."""
+
+
+# -- trailing orders -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TrackSpec:
+    """One trailing order, as data: its active price `distance` ticks from the latest price on
+    the side it activates from (a buy below), or with `wrong_side` at it or beyond (1426).
+    `lever_rate` "holding" is the holding's lever rate (10 without one); None sends none (1094
+    to open without an exposed holding), 5 clashes with an exposed holding at 10 (1349), 7 is
+    not offered (1037)."""
+
+    contract_code: str
+    direction: Direction
+    offset: Offset
+    volume: int
+    callback_rate: Decimal
+    distance: int
+    wrong_side: bool
+    order_price_type: StrategyPriceType
+    lever_rate: int | Literal["holding"] | None
+
+
+TRACK_ORDER_PRICE_TYPES = (
+    *(StrategyPriceType.FORMULA_PRICE,) * 4,
+    *(StrategyPriceType.OPTIMAL_5,) * 2,
+    StrategyPriceType.OPTIMAL_10,
+    StrategyPriceType.OPTIMAL_20,
+    StrategyPriceType.LIMIT,
+)
+track_codes = st.sampled_from(("BTC-USD",) * 4 + ("btc-usd", "ETH-USD"))
+"""Mostly BTC-USD, whose coarse tick lets trailing orders fire."""
+callback_rates = st.sampled_from(
+    tuple(
+        Decimal(rate)
+        for rate in ("0.005", "0.01", "0.001", "0.02", "0.01", "0.003", "0.015", "0.0009", "0.2")
+    )
+)
+"""Mostly valid: a fifth of a BTC-USD tick (which fires on the first tick back) to 4 ticks
+(which follows the price a while first); 0.0009 and 0.2 are 1425."""
+track_specs = st.builds(
+    TrackSpec,
+    contract_code=track_codes,
+    direction=directions,
+    offset=offsets,
+    volume=st.sampled_from((1, 1, 1, 2, 3, 1, 2, 0, 100_000)),
+    callback_rate=callback_rates,
+    distance=st.integers(min_value=1, max_value=6),
+    wrong_side=st.sampled_from((False,) * 9 + (True,)),
+    order_price_type=st.sampled_from(TRACK_ORDER_PRICE_TYPES),
+    lever_rate=st.sampled_from(("holding",) * 10 + (None, 5, 7)),
+)
+"""Volume 0 is 1040, 100,000 contracts 1047 when it fires; limit is not a trailing type
+(1034)."""
+strategy_kinds = st.sampled_from(tuple(StrategyKind))
+SMALL_LIMITS = StrategyLimits(per_contract=2, platform=3)
+exchange_setups = st.sampled_from(((0, None), (50, None), (0, SMALL_LIMITS), (50, SMALL_LIMITS)))
+"""(cancel delay in ms, strategy order limits): the default limits (100 a contract, 500 in all)
+or small ones that the rules reach."""
+price_walks = st.lists(st.integers(min_value=-4, max_value=4), min_size=1, max_size=4)
+"""Steps of a walk of the price, in ticks from the latest price."""

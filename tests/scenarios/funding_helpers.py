@@ -41,6 +41,9 @@ S0 = Millis(1_764_028_800_000)
 """2025-11-25 00:00 UTC: a settlement instant."""
 
 
+WIDE_BAND = Decimal("0.5")
+
+
 class FundingMarket:
     def __init__(
         self,
@@ -52,6 +55,10 @@ class FundingMarket:
         settlement_window_ms: int = 0,
     ) -> None:
         self.exchange = Exchange(contracts, settlement_window_ms=settlement_window_ms)
+        # Funding scenarios trade far from the index on purpose (a premium of up to 10 %):
+        # a band wider than that keeps the price band (test_price_band.py) out of their way.
+        for contract in self.exchange.contracts:
+            contract.price_limit_rate = WIDE_BAND
         self.now = Millis(start)
         self.events: list[Event] = []
         symbols = {c.symbol for c in self.exchange.contracts}
