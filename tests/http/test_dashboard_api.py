@@ -61,6 +61,37 @@ async def open_ids(client: httpx.AsyncClient, uid: int = UID1) -> list[int]:
     return [o["order_id"] for o in reply["data"]]
 
 
+# -- the static shell ------------------------------------------------------------------------
+
+
+async def test_the_shell_is_served_without_a_token_and_holds_no_data(
+    client: httpx.AsyncClient,
+) -> None:
+    page = await client.get("/sandbox/")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert 'id="login"' in page.text and 'src="js/app.js"' in page.text
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    script = await client.get("/sandbox/js/api.js")
+    assert script.status_code == 200
+    assert "javascript" in script.headers["content-type"]
+    assert "Authorization" in script.text  # the token travels in the header
+
+
+async def test_sandbox_without_its_slash_is_sent_to_the_shell(client: httpx.AsyncClient) -> None:
+    reply = await client.get("/sandbox")
+    assert reply.status_code == 308
+    assert reply.headers["location"] == "/sandbox/"
+
+
+async def test_nothing_outside_the_static_files_is_served(client: httpx.AsyncClient) -> None:
+    for path in ("/sandbox/nothing.js", "/sandbox/../pyproject.toml", "/sandbox/%2e%2e/app.py"):
+        reply = await client.get(path)
+        assert reply.status_code == 404, path
+    assert (await client.post("/sandbox/", content=b"token=x")).status_code == 405
+
+
 # -- reads -----------------------------------------------------------------------------------
 
 

@@ -19,13 +19,13 @@ from ..service.clock import Clock
 from ..service.engine import Engine
 from ..service.market import MarketData
 from ..service.price_source import PriceSource
-from . import admin, market, swap
+from . import admin, dashboard, market, swap
 from .auth.admin_token import AdminToken
 from .core import wire
 from .core.endpoint import Endpoint
 from .core.gateway import Gateway, HttpSettings
 
-ROUTES: list[BaseRoute] = [*swap.routes, *market.routes, *admin.routes]
+ROUTES: list[BaseRoute] = [*swap.routes, *market.routes, *admin.routes, *dashboard.routes]
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:

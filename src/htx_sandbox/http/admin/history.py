@@ -65,7 +65,8 @@ async def order_history(call: Call) -> Any:
 @admin
 async def fills(call: Call) -> Any:
     size = _size(call.body)
-    # Every fill belongs to an order, and no order has fewer than one: `size` orders suffice.
+    # The fills of the `size` most recently updated orders that filled: enough for a person's
+    # view (an order cancelled later can stand before one that filled later).
     query = await _query(call, FILLED_STATUSES, size)
 
     def read(reads: Reads) -> list[dict[str, Any]]:
