@@ -55,7 +55,7 @@ export async function marketView(root, { contract_code }, go) {
       { title: "Price", cell: (t) => t.price, cls: (t) => side(t.direction) },
       { title: "Volume", cell: (t) => t.volume },
       { title: "Time", cell: (t) => time(t.ts) },
-    ], m.trades.slice(0, 30), { empty: "no trades yet", rowId: (t) => t.id }));
+    ], m.trades.slice(0, 20), { empty: "no trades yet", rowId: (t) => t.id }));
     const seconds = PERIODS[period];
     const since = (Number(m.klines[0]?.id ?? m.mark_klines[0]?.id ?? 0)) * 1000;
     drawChart(svg, {
