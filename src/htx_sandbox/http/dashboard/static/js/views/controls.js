@@ -32,7 +32,7 @@ const indexPrices = {
         { title: "Feed", cell: (r) => figure(r, "mode") },
         { title: "Hold at", cell: (r) => {
           const input = h("input", {
-            type: "text", inputmode: "decimal", size: 12, placeholder: "price",
+            type: "text", inputmode: "decimal", placeholder: "price",
             "aria-label": `${r.contract_code} index price`,
             "data-testid": `index-input-${r.contract_code}`,
           });
@@ -46,7 +46,7 @@ const indexPrices = {
         { title: "", cell: (r) => h("button", {
           type: "button",
           onclick: () => act(`${r.contract_code} walks`, () => api.walkIndexPrice(r.contract_code)),
-        }, "Random walk") },
+        }, "Walk") },
       ], rows, { testid: "index-prices" }));
     };
     const figure = (row, name) => {
