@@ -862,6 +862,31 @@ ADMIN_POSTS: dict[str, st.SearchStrategy[list[tuple[str, Value]]]] = {
         ("sell_limit", integer((0, 1, 50))),
     ),
     "/index-prices": index_fields,
+    "/cancel": fixed(
+        ("uid", uids),
+        ("contract_code", text(("BTC-USD", "eth-usd", "XRP-USD"))),
+        ("order_id", text(("$ORDER", "$ORDERS", "1"))),
+        ("client_order_id", text(("1", "2,3"))),
+    ),
+    "/cancel-all": fixed(
+        ("uid", uids),
+        ("contract_code", text(("BTC-USD", "eth-usd", "XRP-USD"))),
+        ("direction", text(("buy", "sell"))),
+        ("offset", text(("open", "close"))),
+    ),
+    "/strategy-cancel": fixed(
+        ("uid", uids),
+        ("kind", text(("trigger", "tpsl", "track", "other"))),
+        ("contract_code", text(("BTC-USD", "eth-usd"))),
+        ("order_id", text(("$STRATEGY", "$STRATEGIES", "1"))),
+    ),
+    "/strategy-cancel-all": fixed(
+        ("uid", uids),
+        ("kind", text(("trigger", "tpsl", "track", "other"))),
+        ("contract_code", text(("BTC-USD", "eth-usd"))),
+        ("direction", text(("buy", "sell"))),
+        ("offset", text(("open", "close"))),
+    ),
 }
 ADMIN_GETS: dict[str, st.SearchStrategy[tuple[tuple[str, str], ...]]] = {
     "/accounts": text_params(),
@@ -869,6 +894,18 @@ ADMIN_GETS: dict[str, st.SearchStrategy[tuple[tuple[str, str], ...]]] = {
     "/contracts": text_params(),
     "/orders": text_params(("uid", ("1", "2")), ("contract_code", MARKET_CODES)),
     "/index-prices": text_params(("contract_code", MARKET_CODES)),
+    "/positions": text_params(("uid", ("1", "2")), ("contract_code", MARKET_CODES)),
+    "/strategy-orders": text_params(("uid", ("1", "2")), ("contract_code", MARKET_CODES)),
+    "/order-history": text_params(
+        ("uid", ("1", "2")), ("contract_code", MARKET_CODES), ("size", ("1", "100", "101"))
+    ),
+    "/fills": text_params(
+        ("uid", ("1", "2")), ("contract_code", MARKET_CODES), ("size", ("1", "100", "0"))
+    ),
+    "/market": text_params(
+        ("contract_code", MARKET_CODES), ("period", ("1min", "4hour", "1year")),
+        ("size", ("1", "300", "301")),
+    ),
 }
 SEGMENTS = {
     "/api-keys/{}/disable": ("$KEY", "$KEY", "ak-trader", "unknown"),

@@ -263,6 +263,37 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
         ("contract", J("BTC-USD")), ("trade_type", J(0)), ("start_time", J(1763999000000)),
         ("end_time", J(1764000000000)), ("direct", J("next")), ("from_id", J(1)),
     )),
+    # The dashboard's reads and cancels on a UID's behalf.
+    "/sandbox-api/v1/positions": ("admin", "v1", "GET", (
+        ("uid", J(1)), ("contract_code", J("BTC-USD")),
+    )),
+    "/sandbox-api/v1/strategy-orders": ("admin", "v1", "GET", (
+        ("uid", J(1)), ("contract_code", J("BTC-USD")),
+    )),
+    "/sandbox-api/v1/order-history": ("admin", "v1", "GET", (
+        ("uid", J(1)), ("contract_code", J("BTC-USD")), ("size", J("10")),
+    )),
+    "/sandbox-api/v1/fills": ("admin", "v1", "GET", (
+        ("uid", J(1)), ("contract_code", J("BTC-USD")), ("size", J("10")),
+    )),
+    "/sandbox-api/v1/market": ("admin", "v1", "GET", (
+        ("contract_code", J("BTC-USD")), ("period", J("5min")), ("size", J("30")),
+    )),
+    "/sandbox-api/v1/cancel": ("admin", "v1", "POST", (
+        ("uid", J(1)), ("contract_code", J("BTC-USD")), ("order_id", J("$ORDER")),
+    )),
+    "/sandbox-api/v1/cancel-all": ("admin", "v1", "POST", (
+        ("uid", J(1)), ("contract_code", J("BTC-USD")), ("direction", J("buy")),
+        ("offset", J("open")),
+    )),
+    "/sandbox-api/v1/strategy-cancel": ("admin", "v1", "POST", (
+        ("uid", J(1)), ("kind", J("trigger")), ("contract_code", J("BTC-USD")),
+        ("order_id", J("$STRATEGY")),
+    )),
+    "/sandbox-api/v1/strategy-cancel-all": ("admin", "v1", "POST", (
+        ("uid", J(1)), ("kind", J("trigger")), ("contract_code", J("BTC-USD")),
+        ("direction", J("buy")), ("offset", J("open")),
+    )),
 }  # fmt: skip
 SEGMENTS = {
     "/sandbox-api/v1/api-keys/{}/disable": "$KEY",
@@ -364,7 +395,6 @@ def test_the_sweep_covers_every_route_of_the_app() -> None:
     from starlette.routing import Route
 
     from htx_sandbox.http.app import ROUTES
-
     served = {
         route.path.replace("{access_key}", "{}").replace("{contract_code}", "{}")
         for route in ROUTES
