@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from htx_sandbox.domain.commands import SetIndexPrices
 from htx_sandbox.http.app import create_app
 from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.service.clock import ManualClock
@@ -113,6 +114,16 @@ async def test_market_shows_the_book_the_tape_and_the_bars(
     assert len(m["klines"]) == 1 and m["mark_klines"]  # from the first bar on
     assert isinstance(m["funding_rate"], str) and m["funding_time"] > 0
     assert m["index_price"] is None and m["index_ts"] is None
+    assert m["index_klines"] == []  # no index yet: no index bar
+
+
+async def test_market_draws_the_index_from_its_kline_series(
+    client: httpx.AsyncClient, engine: Engine
+) -> None:
+    engine.execute(SetIndexPrices({"BTC-USD": Decimal("60500.5")}))
+    m = (await get(client, "/market", contract_code="BTC-USD", size="3"))["data"]
+    assert [b["close"] for b in m["index_klines"]] == [D("60500.5")]
+    assert m["index_price"] == D("60500.5")
 
 
 async def test_market_refuses_what_it_cannot_answer(client: httpx.AsyncClient) -> None:

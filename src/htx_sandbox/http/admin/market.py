@@ -11,9 +11,9 @@ on the same address count against:
 - `bids`, `asks`: up to 20 levels `[price, volume]`, best first (swap-ex depth step0);
 - `trades`: the newest 50 prints of the tape, newest first, `{id, ts, price, volume, direction}`
   in contracts traded (one side of each match, unlike HTX's doubled public amounts);
-- `klines` (the trade bars: id, open, high, low, close, vol in contracts) and `mark_klines`
-  (id, close) of `period` (a swap-ex kline period, default 1min), the newest `size` (1 to 300,
-  default 120), oldest first.
+- `klines` (the trade bars: id, open, high, low, close, vol in contracts), `mark_klines` and
+  `index_klines` (id, close) of `period` (a swap-ex kline period, default 1min), the newest
+  `size` (1 to 300, default 120), oldest first.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from starlette.routing import Route
 from ...domain.errors import ErrorCode, HtxError
 from ...service.periods import Period
 from ...service.queries import Reads
-from ...service.series_book import KLINE, MARK_PRICE
+from ...service.series_book import INDEX, KLINE, MARK_PRICE
 from ..core.endpoint import Call, admin
 from ..core.wire import num, num_or_null
 from ..market.klines import PERIODS, newest
@@ -63,6 +63,7 @@ async def market(call: Call) -> Any:
         rate, funding_time = reads.funding_rate(contract, now)
         bars = reads.bars(KLINE, code_, period, first, last)
         marks = reads.bars(MARK_PRICE, code_, period, first, last)
+        indexes = reads.bars(INDEX, code_, period, first, last)
         prints = tape.recent(code_, TAPE_PRINTS) if tape.knows(code_) else ()
         return {
             "contract_code": code_,
@@ -102,6 +103,7 @@ async def market(call: Call) -> Any:
                 for b in bars
             ],
             "mark_klines": [{"id": b.id, "close": num(b.close)} for b in marks],
+            "index_klines": [{"id": b.id, "close": num(b.close)} for b in indexes],
         }
 
     return await call.read(read)

@@ -6,13 +6,11 @@ import { drawChart } from "../chart.js";
 import { countdown, fill, h, percent, select, show, side, stat, table, time } from "../dom.js";
 
 const PERIODS = { "1min": 60, "5min": 300, "15min": 900, "60min": 3600 };
-const INDEX_SAMPLES = 600;
 
 export async function marketView(root, { contract_code }, go) {
   const contracts = await read("contracts");
   const code = contract_code || contracts[0]?.contract_code || "BTC-USD";
   let period = "1min";
-  const indexSeen = []; // [ms, price]: the index has no kline series yet, so keep what we saw
 
   const stats = h("div.stats");
   const book = h("div.panel.book", { "data-testid": "book" });
@@ -37,11 +35,6 @@ export async function marketView(root, { contract_code }, go) {
     h("div.grid.market-grid", book, tape, h("div.panel.chart", h("h2", "Price"), legend, svg)));
 
   const render = (m) => {
-    if (m.index_price !== null) {
-      const last = indexSeen[indexSeen.length - 1];
-      if (!last || last[0] !== m.index_ts) indexSeen.push([Number(m.index_ts), m.index_price]);
-      if (indexSeen.length > INDEX_SAMPLES) indexSeen.shift();
-    }
     fill(stats,
       stat("Contract", m.contract_code),
       stat("Last price", m.last_price, "last-price"),
@@ -57,10 +50,9 @@ export async function marketView(root, { contract_code }, go) {
       { title: "Time", cell: (t) => time(t.ts) },
     ], m.trades.slice(0, 20), { empty: "no trades yet", rowId: (t) => t.id }));
     const seconds = PERIODS[period];
-    const since = (Number(m.klines[0]?.id ?? m.mark_klines[0]?.id ?? 0)) * 1000;
     drawChart(svg, {
       candles: m.klines, marks: m.mark_klines, period: seconds,
-      index: indexSeen.filter(([ms]) => ms >= since),
+      index: m.index_klines.map((b) => [Number(b.id) * 1000, b.close]),
     });
   };
   const start = () => {
