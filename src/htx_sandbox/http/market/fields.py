@@ -11,6 +11,7 @@ from ...service.periods import Period
 from ..core.body import unsigned
 from ..core.endpoint import Call
 from ..core.envelopes import MarketError
+from ..core.wire import num
 
 SIDES = 2
 """HTX's public volumes are the sum of the buy and the sell side of each match."""
@@ -34,7 +35,9 @@ def optional_contract(call: Call, market: MarketData) -> str | None:
 
 
 def level(level: tuple[Decimal, int]) -> list[Any]:
-    return [level[0], level[1]]
+    """[price, volume] as HTX prints a level: numbers, the price without the tick's trailing
+    zeros (13707 on a 0.1 tick, not 13707.0)."""
+    return [num(level[0]), level[1]]
 
 
 MAX_SIZE = 2000
