@@ -289,8 +289,8 @@ async def test_accounts_list_shows_every_coin_of_every_uid(client: httpx.AsyncCl
         ({"uid": True}, 1067, invalid("uid")),
         ({"uid": [7]}, 1067, invalid("uid")),
         ({"uid": 2**63}, 1067, invalid("uid")),
-        (b"{not json", 1030, "Input error."),
-        (b"[1, 2]", 1030, "Input error."),
+        (b"{not json", 1030, "Abnormal service. Please try again later."),
+        (b"[1, 2]", 1030, "Abnormal service. Please try again later."),
     ],
 )
 async def test_bad_account_requests_are_refused(
@@ -381,7 +381,7 @@ async def test_a_deposit_answers_the_account_and_the_client_sees_it(
             invalid("uid"),
         ),
         (b"", 1066, empty("uid")),
-        (b"nope", 1030, "Input error."),
+        (b"nope", 1030, "Abnormal service. Please try again later."),
     ],
 )
 async def test_bad_deposits_are_refused_and_change_nothing(
@@ -537,7 +537,7 @@ async def test_keys_are_listed_without_their_secrets(client: httpx.AsyncClient) 
             1067,
             invalid("expires_at"),
         ),
-        (b"{", 1030, "Input error."),
+        (b"{", 1030, "Abnormal service. Please try again later."),
     ],
 )
 async def test_bad_key_requests_are_refused_and_change_nothing(
@@ -821,7 +821,7 @@ def sol(**changes: Any) -> dict[str, Any]:
         (sol(buy_limit=-1), 1067, invalid("buy_limit")),
         (sol(sell_limit=10**12 + 1), 1067, invalid("sell_limit")),
         (sol(sell_limit="many"), 1067, invalid("sell_limit")),
-        (b"]", 1030, "Input error."),
+        (b"]", 1030, "Abnormal service. Please try again later."),
     ],
 )
 async def test_bad_contracts_are_refused_and_change_nothing(

@@ -279,7 +279,7 @@ async def test_swap_order_errors(
 async def test_swap_order_malformed_bodies_are_input_errors(
     signed: SignedClient, engine: Engine, raw: bytes
 ) -> None:
-    assert_error(await signed.post(ORDER, raw), 1030, "Input error.")
+    assert_error(await signed.post(ORDER, raw), 1030, "Abnormal service. Please try again later.")
     assert all_orders(engine) == {}
 
 
@@ -341,7 +341,7 @@ async def test_swap_batchorder_mixed(signed: SignedClient, engine: Engine) -> No
     assert errors == {
         2: (1034, "Incorrect field of order price type."),
         3: (1040, "Invalid amount, please modify and order again."),
-        4: (1030, "Input error."),
+        4: (1030, "Abnormal service. Please try again later."),
         6: (1014, "This contract doesnt exist."),
         7: (1050, "Customers order number is repeated. Please try again later."),
     }
@@ -717,7 +717,7 @@ async def test_swap_cancel_after_default_and_off(
         ({"on_off": 1, "time_out": "abc"}, 1067, None),
         ({"on_off": 2}, 1067, invalid("on_off")),
         ({"time_out": 6000}, 1066, empty("on_off")),
-        (b"not json", 1030, "Input error."),
+        (b"not json", 1030, "Abnormal service. Please try again later."),
     ],
 )
 async def test_swap_cancel_after_errors(

@@ -47,6 +47,8 @@ def test_typographic_apostrophe_is_kept_on_the_wire() -> None:
          "client_order_id字段不合法,请重新输入"),
         # ccxt's 2025 capture of a per-order cancel failure.
         (1061, (), "The order does not exist.", "订单不存在"),
+        # HTX's FAQ quotes a 1030 answer to a bad request parameter (the Chinese: the table's).
+        (1030, (), "Abnormal service. Please try again later.", "输入错误"),
     ],
 )  # fmt: skip
 def test_captured_live_texts_replace_the_documented_templates(
