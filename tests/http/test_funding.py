@@ -112,7 +112,7 @@ async def test_history_and_platform_records_after_settlements(
     assert newest == {
         "symbol": "BTC", "contract_code": "BTC-USD", "fee_asset": "BTC",
         "funding_time": str(first + PERIOD), "funding_rate": "0.001500000000000000",
-        "realized_rate": None, "avg_premium_index": "0.002000000000000000",
+        "realized_rate": "0.001500000000000000", "avg_premium_index": "0.002000000000000000",
     }  # fmt: skip
     records = (await client.get(V1 + "swap_settlement_records",
                                 params={"contract_code": "BTC-USD"})).json()  # fmt: skip

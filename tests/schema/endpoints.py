@@ -272,7 +272,7 @@ ENTRIES: list[Entry] = [
     Entry("GET", V1 + "swap_batch_funding_rate", v1(rows(FUNDING_RATE)), BTC),  # S8 _017
     Entry("GET", V1 + "swap_historical_funding_rate", v1(page("data", {  # S8 _018
         "symbol": "str", "contract_code": "str", "fee_asset": "str", "funding_time": "str",
-        "funding_rate": "str", "realized_rate": "str?", "avg_premium_index": "str",
+        "funding_rate": "str", "realized_rate": "str", "avg_premium_index": "str",
     })), BTC),
     Entry("GET", "/api/v1/timestamp", {"status": "str", "ts": "int"}),  # S1
     Entry("GET", "/heartbeat/", v1({  # S1
