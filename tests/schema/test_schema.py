@@ -1,7 +1,8 @@
 """Every endpoint answers every field HTX documents for it, with HTX's JSON type, and nothing
-HTX does not send (as HTX's own QA suite validates its answers): one parametrized test over the
-table of tests/schema/endpoints.py, against one exchange with something in every list
-(tests/schema/world.py). A route without an entry fails the last test."""
+HTX does not send (as HTX's own QA suite validates its answers), its numbers in plain digits on
+the 1e-18 grid: one parametrized test over the table of tests/schema/endpoints.py, against one
+exchange with something in every list (tests/schema/world.py). A route without an entry fails
+the last test."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from htx_sandbox.http.app import ROUTES
 from tests.http.conftest import KEYS
 
 from .endpoints import ENTRIES, Entry
-from .types import problems
+from .types import EXPONENT, number_problems, problems
 from .world import World
 
 Served = tuple[asyncio.Runner, World]
@@ -47,8 +48,9 @@ def test_the_answer_has_htx_s_fields_and_types(served: Served, entry: Entry) -> 
     reply = runner.run(world.send(entry.method, entry.path, AUTH[entry.name], entry.request, key))
     succeeded = reply.get("status") == "ok" if "status" in reply else reply.get("code") == 200
     assert succeeded, reply
-    found = problems(reply, entry.shape)
+    found = problems(reply, entry.shape) + number_problems(reply)
     assert not found, "\n".join(found)
+    assert not EXPONENT.search(world.last_text), world.last_text
 
 
 def test_every_route_has_a_schema_entry() -> None:

@@ -19,6 +19,7 @@ fraction is a Decimal and one without an int; a bool is never a number.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -96,3 +97,24 @@ def problems(value: Any, shape: Shape, where: str = "$") -> list[str]:
         found += [f"{where}: {name} is not documented" for name in value if name not in names]
         return found
     raise ValueError(f"unknown shape {shape!r}")
+
+
+def number_problems(value: Any, where: str = "$") -> list[str]:
+    """Every JSON number with a fraction not printed as HTX prints its figures: at most 18
+    decimals (the 1e-18 grid), without trailing zeros (a Decimal read by parse_float keeps the
+    digits and the exponent it was written with; see EXPONENT for the notation)."""
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in number_problems(v, f"{where}.{k}")]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in number_problems(v, f"{where}[{i}]")]
+    if isinstance(value, Decimal):
+        _, digits, exponent = value.as_tuple()
+        assert isinstance(exponent, int)
+        if exponent < -18 or (exponent < 0 and digits[-1] == 0):
+            return [f"{where}: {value} is not on the 1e-18 grid without trailing zeros"]
+    return []
+
+
+EXPONENT = re.compile(r"[:\[,]\s*-?[0-9]+(?:\.[0-9]+)?[eE]")
+"""A JSON number written with an exponent, in an answer's text (HTX's Java prints a zero of
+scale 18 as 0E-18; the sandbox never writes one)."""

@@ -36,6 +36,8 @@ class World:
             "resting": str(self.harness.created[6]),  # UID 1's bid at 59000
             "trigger": str(self.harness.strategies[0]),
         }
+        self.last_text = ""
+        """The text of the last answer `send` read."""
 
     def signed(self, key: Key = KEYS.trader) -> SignedClient:
         return SignedClient(self.client, key.access, key.secret, clock=self.clock)
@@ -146,6 +148,7 @@ class World:
         else:
             response = await self.client.get(path, params={k: str(v) for k, v in fields.items()})
         assert response.status_code == 200, response.text
+        self.last_text = response.text
         reply = json.loads(response.text, parse_float=Decimal)
         self._remember(path, reply)
         return reply
