@@ -477,6 +477,13 @@ async def test_market_rate_limit_is_per_ip_with_its_own_quota(sandbox: Sandbox) 
     }
     assert response.headers["ratelimit-limit"] == "2"
     assert response.headers["ratelimit-remaining"] == "0"
+    # ccxt maps this body (the one it quotes from HTX) to RateLimitExceeded
+    import ccxt
+
+    with pytest.raises(ccxt.RateLimitExceeded):
+        ccxt.htx().handle_errors(
+            200, "OK", str(response.url), "GET", {}, response.text, response.json(), {}, None
+        )
     # the other public endpoints keep their own budget
     assert (await sandbox.get("/api/v1/timestamp"))["status"] == "ok"
     sandbox.clock.advance(1000)
