@@ -14,7 +14,7 @@ _encoder = msgspec.json.Encoder(decimal_format="number")
 _CONTEXT = Context(prec=60, rounding=ROUND_HALF_EVEN)
 _NORMALIZE = _CONTEXT.normalize
 _GRID = Decimal("1e-18")
-GRID_EXPONENT = -18
+GRID_DECIMALS = 18
 """HTX prints its coin figures with 18 decimals: every figure goes out on that grid."""
 JSON = "application/json"
 _ZERO_RAW = msgspec.Raw(b"0")
@@ -35,12 +35,14 @@ def num_or_null(value: Decimal | None) -> msgspec.Raw | None:
 def text(value: Decimal) -> str:
     """A Decimal as HTX's string fields print it: no exponent, no trailing zeros, on the 1e-18
     grid (a ratio such as profit_rate, computed to 60 digits, is rounded half even to it)."""
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < GRID_EXPONENT and value.adjusted() < 40:
-        value = value.quantize(_GRID, context=_CONTEXT)
-        if not value:  # below half a grid step: 0, never "-0"
-            return "0"
-    return format(_NORMALIZE(value), "f")
+    printed = format(_NORMALIZE(value), "f")
+    dot = printed.find(".")
+    if dot < 0 or len(printed) - dot - 1 <= GRID_DECIMALS:
+        return printed  # the common case: already on the grid, a find and a length
+    if value.adjusted() >= 40:  # beyond what quantize can hold in 60 digits (never computed)
+        return printed
+    on_grid = value.quantize(_GRID, context=_CONTEXT)
+    return format(_NORMALIZE(on_grid), "f") if on_grid else "0"  # never "-0"
 
 
 def encode(body: Any) -> bytes:
