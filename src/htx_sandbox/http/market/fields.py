@@ -17,11 +17,16 @@ SIDES = 2
 """HTX's public volumes are the sum of the buy and the sell side of each match."""
 
 
+CONTRACT_ERROR = "invalid-request"
+"""HTX's code for a missing or unknown contract_code, as its QA suite saw it on bbo and
+detail/merged (TestSwapNoti_restful_depth_025, _overview_004)."""
+
+
 def contract(call: Call, market: MarketData) -> str:
     """The contract_code parameter, upper case; case-insensitive as on HTX."""
     code = optional_contract(call, market)
     if code is None:
-        raise MarketError("contract_code cannot be empty")
+        raise MarketError("contract_code cannot be empty", CONTRACT_ERROR)
     return code
 
 
@@ -30,7 +35,7 @@ def optional_contract(call: Call, market: MarketData) -> str | None:
     if not code:
         return None
     if not market.knows(code):
-        raise MarketError("invalid contract code")
+        raise MarketError("invalid contract code", CONTRACT_ERROR)
     return code.upper()
 
 
