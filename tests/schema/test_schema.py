@@ -13,6 +13,7 @@ import pytest
 from starlette.routing import Route
 
 from htx_sandbox.http.app import ROUTES
+from htx_sandbox.http.core.endpoint import Endpoint
 from tests.http.conftest import KEYS
 
 from .endpoints import ENTRIES, Entry
@@ -21,11 +22,12 @@ from .world import World
 
 Served = tuple[asyncio.Runner, World]
 AUTH: dict[str, str] = {
-    f"{method} {route.path}": route.endpoint.auth  # an http/core Endpoint
+    f"{method} {route.path}": route.endpoint.auth
     for route in ROUTES
-    if isinstance(route, Route)
+    if isinstance(route, Route) and isinstance(route.endpoint, Endpoint)  # the JSON API's
     for method in (route.methods or set()) - {"HEAD"}
 }
+"""Every JSON endpoint the app serves (http/core/endpoint.py), by "METHOD path": its auth."""
 
 
 @pytest.fixture(scope="module")
