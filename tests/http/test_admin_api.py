@@ -303,7 +303,7 @@ async def test_bad_account_requests_are_refused(
 
 async def test_errors_speak_chinese_when_asked(client: httpx.AsyncClient) -> None:
     headers = {**AUTH, "Accept-Language": "zh-CN"}
-    error(await post(client, ACCOUNTS, {"uid": 1}, headers), 1067, "uid字段不合法,请重新输入")
+    error(await post(client, ACCOUNTS, {"uid": 1}, headers), 1067, "uid字段不合法")
 
 
 # -- deposits --------------------------------------------------------------------------------

@@ -879,7 +879,7 @@ async def test_position_info_unknown_contract(signed: SignedClient) -> None:
         (ORDER_INFO, {"contract_code": "BTC-USD", "order_id": "1"}, 1017, "查询订单不存在"),
         (ORDER_DETAIL, {"contract_code": "BTC-USD", "order_id": "1"}, 1017, "查询订单不存在"),
         (OPENORDERS, {"contract_code": "XRP-USD"}, 1014, "合约不存在"),
-        (OPENORDERS, {"page_size": 99}, 1067, "page_size字段不合法,请重新输入"),
+        (OPENORDERS, {"page_size": 99}, 1067, "page_size字段不合法"),
         (HISORDERS, history(trade_type=None), 1066, "trade_type字段不能为空,请重新输入"),
         (ORDER_INFO, {"contract_code": "BTC-USD", "order_id": ",".join(["1"] * 51)}, 1052,
          "批量撤单、下单的订单数量超过平台限制数量"),

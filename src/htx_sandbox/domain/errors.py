@@ -371,14 +371,15 @@ ERROR_MESSAGES: Mapping[int, tuple[str, str]] = MappingProxyType({
 # Texts the live service was captured answering where they differ from the table above (the
 # table's template stays what HTX documents): 1066 and 1067 as ccxt's exception map quotes them
 # ("The symbol field cannot be empty. Please re-enter.", "The client_order_id field is invalid.
-# Please re-enter."; HTX's QA suite saw "volume字段不能为空,请重新输入"), 1061 as ccxt saw it in
+# Please re-enter."; HTX's QA suite saw "volume字段不能为空,请重新输入", and 1067's Chinese as the
+# table has it, "contract_code字段不合法", on the USDT-margined twin), 1061 as ccxt saw it in
 # 2025 ("The order does not exist."), 1030 as HTX's own FAQ quotes the answer to a bad request
 # parameter (both editions, in English; the Chinese text stays the table's).
 LIVE_MESSAGES: Mapping[int, tuple[str, str]] = MappingProxyType({
     1030: ("Abnormal service. Please try again later.", "输入错误"),
     1061: ("The order does not exist.", "订单不存在"),
     1066: ("The {0} field cannot be empty. Please re-enter.", "{0}字段不能为空,请重新输入"),
-    1067: ("The {0} field is invalid. Please re-enter.", "{0}字段不合法,请重新输入"),
+    1067: ("The {0} field is invalid. Please re-enter.", "{0}字段不合法"),
 })
 # fmt: on
 

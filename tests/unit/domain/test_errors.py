@@ -44,7 +44,7 @@ def test_typographic_apostrophe_is_kept_on_the_wire() -> None:
         (1066, ("symbol",), "The symbol field cannot be empty. Please re-enter.",
          "symbol字段不能为空,请重新输入"),
         (1067, ("client_order_id",), "The client_order_id field is invalid. Please re-enter.",
-         "client_order_id字段不合法,请重新输入"),
+         "client_order_id字段不合法"),
         # ccxt's 2025 capture of a per-order cancel failure.
         (1061, (), "The order does not exist.", "订单不存在"),
         # HTX's FAQ quotes a 1030 answer to a bad request parameter (the Chinese: the table's).
