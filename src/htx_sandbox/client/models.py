@@ -129,14 +129,17 @@ class Order(Model, frozen=True, kw_only=True):
     status: int
     order_source: str
     fee_asset: str
-    liquidation_type: str
-    canceled_at: int
+    liquidation_type: str | None = None
+    """null on swap_openorders while the order is no liquidation, as HTX prints it."""
+    canceled_at: int | None = None
+    """null on swap_openorders while the order is not cancelled, as HTX prints it."""
     is_tpsl: int
     real_profit: Decimal
     self_match_prevent: int | None = None
     update_time: int | None = None
     canceled_source: str | None = None
-    """Present when someone other than the owner cancelled it ("risk": a liquidation)."""
+    """Who cancelled it when not its owner ("timeout-canceled-order": the dead man's switch,
+    "prevent-self-dealing": self-trade prevention, "risk": a liquidation); "" otherwise."""
 
 
 class OrdersPage(Model, frozen=True, kw_only=True):
@@ -293,6 +296,10 @@ class Account(Balance, frozen=True, kw_only=True):
     """A margin account as swap_account_info lists it, one per contract."""
 
     contract_code: str
+    new_risk_rate: str = ""
+    trade_partition: str = ""
+    transfer_profit_ratio: Decimal | None = None
+    """Only in swap_account_info."""
 
 
 class Position(Model, frozen=True, kw_only=True):
@@ -310,6 +317,11 @@ class Position(Model, frozen=True, kw_only=True):
     lever_rate: int
     direction: Direction
     last_price: Decimal
+    adl_risk_percent: str | None = None
+    liq_px: str | None = None
+    """swap_position_info's estimated liquidation price, "" when there is none."""
+    new_risk_rate: str | None = None
+    trade_partition: str | None = None
 
 
 # -- public ----------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ the premium index and the estimated funding rate), and the basis of trade and in
 
 These answer in HTX's market-data shape, not the /swap-api/ envelope:
 `{"ch": "market.BTC-USD.<topic>", "status": "ok", "tick": {...}, "ts": ...}`, and errors with
-hyphenated keys and string codes: `{"ts": ..., "status": "error", "err-code": "invalid-parameter",
+hyphenated keys and string codes: `{"ts": ..., "status": "error", "err-code": "invalid-request",
 "err-msg": "invalid contract code"}` (HTTP 200, as every HTX business error).
 
 HTX counts both sides of a match in its public volumes: a match of 3 contracts is printed with

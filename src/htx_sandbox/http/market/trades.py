@@ -4,7 +4,8 @@ both read from the in-memory tape (service/market.py).
 
 history/trade: `size` 1-2000 (default 1), newest match first, grouped per taker order:
 `{"ch": "market.BTC-USD.trade.detail", "status": "ok", "ts": ..., "data": [{"id", "ts",
-"data": [{"amount", "quantity", "trade_turnover", "direction", "id", "price", "ts"}]}]}`.
+"data": [{"amount", "quantity", "direction", "id", "price", "ts"}]}]}`, amount, quantity and price
+as JSON numbers.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from ...service.market import Print
 from ..core.body import unsigned
 from ..core.endpoint import Call, market_data
 from ..core.envelopes import MarketError, MarketReply
-from ..core.wire import text
+from ..core.wire import num, text
 from . import fields
 from .fields import SIDES
 
@@ -59,13 +60,14 @@ def _size(text: str) -> int:
 
 
 def _history_print(p: Print) -> dict[str, Any]:
+    """As HTX documents it (2021 and today): amount, quantity and price are JSON numbers, where
+    market/trade prints strings; and no trade_turnover."""
     return {
-        "amount": str(p.volume * SIDES),
-        "quantity": text(p.value * SIDES),
-        "trade_turnover": text(p.turnover * SIDES),
+        "amount": p.volume * SIDES,
+        "quantity": num(p.value * SIDES),
         "direction": p.direction.value,
         "id": p.trade_id,
-        "price": text(p.price),
+        "price": num(p.price),
         "ts": p.ts,
     }
 

@@ -57,7 +57,7 @@ async def swap_openorders(call: Call) -> Any:
         )
         orders.sort(key=key, reverse=True)
         first = (index - 1) * size
-        rows = [shapes.order(o) for o in orders[first : first + size]]
+        rows = [shapes.open_order(o) for o in orders[first : first + size]]
         return fields.paged("orders", rows, len(orders), index, size)
 
     return await call.read(read)
@@ -114,7 +114,7 @@ async def swap_order_detail(call: Call) -> Any:
         fills = [shapes.trade(t) for t in order.trades[first : first + size]]
         return {
             **shapes.order(order, update_time=False),
-            "instrument_price": num(reads.mark_price(contract)),
+            "instrument_price": num(shapes.instrument_price(order)),
             "final_interest": 0,
             "adjust_value": 0,
             **fields.paged("trades", fills, len(order.trades), index, size),
