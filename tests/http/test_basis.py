@@ -92,8 +92,8 @@ async def test_no_basis_before_an_index_or_a_trade(sandbox: Sandbox) -> None:
 @pytest.mark.parametrize(
     ("params", "code", "message"),
     [
-        ({"period": "1min", "size": "1"}, "invalid-parameter", "contract_code cannot be empty"),
-        ({"contract_code": "XYZ-USD", "period": "1min"}, "invalid-parameter",
+        ({"period": "1min", "size": "1"}, "invalid-request", "contract_code cannot be empty"),
+        ({"contract_code": "XYZ-USD", "period": "1min"}, "invalid-request",
          "invalid contract code"),
         ({"contract_code": BTC}, "invalid-request", "period cannot be empty"),
         ({"contract_code": BTC, "period": "1week"}, "bad-request", "invalid period"),

@@ -318,6 +318,11 @@ ENTRIES: list[Entry] = [
         })
         for series in ("mark_price", "premium_index", "estimated_rate")
     ),
+    # swap_basis (S2 "Query Basis Data": every value a string).
+    Entry("GET", "/index/market/history/swap_basis", data(rows({
+        "id": "int", "contract_price": "str", "index_price": "str", "basis": "str",
+        "basis_rate": "str",
+    })), {**BTC, "period": "60min", "size": 20}),
     # -- private reads ---------------------------------------------------------------------
     Entry("POST", V1 + "swap_account_info", v1(rows({  # S8 _019 saw transfer_profit_ratio
         **ACCOUNT, "transfer_profit_ratio": "num?",

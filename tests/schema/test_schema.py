@@ -55,9 +55,15 @@ def test_the_answer_has_htx_s_fields_and_types(served: Served, entry: Entry) -> 
     assert not EXPONENT.search(world.last_text), world.last_text
 
 
+ADMIN_PREFIX = "/sandbox-api/"
+
+
 def test_every_route_has_a_schema_entry() -> None:
-    """A new endpoint fails here until the table knows its fields."""
+    """A new HTX endpoint fails here until the table knows its fields. The sandbox's own admin
+    API is HTX's nowhere: its entries check what its docs say, but a new admin route may come
+    without one."""
     named = [entry.name for entry in ENTRIES]
-    assert set(AUTH) - set(named) == set()
+    htx_routes = {name for name in AUTH if not name.split(" ", 1)[1].startswith(ADMIN_PREFIX)}
+    assert htx_routes - set(named) == set()
     assert set(named) - set(AUTH) == set(), "entries for routes the app does not serve"
     assert len(named) == len(set(named)), "an endpoint with two entries"
