@@ -127,6 +127,10 @@ class MemoryStore:
             window_end=figures.funding.window_end,
             funding_pool=figures.funding.funding_pool,
             last_record_id=max(self.financial_records, default=0),
+            last_fill_id=max(
+                (rows.trade_from(t).query_id for ts in self.trades.values() for t in ts),
+                default=0,
+            ),
             last_order_id=figures.last_order_id,
             last_trade_id=figures.last_trade_id,
             now=figures.now,
@@ -223,7 +227,7 @@ class MemoryStore:
             for trade in map(rows.trade_from, per_order)
             if trade.role is Role.TAKER and trade.created_at >= since
         ]
-        trades.sort(key=lambda t: t.trade_id)
+        trades.sort(key=lambda t: t.query_id)
         return trades[-limit:] if limit else []
 
     def bars(self, query: BarQuery) -> list[Bar]:

@@ -402,6 +402,7 @@ class SqlStore(abc.ABC):
             last_record_id=int(
                 self._read("SELECT max(query_id) FROM financial_records")[0][0] or 0
             ),
+            last_fill_id=int(self._read("SELECT max(query_id) FROM trades")[0][0] or 0),
             last_order_id=figures.last_order_id,
             last_trade_id=figures.last_trade_id,
             now=figures.now,
@@ -438,7 +439,7 @@ class SqlStore(abc.ABC):
             chunk = ids[start : start + 500]
             marks = ", ".join([self.mark] * len(chunk))
             for r in self._read(
-                f"SELECT {columns} FROM trades WHERE order_id IN ({marks}) ORDER BY trade_id",
+                f"SELECT {columns} FROM trades WHERE order_id IN ({marks}) ORDER BY query_id",
                 chunk,
             ):
                 trade = rows.trade_from(r)
@@ -596,7 +597,7 @@ class SqlStore(abc.ABC):
         m = self.mark
         found = self._read(
             f"SELECT {', '.join(rows.TRADE_COLUMNS)} FROM trades "
-            f"WHERE role = 'taker' AND created_at >= {m} ORDER BY trade_id DESC LIMIT {m}",
+            f"WHERE role = 'taker' AND created_at >= {m} ORDER BY query_id DESC LIMIT {m}",
             (since, limit),
         )
         return [rows.trade_from(r) for r in reversed(found)]
