@@ -294,6 +294,36 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
         ("uid", J(1)), ("kind", J("trigger")), ("contract_code", J("BTC-USD")),
         ("direction", J("buy")), ("offset", J("open")),
     )),
+    # The history family (issue 14): HTX's query_id paging.
+    **{
+        f"/swap-api/v3/{name}": ("v3", "v3", "POST", (
+            ("contract", J("BTC-USD")), ("trade_type", J(0)), ("type", J(1)), ("status", J("0")),
+            ("price_type", J("limit")), ("start_time", J(1763999000000)),
+            ("end_time", J(1764000000000)), ("direct", J("next")), ("from_id", J(1)),
+            ("size", J(20)),
+        ))
+        for name in ("swap_hisorders", "swap_hisorders_exact")
+    },
+    "/swap-api/v3/swap_matchresults": ("v3", "v3", "POST", (
+        ("contract", J("BTC-USD")), ("trade_type", J(0)), ("start_time", J(1763999000000)),
+        ("end_time", J(1764000000000)), ("direct", J("prev")), ("from_id", J(1)),
+        ("size", J(20)),
+    )),
+    "/swap-api/v1/swap_hisorders_exact": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")), ("trade_type", J(0)), ("type", J(1)),
+        ("status", J("0")), ("order_price_type", J("limit")), ("start_time", J(1763999000000)),
+        ("end_time", J(1764000000000)), ("from_id", J(1)), ("size", J(20)),
+        ("direct", J("next")),
+    )),
+    "/swap-api/v1/swap_matchresults": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")), ("trade_type", J(0)), ("create_date", J(7)),
+        ("page_index", J(1)), ("page_size", J(20)),
+    )),
+    "/swap-api/v1/swap_matchresults_exact": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")), ("trade_type", J(0)), ("start_time", J(1763999000000)),
+        ("end_time", J(1764000000000)), ("from_id", J(1)), ("size", J(20)),
+        ("direct", J("prev")),
+    )),
 }  # fmt: skip
 SEGMENTS = {
     "/sandbox-api/v1/api-keys/{}/disable": "$KEY",

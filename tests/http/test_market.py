@@ -339,7 +339,7 @@ async def test_trade_shows_the_last_taker_order_in_the_takers_direction(
             "amount": str(volume * SIDES),
             "quantity": data[i]["quantity"],
             "direction": "buy",
-            "id": fill.trade_id,
+            "id": fill.trade_id * 10_000 + i,  # HTX's per-fill id: the match id and 4 digits
             "price": price,
             "ts": START + 1000,
             "contract_code": BTC,
@@ -353,6 +353,7 @@ async def test_trade_shows_the_last_taker_order_in_the_takers_direction(
         value(2, "60010") * SIDES,
     ]
     assert data[0]["id"] < data[1]["id"]
+    assert sweep[0].trade_id == sweep[1].trade_id  # one taker order, one match
 
     sandbox.match(Direction.SELL, 4, "60010")
     data = (await sandbox.get(TRADE, contract_code=BTC))["tick"]["data"]
@@ -425,7 +426,8 @@ async def test_figures_and_tape_survive_a_restart_from_sqlite(tmp_path: Path) ->
     )
     assert (tick["vol"], tick["count"]) == (str(5 * SIDES), 2 * SIDES)
     assert [d["price"] for d in trade["tick"]["data"]] == ["59000.5"]
-    assert depth["tick"]["mrid"] == trade["tick"]["data"][0]["id"]
+    # mrid is the match id (11 digits in HTX's examples), the fill's id adds 4 digits to it
+    assert depth["tick"]["mrid"] == trade["tick"]["data"][0]["id"] // 10_000
     assert depth["tick"]["asks"] == [[61000, 5]]
 
 
@@ -507,7 +509,7 @@ def prints(*rows: tuple[int, str, int]) -> Iterator[Print]:
     for n, (ts, price, volume) in enumerate(rows, start=1):
         yield Print(
             n, BTC, n, Direction.BUY, Decimal(price), volume, value(volume, price), Millis(ts),
-            Decimal(volume * 100),
+            Decimal(volume * 100), n * 10_000,
         )
 
 

@@ -765,7 +765,6 @@ async def test_hisorders_pages_and_sorts(signed: SignedClient, clock: ManualCloc
         ({"status": "x"}, 1067, invalid("status")),
         ({"create_date": None}, 1066, empty("create_date")),
         ({"create_date": 0}, 1067, invalid("create_date")),
-        ({"create_date": 91}, 1067, invalid("create_date")),
         ({"create_date": "week"}, 1067, invalid("create_date")),
         ({"page_size": 51}, 1067, invalid("page_size")),
         ({"page_index": -1}, 1067, invalid("page_index")),

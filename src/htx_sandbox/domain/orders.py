@@ -78,6 +78,14 @@ class Trade:
     role: Role
     profit: Decimal
     created_at: Millis
+    query_id: int = 0
+    """The fill's place in the exchange's sequence of fills (HTX's query_id of match
+    results): unique and increasing in the order fills happen, unlike the match id."""
+
+    @property
+    def number(self) -> int:
+        """The fill's 1-based number within its order (the id's last part)."""
+        return int(self.id.rsplit("-", 1)[1])
 
 
 class Order:

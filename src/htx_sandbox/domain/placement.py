@@ -193,8 +193,7 @@ def place_order(state: ExchangeState, cmd: PlaceOrder, now: Millis) -> OrderPlac
         )  # fmt: skip
 
     if plan is not None and plan.fills and not rejected:
-        for maker, taken in plan.fills:
-            state.fill(contract, order, maker, taken, book, now)
+        state.match(contract, order, plan.fills, book, now)
     if order.trade_volume < volume:
         rests = (tif is GTC or tif is POST_ONLY) and not rejected
         self_match = plan is not None and plan.self_match

@@ -21,11 +21,10 @@ from ..core.body import Body
 from ..core.endpoint import Call, private
 from ..core.wire import num
 from ..shapes import orders as shapes
-from . import fields
+from . import fields, paging
 
 MAX_IDS = 50
 """swap_order_info takes at most 50 order ids (and 50 client order ids)."""
-MAX_HISTORY_DAYS = 90
 DAY_MS = 86_400_000
 # swap_hisorders also knows liquidations (5 sell, 6 buy: the account's liquidation orders,
 # fields.order_filter), deliveries (7, 8) and reduce-only closes from the risk engine (11,
@@ -137,10 +136,7 @@ async def swap_hisorders(call: Call) -> Any:
     if kind not in (1, 2):
         raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "type")
     statuses = _history_statuses(body)
-    days = body.integer("create_date", required=True)
-    assert days is not None
-    if not 1 <= days <= MAX_HISTORY_DAYS:
-        raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "create_date")
+    days = paging.history_days(body)  # past 90: the last 90 days
     index, size = fields.page(body)
     sort_by = fields.sort_by(body, ("create_date", "update_time"))
     if kind == 2:  # finished orders only
