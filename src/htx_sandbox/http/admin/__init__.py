@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from . import accounts, contracts, health, index_prices, keys, orders
+from . import accounts, clock, contracts, faults, health, index_prices, keys, orders, runtime
 
 routes: list[BaseRoute] = [
     *health.routes,
@@ -22,4 +22,7 @@ routes: list[BaseRoute] = [
     *contracts.routes,
     *orders.routes,
     *index_prices.routes,
+    *clock.routes,
+    *faults.routes,
+    *runtime.routes,
 ]
