@@ -175,6 +175,9 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     p = leaf(prices, "show", "show index prices and how they move", _prices_show,
              tables.index_prices)  # fmt: skip
     p.add_argument("code", metavar="CODE", nargs="?", default=None)
+    from .controls import add_play  # the test controls' module builds on this one
+
+    add_play(prices, common)
 
     orders = group("orders", "inspect orders")
     p = leaf(orders, "list", "list a UID's open orders", _orders_list, tables.orders)
