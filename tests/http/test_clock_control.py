@@ -238,3 +238,47 @@ def test_a_restart_never_goes_back(wall: ManualClock) -> None:
     assert restored.now() >= START + PERIOD
     wall.advance(100)
     assert restored.now() >= START + PERIOD + 1000
+
+
+async def test_an_advance_follows_an_index_path_sample_by_sample(
+    client: httpx.AsyncClient, engine: Engine
+) -> None:
+    """The index goes linearly from 60000 (07:00) to 60120 (07:30) while the last price stands
+    at 60120: through a one-hour jump each minute's premium sample sees the index of its time,
+    so the premium falls minute by minute to 0 and stays there, and the 08:00 settlement
+    charges the average of those samples."""
+    await set_clock(client, {"mode": "frozen"})
+    assert engine.execute(SetIndexPrices({"BTC-USD": Decimal(60000)})).error is None
+    trade(engine, UID1, UID2, 10, "60120")
+    path = {"contract_code": "BTC-USD", "path": [[START + 30 * 60_000, "60120"]]}
+    moved = (await client.post("/sandbox-api/v1/index-prices", json=path, headers=AUTH)).json()
+    assert moved["status"] == "ok", moved
+    await set_clock(client, {"advance_ms": HOUR})
+    bars = (await client.get("/index/market/history/swap_premium_index_kline", params={
+        "contract_code": "BTC-USD", "period": "1min", "size": "60",
+    })).json()["data"]  # fmt: skip
+    premium = {bar["id"] * 1000: Decimal(bar["close"]) for bar in bars}
+    minutes = [START + k * 60_000 for k in range(1, 61)]
+    falling = [premium[at] for at in minutes[:30]]
+    assert falling == sorted(falling, reverse=True) and len(set(falling)) == 30
+    assert falling[0] > Decimal("0.0019") and falling[-1] == 0
+    assert all(premium[at] == 0 for at in minutes[30:59])
+    rate = (await client.get("/swap-api/v1/swap_historical_funding_rate",
+                             params={"contract_code": "BTC-USD"})).json()["data"]["data"][0]
+    assert rate["funding_time"] == str(START + HOUR)
+    assert 0 < Decimal(rate["funding_rate"]) < Decimal("0.0015")
+
+
+async def test_kline_bars_follow_the_exchange_clock(
+    client: httpx.AsyncClient, engine: Engine
+) -> None:
+    await set_clock(client, {"mode": "frozen"})
+    trade(engine, UID1, UID2, 1, "60000")
+    await set_clock(client, {"advance_ms": 2 * HOUR})
+    trade(engine, UID1, UID2, 1, "60100")
+    bars = (await client.get("/swap-ex/market/history/kline", params={
+        "contract_code": "BTC-USD", "period": "60min", "size": "3",
+    })).json()["data"]  # fmt: skip
+    assert [(bar["id"] * 1000, bar["close"]) for bar in bars if bar["vol"]] == [
+        (START, 60000), (START + 2 * HOUR, 60100),
+    ]  # fmt: skip

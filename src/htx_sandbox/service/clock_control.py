@@ -3,14 +3,18 @@ it, freeze it, run it live or n times faster, advance it.
 
 Every change goes through the engine as one `SetClock` command, so the timers that the new time
 makes due (premium samples, settlements, the dead man's switch, delayed cancels) run on the
-engine thread, in time order, and are committed with the new setting before the answer. An
-advance across the points of an index path stops at each point on its way: the index takes the
-point's price there, so the samples and settlements after it see the price the path gives them
-(between two stops nothing moves, as for any run of timers; docs/compatibility.md).
+engine thread, in time order, and are committed with the new setting before the answer.
+
+While a contract follows an index path, an advance stops on its way at each of the path's
+points and 1 ms before each premium sample: the index takes the path's price there, so every
+sample and settlement sees the price the path gives it at its time, as if the time had passed.
+Elsewhere (a walking or fixed index) nothing moves between two timers, as for any run of them
+(docs/compatibility.md).
 """
 
 from __future__ import annotations
 
+from ..domain.funding import SAMPLE_INTERVAL_MS
 from .clock import ClockMode, ClockSetting, ExchangeClock, SetClock
 from .engine import Engine
 from .price_source import PriceSource
@@ -51,13 +55,19 @@ class ClockControl:
         return self.clock.setting
 
     def _stops(self, start: int, target: int) -> list[int]:
-        """The times of every path point between now and the target, ascending."""
-        times: set[int] = {
-            at
-            for feed in self.prices.feeds().values()
-            for at, _ in feed.points
-            if start < at < target
-        }
+        """Where an advance from `start` to `target` stops, ascending: every path point on the
+        way, and 1 ms before every premium sample until a path's last point."""
+        times: set[int] = set()
+        for feed in self.prices.feeds().values():
+            if not feed.points:
+                continue
+            times.update(at for at, _ in feed.points if start < at < target)
+            end = min(target, feed.points[-1][0])
+            sample = start - start % SAMPLE_INTERVAL_MS + SAMPLE_INTERVAL_MS
+            while sample <= end and len(times) < MAX_STOPS:
+                if start < sample - 1 < target:
+                    times.add(sample - 1)
+                sample += SAMPLE_INTERVAL_MS
         return sorted(times)[:MAX_STOPS]
 
     def _apply(self, command: SetClock) -> None:
