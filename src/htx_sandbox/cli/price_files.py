@@ -43,6 +43,14 @@ def _time(cell: str) -> int:
     return int(when.timestamp() * 1000)
 
 
+def _is_time(cell: str) -> bool:
+    try:
+        _time(cell)
+    except PriceFileError:
+        return False
+    return True
+
+
 def _columns(header: list[str]) -> tuple[int, int] | None:
     names = [cell.strip().lower() for cell in header]
     at = next((names.index(n) for n in TIME_NAMES if n in names), None)
@@ -61,7 +69,7 @@ def read_points(text: str) -> list[tuple[int, Decimal]]:
         raise PriceFileError("no rows")
     columns: tuple[int, int] | None = None
     first = rows[0][1]
-    if not first[0].replace(".", "").replace("-", "").replace(":", "").isdigit():
+    if not _is_time(first[0]):  # a header row
         columns = _columns(first)
         if columns is None:
             raise PriceFileError(
