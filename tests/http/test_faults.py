@@ -76,6 +76,18 @@ async def test_a_v3_path_answers_in_the_v3_envelope_and_chinese_on_request(
     assert refused["code"] == 1032 and refused["msg"] == "访问次数超出限制"
 
 
+async def test_a_market_path_answers_in_the_market_envelope(
+    client: httpx.AsyncClient, clock: ManualClock
+) -> None:
+    await arm(client, {"path": "/swap-ex/market/depth", "err_code": 1032})
+    refused = await client.get("/swap-ex/market/depth", params={"contract_code": "BTC-USD",
+                                                                "type": "step0"})  # fmt: skip
+    assert refused.json() == {
+        "ts": clock.now(), "status": "error", "err-code": "too-many-requests",
+        "err-msg": RATE_LIMITED,
+    }  # fmt: skip
+
+
 async def test_a_fault_for_a_uid_leaves_the_others_alone(
     client: httpx.AsyncClient, signed_for: Any
 ) -> None:

@@ -191,10 +191,12 @@ class Endpoint:
             await asyncio.sleep(fault.value / 1000)
             return False
         if fault.kind == "drop":
-            scope["htx.err_code"] = "dropped"
             abort = scope.get("htx.abort")  # the connection's, from http/core/guard.py
             if abort is not None:
                 abort()
+                # Let the loop run connection_lost before returning: uvicorn then knows the
+                # client is gone and neither answers 500 nor logs a missing response.
+                await asyncio.sleep(0)
             return True
         if fault.kind == "http_status":
             payload = _STATUS_BODY % fault.value
