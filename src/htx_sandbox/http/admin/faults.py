@@ -1,7 +1,11 @@
 """Faults on HTX paths: `POST /faults` arms one (`{"path": "/swap-api/v1/swap_order", "uid": 1,
 "count": 2, "err_code": 1032}`, or `"http_status": 502`, `"delay_ms": 1500`, `"drop": true`),
 `GET /faults` lists the armed ones with what remains, `DELETE /faults` clears them all.
-See http/core/faults.py for how a request meets one."""
+See http/core/faults.py for how a request meets one.
+
+Closing a UID's WebSocket sessions (issue 16) belongs beside these once the WebSocket server
+exists (issue 15): a `POST /sandbox-api/v1/sessions/close` of its own, routed in
+http/admin/__init__.py, asking the push hub to close that UID's connections."""
 
 from __future__ import annotations
 
