@@ -115,6 +115,8 @@ class Endpoint:
                 authorization = value.decode("latin-1")
         lang = language_for(language)
         now = gateway.now_ms()
+        # The clients' time: signature timestamps and rate-limit windows are checked on it.
+        wall = gateway.wall.now()
         client = scope.get("client")
         ip = client[0] if client else None
         auth, key, query = self.auth, None, None
@@ -130,7 +132,7 @@ class Endpoint:
                     client_ip=ip,
                     permission=auth,
                     now_ms=now,
-                    wall_ms=gateway.wall.now(),
+                    wall_ms=wall,
                 )
             except AuthError as error:
                 scope["htx.err_code"] = 403  # for the access log
@@ -149,8 +151,7 @@ class Endpoint:
         headers: list[tuple[bytes, bytes]] = []
         if self.bucket is not None:
             counted: object = key.uid if key is not None else (ip or "")
-            # Wall time: quotas are about how fast a client sends, whatever the exchange's time.
-            allowed, headers = gateway.limiters[self.bucket].take_raw(counted, gateway.wall.now())
+            allowed, headers = gateway.limiters[self.bucket].take_raw(counted, wall)
             if not allowed:
                 await self._fail(scope, send, HtxError(ErrorCode.RATE_LIMITED), lang, now, headers)
                 return
