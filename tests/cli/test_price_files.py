@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from htx_sandbox.cli.price_files import PriceFileError, read_points, rebased
+from htx_sandbox.cli.price_files import PriceFileError, read_points
 
 D = Decimal
 
@@ -54,7 +54,3 @@ def test_bad_files_name_the_line(text: str, message: str) -> None:
     with pytest.raises(PriceFileError, match=message):
         read_points(text)
 
-
-def test_rebased_keeps_the_spacing() -> None:
-    points = [(1000, D(1)), (61000, D(2))]
-    assert rebased(points, 5_000_000) == [(5_000_000, D(1)), (5_060_000, D(2))]

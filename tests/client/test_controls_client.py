@@ -67,6 +67,16 @@ def test_the_clock(admin: AdminClient, wall: ManualClock) -> None:
     assert admin.clock().mode == "scaled"
 
 
+def test_play_index_path_moves_the_points_to_now(admin: AdminClient) -> None:
+    now = admin.set_clock("frozen").now
+    played = admin.play_index_path("BTC-USD", [(1_700_000_060_000, "61000"),
+                                               (1_700_000_000_000, "60000")])  # fmt: skip
+    assert played.index_price == 60000
+    assert played.path == [(now + 60_000, 61000)]
+    with pytest.raises(ValueError, match="no points"):
+        admin.play_index_path("BTC-USD", [])
+
+
 def test_faults(admin: AdminClient, trader: HtxSwapClient) -> None:
     armed = admin.arm_fault("/swap-api/v1/swap_account_info", uid=1, count=2, err_code=1032)
     assert armed == SandboxFault(fault_id=1, path="/swap-api/v1/swap_account_info", uid=1,

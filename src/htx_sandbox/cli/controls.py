@@ -12,7 +12,7 @@ from typing import Any
 from ..client import AdminClient
 from . import tables
 from .admin import DEFAULT_URL, _command, _common, _missing_subcommand
-from .price_files import PriceFileError, read_points, rebased
+from .price_files import PriceFileError, read_points
 from .serve import CommandError
 from .values import argtype, duration_between, integer_between, positive_integer
 
@@ -134,9 +134,9 @@ def _play(admin: AdminClient, args: argparse.Namespace) -> Any:
             f"{file}: {len(points)} points; a path holds at most {MAX_PATH_POINTS} (use longer "
             "bars, or split the file and play the parts in turn)"
         )
-    if not args.as_is:
-        points = rebased(points, admin.clock().now)
-    return admin.set_index_path(args.code.upper(), points)
+    if args.as_is:
+        return admin.set_index_path(args.code.upper(), points)
+    return admin.play_index_path(args.code.upper(), points)
 
 
 def _faults_table(data: Any) -> str:

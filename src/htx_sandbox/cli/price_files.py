@@ -103,8 +103,3 @@ def read_points(text: str) -> list[tuple[int, Decimal]]:
         raise PriceFileError("no time,price rows")
     return sorted(points.items())
 
-
-def rebased(points: list[tuple[int, Decimal]], start: int) -> list[tuple[int, Decimal]]:
-    """The points moved in time so that the first falls at `start`, their spacing kept."""
-    shift = start - points[0][0]
-    return [(at + shift, price) for at, price in points]

@@ -169,6 +169,17 @@ class AsyncAdminClient(AsyncSession):
         in time order, before this returns."""
         return await self._send(controls.advance_clock(ms))
 
+    async def play_index_path(
+        self, contract_code: str, points: Iterable[tuple[int, Decimal | int | str]]
+    ) -> SandboxIndexPrice:
+        """Follow (ms, price) points taken from anywhere in time (last week's klines): moved so
+        that the earliest plays now on the exchange clock, their spacing kept."""
+        ordered = sorted(((int(at), price) for at, price in points), key=lambda p: p[0])
+        if not ordered:
+            raise ValueError("no points to play")
+        shift = (await self.clock()).now - ordered[0][0]
+        return await self.set_index_path(contract_code, [(at + shift, p) for at, p in ordered])
+
     # -- faults ------------------------------------------------------------------------------
 
     async def arm_fault(

@@ -170,6 +170,17 @@ class AdminClient(Session):
         in time order, before this returns."""
         return self._send(controls.advance_clock(ms))
 
+    def play_index_path(
+        self, contract_code: str, points: Iterable[tuple[int, Decimal | int | str]]
+    ) -> SandboxIndexPrice:
+        """Follow (ms, price) points taken from anywhere in time (last week's klines): moved so
+        that the earliest plays now on the exchange clock, their spacing kept."""
+        ordered = sorted(((int(at), price) for at, price in points), key=lambda p: p[0])
+        if not ordered:
+            raise ValueError("no points to play")
+        shift = (self.clock()).now - ordered[0][0]
+        return self.set_index_path(contract_code, [(at + shift, p) for at, p in ordered])
+
     # -- faults ------------------------------------------------------------------------------
 
     def arm_fault(
