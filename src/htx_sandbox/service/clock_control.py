@@ -6,8 +6,9 @@ makes due (premium samples, settlements, the dead man's switch, delayed cancels)
 engine thread, in time order, and are committed with the new setting before the answer.
 
 While a contract follows an index path, an advance stops on its way at each of the path's
-points and 1 ms before each premium sample: the index takes the path's price there, so every
-sample and settlement sees the price the path gives it at its time, as if the time had passed.
+points and 1 ms before each premium sample (each n-th beyond a day of them): the index takes
+the path's price there, so every sample and settlement sees the price the path gives it at its
+time, as if the time had passed.
 Elsewhere (a walking or fixed index) nothing moves between two timers, as for any run of them
 (docs/compatibility.md).
 """
@@ -22,8 +23,9 @@ from .price_source import PriceSource
 REPLY_TIMEOUT_S = 120.0
 MAX_ADVANCE_MS = 366 * 86_400_000
 """An advance of at most a year at once: a longer one would run a year's timers in one command."""
-MAX_STOPS = 10_000
-"""Stops of one advance at path points: beyond them the rest of the jump is taken at once."""
+MAX_SAMPLE_STOPS = 1440
+"""Stops before premium samples in one advance (a day of minutes): a longer path stops before
+every n-th sample only, so that no advance costs more than ~1440 commits for them."""
 
 
 class ClockControl:
@@ -57,18 +59,17 @@ class ClockControl:
     def _stops(self, start: int, target: int) -> list[int]:
         """Where an advance from `start` to `target` stops, ascending: every path point on the
         way, and 1 ms before every premium sample until a path's last point."""
-        times: set[int] = set()
+        points: set[int] = set()
+        end = start
         for feed in self.prices.feeds().values():
-            if not feed.points:
-                continue
-            times.update(at for at, _ in feed.points if start < at < target)
-            end = min(target, feed.points[-1][0])
-            sample = start - start % SAMPLE_INTERVAL_MS + SAMPLE_INTERVAL_MS
-            while sample <= end and len(times) < MAX_STOPS:
-                if start < sample - 1 < target:
-                    times.add(sample - 1)
-                sample += SAMPLE_INTERVAL_MS
-        return sorted(times)[:MAX_STOPS]
+            if feed.points:
+                points.update(at for at, _ in feed.points if start < at < target)
+                end = max(end, min(target, feed.points[-1][0]))
+        first = start - start % SAMPLE_INTERVAL_MS + SAMPLE_INTERVAL_MS
+        samples = max(0, (end - first) // SAMPLE_INTERVAL_MS + 1)
+        stride = -(-samples // MAX_SAMPLE_STOPS) * SAMPLE_INTERVAL_MS  # ceil: at most the cap
+        before = range(first - 1, end, stride) if samples else range(0)
+        return sorted(points.union(at for at in before if start < at < target))
 
     def _apply(self, command: SetClock) -> None:
         outcome = self.engine.submit(command).result(REPLY_TIMEOUT_S)
