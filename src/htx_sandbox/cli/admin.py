@@ -373,8 +373,9 @@ def kept_token(data_dir: Path | None) -> str:
 
 def call(url: str, token: str, action: Action, args: argparse.Namespace) -> Any:
     """Run the action on an AdminClient; every failure becomes a one-line CommandError."""
+    timeout = getattr(args, "timeout_s", TIMEOUT_S)  # a command that waits longer sets it
     try:
-        with AdminClient(url, token, timeout=TIMEOUT_S) as admin:
+        with AdminClient(url, token, timeout=timeout) as admin:
             return action(admin, args)
     except HtxApiError as error:
         raise CommandError(f"{error.err_code} {error.err_msg}") from None
@@ -385,7 +386,7 @@ def call(url: str, token: str, action: Action, args: argparse.Namespace) -> Any:
     except httpx.UnsupportedProtocol:
         raise CommandError(f"invalid --url {url!r}: use http:// or https://") from None
     except httpx.TimeoutException:
-        raise CommandError(f"no answer from {url} within {TIMEOUT_S:g} s") from None
+        raise CommandError(f"no answer from {url} within {timeout:g} s") from None
     except httpx.TransportError as error:
         raise CommandError(f"cannot reach {url}: {_reason(error)}") from None
 

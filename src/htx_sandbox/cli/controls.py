@@ -26,6 +26,9 @@ LIMIT = argtype(integer_between(0, 1_000_000), "limit")
 UID = argtype(positive_integer, "uid")
 CODE = argtype(integer_between(1, 99_999), "err_code")
 STATUS = argtype(integer_between(400, 599), "http_status")
+ADVANCE_TIMEOUT_S = 300.0
+"""An advance answers once everything it passed is committed: a day through an index path
+takes seconds (a stop before each premium sample), a year of settlements longer."""
 MAX_PATH_POINTS = 1000
 """What one index path holds (http/admin/index_prices.py)."""
 
@@ -59,6 +62,7 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     p = leaf(clock, "advance", "move it forward at once (what falls due runs, in order)",
              lambda a, args: a.advance_clock(args.duration))  # fmt: skip
     p.add_argument("duration", type=ADVANCE, metavar="DURATION", help="e.g. 90s, 15m, 8h, 2d")
+    p.set_defaults(timeout_s=ADVANCE_TIMEOUT_S)
 
     faults = group("faults", "make HTX paths fail on purpose")
     p = leaf(faults, "arm", "the next requests to a path fail as told", _arm)

@@ -166,7 +166,8 @@ class AsyncAdminClient(AsyncSession):
 
     async def advance_clock(self, ms: int) -> SandboxClock:
         """Move the exchange's time forward by `ms` at once; what falls due on the way runs,
-        in time order, before this returns."""
+        in time order, before this returns (through an index path that takes a commit per
+        minute passed: ~2 s for 8 h on SQLite; give the client a timeout to match)."""
         return await self._send(controls.advance_clock(ms))
 
     async def play_index_path(
