@@ -39,7 +39,7 @@ def wall() -> ManualClock:
 
 
 @pytest.fixture
-def clock(wall: ManualClock) -> ExchangeClock:  # type: ignore[override]
+def clock(wall: ManualClock) -> ExchangeClock:
     return ExchangeClock(wall)
 
 
