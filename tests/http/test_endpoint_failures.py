@@ -54,6 +54,8 @@ async def send(
     headers = {"Authorization": f"Bearer {TOKEN}"} if endpoint.auth == "admin" else {}
     if method == "POST":
         return await client.post(path, json={}, headers=headers)
+    if method == "DELETE":
+        return await client.request("DELETE", path, json={}, headers=headers)
     return await client.get(path, params={"contract_code": "BTC-USD"}, headers=headers)
 
 

@@ -24,7 +24,7 @@ from ..http.app import create_app
 from ..http.core.access_log import AccessLog, AccessLogWriter, configure_logging
 from ..http.core.gateway import HttpSettings
 from ..http.core.guard import HttpLimits, guarded_protocol
-from ..service.clock import SystemClock
+from ..service.clock import ExchangeClock, SystemClock
 from ..service.collector import freeze_survivors
 from ..service.engine import Engine, EngineSettings
 from ..service.market import MarketData
@@ -227,7 +227,10 @@ def run(args: argparse.Namespace) -> int:
         if token is None:
             token = create_admin_token(data_dir)
         handler = configure_logging(config.log_format)
-        clock = SystemClock()
+        try:  # where the exchange's time stood: it never goes back, restarts included
+            clock = ExchangeClock(SystemClock(), store.load_clock())
+        except StorageError as error:
+            raise CommandError(str(error)) from None
         engine = Engine(store, clock, settings=engine_settings(config))
         market = MarketData.for_engine(engine)  # warms up from the store before the engine runs
         # What was restored lives as long as the server: keep it, and what survives later full

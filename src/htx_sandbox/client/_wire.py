@@ -27,7 +27,7 @@ JSON_HEADERS = {"content-type": "application/json"}
 
 @dataclass(frozen=True, slots=True)
 class Op(Generic[T]):
-    method: Literal["GET", "POST"]
+    method: Literal["GET", "POST", "DELETE"]
     path: str
     parse: Callable[[Any], T]
     """Turns the envelope's payload (data; ts; the whole market body) into the result."""
@@ -45,7 +45,7 @@ class Op(Generic[T]):
 
     @property
     def headers(self) -> dict[str, str]:
-        return JSON_HEADERS if self.method == "POST" else {}
+        return {} if self.method == "GET" else JSON_HEADERS
 
     def result(self, response: httpx.Response) -> T:
         return self.parse(payload(response, self.envelope))

@@ -38,15 +38,18 @@ from ..domain.restore import Snapshot, restore
 from ..domain.strategy_book import StrategyLimits
 from ..domain.types import Millis
 from .api_keys import ApiKeyCommand, ApiKeyRegistry, CreateApiKey, DisableApiKey
-from .clock import Clock
+from .clock import Clock, ExchangeClock, SetClock
 from .completion import Completion, LoopCompletion, LoopWaker
 from .funding_series import SAMPLERS as FUNDING_SAMPLERS
 from .health import Backoff, Health
 from .ports import StorageError, StorageOutageError, Store
+from .runtime import SetCancelDelay
 from .series_book import Sampler, SeriesBook
 from .unit_of_work import UnitOfWork
 
 T = TypeVar("T")
+EngineCommand = Command | ApiKeyCommand | SetClock | SetCancelDelay
+"""What the engine applies: the exchange's commands, and the service's own (keys, the clock)."""
 log = logging.getLogger(__name__)
 HOUR_MS = 3_600_000
 IDLE_WAIT_S = 1.0
@@ -78,7 +81,7 @@ class _PoisonedCommandError(Exception):
 
 @dataclass(slots=True)
 class _Job:
-    command: Command | ApiKeyCommand | None
+    command: EngineCommand | None
     query: Callable[[Exchange], Any] | None
     future: Completion
 
@@ -200,7 +203,7 @@ class Engine:
 
     # -- submitting ------------------------------------------------------------------------
 
-    def submit(self, command: Command | ApiKeyCommand) -> Future[Outcome]:
+    def submit(self, command: EngineCommand) -> Future[Outcome]:
         future: Future[Outcome] = Future()
         self._enqueue(_Job(command, None, future))
         return future
@@ -212,12 +215,12 @@ class Engine:
         self._enqueue(_Job(None, read, future))
         return future
 
-    def execute(self, command: Command | ApiKeyCommand) -> Outcome:
+    def execute(self, command: EngineCommand) -> Outcome:
         return self.submit(command).result()
 
     # Plain functions returning the future to await, not coroutines: a coroutine level costs
     # every request on the signed hot path a frame and a resumption.
-    def execute_async(self, command: Command | ApiKeyCommand) -> asyncio.Future[Outcome]:
+    def execute_async(self, command: EngineCommand) -> asyncio.Future[Outcome]:
         """Submit from a running event loop; await the result there."""
         return self._enqueue_async(command, None)
 
@@ -225,7 +228,7 @@ class Engine:
         return self._enqueue_async(None, read)
 
     def _enqueue_async(
-        self, command: Command | ApiKeyCommand | None, read: Callable[[Exchange], Any] | None
+        self, command: EngineCommand | None, read: Callable[[Exchange], Any] | None
     ) -> asyncio.Future[Any]:
         loop = asyncio.get_running_loop()
         waker = self._wakers.get(loop)
@@ -287,7 +290,7 @@ class Engine:
         due = self.exchange.next_due()
         if due is None:
             return IDLE_WAIT_S
-        return min(IDLE_WAIT_S, max(0.0, (due - self.clock.now()) / 1000))
+        return min(IDLE_WAIT_S, max(0.0, self.clock.seconds_until(due)))
 
     # -- a batch ---------------------------------------------------------------------------
 
@@ -350,6 +353,10 @@ class Engine:
             try:
                 if isinstance(command, CreateApiKey | DisableApiKey):
                     outcome = self._apply_key(command, unit)
+                elif isinstance(command, SetClock):
+                    outcome = self._apply_clock(command, unit)
+                elif isinstance(command, SetCancelDelay):
+                    outcome = self._apply_cancel_delay(command)
                 else:
                     outcome = self.exchange.execute(command, self.clock.now())
                     unit.record(outcome.events)
@@ -509,6 +516,28 @@ class Engine:
             return Outcome(error=error.with_traceback(None))  # a value: see Exchange.execute
         unit.record_api_key(key)
         return Outcome()
+
+    def _apply_clock(self, command: SetClock, unit: UnitOfWork) -> Outcome:
+        """Move the exchange clock, then run the timers now due (in time order, as if the time
+        had passed); the new setting is committed with what they did."""
+        clock = self.clock
+        if not isinstance(clock, ExchangeClock):  # a test's clock: moved by hand only
+            return Outcome(error=HtxError(ErrorCode.ILLEGAL_PARAMETER, "clock"))
+        setting = command.apply(clock)
+        outcome = self.exchange.execute(Tick(), clock.now())
+        unit.record(outcome.events)
+        unit.record_clock(setting)
+        return outcome
+
+    def _apply_cancel_delay(self, command: SetCancelDelay) -> Outcome:
+        # In the settings too: a reload from the store (after a refused command) keeps it.
+        self.settings = replace(self.settings, cancel_delay_ms=command.cancel_delay_ms)
+        self.exchange.state.cancel_delay_ms = command.cancel_delay_ms
+        return Outcome()
+
+    @property
+    def cancel_delay_ms(self) -> int:
+        return self.settings.cancel_delay_ms
 
     def _evict(self) -> None:
         state, now = self.exchange.state, self.exchange.state.now

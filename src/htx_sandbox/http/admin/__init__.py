@@ -18,7 +18,9 @@ from starlette.routing import BaseRoute
 from . import (
     accounts,
     cancels,
+    clock,
     contracts,
+    faults,
     health,
     history,
     index_prices,
@@ -26,6 +28,7 @@ from . import (
     market,
     orders,
     positions,
+    runtime,
     strategy_orders,
 )
 
@@ -41,4 +44,7 @@ routes: list[BaseRoute] = [
     *history.routes,
     *cancels.routes,
     *market.routes,
+    *clock.routes,
+    *faults.routes,
+    *runtime.routes,
 ]
