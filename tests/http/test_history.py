@@ -32,6 +32,17 @@ V3 = "/swap-api/v3/"
 HOUR_MS = 3_600_000
 DAY_MS = 24 * HOUR_MS
 
+
+def missing(field: str) -> str:
+    """HTX's live text of 1066 (docs/compatibility.md "Requests")."""
+    return f"The {field} field cannot be empty. Please re-enter."
+
+
+def invalid(field: str) -> str:
+    """HTX's live text of 1067."""
+    return f"The {field} field is invalid. Please re-enter."
+
+
 # HTX's field lists (v3: S2 "Get History Orders(New)" and "Query history orders via multiple
 # fields(New)"; v1: S1 "Query history orders via multiple fields").
 V1_EXACT_ORDER_FIELDS = {
@@ -266,18 +277,18 @@ async def test_v3_hisorders_keeps_to_the_window_type_status_and_trade_type(
 @pytest.mark.parametrize(
     ("fields", "code", "message"),
     [
-        ({"contract": None}, 1066, "contract cannot be empty."),
+        ({"contract": None}, 1066, missing("contract")),
         ({"contract": "XRP-USD"}, 1014, "This contract doesnt exist."),
-        ({"trade_type": None}, 1066, "trade_type cannot be empty."),
-        ({"trade_type": 9}, 1067, "Illegal parameter trade_type."),
-        ({"type": 3}, 1067, "Illegal parameter type."),
-        ({"status": None}, 1066, "status cannot be empty."),
-        ({"status": "3,11"}, 1067, "Illegal parameter status."),
-        ({"price_type": "market"}, 1067, "Illegal parameter price_type."),
-        ({"direct": "up"}, 1067, "Illegal parameter direct."),
-        ({"from_id": -1}, 1067, "Illegal parameter from_id."),
-        ({"size": 101}, 1067, "Illegal parameter size."),
-        ({"start_time": 0}, 1067, "Illegal parameter start_time."),
+        ({"trade_type": None}, 1066, missing("trade_type")),
+        ({"trade_type": 9}, 1067, invalid("trade_type")),
+        ({"type": 3}, 1067, invalid("type")),
+        ({"status": None}, 1066, missing("status")),
+        ({"status": "3,11"}, 1067, invalid("status")),
+        ({"price_type": "market"}, 1067, invalid("price_type")),
+        ({"direct": "up"}, 1067, invalid("direct")),
+        ({"from_id": -1}, 1067, invalid("from_id")),
+        ({"size": 101}, 1067, invalid("size")),
+        ({"start_time": 0}, 1067, invalid("start_time")),
     ],
 )
 async def test_v3_history_refuses_bad_fields_in_the_v3_envelope(
@@ -295,11 +306,11 @@ async def test_v3_windows_are_at_most_48_hours_within_90_days(
     fills = {"contract": "BTC-USD", "trade_type": 0}
     for name, body in (("swap_hisorders", orders_body()), ("swap_matchresults", fills)):
         wide = {**body, "start_time": now - 49 * HOUR_MS, "end_time": now}
-        assert await v3_error(signed, name, wide) == (1067, "Illegal parameter start_time.")
+        assert await v3_error(signed, name, wide) == (1067, invalid("start_time"))
         future = {**body, "end_time": now + HOUR_MS}
-        assert await v3_error(signed, name, future) == (1067, "Illegal parameter end_time.")
+        assert await v3_error(signed, name, future) == (1067, invalid("end_time"))
         ancient = {**body, "end_time": now - 91 * DAY_MS}
-        assert await v3_error(signed, name, ancient) == (1067, "Illegal parameter end_time.")
+        assert await v3_error(signed, name, ancient) == (1067, invalid("end_time"))
 
 
 # -- v1 swap_hisorders_exact -----------------------------------------------------------------
@@ -362,7 +373,8 @@ async def test_v1_hisorders_exact_window_and_filters(
         ({"order_price_type": "best"}, "order_price_type"),
     ):
         assert await v1_error(signed, "swap_hisorders_exact", {**body, **fields}) == (
-            1067, f"Illegal parameter {name}."
+            1067,
+            invalid(name),
         )
 
 
@@ -424,7 +436,8 @@ async def test_v1_matchresults_pages_by_index_over_create_date_days(
         data = await v1(signed, "swap_matchresults", {**body, "create_date": days})
         assert data["total_size"] == 2
     assert await v1_error(signed, "swap_matchresults", {**body, "create_date": 0}) == (
-        1067, "Illegal parameter create_date."
+        1067,
+        invalid("create_date"),
     )
 
 
