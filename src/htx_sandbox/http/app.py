@@ -19,13 +19,13 @@ from ..service.clock import Clock
 from ..service.engine import Engine
 from ..service.market import MarketData
 from ..service.price_source import PriceSource
-from . import admin, market, swap
+from . import admin, market, swap, ws
 from .auth.admin_token import AdminToken
 from .core import wire
 from .core.endpoint import Endpoint
 from .core.gateway import Gateway, HttpSettings
 
-ROUTES: list[BaseRoute] = [*swap.routes, *market.routes, *admin.routes]
+ROUTES: list[BaseRoute] = [*swap.routes, *market.routes, *admin.routes, *ws.routes]
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
@@ -82,11 +82,13 @@ def create_app(
     market: MarketData | None = None,
     admin_token: str | None = None,
     prices: PriceSource | None = None,
+    ws_settings: ws.WsSettings | None = None,
 ) -> HotPaths:
     """The app over a built engine. `market` must have subscribed before engine.start() (see
     MarketData.for_engine); without it one is made here, which sees only later trades.
     `admin_token` opens the admin API (/sandbox-api/v1/); without one it answers 401 to all.
-    `prices` is the index price source the admin API drives (a passive one when not given)."""
+    `prices` is the index price source the admin API drives (a passive one when not given).
+    `ws_settings` are the WebSocket services' limits."""
     app = Starlette(routes=ROUTES, exception_handlers={404: _not_found, 405: _not_found})
     # A path with a slash too many is unknown, as on HTX: a 307 to another path would make
     # a client's POST land where it did not send it.
@@ -95,4 +97,5 @@ def create_app(
         engine, clock, settings or HttpSettings(), market, AdminToken(admin_token), prices
     )
     app.state.gateway = gateway
+    app.state.ws = ws.WsServer(gateway, ws_settings)
     return HotPaths(app, exact_paths(ROUTES))
