@@ -747,6 +747,13 @@ PUBLIC: dict[str, tuple[str, st.SearchStrategy[tuple[tuple[str, str], ...]]]] = 
             ("contract_code", MARKET_CODES), ("period", KLINE_PERIODS), ("size", ("1", "2000"))
         ),
     ),
+    "/index/market/history/swap_basis": (
+        "market",
+        text_params(
+            ("contract_code", MARKET_CODES), ("period", KLINE_PERIODS), ("size", ("1", "2000")),
+            ("basis_price_type", ("open", "close", "high", "low", "average")),
+        ),
+    ),
     "/swap-ex/market/detail/batch_merged": (
         "market", text_params(("contract_code", MARKET_CODES))
     ),

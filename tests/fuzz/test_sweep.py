@@ -111,6 +111,10 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
     "/index/market/history/swap_mark_price_kline": ("market", "market", "GET", (
         ("contract_code", J("BTC-USD")), ("period", J("1mon")), ("size", J("2000")),
     )),
+    "/index/market/history/swap_basis": ("market", "market", "GET", (
+        ("contract_code", J("BTC-USD")), ("period", J("1mon")), ("size", J("2000")),
+        ("basis_price_type", J("average")),
+    )),
     "/swap-ex/market/detail/batch_merged": ("market", "market", "GET", (
         ("contract_code", J("BTC-USD")),
     )),

@@ -432,6 +432,23 @@ class Klines(Model, frozen=True, kw_only=True):
     """Oldest first."""
 
 
+class Basis(Model, frozen=True, kw_only=True):
+    """One period's basis: `contract_price - index_price`, and that over the index."""
+
+    id: int
+    contract_price: Decimal
+    index_price: Decimal
+    basis: Decimal
+    basis_rate: Decimal
+
+
+class BasisSeries(Model, frozen=True, kw_only=True):
+    ch: str
+    ts: int
+    data: list[Basis]
+    """Oldest first."""
+
+
 class OpenInterest(Model, frozen=True, kw_only=True):
     """Open interest (`volume` contracts on one side, `amount` the same in coin) and the last
     24 hours' matches, both sides counted."""

@@ -1,6 +1,6 @@
 """HTX's market data under /swap-ex/market/: the book, the 24-hour overview, the trades and
 their klines; and the klines of sampled series under /index/market/history/ (the mark price,
-the premium index and the estimated funding rate).
+the premium index and the estimated funding rate), and the basis of trade and index prices.
 
 These answer in HTX's market-data shape, not the /swap-api/ envelope:
 `{"ch": "market.BTC-USD.<topic>", "status": "ok", "tick": {...}, "ts": ...}`, and errors with
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from . import bbo, depth, funding_klines, index_klines, klines, overview, trades
+from . import basis, bbo, depth, funding_klines, index_klines, klines, overview, trades
 
 routes: list[BaseRoute] = [
     *depth.routes,
@@ -25,4 +25,5 @@ routes: list[BaseRoute] = [
     *klines.routes,
     *index_klines.routes,
     *funding_klines.routes,
+    *basis.routes,
 ]
