@@ -41,7 +41,7 @@ def run(factory: Callable[[], Any], body: Callable[[Any], Awaitable[Any]]) -> An
 def test_the_documented_snippet_watches_the_book_and_the_ticker(sandbox: Sandbox) -> None:
     namespace = run_snippet(ws_snippet(), sandbox, sandbox.account())
     bids, best_bid = namespace["bids"], namespace["best_bid"]
-    assert bids and bids[0][0] == best_bid  # the maker's quotes, in both topics
+    assert bids and best_bid > 0  # the maker's quotes (they move: the two need not agree)
 
 
 def test_watch_order_book_applies_every_update(
@@ -107,3 +107,17 @@ def test_watch_trades_and_ohlcv_see_a_trade(
     timestamp, _open, high, low, close, volume = candle
     assert timestamp % 60_000 == 0 and low <= close <= high and volume > 0
     assert ticker["last"] in {t["price"] for t in trades}
+
+
+def test_un_watch_then_watch_again(sandbox_pro: Callable[[], Any]) -> None:
+    async def body(exchange: Any) -> tuple[Any, Any]:
+        await exchange.watch_ticker(SYMBOL)
+        await exchange.un_watch_ticker(SYMBOL)  # resolved by the `unsubbed` reply
+        await exchange.watch_order_book(SYMBOL)
+        await exchange.un_watch_order_book(SYMBOL)
+        book = await exchange.watch_order_book(SYMBOL)  # a new snapshot
+        ticker = await exchange.watch_ticker(SYMBOL)
+        return book, ticker
+
+    book, ticker = run(sandbox_pro, body)
+    assert book["bids"] and book["asks"] and ticker["bid"] > 0

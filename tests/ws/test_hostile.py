@@ -3,10 +3,13 @@ size limit, closes only that one with 1009)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 from websockets.exceptions import ConnectionClosed
+
+from htx_sandbox.http.ws import WsSettings
 
 pytestmark = pytest.mark.anyio
 
@@ -62,3 +65,29 @@ async def test_a_frame_over_the_size_limit_closes_only_that_connection(connect: 
         await big.recv_until(lambda m: False)
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
     assert (await other.request({"sub": "market.BTC-USD.bbo", "id": "b"}))["status"] == "ok"
+
+
+class TestConnectionsPerAddress:
+    @pytest.fixture
+    def ws_settings(self) -> WsSettings:
+        return WsSettings(max_connections_per_ip=2)
+
+    async def test_one_over_the_limit_is_closed_with_a_reason(self, connect: Any) -> None:
+        kept = [await connect("/swap-ws"), await connect("/ws_index")]
+        refused = await connect("/swap-notification")
+        with pytest.raises(ConnectionClosed) as closed:
+            await refused.recv()
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1013
+        assert closed.value.rcvd.reason == "too many connections from this address"
+        for ws in kept:  # the others stay up
+            await ws.send({"ping": 5})
+            assert await ws.recv_until(lambda m: "pong" in m) == {"pong": 5}
+        await kept[0].connection.close()
+        for _ in range(100):  # a closed one frees its place once the server has seen it go
+            again = await connect("/swap-ws")
+            try:
+                reply = await again.request({"sub": "market.BTC-USD.bbo", "id": "b"})
+                break
+            except ConnectionClosed:
+                await asyncio.sleep(0.05)
+        assert reply["status"] == "ok"

@@ -52,6 +52,7 @@ class WsServer:
         count = self._per_ip.get(ip, 0)
         if count >= self.settings.max_connections_per_ip:
             log.warning("%s: WebSocket refused, %d connections from %s", service.name, count, ip)
+            await websocket.accept()  # so that the client reads the reason, not a bare 403
             await websocket.close(TOO_MANY_CONNECTIONS, "too many connections from this address")
             return
         self._per_ip[ip] = count + 1
