@@ -1,4 +1,5 @@
-"""The order book topics of /swap-ws, from one image of each subscribed contract's book:
+"""The order book topics of /swap-ws, from one copy of each subscribed contract's book kept on
+the event loop:
 
 - `market.$contract_code.depth.stepN`: the whole top of the book (150 levels for step0-5, 14,
   15; 20 for step6-13; unmerged, as the REST depth answers), pushed whenever it changed, and
@@ -9,20 +10,25 @@
   last push); without it every push is the full book (`"event": "snapshot"`).
 - `market.$contract_code.bbo`: the best bid and ask, pushed when either changes.
 
-The engine thread captures the top 150 levels of each subscribed contract after every batch
-that placed, filled or cancelled an order, and only when they differ from the last capture;
-the loop keeps the last image and derives every channel's message from it. `version` counts
-the updates of one contract's book on this server, so every subscriber of a channel gets the
-same bytes (compressed once) and a new subscriber starts from a snapshot at the current version.
+What the engine thread does per batch is proportional to what the batch did: for each order
+an event names (accepted, traded, cancelled) on a subscribed contract it reads the volume now
+resting at that order's price, and ships those levels. The loop applies them to its copy of
+the book, which started from the whole book (a prime, between two batches: every level
+shipped after it applies on top of it, those shipped before are already in it), and derives
+every channel's message from the copy. `version` counts the updates of one contract's book
+on this server, so every subscriber of a channel gets the same bytes (compressed once) and a
+new subscriber starts from a snapshot at the current version.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from ....domain.events import OrderAccepted, OrderCancelled, OrderTraded
+from ....domain.types import Direction
 from ....service.market import MarketData
 from ....service.push import Batch, PushHub
 from ...core.envelopes import MarketError
@@ -35,45 +41,87 @@ FULL = 150
 DEPTH_150 = frozenset({0, 1, 2, 3, 4, 5, 14, 15})
 DEPTH_20 = frozenset(range(6, 14))
 SIZES = {"size_20": 20, "size_150": 150}
-_BOOK_EVENTS = (OrderAccepted, OrderTraded, OrderCancelled)
-Level = tuple[Decimal, int]
+_BUY = Direction.BUY
+Ticks = tuple[tuple[int, int], ...]
+"""(ticks, volume) levels, best first."""
 
 
 @dataclass(frozen=True, slots=True)
-class Image:
+class Whole:
+    """A contract's whole book (a prime's capture)."""
+
     code: str
-    bids: tuple[Level, ...]
-    asks: tuple[Level, ...]
+    price_tick: Decimal
+    bids: list[tuple[int, int]]
+    asks: list[tuple[int, int]]
     mrid: int
     ts: int
 
 
+@dataclass(frozen=True, slots=True)
+class Levels:
+    """The levels one batch touched on one contract: (is_bid, ticks, volume now)."""
+
+    code: str
+    levels: list[tuple[bool, int, int]]
+    mrid: int
+    ts: int
+
+
+class _Side:
+    """One side of the loop's copy: volume by ticks, and the ticks in order."""
+
+    __slots__ = ("_keys", "_sign", "volumes")
+
+    def __init__(self, levels: list[tuple[int, int]], bid: bool) -> None:
+        self._sign = -1 if bid else 1  # keys ascend from the best price
+        self.volumes = dict(levels)
+        self._keys = sorted(t * self._sign for t in self.volumes)
+
+    def set(self, ticks: int, volume: int) -> None:
+        keys, key = self._keys, ticks * self._sign
+        if volume:
+            if ticks not in self.volumes:
+                insort(keys, key)
+            self.volumes[ticks] = volume
+        elif self.volumes.pop(ticks, None) is not None:
+            del keys[bisect_left(keys, key)]
+
+    def top(self, count: int) -> Ticks:
+        sign, volumes = self._sign, self.volumes
+        return tuple((k * sign, volumes[k * sign]) for k in self._keys[:count])
+
+
 @dataclass(slots=True)
 class _Book:
-    """The loop's view of one contract: the last image and each incremental size's version."""
-
-    image: Image
+    price_tick: Decimal
+    bids: _Side
+    asks: _Side
+    mrid: int
+    ts: int
+    tops: tuple[Ticks, Ticks] = ((), ())
+    """The top of each side as last pushed: 150 levels, or 1 while only bbo is subscribed."""
     versions: dict[int, int] = field(default_factory=lambda: dict.fromkeys(SIZES.values(), 1))
 
+    def __post_init__(self) -> None:
+        self.tops = (self.bids.top(FULL), self.asks.top(FULL))
 
-def _levels(levels: tuple[Level, ...]) -> list[list[Any]]:
-    return [[num(price), volume] for price, volume in levels]
+    def levels(self, levels: Ticks) -> list[list[Any]]:
+        tick = self.price_tick
+        return [[num(t * tick), v] for t, v in levels]
 
-
-def _changes(before: tuple[Level, ...], after: tuple[Level, ...]) -> list[list[Any]]:
-    """What turns `before` into `after`: changed or new levels, and removed ones at 0."""
-    old, new = dict(before), dict(after)
-    out = [[num(p), v] for p, v in after if old.get(p) != v]
-    out.extend([num(p), 0] for p, _ in before if p not in new)
-    return out
+    def changes(self, before: Ticks, after: Ticks) -> list[list[Any]]:
+        """What turns `before` into `after`: changed or new levels, and removed ones at 0."""
+        old, new, tick = dict(before), dict(after), self.price_tick
+        out = [[num(t * tick), v] for t, v in after if old.get(t) != v]
+        out.extend([num(t * tick), 0] for t, _ in before if t not in new)
+        return out
 
 
 class Book(TopicFeed):
     def __init__(self, hub: PushHub, market: MarketData) -> None:
         super().__init__(hub)
         self.market = market
-        self._captured: dict[str, Image] = {}
-        """The engine thread's last capture per contract (touched only there)."""
         self._books: dict[str, _Book] = {}
         self._waiting: dict[str, list[tuple[str, Session]]] = {}
         """Per contract, subscribers still owed their first message (channel, session)."""
@@ -114,7 +162,7 @@ class Book(TopicFeed):
         waiting = self._waiting.setdefault(topic.code, [])
         waiting.append((channel, session))
         if len(waiting) == 1:
-            self.prime(lambda batch: self._take(batch, topic.code))
+            self.prime(lambda batch: self._whole(batch, topic.code))
 
     def unsub(self, session: Session, topic: Topic) -> None:
         channel = topic.channel
@@ -144,125 +192,144 @@ class Book(TopicFeed):
 
     # -- the engine thread -----------------------------------------------------------------
 
-    def _take(self, batch: Batch, code: str) -> Image:
-        bids, asks = batch.reads.depth(code, FULL)
-        image = Image(code, tuple(bids), tuple(asks), self.market.last_trade_id(code), batch.now)
-        self._captured[code] = image
-        return image
+    def _whole(self, batch: Batch, code: str) -> Whole:
+        tick, bids, asks = batch.reads.book_ticks(code)
+        return Whole(code, tick, bids, asks, self.market.last_trade_id(code), batch.now)
 
     def capture(self, batch: Batch) -> object | None:
-        codes = self.codes
-        for code in [c for c in self._captured if c not in codes]:
-            del self._captured[code]
-        if not any(isinstance(event, _BOOK_EVENTS) for event in batch.events):
-            return None
-        images = []
-        for code in codes:
-            last = self._captured.get(code)
-            bids, asks = batch.reads.depth(code, FULL)
-            if last is not None and tuple(bids) == last.bids and tuple(asks) == last.asks:
+        codes, reads = self.codes, batch.reads
+        touched: dict[str, dict[tuple[Direction, int], None]] = {}
+        for event in batch.events:
+            if isinstance(event, OrderTraded):
+                order_id = event.trade.order_id
+            elif isinstance(event, OrderAccepted | OrderCancelled):
+                order_id = event.order_id
+            else:
                 continue
-            images.append(self._take(batch, code))
-        return images or None
+            order = reads.order(order_id)
+            if order is not None and order.contract_code in codes:
+                levels = touched.setdefault(order.contract_code, {})
+                levels[(order.direction, order.price_ticks)] = None
+        if not touched:
+            return None
+        captured = []
+        for code, levels in touched.items():
+            volumes = [(d is _BUY, t, reads.level_volume(code, d, t)) for d, t in levels]
+            captured.append(Levels(code, volumes, self.market.last_trade_id(code), batch.now))
+        return captured
 
     # -- the loop --------------------------------------------------------------------------
 
     def deliver(self, captured: object) -> None:
-        for image in captured if isinstance(captured, list) else [captured]:
-            assert isinstance(image, Image)
-            self._apply(image)
-
-    def _apply(self, image: Image) -> None:
-        code = image.code
-        book = self._books.get(code)
-        if code not in self.codes:
-            self._books.pop(code, None)
+        if isinstance(captured, Whole):
+            self._start(captured)
             return
+        assert isinstance(captured, list)
+        for levels in captured:
+            book = self._books.get(levels.code)
+            if book is None:  # before its first prime: the prime holds these levels already
+                continue
+            for bid, ticks, volume in levels.levels:
+                (book.bids if bid else book.asks).set(ticks, volume)
+            book.mrid, book.ts = levels.mrid, levels.ts
+            self._push(levels.code, book)
+
+    def _start(self, whole: Whole) -> None:
+        code = whole.code
+        if code not in self.codes:
+            return
+        book = self._books.get(code)
         if book is None:
-            book = self._books[code] = _Book(image)
-        else:
-            before, book.image = book.image, image
-            self._push(before, book)
+            book = self._books[code] = _Book(
+                whole.price_tick, _Side(whole.bids, True), _Side(whole.asks, False),
+                whole.mrid, whole.ts,
+            )  # fmt: skip
         for channel, session in self._waiting.pop(code, []):
             if self.channels.holds(channel, session.sender):
                 self._first(channel, session, book)
 
-    def _push(self, before: Image, book: _Book) -> None:
-        after, code, channels = book.image, book.image.code, self.channels
-        prefix = f"market.{code}."
-        if (before.bids[:1], before.asks[:1]) != (after.bids[:1], after.asks[:1]):
-            channel = prefix + "bbo"
-            if channel in channels:
-                channels.publish(channel, self._bbo(channel, after))
-        for step in (*DEPTH_150, *DEPTH_20):
-            channel = f"{prefix}depth.step{step}"
-            if channel in channels:
-                count = FULL if step in DEPTH_150 else 20
-                if (before.bids[:count], before.asks[:count]) != (
-                    after.bids[:count], after.asks[:count]
-                ):  # fmt: skip
-                    channels.publish(channel, self._step(channel, after, count))
+    def _push(self, code: str, book: _Book) -> None:
+        channels, prefix = self.channels, f"market.{code}."
+        bbo = prefix + "bbo"
+        steps = [
+            (f"{prefix}depth.step{step}", FULL if step in DEPTH_150 else 20)
+            for step in (*DEPTH_150, *DEPTH_20)
+            if f"{prefix}depth.step{step}" in channels
+        ]
+        sizes = []
         for name, size in SIZES.items():
             ch = f"{prefix}depth.{name}.high_freq"
-            bids = _changes(before.bids[:size], after.bids[:size])
-            asks = _changes(before.asks[:size], after.asks[:size])
+            incremental, snapshot = f"{ch}#incremental" in channels, f"{ch}#snapshot" in channels
+            if incremental or snapshot:
+                sizes.append((ch, size, incremental, snapshot))
+        need = FULL if steps or sizes else 1  # only what the subscribed channels show
+        before = book.tops
+        after = book.tops = (book.bids.top(need), book.asks.top(need))
+        if before[0][:need] == after[0] and before[1][:need] == after[1]:
+            return
+        if (before[0][:1], before[1][:1]) != (after[0][:1], after[1][:1]) and bbo in channels:
+            channels.publish(bbo, self._bbo(bbo, book))
+        for channel, count in steps:
+            if (before[0][:count], before[1][:count]) != (after[0][:count], after[1][:count]):
+                channels.publish(channel, self._step(channel, book, count))
+        for ch, size, incremental, snapshot in sizes:
+            bids = book.changes(before[0][:size], after[0][:size])
+            asks = book.changes(before[1][:size], after[1][:size])
             if not bids and not asks:
                 continue
             book.versions[size] += 1
-            incremental = f"{ch}#incremental"
-            if incremental in channels:
-                tick = self._tick(ch, after, "update", book.versions[size], bids, asks)
-                channels.publish(incremental, {"ch": ch, "tick": tick, "ts": after.ts})
-            snapshot = f"{ch}#snapshot"
-            if snapshot in channels:
-                channels.publish(snapshot, self._snapshot(ch, book, size))
+            if incremental:
+                tick = self._tick(ch, book, "update", book.versions[size], bids, asks)
+                channels.publish(f"{ch}#incremental", {"ch": ch, "tick": tick, "ts": book.ts})
+            if snapshot:
+                channels.publish(f"{ch}#snapshot", self._snapshot(ch, book, size))
 
     def _first(self, channel: str, session: Session, book: _Book) -> None:
         """A new subscriber's first message: the current state of what it subscribed to."""
+        book.tops = (book.bids.top(FULL), book.asks.top(FULL))  # the same state, all of it
         ch = channel.partition("#")[0]
-        image = book.image
         if ch.endswith(".bbo"):
-            session.send(self._bbo(ch, image))
+            session.send(self._bbo(ch, book))
         elif ch.endswith("high_freq"):
-            size = SIZES[ch.split(".")[3]]
-            session.send(self._snapshot(ch, book, size))
+            session.send(self._snapshot(ch, book, SIZES[ch.split(".")[3]]))
         else:
             step = int(ch.rsplit("step", 1)[1])
-            session.send(self._step(ch, image, FULL if step in DEPTH_150 else 20))
+            session.send(self._step(ch, book, FULL if step in DEPTH_150 else 20))
 
     @staticmethod
     def _tick(
-        ch: str, image: Image, event: str, version: int, bids: list[Any], asks: list[Any]
+        ch: str, book: _Book, event: str, version: int, bids: list[Any], asks: list[Any]
     ) -> dict[str, Any]:
         return {
-            "asks": asks, "bids": bids, "ch": ch, "event": event, "id": image.mrid,
-            "mrid": image.mrid, "ts": image.ts, "version": version,
+            "asks": asks, "bids": bids, "ch": ch, "event": event, "id": book.mrid,
+            "mrid": book.mrid, "ts": book.ts, "version": version,
         }  # fmt: skip
 
     def _snapshot(self, ch: str, book: _Book, size: int) -> dict[str, Any]:
-        image = book.image
+        bids, asks = book.tops
         tick = self._tick(
-            ch, image, "snapshot", book.versions[size],
-            _levels(image.bids[:size]), _levels(image.asks[:size]),
+            ch, book, "snapshot", book.versions[size],
+            book.levels(bids[:size]), book.levels(asks[:size]),
         )  # fmt: skip
-        return {"ch": ch, "tick": tick, "ts": image.ts}
+        return {"ch": ch, "tick": tick, "ts": book.ts}
 
     @staticmethod
-    def _step(ch: str, image: Image, count: int) -> dict[str, Any]:
+    def _step(ch: str, book: _Book, count: int) -> dict[str, Any]:
+        bids, asks = book.tops
         tick = {
-            "mrid": image.mrid, "id": image.ts // 1000, "bids": _levels(image.bids[:count]),
-            "asks": _levels(image.asks[:count]), "ts": image.ts, "version": image.ts // 1000,
+            "mrid": book.mrid, "id": book.ts // 1000, "bids": book.levels(bids[:count]),
+            "asks": book.levels(asks[:count]), "ts": book.ts, "version": book.ts // 1000,
             "ch": ch,
         }  # fmt: skip
-        return {"ch": ch, "ts": image.ts, "tick": tick}
+        return {"ch": ch, "ts": book.ts, "tick": tick}
 
     @staticmethod
-    def _bbo(ch: str, image: Image) -> dict[str, Any]:
-        bid, ask = image.bids[:1], image.asks[:1]
+    def _bbo(ch: str, book: _Book) -> dict[str, Any]:
+        (bid, ask), tick_size = book.tops, book.price_tick
         tick = {
-            "mrid": image.mrid, "id": image.ts // 1000,
-            "bid": [num(bid[0][0]), bid[0][1]] if bid else None,
-            "ask": [num(ask[0][0]), ask[0][1]] if ask else None,
-            "ts": image.ts, "version": image.mrid, "ch": ch,
+            "mrid": book.mrid, "id": book.ts // 1000,
+            "bid": [num(bid[0][0] * tick_size), bid[0][1]] if bid else None,
+            "ask": [num(ask[0][0] * tick_size), ask[0][1]] if ask else None,
+            "ts": book.ts, "version": book.mrid, "ch": ch,
         }  # fmt: skip
-        return {"ch": ch, "ts": image.ts, "tick": tick}
+        return {"ch": ch, "ts": book.ts, "tick": tick}
