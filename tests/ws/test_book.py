@@ -3,6 +3,7 @@ ccxt.pro's watch_order_book keeps (snapshot, then updates with version + 1), and
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 from typing import Any
 
@@ -149,3 +150,45 @@ async def test_a_bad_data_type_is_refused(connect: Any) -> None:
         {"sub": "market.BTC-USD.depth.size_20.high_freq", "id": "x", "data_type": "delta"}
     )
     assert reply["status"] == "error" and reply["err-msg"] == "invalid data_type delta"
+
+
+async def test_a_client_applying_the_updates_holds_the_exchanges_book(
+    connect: Any, server: Served
+) -> None:
+    """Random orders, fills and cancels: the book a client builds from the snapshot and the
+    updates (as ccxt does) is the exchange's book, level for level, versions one apart."""
+    rng = random.Random(15)
+    topic = "market.BTC-USD.depth.size_150.high_freq"
+    ws = await connect("/swap-ws")
+    await ws.request({"sub": topic, "id": "1", "data_type": "incremental"})
+    snapshot = (await ws.recv_until(is_push(topic)))["tick"]
+    bids = {p: v for p, v in snapshot["bids"]}
+    asks = {p: v for p, v in snapshot["asks"]}
+    version = snapshot["version"]
+    engine = server.engine
+    for _ in range(200):
+        roll = rng.random()
+        uid = rng.choice([UID1, UID2])
+        if roll < 0.1:
+            engine.execute(CancelAll(uid, "BTC-USD", rng.choice(list(Direction))))
+        else:
+            side = rng.choice(["buy", "sell"])
+            price = 50000 + rng.randint(-20, 20) * 10
+            place(server.engine, uid, side, str(price), rng.randint(1, 5))
+    bids_now, asks_now = engine.query(lambda exchange: exchange.depth("BTC-USD", 150)).result()
+
+    def matches() -> bool:
+        return bids == dict(bids_now) and asks == dict(asks_now)
+
+    while not matches():
+        tick = (await ws.recv_until(is_push(topic)))["tick"]
+        assert tick["event"] == "update" and tick["version"] == version + 1
+        version = tick["version"]
+        for levels, update in ((bids, tick["bids"]), (asks, tick["asks"])):
+            for price, volume in update:
+                if volume:
+                    levels[price] = volume
+                else:
+                    levels.pop(price, None)
+    await ws.send({"ping": 7})  # nothing was left to come but the pong
+    assert (await ws.recv_until(lambda m: "pong" in m or "ch" in m)) == {"pong": 7}
