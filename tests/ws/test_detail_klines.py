@@ -123,3 +123,16 @@ async def test_an_unknown_period_is_an_invalid_topic(connect: Any, period: str) 
     topic = f"market.BTC-USD.kline.{period}"
     reply = await ws.request({"sub": topic, "id": "x"})
     assert reply["err-msg"] == f"invalid topic {topic}"
+
+
+async def test_kline_req_on_a_stopped_exchange_is_refused_and_the_connection_stays(
+    connect: Any, server: Served
+) -> None:
+    ws = await connect("/swap-ws")
+    server.engine.stop()
+    reply = await ws.request(
+        {"req": "market.BTC-USD.kline.1min", "id": "r", "from": 1700000000, "to": 1700000600}
+    )
+    assert reply["status"] == "error" and reply["err-code"] == "system-busy"
+    await ws.send({"ping": 3})
+    assert await ws.recv_until(lambda m: "pong" in m) == {"pong": 3}
