@@ -17,8 +17,10 @@ kline in numbers, the other series in strings.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ....service.bars import Bar
@@ -156,10 +158,13 @@ def _read(reads: Reads, key: _Key, first: int, last: int) -> list[Any]:
 
 class Klines(TopicFeed):
     def __init__(
-        self, hub: PushHub, engine: Engine, market: MarketData, specs: tuple[Spec, ...]
-    ) -> None:
+        self, hub: PushHub, engine: Engine, market: MarketData, specs: tuple[Spec, ...],
+        quiet_check_s: float = 1.0,
+    ) -> None:  # fmt: skip
         super().__init__(hub)
         self.engine = engine
+        self.quiet_check_s = quiet_check_s
+        self._quiet: asyncio.Task[None] | None = None
         self.market = market
         self.specs = {spec.name: spec for spec in specs}
         self._keys: dict[str, _Key] = {}
@@ -199,6 +204,8 @@ class Klines(TopicFeed):
             self._refresh_keys()
             self._fresh.setdefault(key.channel, set()).add(session.sender)
             self.prime(lambda batch: self._capture([key], batch, session))
+            if self._quiet is None:
+                self._quiet = asyncio.get_running_loop().create_task(self._watch_quiet())
 
     def unsub(self, session: Session, topic: Topic) -> None:
         self.unsubscribe(topic.channel, session.sender)
@@ -218,6 +225,18 @@ class Klines(TopicFeed):
             self._pushed.pop(channel, None)
             self._fresh.pop(channel, None)
         self.wanted_keys = frozenset(self._keys.values())
+
+    async def _watch_quiet(self) -> None:
+        """While anyone listens: read every subscribed bar again now and then, so that a
+        period nothing has moved in yet is pushed once (its flat bar; an unchanged bar is not
+        pushed again)."""
+        try:
+            while self.channels:
+                await asyncio.sleep(self.quiet_check_s)
+                if self.wanted_keys:
+                    self.prime(partial(self._capture, list(self.wanted_keys), session=None))
+        finally:
+            self._quiet = None
 
     async def req(self, session: Session, topic: Topic, message: dict[str, Any]) -> Any:
         key = self._key(topic)
