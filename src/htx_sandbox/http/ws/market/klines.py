@@ -6,8 +6,9 @@ Every one is a view of the series book's bars (service/series_book.py): after ea
 engine thread reads the current bar of every subscribed period whose series the commit
 changed (the longer periods' bars laid over with the open short one, as every reader sees
 them), and the loop pushes each bar that differs from the one it pushed last. A new
-subscriber gets the current bar at once (HTX pushes a quiet period's bar once per period; a
-sandbox's market is often quiet). `req` answers the bars from `from` to `to` (seconds) read on
+subscriber gets the current bar at once, and while anyone listens the bars are read again every
+`quiet_check_s`, so that a period nothing moved in is pushed once, flat (HTX pushes a quiet
+period's bar once per period; a sandbox's market is often quiet). `req` answers the bars from `from` to `to` (seconds) read on
 the engine thread.
 
 Wire shapes (HTX's examples): the trade kline in numbers, volumes counting both sides of each
