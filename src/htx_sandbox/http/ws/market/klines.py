@@ -219,6 +219,10 @@ class Klines(TopicFeed):
             fresh.discard(session.sender)
         self._refresh_keys()
 
+    def lost(self, reason: str) -> None:
+        super().lost(reason)
+        self._refresh_keys()
+
     def _refresh_keys(self) -> None:
         live = set(self.channels.channels())
         for channel in [c for c in self._keys if c not in live]:
