@@ -8,8 +8,8 @@ changed (the longer periods' bars laid over with the open short one, as every re
 them), and the loop pushes each bar that differs from the one it pushed last. A new
 subscriber gets the current bar at once, and while anyone listens the bars are read again every
 `quiet_check_s`, so that a period nothing moved in is pushed once, flat (HTX pushes a quiet
-period's bar once per period; a sandbox's market is often quiet). `req` answers the bars from `from` to `to` (seconds) read on
-the engine thread.
+period's bar once per period; a sandbox's market is often quiet). `req` answers the bars from
+`from` to `to` (seconds), read on the engine thread.
 
 Wire shapes (HTX's examples): the trade kline in numbers, volumes counting both sides of each
 match as the REST klines do; /ws_index ticks in strings in pushes; in `req` replies the index
