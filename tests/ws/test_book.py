@@ -192,3 +192,19 @@ async def test_a_client_applying_the_updates_holds_the_exchanges_book(
                     levels.pop(price, None)
     await ws.send({"ping": 7})  # nothing was left to come but the pong
     assert (await ws.recv_until(lambda m: "pong" in m or "ch" in m)) == {"pong": 7}
+
+
+async def test_unsub_before_the_snapshot_then_sub_again_gets_one(
+    connect: Any, server: Served
+) -> None:
+    place(server.engine, UID1, "buy", "49000", 2)
+    ws = await connect("/swap-ws")
+    topic = "market.BTC-USD.depth.size_20.high_freq"
+    for i in range(3):  # each unsub may land before the snapshot it asked for
+        await ws.send({"sub": topic, "id": f"s{i}", "data_type": "incremental"})
+        await ws.send({"unsub": topic, "id": f"u{i}"})
+    await ws.request({"unsub": topic, "id": "u"})
+    await ws.request({"sub": topic, "id": "again", "data_type": "incremental"})
+    snapshot = (await ws.recv_until(lambda m: m.get("ch") == topic and
+                                    m["tick"]["event"] == "snapshot"))["tick"]  # fmt: skip
+    assert snapshot["bids"] == [[D(49000), 2]]

@@ -166,8 +166,12 @@ class Book(TopicFeed):
 
     def unsub(self, session: Session, topic: Topic) -> None:
         channel = topic.channel
-        for key in (channel, f"{channel}#snapshot", f"{channel}#incremental"):
+        keys = (channel, f"{channel}#snapshot", f"{channel}#incremental")
+        for key in keys:
             self.unsubscribe(key, session.sender)
+        waiting = self._waiting.get(topic.code)
+        if waiting:
+            waiting[:] = [w for w in waiting if w[1] is not session or w[0] not in keys]
         self._prune()
 
     def closed(self, session: Session) -> None:
@@ -236,7 +240,8 @@ class Book(TopicFeed):
 
     def _start(self, whole: Whole) -> None:
         code = whole.code
-        if code not in self.codes:
+        if code not in self.codes:  # everyone left before it came
+            self._waiting.pop(code, None)
             return
         book = self._books.get(code)
         if book is None:
