@@ -15,9 +15,10 @@ an event names (accepted, traded, cancelled) on a subscribed contract it reads t
 resting at that order's price, and ships those levels. The loop applies them to its copy of
 the book, which started from the whole book (a prime, between two batches: every level
 shipped after it applies on top of it, those shipped before are already in it), and derives
-every channel's message from the copy, once for all the batches delivered in one go. `version` counts the updates of one contract's book
-on this server, so every subscriber of a channel gets the same bytes (compressed once) and a
-new subscriber starts from a snapshot at the current version.
+every channel's message from the copy, once for all the batches delivered in one go.
+`version` counts the updates of one contract's book on this server, so every subscriber of a
+channel gets the same bytes (compressed once) and a new subscriber starts from a snapshot at
+the current version.
 """
 
 from __future__ import annotations
