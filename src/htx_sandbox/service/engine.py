@@ -38,6 +38,7 @@ from ..domain.restore import Snapshot, restore
 from ..domain.strategy_book import StrategyLimits
 from ..domain.types import Millis
 from .api_keys import ApiKeyCommand, ApiKeyRegistry, CreateApiKey, DisableApiKey
+from .bars import SeriesBar
 from .clock import Clock, ExchangeClock, SetClock
 from .completion import Completion, LoopCompletion, LoopWaker
 from .funding_series import SAMPLERS as FUNDING_SAMPLERS
@@ -154,6 +155,7 @@ class Engine:
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._listeners: list[Callable[[list[Event]], None]] = []
+        self._batch_listeners: list[Callable[[list[list[Event]], list[SeriesBar]], None]] = []
         self._wakers: dict[asyncio.AbstractEventLoop, LoopWaker] = {}
         self._failure: BaseException | None = None
         self._failure_callbacks: list[Callable[[BaseException], None]] = []
@@ -196,6 +198,14 @@ class Engine:
         """Call `listener` on the engine thread with each command's events, after their commit
         (market data, pushes). A listener must not block."""
         self._listeners = [*self._listeners, listener]  # replaced, never mutated: thread-safe
+
+    def subscribe_batches(
+        self, listener: Callable[[list[list[Event]], list[SeriesBar]], None]
+    ) -> None:
+        """Call `listener` on the engine thread once per committed batch, after `subscribe`'s
+        listeners, with each command's events (engine order) and the kline bars the commit
+        stored; memory then shows the batch's state (the pushes read it). It must not block."""
+        self._batch_listeners = [*self._batch_listeners, listener]
 
     def on_failure(self, callback: Callable[[BaseException], None]) -> None:
         """Call `callback` (on the engine thread) if the engine stops on a failure."""
@@ -336,6 +346,13 @@ class Engine:
                         listener(outcome.events)
                     except Exception:  # committed already: a listener's bug is not the exchange's
                         log.exception("engine listener %r failed", listener)
+        if self._batch_listeners:
+            batch = [outcome.events for _, outcome in done if outcome.events]
+            for batch_listener in self._batch_listeners:
+                try:
+                    batch_listener(batch, bars)
+                except Exception:  # committed already, as above
+                    log.exception("engine batch listener %r failed", batch_listener)
         for job, outcome in done:
             _settle(job.future, outcome)
         self._answer_queries(jobs)
