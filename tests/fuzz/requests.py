@@ -974,6 +974,7 @@ ADMIN_GETS: dict[str, st.SearchStrategy[tuple[tuple[str, str], ...]]] = {
     "/faults": text_params(),
     "/cancel-delay": text_params(),
     "/rate-limits": text_params(),
+    "/faults/paths": text_params(),
 }
 SEGMENTS = {
     "/api-keys/{}/disable": ("$KEY", "$KEY", "ak-trader", "unknown"),

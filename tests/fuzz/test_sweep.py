@@ -337,6 +337,7 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
     "/sandbox-api/v1/rate-limits": ("admin", "v1", "POST", (
         ("uid", J(1)), ("trade", J(5)), ("read", J(10)),
     )),
+    "/sandbox-api/v1/faults/paths": ("admin", "v1", "GET", ()),
 }  # fmt: skip
 SEGMENTS = {
     "/sandbox-api/v1/api-keys/{}/disable": "$KEY",

@@ -97,7 +97,7 @@ async def test_nothing_outside_the_static_files_is_served(client: httpx.AsyncCli
 
 
 async def test_market_shows_the_book_the_tape_and_the_bars(
-    client: httpx.AsyncClient, signed: SignedClient, signed_for: Any
+    client: httpx.AsyncClient, signed: SignedClient, signed_for: Any, clock: ManualClock
 ) -> None:
     await order(signed, "buy", "59990", volume=3)
     await order(signed, "sell", "60010", volume=2)
@@ -113,6 +113,7 @@ async def test_market_shows_the_book_the_tape_and_the_bars(
     assert m["klines"][-1]["close"] == D("60010") and m["klines"][-1]["vol"] == 1
     assert len(m["klines"]) == 1 and m["mark_klines"]  # from the first bar on
     assert isinstance(m["funding_rate"], str) and m["funding_time"] > 0
+    assert m["ts"] == clock.now()  # the exchange's time: the countdown runs from it
     assert m["index_price"] is None and m["index_ts"] is None
     assert m["index_klines"] == []  # no index yet: no index bar
 

@@ -127,6 +127,21 @@ async def test_faults_list_what_remains_and_clear(client: httpx.AsyncClient) -> 
     assert await armed(client) == []
 
 
+async def test_the_paths_a_fault_may_be_armed_on_are_htx_paths_each_one_armable(
+    client: httpx.AsyncClient,
+) -> None:
+    """What the dashboard offers in its path list: every HTX path served, no control."""
+    unauthorized = await client.get(f"{FAULTS}/paths")
+    assert unauthorized.status_code == 401
+    paths: list[str] = (await client.get(f"{FAULTS}/paths", headers=AUTH)).json()["data"]
+    assert ORDER in paths and "/swap-ex/market/depth" in paths and "/api/v1/timestamp" in paths
+    assert paths == sorted(paths)
+    assert not [p for p in paths if p.startswith("/sandbox")]
+    for path in paths:
+        assert (await arm(client, {"path": path, "err_code": 1032}))["status"] == "ok", path
+    assert len(await armed(client)) == len(paths)
+
+
 @pytest.mark.parametrize(
     ("body", "code", "field"),
     [

@@ -1,6 +1,7 @@
 """Faults on HTX paths: `POST /faults` arms one (`{"path": "/swap-api/v1/swap_order", "uid": 1,
 "count": 2, "err_code": 1032}`, or `"http_status": 502`, `"delay_ms": 1500`, `"drop": true`),
-`GET /faults` lists the armed ones with what remains, `DELETE /faults` clears them all.
+`GET /faults` lists the armed ones with what remains, `DELETE /faults` clears them all,
+`GET /faults/paths` lists the paths a fault may be armed on (what the dashboard offers).
 See http/core/faults.py for how a request meets one.
 
 Closing a UID's WebSocket sessions (issue 16) belongs beside these once the WebSocket server
@@ -62,8 +63,7 @@ async def arm_fault(call: Call) -> Any:
     if unknown:
         raise HtxError(ErrorCode.ILLEGAL_PARAMETER, unknown[0])
     path = fields.required_text(body, "path")
-    # HTX's paths only: the sandbox's own controls are never faulted (they undo faults).
-    if path not in call.gateway.paths or path.startswith(fields.PREFIX + "/"):
+    if path not in faultable(call.gateway.paths):
         raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "path")
     uid = fields.uid(body)
     count = body.integer("count")
@@ -84,6 +84,16 @@ async def list_faults(call: Call) -> Any:
     return [fault_row(fault) for fault in call.gateway.faults.listed()]
 
 
+def faultable(paths: frozenset[str]) -> list[str]:
+    """HTX's paths only: the sandbox's own controls are never faulted (they undo faults)."""
+    return sorted(p for p in paths if not p.startswith(fields.PREFIX + "/"))
+
+
+@admin
+async def list_fault_paths(call: Call) -> Any:
+    return faultable(call.gateway.paths)
+
+
 @admin
 async def clear_faults(call: Call) -> Any:
     return {"cleared": call.gateway.faults.clear()}
@@ -93,4 +103,5 @@ routes = [
     Route(f"{fields.PREFIX}/faults", list_faults, methods=["GET"]),
     Route(f"{fields.PREFIX}/faults", arm_fault, methods=["POST"]),
     Route(f"{fields.PREFIX}/faults", clear_faults, methods=["DELETE"]),
+    Route(f"{fields.PREFIX}/faults/paths", list_fault_paths, methods=["GET"]),
 ]

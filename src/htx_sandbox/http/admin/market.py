@@ -5,6 +5,8 @@ The same figures the public endpoints serve, gathered in one answer so that a pa
 costs one admin request a second and none of the per-IP market quota that the operator's bots
 on the same address count against:
 
+- `ts`: the exchange clock's time of the read (the page counts down to `funding_time` from
+  it, not from the browser's clock, which an advanced or frozen exchange clock leaves behind);
 - `last_price`, `mark_price`, `index_price` (null before the index has a value) and `index_ts`;
 - `funding_rate` (swap_funding_rate's string) and `funding_time` (ms of the settlement it
   applies at), `estimated_settlement_price` (null outside the window before a settlement);
@@ -68,6 +70,7 @@ async def market(call: Call) -> Any:
         return {
             "contract_code": code_,
             "symbol": contract.symbol,
+            "ts": now,
             "contract_size": num(contract.contract_size),
             "price_tick": num(contract.price_tick),
             "last_price": num(reads.latest_price(contract)),

@@ -58,6 +58,7 @@ async function request(method, path, { params, body, bearer } = {}) {
 
 const get = (path, params) => request("GET", path, { params });
 const post = (path, body) => request("POST", path, { body });
+const del = (path, body) => request("DELETE", path, { body });
 
 // -- the token --------------------------------------------------------------------------
 
@@ -86,6 +87,11 @@ const TOPICS = {
   orderHistory: ({ uid, contract_code }) => get("/order-history", { uid, contract_code, size: 30 }),
   fills: ({ uid, contract_code }) => get("/fills", { uid, contract_code, size: 30 }),
   indexPrices: () => get("/index-prices"),
+  clock: () => get("/clock"),
+  faults: () => get("/faults"),
+  faultPaths: () => get("/faults/paths"),
+  cancelDelay: () => get("/cancel-delay"),
+  rateLimits: () => get("/rate-limits"),
 };
 
 /** Read a topic once. */
@@ -134,3 +140,17 @@ export const setIndexPrice = (contract_code, price) =>
   post("/index-prices", { contract_code, price });
 export const walkIndexPrice = (contract_code) =>
   post("/index-prices", { contract_code, walk: true });
+
+// Values typed into a control go to the admin API as the text typed: its checks (and its
+// 1066/1067 texts) are the only ones, so the page never refuses what the API would take.
+export const freezeClock = () => post("/clock", { mode: "frozen" });
+export const liveClock = () => post("/clock", { mode: "live" });
+export const speedClock = (speed) => post("/clock", { mode: "scaled", speed });
+export const advanceClock = (advance_ms) => post("/clock", { advance_ms });
+
+export const armFault = (fault) => post("/faults", fault);
+export const clearFaults = () => del("/faults");
+
+export const setCancelDelay = (cancel_delay_ms) => post("/cancel-delay", { cancel_delay_ms });
+export const setRateLimit = (limits) => post("/rate-limits", limits);
+export const clearRateLimits = (uid) => del("/rate-limits", uid === undefined ? undefined : { uid });

@@ -95,3 +95,21 @@ export function select(options, value, onchange, props = {}) {
   }
   return el;
 }
+
+const DURATION_UNITS = { ms: 1n, s: 1000n, m: 60_000n, h: 3_600_000n, d: 86_400_000n };
+
+/**
+ * "8h", "30m", "1.5d", "1500ms" or a bare number of milliseconds as whole milliseconds, as
+ * the CLI reads a duration; null for anything else (a fraction of a millisecond too). Exact:
+ * BigInt, never a float.
+ */
+export function durationMs(text) {
+  const found = /^\s*(\d{1,15})(?:\.(\d{1,9}))?\s*(ms|s|m|h|d)?\s*$/i.exec(String(text));
+  if (!found) return null;
+  const [, whole, fraction = "", unit = "ms"] = found;
+  const scale = 10n ** BigInt(fraction.length);
+  const scaled = (BigInt(whole) * scale + BigInt(fraction || 0)) * DURATION_UNITS[unit.toLowerCase()];
+  if (scaled % scale !== 0n) return null;
+  const ms = scaled / scale;
+  return ms <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(ms) : null;
+}

@@ -3,7 +3,9 @@
 
 import { read, watch } from "../api.js";
 import { drawChart } from "../chart.js";
-import { countdown, fill, h, percent, select, show, side, stat, table, time } from "../dom.js";
+import {
+  countdown, dateTime, fill, h, percent, select, show, side, stat, table, time,
+} from "../dom.js";
 
 const PERIODS = { "1min": 60, "5min": 300, "15min": 900, "60min": 3600 };
 
@@ -41,7 +43,9 @@ export async function marketView(root, { contract_code }, go) {
       stat("Mark price", m.mark_price, "mark-price"),
       stat("Index price", m.index_price, "index-price"),
       stat("Funding rate", percent(m.funding_rate), "funding-rate"),
-      stat("Next settlement", `${time(m.funding_time)} UTC (in ${countdown(m.funding_time)})`),
+      // Counted down from the exchange's clock (m.ts), which a test may have frozen or moved on.
+      stat("Next settlement", `${dateTime(m.funding_time)} UTC (in ${countdown(m.funding_time, m.ts)})`,
+        "next-settlement"),
       stat("Est. settlement price", m.estimated_settlement_price));
     renderBook(book, m);
     fill(tape, h("h2", "Recent trades"), table([
