@@ -1,6 +1,6 @@
 """The test controls through AdminClient and AsyncAdminClient (what the pytest plugin exposes):
-clock(), set_clock(), advance_clock(), arm_fault(), faults(), clear_faults(), the cancel delay
-and per-UID rate limits, against the app in-process over an exchange clock."""
+clock(), set_clock(), advance_clock(), arm_fault(), faults(), clear_faults(), fault_paths(), the
+cancel delay and per-UID rate limits, against the app in-process over an exchange clock."""
 
 from __future__ import annotations
 
@@ -88,6 +88,9 @@ def test_faults(admin: AdminClient, trader: HtxSwapClient) -> None:
     admin.arm_fault("/swap-api/v1/swap_position_info", http_status=503)
     assert admin.clear_faults() == 2
     assert admin.faults() == []
+    paths = admin.fault_paths()
+    assert "/swap-api/v1/swap_account_info" in paths and paths == sorted(paths)
+    assert not [p for p in paths if p.startswith("/sandbox-api/")]
     assert trader.swap_account_info()
 
 

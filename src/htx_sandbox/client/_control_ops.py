@@ -73,6 +73,10 @@ def clear_faults() -> Op[int]:
     return Op("DELETE", PREFIX + "faults", _cleared, private=False)
 
 
+def fault_paths() -> Op[list[str]]:
+    return Op("GET", PREFIX + "faults/paths", parse_as(list[str]), private=False)
+
+
 # -- run-time settings -----------------------------------------------------------------------
 
 

@@ -229,6 +229,10 @@ class AsyncAdminClient(AsyncSession):
         """Disarm every fault; how many there were."""
         return await self._send(controls.clear_faults())
 
+    async def fault_paths(self) -> list[str]:
+        """The HTX paths a fault may be armed on (every one the sandbox serves), sorted."""
+        return await self._send(controls.fault_paths())
+
     # -- run-time settings -------------------------------------------------------------------
 
     async def cancel_delay(self) -> int:

@@ -230,6 +230,10 @@ class AdminClient(Session):
         """Disarm every fault; how many there were."""
         return self._send(controls.clear_faults())
 
+    def fault_paths(self) -> list[str]:
+        """The HTX paths a fault may be armed on (every one the sandbox serves), sorted."""
+        return self._send(controls.fault_paths())
+
     # -- run-time settings -------------------------------------------------------------------
 
     def cancel_delay(self) -> int:
