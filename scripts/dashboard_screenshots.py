@@ -1,10 +1,11 @@
 """Takes the README's dashboard screenshots (docs/dashboard-*.png) from a live demo.
 
-    python scripts/dashboard_screenshots.py [--minutes 7] [--out docs]
+    python scripts/dashboard_screenshots.py [--minutes 7] [--out docs] [--views controls ...]
 
 Starts `htx-sandbox serve --demo` (its market maker quotes around a walking index) on a free
 port with a fresh data directory, trades against it with two accounts for a few minutes so the
-chart has bars, leaves a few resting orders on the demo account, then photographs each view in
+chart has bars, leaves a few resting orders on the demo account, arms a fault and a UID's rate
+limit so the controls view shows them, then photographs each view (or those named) in
 Debian's chromium (headless, through Playwright, /usr/bin/chromium; never `playwright
 install`). Needs the dev extra (playwright).
 """
@@ -66,7 +67,17 @@ def trade(url: str, admin: AdminClient, demo: HtxSwapClient, minutes: float) -> 
         )  # fmt: skip
 
 
-def photograph(url: str, token: str, uid: int, out: Path) -> None:
+VIEWS = ("market", "accounts", "orders", "controls")
+
+
+def arm_controls(admin: AdminClient, uid: int) -> None:
+    """Something in each control panel: an armed fault, a UID's own limits."""
+    admin.arm_fault("/swap-api/v1/swap_order", uid=uid, count=2, err_code=1032)
+    admin.arm_fault("/swap-api/v1/swap_cancel", http_status=502)
+    admin.set_rate_limit(uid, trade=10, read=20)
+
+
+def photograph(url: str, token: str, uid: int, out: Path, views: list[str]) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True
@@ -81,9 +92,12 @@ def photograph(url: str, token: str, uid: int, out: Path) -> None:
             ("orders", f"orders/{uid}/{CODE}"),
             ("controls", "controls"),
         ):
+            if name not in views:
+                continue
             page.goto(f"{url}/sandbox/#{fragment}")
             time.sleep(3)  # a few polls: every panel has drawn
-            page.screenshot(path=str(out / f"dashboard-{name}.png"))
+            # The controls' panels are taller than the window: the whole page.
+            page.screenshot(path=str(out / f"dashboard-{name}.png"), full_page=name == "controls")
         browser.close()
 
 
@@ -91,6 +105,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=7)
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
+    parser.add_argument("--views", nargs="+", choices=VIEWS, default=list(VIEWS))
     args = parser.parse_args()
     data = Path(tempfile.mkdtemp())
     url = f"http://127.0.0.1:{free_port()}"
@@ -110,8 +125,9 @@ def main() -> None:
         with AdminClient(url, token) as admin:
             demo = HtxSwapClient(creds["access_key"], creds["secret_key"], base_url=url)
             trade(url, admin, demo, args.minutes)
+            arm_controls(admin, creds["uid"])
         args.out.mkdir(parents=True, exist_ok=True)
-        photograph(url, token, creds["uid"], args.out)
+        photograph(url, token, creds["uid"], args.out, args.views)
     finally:
         server.terminate()
         server.wait()
