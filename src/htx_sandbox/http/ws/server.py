@@ -36,7 +36,9 @@ class WsServer:
         index_kinds: list[Kind] = []
         self.market = MarketService("/swap-ws", market_kinds, market.knows)
         self.index = MarketService("/ws_index", index_kinds, market.knows)
-        self.notification = NotificationService()
+        self.notification = NotificationService(
+            self.hub, market.knows, gateway.engine.api_keys, gateway.settings.auth, self.settings
+        )
         self._per_ip: dict[str, int] = {}
 
     async def serve(self, websocket: WebSocket, service: Service) -> None:

@@ -18,6 +18,14 @@ class WsSettings:
     sub_quota: int = 40
     """`sub` frames per second per connection (HTX: at most 40 per second)."""
     max_connections_per_ip: int = 64
+    max_connections_per_uid: int = 30
+    """/swap-notification connections authenticated as one UID (HTX: 30; over it, 2030)."""
+    snapshot_interval_s: float = 5.0
+    """accounts and positions: a `snapshot` push to a subscription quiet that long (HTX: 5 s)."""
+    funding_interval_s: float = 60.0
+    """public.$contract_code.funding_rate: pushed this often (HTX: 60 s)."""
+    contract_info_interval_s: float = 60.0
+    """public.$contract_code.contract_info: a `snapshot` this often (HTX: 60 s)."""
 
     def __post_init__(self) -> None:
         if self.queue_limit < 1 or self.ping_misses < 1 or self.ping_interval_s <= 0:

@@ -1,0 +1,82 @@
+"""Helpers of the /swap-notification tests, written from HTX's documentation with the standard
+library only (not the project's signing code): the `auth` frame, logging in, subscribing."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+from tests.http.conftest import KEYS, Key
+from tests.ws.conftest import HtxSocket
+
+PATH = "/swap-notification"
+
+
+def stamp(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def auth_frame(
+    key: Key,
+    now_ms: int,
+    *,
+    host: str = "api.hbdm.com",
+    path: str = PATH,
+    extra: dict[str, str] | None = None,
+    **overrides: Any,
+) -> dict[str, Any]:
+    """HTX's auth request, signed over GET, `host`, `path` and every field but op, type, cid
+    and Signature; `overrides` replace fields after signing (None removes one)."""
+    params = {
+        "AccessKeyId": key.access,
+        "SignatureMethod": "HmacSHA256",
+        "SignatureVersion": "2",
+        "Timestamp": stamp(now_ms),
+        **(extra or {}),
+    }
+    query = "&".join(
+        f"{quote(k, safe='-_.~')}={quote(v, safe='-_.~')}" for k, v in sorted(params.items())
+    )
+    text = f"GET\n{host}\n{path}\n{query}"
+    digest = hmac.new(key.secret.encode(), text.encode(), hashlib.sha256).digest()
+    frame: dict[str, Any] = {"op": "auth", "type": "api", **params}
+    frame["Signature"] = base64.b64encode(digest).decode()
+    for name, value in overrides.items():
+        if value is None:
+            frame.pop(name, None)
+        else:
+            frame[name] = value
+    return frame
+
+
+async def reply_to(ws: HtxSocket, op: str) -> Any:
+    """The next frame answering `op` (heartbeats and pushes skipped)."""
+    return await ws.recv_until(lambda m: m.get("op") == op)
+
+
+async def login(ws: HtxSocket, now_ms: int, key: Key = KEYS.trader) -> Any:
+    await ws.send(auth_frame(key, now_ms, cid="login"))
+    reply = await reply_to(ws, "auth")
+    assert reply["err-code"] == 0, reply
+    return reply
+
+
+async def sub(ws: HtxSocket, topic: str, cid: str = "s") -> Any:
+    await ws.send({"op": "sub", "topic": topic, "cid": cid})
+    return await ws.recv_until(lambda m: m.get("op") == "sub" and m.get("cid") == cid)
+
+
+async def unsub(ws: HtxSocket, topic: str, cid: str = "u") -> Any:
+    await ws.send({"op": "unsub", "topic": topic, "cid": cid})
+    return await ws.recv_until(lambda m: m.get("op") == "unsub" and m.get("cid") == cid)
+
+
+async def push(ws: HtxSocket, topic_start: str) -> Any:
+    """The next `notify` whose topic starts with `topic_start`."""
+    return await ws.recv_until(
+        lambda m: m.get("op") == "notify" and m.get("topic", "").startswith(topic_start)
+    )
