@@ -3,9 +3,11 @@ library only (not the project's signing code): the `auth` frame, logging in, sub
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -53,9 +55,39 @@ def auth_frame(
     return frame
 
 
+WAIT_S = 10.0
+
+
+async def until(ws: HtxSocket, predicate: Callable[[Any], bool]) -> Any:
+    """The first frame `predicate` takes, in arrival order. Frames it passes over are kept
+    for later calls (heartbeats excepted), so an answer looked for first never hides a push
+    that came before it. Fails after WAIT_S, naming what came meanwhile."""
+    unread: list[Any] = _UNREAD.setdefault(id(ws), [])
+    for i, message in enumerate(unread):
+        if predicate(message):
+            del unread[i]
+            return message
+
+    async def scan() -> Any:
+        while True:
+            message = await ws.recv()
+            if predicate(message):
+                return message
+            if message.get("op") != "ping":
+                unread.append(message)
+
+    try:
+        return await asyncio.wait_for(scan(), WAIT_S)
+    except TimeoutError:
+        raise AssertionError(f"not received; meanwhile: {unread}") from None
+
+
+_UNREAD: dict[int, list[Any]] = {}
+
+
 async def reply_to(ws: HtxSocket, op: str) -> Any:
     """The next frame answering `op` (heartbeats and pushes skipped)."""
-    return await ws.recv_until(lambda m: m.get("op") == op)
+    return await until(ws, lambda m: m.get("op") == op)
 
 
 async def login(ws: HtxSocket, now_ms: int, key: Key = KEYS.trader) -> Any:
@@ -67,16 +99,16 @@ async def login(ws: HtxSocket, now_ms: int, key: Key = KEYS.trader) -> Any:
 
 async def sub(ws: HtxSocket, topic: str, cid: str = "s") -> Any:
     await ws.send({"op": "sub", "topic": topic, "cid": cid})
-    return await ws.recv_until(lambda m: m.get("op") == "sub" and m.get("cid") == cid)
+    return await until(ws, lambda m: m.get("op") == "sub" and m.get("cid") == cid)
 
 
 async def unsub(ws: HtxSocket, topic: str, cid: str = "u") -> Any:
     await ws.send({"op": "unsub", "topic": topic, "cid": cid})
-    return await ws.recv_until(lambda m: m.get("op") == "unsub" and m.get("cid") == cid)
+    return await until(ws, lambda m: m.get("op") == "unsub" and m.get("cid") == cid)
 
 
 async def push(ws: HtxSocket, topic_start: str) -> Any:
     """The next `notify` whose topic starts with `topic_start`."""
-    return await ws.recv_until(
-        lambda m: m.get("op") == "notify" and m.get("topic", "").startswith(topic_start)
+    return await until(
+        ws, lambda m: m.get("op") == "notify" and m.get("topic", "").startswith(topic_start)
     )

@@ -1,8 +1,9 @@
 """`accounts.$contract_code` and `positions.$contract_code`: a UID's margin account and its
 positions on a contract, pushed after every batch that changed them, with `event` saying why
-(HTX's values: order.open, order.match, order.liquidation, order.cancel, settlement,
-switch_lever_rate, contract.transfer, other; `init` right after a subscription, `snapshot`
-every `snapshot_interval_s` to the subscriptions nothing else was pushed to meanwhile).
+(HTX's values: order.open, order.close, order.match, order.liquidation, order.cancel,
+settlement, switch_lever_rate, contract.transfer, other; `init` right after a subscription,
+`snapshot` every `snapshot_interval_s` to the subscriptions nothing else was pushed to
+meanwhile). An opening order changes no field of a position: positions are not pushed for it.
 
 The figures are swap_account_info's and swap_position_info's (http/shapes/accounts.py): one
 `data` row per contract for accounts; the open positions of the contract for positions, `[]`
@@ -30,7 +31,7 @@ from ....domain.events import (
     PositionChanged,
 )
 from ....domain.orders import ORDER_TYPE_LIQUIDATION
-from ....domain.types import UID
+from ....domain.types import UID, Offset
 from ....service.push import Batch, PushHub
 from ....service.queries import Reads
 from ...shapes import accounts as shapes
@@ -40,6 +41,7 @@ from .base import Direct, NotifyFeed, Owner, Push, Pushes, notify
 from .topics import ALL, Topic
 
 INIT = "init"
+OPENING = "order.open"
 SNAPSHOT = "snapshot"
 
 
@@ -63,7 +65,8 @@ def _reason(uid: UID, causes: Sequence[Event], reads: Reads, *, position: bool) 
                 if kind is OrderCancelled:
                     found.add("order.cancel")
                 else:
-                    found.add("order.close" if position else "order.open")
+                    closing = position and order.offset is Offset.CLOSE
+                    found.add("order.close" if closing else "order.open")
         elif kind is LeverRateSwitched:
             assert isinstance(event, LeverRateSwitched)
             if event.uid == uid:
@@ -246,5 +249,7 @@ class Positions(_Periodic):
             if not self.listens(uid, code):
                 continue
             event = _reason(uid, causes, reads, position=True)
+            if event == OPENING:  # an opening order changes no field of a position
+                continue
             pushes.append(Push(uid, code, self.rows(reads, uid, code, batch.now, event)))
         return Pushes(pushes) if pushes else None
