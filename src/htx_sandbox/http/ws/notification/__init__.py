@@ -28,7 +28,7 @@ from ...auth.signed import AuthSettings
 from ..session import Session
 from ..settings import WsSettings
 from . import auth as auth_frame
-from .accounts import Accounts, Positions
+from .accounts import Accounts, CrossPositions, Positions
 from .base import NotifyFeed
 from .codes import (
     AUTHENTICATED_ALREADY,
@@ -67,12 +67,13 @@ class NotificationService:
         self.accounts = Accounts(hub, settings.snapshot_interval_s)
         self.positions = Positions(hub, settings.snapshot_interval_s)
         self.trigger_orders = TriggerOrders(hub)
+        self.cross_positions = CrossPositions(hub, settings.snapshot_interval_s)
         self.liquidation_orders = LiquidationOrders(hub)
         self.funding_rate = FundingRate(hub, settings.funding_interval_s)
         self.contract_info = ContractInfo(hub, settings.contract_info_interval_s)
         feeds: list[NotifyFeed] = [
             self.orders, self.match_orders, self.accounts, self.positions, self.trigger_orders,
-            self.liquidation_orders, self.funding_rate, self.contract_info,
+            self.liquidation_orders, self.funding_rate, self.contract_info, self.cross_positions,
         ]  # fmt: skip
         self.feeds = {feed.kind: feed for feed in feeds}
         self.per_uid: dict[UID, int] = {}

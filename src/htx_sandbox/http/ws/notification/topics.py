@@ -16,7 +16,9 @@ from .codes import CONTRACT_NOT_EXIST, MISSING_PARAMETER, TOPIC_ERROR, NotifyErr
 MAX_TOPIC = 128
 """Longer topic strings are refused unread (HTX's longest is under 50 characters)."""
 ALL = "*"
-PRIVATE = ("orders", "matchOrders", "accounts", "positions", "trigger_order")
+PRIVATE = ("orders", "matchOrders", "accounts", "positions", "trigger_order", "positions_cross")
+"""HTX's private topics, and `positions_cross`: the sandbox's alias of `positions` for ccxt.pro
+(notification/accounts.py `CrossPositions`)."""
 PUBLIC = ("liquidation_orders", "funding_rate", "contract_info")
 
 
