@@ -23,7 +23,7 @@ from htx_sandbox.http.ws import WsSettings
 from htx_sandbox.service.clock import ManualClock
 from tests.http.conftest import KEYS, UID1, UID2, SignedClient
 from tests.ws.conftest import Served, place
-from tests.ws.notify import PATH, login, push, sub, until
+from tests.ws.notify import PATH, login, push, sub, unsub, until
 
 pytestmark = pytest.mark.anyio
 
@@ -284,7 +284,7 @@ async def test_funding_rate_is_pushed_on_its_clock(connect: Any) -> None:
 
 async def test_unsub_stops_the_pushes(connect: Any, server: Served, clock: ManualClock) -> None:
     ws = await logged_in(connect, clock, "orders.*")
-    await ws.send({"op": "unsub", "topic": "orders.*", "cid": "u"})
+    assert (await unsub(ws, "orders.*"))["err-code"] == 0
     place(server.engine, UID1, "buy", "40000", 1)
     await ws.send({"op": "sub", "topic": "matchOrders.*", "cid": "after"})
     frames = []
@@ -292,7 +292,6 @@ async def test_unsub_stops_the_pushes(connect: Any, server: Served, clock: Manua
         frames.append(await ws.recv())
     # Had the order been pushed it would stand before that reply.
     assert [m for m in frames if m.get("op") == "notify"] == []
-    assert frames[0]["op"] == "unsub" and frames[0]["err-code"] == 0
 
 
 async def test_a_rest_reply_never_overtakes_its_push(

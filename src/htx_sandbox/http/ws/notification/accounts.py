@@ -236,16 +236,6 @@ class Accounts(_Periodic):
 class Positions(_Periodic):
     kind = "positions"
 
-
-class CrossPositions(Positions):
-    """`positions_cross.$contract_code`, the sandbox's alias of `positions` for ccxt.pro: its
-    watch_positions subscribes `positions_cross.*` by default and, since it files every
-    coin-margined position under cross margin, delivers no other topic's positions
-    (docs/compatibility.md, "WebSocket notifications"). HTX's coin-margined swaps have no such
-    topic."""
-
-    kind = "positions_cross"
-
     def rows(self, reads: Reads, uid: UID, code: str, now: int, event: str) -> dict[str, Any]:
         data = [shapes.position(p) for p in reads.positions(uid, code)]
         topic = f"{self.kind}.{code.lower()}"
@@ -264,3 +254,13 @@ class CrossPositions(Positions):
                 continue
             pushes.append(Push(uid, code, self.rows(reads, uid, code, batch.now, event)))
         return Pushes(pushes) if pushes else None
+
+
+class CrossPositions(Positions):
+    """`positions_cross.$contract_code`, the sandbox's alias of `positions` for ccxt.pro: its
+    watch_positions subscribes `positions_cross.*` by default and, since it files every
+    coin-margined position under cross margin, delivers no other topic's positions
+    (docs/compatibility.md, "WebSocket notifications"). HTX's coin-margined swaps have no such
+    topic."""
+
+    kind = "positions_cross"
