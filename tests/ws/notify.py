@@ -7,11 +7,24 @@ import asyncio
 import base64
 import hashlib
 import hmac
+import socket
+import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
+import uvicorn
+
+from htx_sandbox.http.app import create_app
+from htx_sandbox.http.core.gateway import HttpSettings
+from htx_sandbox.http.core.guard import guarded_protocol
+from htx_sandbox.http.ws import WsSettings
+from htx_sandbox.http.ws.frames import MAX_CLIENT_FRAME
+from htx_sandbox.service.clock import ManualClock
+from htx_sandbox.service.engine import Engine
 from tests.http.conftest import KEYS, Key
 from tests.ws.conftest import HtxSocket
 
@@ -112,3 +125,44 @@ async def push(ws: HtxSocket, topic_start: str) -> Any:
     return await until(
         ws, lambda m: m.get("op") == "notify" and m.get("topic", "").startswith(topic_start)
     )
+
+
+# -- a server of the test's own (restarts, socket options) -----------------------------------
+
+
+@dataclass
+class Running:
+    server: uvicorn.Server
+    thread: threading.Thread
+
+    def stop(self) -> None:
+        """Shut the server down (its connections closed) and wait for its thread."""
+        self.server.should_exit = True
+        self.thread.join(10)
+        assert not self.thread.is_alive(), "uvicorn did not stop"
+
+
+def serve(
+    engine: Engine, clock: ManualClock, sock: socket.socket, settings: WsSettings | None = None
+) -> Running:
+    """The app served by uvicorn on `sock` (the serve command's protocols), on a thread."""
+    app = create_app(engine, clock, HttpSettings(rate_limit=False), ws_settings=settings)
+    config = uvicorn.Config(
+        app, http=guarded_protocol(), ws="websockets-sansio", ws_per_message_deflate=False,
+        ws_max_size=MAX_CLIENT_FRAME, lifespan="off", log_level="warning", log_config=None,
+    )  # fmt: skip
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=lambda: uv.run(sockets=[sock]), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not uv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.01)
+    return Running(uv, thread)
+
+
+def listening(port: int) -> socket.socket:
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    return sock

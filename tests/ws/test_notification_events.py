@@ -4,29 +4,21 @@ positions_cross alias, and a client reconnecting after the server restarted."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from decimal import Decimal
 from typing import Any
 
 import pytest
-import uvicorn
 from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed
 
 from htx_sandbox.domain.commands import Deposit, PlaceOrder, SetIndexPrices, Tick
 from htx_sandbox.domain.types import UID, Direction, Offset, OrderPriceType
-from htx_sandbox.http.app import create_app
-from htx_sandbox.http.core.gateway import HttpSettings
-from htx_sandbox.http.core.guard import guarded_protocol
 from htx_sandbox.http.ws import WsSettings
-from htx_sandbox.http.ws.frames import MAX_CLIENT_FRAME
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
 from tests.http.conftest import KEYS, UID1, UID2, UID_UNFUNDED
 from tests.ws.conftest import HtxSocket, Served, place
-from tests.ws.notify import PATH, login, push, sub, until
+from tests.ws.notify import PATH, listening, login, push, serve, sub, until
 
 pytestmark = pytest.mark.anyio
 
@@ -168,53 +160,24 @@ async def test_positions_cross_is_an_alias_of_positions(
 # -- a restart ---------------------------------------------------------------------------------
 
 
-def _serve(engine: Engine, clock: ManualClock, sock: socket.socket) -> uvicorn.Server:
-    app = create_app(engine, clock, HttpSettings(rate_limit=False), ws_settings=WsSettings())
-    config = uvicorn.Config(
-        app, http=guarded_protocol(), ws="websockets-sansio", ws_per_message_deflate=False,
-        ws_max_size=MAX_CLIENT_FRAME, lifespan="off", log_level="warning", log_config=None,
-    )  # fmt: skip
-    uv = uvicorn.Server(config)
-    threading.Thread(target=lambda: uv.run(sockets=[sock]), daemon=True).start()
-    deadline = time.monotonic() + 10
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    return uv
-
-
-def _stop(uv: uvicorn.Server) -> None:
-    uv.should_exit = True
-    deadline = time.monotonic() + 10
-    while uv.started and time.monotonic() < deadline:
-        time.sleep(0.01)
-
-
-def _listening(port: int) -> socket.socket:
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", port))
-    return sock
-
-
 async def test_a_client_reconnects_after_a_server_restart(
     engine: Engine, clock: ManualClock
 ) -> None:
-    first = _listening(0)
+    first = listening(0)
     port = first.getsockname()[1]
-    uv = _serve(engine, clock, first)
+    uv = serve(engine, clock, first)
     url = f"ws://127.0.0.1:{port}{PATH}"
     try:
         async with ws_connect(url, compression=None) as connection:
             ws = HtxSocket(connection)
             await login(ws, clock.now())
             assert (await sub(ws, "orders.*"))["err-code"] == 0
-            _stop(uv)
+            uv.stop()
             with pytest.raises(ConnectionClosed):
                 while True:
                     await ws.recv()
         first.close()
-        uv = _serve(engine, clock, _listening(port))  # the same port, the same exchange
+        uv = serve(engine, clock, listening(port))  # the same port, the same exchange
         async with ws_connect(url, compression=None) as connection:
             ws = HtxSocket(connection)
             await login(ws, clock.now())
@@ -223,4 +186,4 @@ async def test_a_client_reconnects_after_a_server_restart(
             message = await push(ws, "orders.")
             assert message["order_id"] == order.order_id and message["uid"] == str(UID(1))
     finally:
-        _stop(uv)
+        uv.stop()
