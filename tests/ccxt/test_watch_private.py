@@ -22,7 +22,7 @@ WAIT_S = 15
 
 
 def _snippet_index() -> int:
-    [index] = [i for i, s in enumerate(doc_snippets()) if "ccxt.pro" in s]
+    [index] = [i for i, s in enumerate(doc_snippets()) if "def watch_an_order" in s]
     return index
 
 
@@ -32,8 +32,8 @@ def account(sandbox: Sandbox) -> Account:
 
 
 def pro(sandbox: Sandbox, account: Account) -> Callable[[], Any]:
-    """docs/ccxt.md's pro_exchange, for this account."""
-    factory: Callable[[], Any] = run_snippet(_snippet_index(), sandbox, account)["pro_exchange"]
+    """docs/ccxt.md's sandbox_pro, for this account."""
+    factory: Callable[[], Any] = run_snippet(_snippet_index(), sandbox, account)["sandbox_pro"]
     return factory
 
 
