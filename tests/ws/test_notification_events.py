@@ -11,8 +11,8 @@ import pytest
 from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed
 
-from htx_sandbox.domain.commands import Deposit, PlaceOrder, SetIndexPrices, Tick
-from htx_sandbox.domain.types import UID, Direction, Offset, OrderPriceType
+from htx_sandbox.domain.commands import Deposit, PlaceOrder, SetContract, SetIndexPrices, Tick
+from htx_sandbox.domain.types import UID, ContractStatus, Direction, Offset, OrderPriceType
 from htx_sandbox.http.ws import WsSettings
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
@@ -187,3 +187,16 @@ async def test_a_client_reconnects_after_a_server_restart(
             assert message["order_id"] == order.order_id and message["uid"] == str(UID(1))
     finally:
         uv.stop()
+
+
+async def test_a_contract_change_pushes_contract_info_update(connect: Any, server: Served) -> None:
+    ws = await connect(PATH)
+    assert (await sub(ws, "public.*.contract_info"))["err-code"] == 0
+    inits = [await event(ws, "public.", "init") for _ in range(2)]
+    assert {m["topic"] for m in inits} == {
+        "public.BTC-USD.contract_info", "public.ETH-USD.contract_info",
+    }  # fmt: skip
+    ok(server.engine.execute(SetContract("ETH-USD", ContractStatus.SUSPENSION)))
+    update = await event(ws, "public.", "update")
+    assert update["topic"] == "public.ETH-USD.contract_info"
+    assert update["data"][0]["contract_status"] == 3

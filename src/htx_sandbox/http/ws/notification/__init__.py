@@ -39,7 +39,7 @@ from .codes import (
 )
 from .orders import MatchOrders, Orders
 from .public import ContractInfo, FundingRate, LiquidationOrders
-from .topics import parse
+from .topics import MAX_TOPIC, parse
 from .trigger import TriggerOrders
 
 MAX_CID = 64
@@ -152,7 +152,7 @@ class NotificationService:
             reply["cid"] = cid
         text = message.get("topic")
         if isinstance(text, str) and text:
-            reply["topic"] = text[: 2 * 64]
+            reply["topic"] = text[:MAX_TOPIC]
         try:
             topic = parse(text, self.known)
             owner: UID | None = None

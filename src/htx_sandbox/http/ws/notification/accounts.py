@@ -17,6 +17,7 @@ import asyncio
 import functools
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ....domain.events import (
@@ -151,7 +152,7 @@ class _Periodic(NotifyFeed):
             await asyncio.sleep(self.interval_s)
             due = time.monotonic() - self.interval_s
             quiet: list[tuple[Sender, str, UID, str]] = []
-            for channel in self.channels.channels():
+            for channel in self.channels.channels():  # "<uid>|<kind>.<CODE>" (base.py)
                 owner, _, topic = channel.partition("|")
                 code = topic.partition(".")[2]
                 for sender in self.channels.subscribers(channel):
@@ -192,11 +193,11 @@ class _Periodic(NotifyFeed):
         super().drop(sender)
 
 
+@dataclass(frozen=True, slots=True)
 class _Directs:
-    __slots__ = ("directs",)
+    """Snapshots, each for one connection."""
 
-    def __init__(self, directs: list[Direct]) -> None:
-        self.directs = directs
+    directs: list[Direct]
 
 
 class Accounts(_Periodic):

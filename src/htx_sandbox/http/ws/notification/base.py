@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ....domain.types import UID
-from ....service.push import Batch, PushHub
+from ....service.push import Batch
 from .. import frames
 from ..feed import TopicFeed
 from ..sender import Sender
@@ -56,9 +56,6 @@ class Direct:
 class NotifyFeed(TopicFeed):
     kind: str = ""
     """The topic's prefix (private) or name (public)."""
-
-    def __init__(self, hub: PushHub) -> None:
-        super().__init__(hub)
 
     # -- names -----------------------------------------------------------------------------
 
