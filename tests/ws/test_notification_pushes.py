@@ -21,7 +21,7 @@ from htx_sandbox.domain.strategy_orders import StrategyKind, TriggerType
 from htx_sandbox.domain.types import Direction, Offset
 from htx_sandbox.http.ws import WsSettings
 from htx_sandbox.service.clock import ManualClock
-from tests.http.conftest import KEYS, UID1, UID2, SignedClient
+from tests.http.conftest import KEYS, UID1, UID2, UID3, SignedClient
 from tests.ws.conftest import Served, place
 from tests.ws.notify import PATH, login, push, sub, unsub, until
 
@@ -331,3 +331,25 @@ async def test_a_connection_closed_mid_stream_costs_nobody_else(
         order = place(server.engine, UID1, "buy", str(40000 + i), 1)
         assert (await push(staying, "orders."))["order_id"] == order.order_id
     await asyncio.sleep(0)
+
+
+async def test_a_fired_trigger_order_pushes_trigger_success_and_its_order(
+    connect: Any, server: Served, clock: ManualClock
+) -> None:
+    ws = await logged_in(connect, clock, "trigger_order.btc-usd", "orders.btc-usd")
+    outcome = server.engine.execute(
+        PlaceTriggerOrder(UID1, "BTC-USD", TriggerType.GE, Decimal(50000), Direction.BUY,
+                          Offset.OPEN, 1, order_price=Decimal(49000), lever_rate=20)
+    )  # fmt: skip
+    assert outcome.error is None, outcome.error
+    assert (await push(ws, "trigger_order."))["event"] == "order"
+    place(server.engine, UID2, "sell", "50000", 1)
+    place(server.engine, UID3, "buy", "50000", 1)  # the last price reaches the trigger
+    fired = await push(ws, "trigger_order.")
+    assert fired["event"] == "trigger_success"
+    [row] = fired["data"]
+    assert row["status"] == 4 and row["triggered_price"] == Decimal(50000)
+    assert row["relation_order_id"] != "-1" and row["triggered_at"] > 0
+    placed = await push(ws, "orders.")
+    assert str(placed["order_id"]) == row["relation_order_id"]
+    assert placed["order_source"] == "trigger" and placed["price"] == Decimal(49000)
