@@ -267,3 +267,17 @@ async def test_a_frame_that_is_not_json_is_answered_error(connect: Any) -> None:
     ws = await connect(PATH)
     await ws.connection.send("{not json")
     assert (await reply_to(ws, "error"))["op"] == "error"
+
+
+async def test_more_than_40_subs_in_a_second_are_refused_with_2004(
+    connect: Any, clock: ManualClock
+) -> None:
+    ws = await connect(PATH)  # the server's clock is the tests' ManualClock: one second
+    codes = []
+    for i in range(41):
+        topic = "public.BTC-USD.contract_info"
+        await ws.send({"op": "sub" if i % 2 == 0 else "unsub", "topic": topic, "cid": str(i)})
+        codes.append((await reply_to(ws, "sub" if i % 2 == 0 else "unsub"))["err-code"])
+    assert codes == [0] * 40 + [2004]
+    clock.advance(1000)  # the next second: the 40 unsubscribed what they subscribed
+    assert (await sub(ws, "public.BTC-USD.contract_info"))["err-code"] == 0

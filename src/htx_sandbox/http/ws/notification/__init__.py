@@ -14,6 +14,8 @@ A failed authentication (2001, 2003, 2013, 2030) ends the connection, as HTX's e
 connect and auth do: the reply, then {"op": "close", "ts"}, then a close frame. Frames are
 handled strictly in order, so a `sub` sent right behind its `auth` (the official SDK does) finds
 the connection authenticated. Private topics need authentication (2002); public.* ones do not.
+At most `sub_quota` (40) sub and unsub frames a second per connection (2004, "Number of visits
+exceeds limit.").
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from .codes import (
     AUTHENTICATION_REQUIRED,
     CONNECTION_LIMIT,
     OK,
+    TOO_MANY_VISITS,
     NotifyError,
 )
 from .orders import MatchOrders, Orders
@@ -46,6 +49,7 @@ MAX_CID = 64
 AUTH_FAILED_CLOSE = 1008
 """RFC 6455 "Policy Violation": the close after a refused authentication."""
 _UID = "uid"
+_SUB_WINDOW = "sub-window"
 
 
 class NotificationService:
@@ -154,6 +158,7 @@ class NotificationService:
         if isinstance(text, str) and text:
             reply["topic"] = text[:MAX_TOPIC]
         try:
+            self._limit(session)
             topic = parse(text, self.known)
             owner: UID | None = None
             if not topic.public:
@@ -171,6 +176,18 @@ class NotificationService:
         session.send(reply | {"ts": session.now(), "err-code": OK})
         if op == "sub":
             feed.started(session, owner, topic)
+
+
+    @staticmethod
+    def _limit(session: Session) -> None:
+        """At most `sub_quota` sub and unsub frames in any second (HTX: 40), else 2004."""
+        second = session.now() // 1000
+        window = session.state.get(_SUB_WINDOW)
+        if window is None or window[0] != second:
+            window = session.state[_SUB_WINDOW] = [second, 0]
+        if window[1] >= session.settings.sub_quota:
+            raise NotifyError(TOO_MANY_VISITS)
+        window[1] += 1
 
 
 def _refusal(reply: dict[str, Any], session: Session, error: NotifyError) -> dict[str, Any]:

@@ -6,6 +6,7 @@ OK = 0
 INVALID_AUTHENTICATION = 2001
 AUTHENTICATION_REQUIRED = 2002
 AUTHENTICATION_FAILED = 2003
+TOO_MANY_VISITS = 2004
 AUTHENTICATED_ALREADY = 2005
 TOPIC_ERROR = 2010
 CONTRACT_NOT_EXIST = 2011
@@ -19,6 +20,7 @@ TEXTS = {
     INVALID_AUTHENTICATION: "Invalid authentication.",
     AUTHENTICATION_REQUIRED: "Authentication required.",
     AUTHENTICATION_FAILED: "Authentication failed.",
+    TOO_MANY_VISITS: "Number of visits exceeds limit.",
     AUTHENTICATED_ALREADY: "Connection has been authenticated.",
     TOPIC_ERROR: "Topic error.",
     CONTRACT_NOT_EXIST: "Contract doesn't exist.",
