@@ -164,3 +164,47 @@ def test_watch_my_trades_balance_and_positions_after_a_fill(
     # and the REST read may be a tick apart, so only what no price moves is compared.
     assert balance["used"] == account_row.margin_frozen == 0
     assert 9.99 < balance["free"] < before["free"]
+
+
+def test_watch_orders_again_after_the_server_restarts(tmp_path: Any) -> None:
+    """`serve` stopped and started again on its port and data directory: ccxt's watch fails
+    with a network error, the next call reconnects, authenticates and subscribes again."""
+    box = Sandbox(tmp_path / "data").start()
+    try:
+        account = box.account()
+        make = pro(box, account)
+
+        def restart() -> None:
+            box.stop()
+            box.start()
+
+        async def main() -> tuple[Any, Any]:
+            exchange = make()
+            try:
+                await exchange.load_markets()
+                placed: list[Any] = []
+
+                async def place() -> None:
+                    placed.append(
+                        await exchange.create_order(
+                            SYMBOL, "limit", "buy", 1, 45000 + len(placed), OPEN
+                        )
+                    )
+
+                def seen(got: Any) -> bool:
+                    return any(o["id"] == placed[-1]["id"] for o in got)
+
+                await _until(lambda: exchange.watch_orders(SYMBOL), place, seen)
+                pending = asyncio.ensure_future(exchange.watch_orders(SYMBOL))
+                await asyncio.to_thread(restart)
+                with pytest.raises(ccxtpro.NetworkError):
+                    await asyncio.wait_for(pending, WAIT_S)
+                after = await _until(lambda: exchange.watch_orders(SYMBOL), place, seen)
+                return placed, [dict(o) for o in after]
+            finally:
+                await exchange.close()
+
+        placed, after = asyncio.run(main())
+        assert any(o["id"] == placed[-1]["id"] and o["status"] == "open" for o in after)
+    finally:
+        box.stop()
