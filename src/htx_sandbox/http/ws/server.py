@@ -37,7 +37,8 @@ class WsServer:
         self.market = MarketService("/swap-ws", market_kinds, market.knows)
         self.index = MarketService("/ws_index", index_kinds, market.knows)
         self.notification = NotificationService(
-            self.hub, market.knows, gateway.engine.api_keys, gateway.settings.auth, self.settings
+            self.hub, market.knows, lambda: gateway.engine.api_keys, gateway.settings.auth,
+            self.settings,
         )
         self._per_ip: dict[str, int] = {}
 

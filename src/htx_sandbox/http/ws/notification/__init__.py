@@ -59,12 +59,13 @@ class NotificationService:
         self,
         hub: PushHub,
         known: Callable[[str], bool],
-        keys: ApiKeyRegistry,
+        keys: Callable[[], ApiKeyRegistry],
         auth: AuthSettings,
         settings: WsSettings,
     ) -> None:
         self.known = known
         self.keys = keys
+        """The engine's key registry, read at each auth as REST does."""
         self.auth = auth
         self.orders = Orders(hub)
         self.match_orders = MatchOrders(hub)
@@ -129,7 +130,7 @@ class NotificationService:
         try:
             key = auth_frame.verify(
                 message,
-                self.keys,
+                self.keys(),
                 self.auth,
                 host_header=websocket.headers.get("host", ""),
                 client_ip=websocket.client.host if websocket.client else None,
