@@ -63,6 +63,12 @@ class NotificationService:
         auth: AuthSettings,
         settings: WsSettings,
     ) -> None:
+        intervals = (
+            settings.snapshot_interval_s, settings.funding_interval_s,
+            settings.contract_info_interval_s,
+        )  # fmt: skip
+        if min(intervals) <= 0 or settings.max_connections_per_uid < 1:
+            raise ValueError("/swap-notification's intervals and limits must be positive")
         self.known = known
         self.keys = keys
         """The engine's key registry, read at each auth as REST does."""
