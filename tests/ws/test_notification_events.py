@@ -200,3 +200,14 @@ async def test_a_contract_change_pushes_contract_info_update(connect: Any, serve
     update = await event(ws, "public.", "update")
     assert update["topic"] == "public.ETH-USD.contract_info"
     assert update["data"][0]["contract_status"] == 3
+
+
+async def test_a_deposit_pushes_the_account_as_a_transfer(
+    connect: Any, server: Served, clock: ManualClock
+) -> None:
+    ws = await logged_in(connect, clock, "accounts.ETH-USD")
+    before = (await event(ws, "accounts.", "init"))["data"][0]["margin_balance"]
+    ok(server.engine.execute(Deposit(UID1, "ETH", Decimal(5))))
+    message = await event(ws, "accounts.", "contract.transfer")
+    assert message["topic"] == "accounts.eth-usd"
+    assert message["data"][0]["margin_balance"] == before + 5
