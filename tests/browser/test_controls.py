@@ -55,11 +55,12 @@ def test_the_clock_panel_freezes_speeds_up_and_advances_through_a_settlement(
     page.get_by_test_id("clock-advance").fill("soon")
     page.get_by_test_id("clock-advance-set").click()
     outcome = page.get_by_test_id("clock-outcome")
-    expect(outcome).to_contain_text("1067", timeout=TIMEOUT_MS)
-    expect(outcome).to_contain_text("advance_ms")
+    expect(outcome).to_contain_text("Advanced soon: 1067", timeout=TIMEOUT_MS)
+    expect(outcome).to_contain_text("The advance_ms field")
     page.get_by_test_id("clock-speed").fill("0")
     page.get_by_test_id("clock-speed-set").click()
-    expect(outcome).to_contain_text("speed", timeout=TIMEOUT_MS)
+    expect(outcome).to_contain_text("Speed 0: 1067", timeout=TIMEOUT_MS)
+    expect(outcome).to_contain_text("The speed field")
     assert server.admin.clock().now == before and server.admin.clock().mode == "frozen"
 
     due = trader.client.swap_funding_rate(CODE).funding_time
@@ -127,11 +128,12 @@ def test_a_1032_fault_armed_in_the_panel_answers_a_signed_swap_order(
     page.get_by_test_id("fault-arm").click()
     outcome = page.get_by_test_id("fault-outcome")
     expect(outcome).to_contain_text("1067", timeout=TIMEOUT_MS)
-    expect(outcome).to_contain_text("err_code")
+    expect(outcome).to_contain_text("The err_code field")
     page.get_by_test_id("fault-path").fill("/sandbox-api/v1/clock")
     page.get_by_test_id("fault-value").fill("1032")
     page.get_by_test_id("fault-arm").click()
-    expect(outcome).to_contain_text("path", timeout=TIMEOUT_MS)
+    expect(outcome).to_contain_text("/sandbox-api/v1/clock: 1067", timeout=TIMEOUT_MS)
+    expect(outcome).to_contain_text("The path field")
     assert server.admin.faults() == []
 
     # A dropped connection for anyone, three times; then clear all.
@@ -170,8 +172,8 @@ def test_the_cancel_delay_and_a_uids_rate_limits_are_set_and_cleared_in_the_pane
     outcome = page.get_by_test_id("runtime-outcome")
     delay.fill("-5")
     delay.press("Enter")
-    expect(outcome).to_contain_text("1067", timeout=TIMEOUT_MS)
-    expect(outcome).to_contain_text("cancel_delay_ms")
+    expect(outcome).to_contain_text("Cancel delay -5: 1067", timeout=TIMEOUT_MS)
+    expect(outcome).to_contain_text("The cancel_delay_ms field")
     assert server.admin.cancel_delay() == 1500
     page.get_by_test_id("cancel-delay-none").click()
     expect(page.get_by_test_id("cancel-delay-shown")).to_have_text("0 ms", timeout=TIMEOUT_MS)
@@ -182,8 +184,8 @@ def test_the_cancel_delay_and_a_uids_rate_limits_are_set_and_cleared_in_the_pane
     page.get_by_test_id("rate-uid").fill(str(trader.uid))
     page.get_by_test_id("rate-trade").fill("-1")
     page.get_by_test_id("rate-limit-set").click()
-    expect(outcome).to_contain_text("1067", timeout=TIMEOUT_MS)
-    expect(outcome).to_contain_text("trade")
+    expect(outcome).to_contain_text(f"UID {trader.uid}: 1067", timeout=TIMEOUT_MS)
+    expect(outcome).to_contain_text("The trade field")
     assert server.admin.rate_limits().uids == []
     page.get_by_test_id("rate-trade").fill("")
     page.get_by_test_id("rate-read").fill("1")
