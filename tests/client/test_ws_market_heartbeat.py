@@ -1,4 +1,4 @@
-"""MarketFeed and AsyncMarketFeed on a /swap-ws whose heartbeat is short (a ping every 50 ms,
+"""The feeds on a /swap-ws and /swap-notification whose heartbeat is short (a ping every 50 ms,
 the close after 3 unanswered): reading answers it, a feed not read is closed with 1008 and
 reconnects with its topics renewed, or raises ConnectionLost when told not to reconnect."""
 
@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from htx_sandbox.client import AsyncMarketFeed, ConnectionLost, MarketFeed
+from htx_sandbox.client import AsyncMarketFeed, AsyncNotificationFeed, ConnectionLost, MarketFeed
 from htx_sandbox.client import ws_models as m
 from htx_sandbox.http.ws import WsSettings
 from tests.ws.conftest import Served, server
@@ -64,3 +64,13 @@ def test_without_reconnect_the_close_is_raised_with_its_code(server: Served) -> 
                 feed.recv()
     assert raised.value.code == 1008
     assert "heartbeat lost" in raised.value.reason
+
+
+@pytest.mark.anyio
+async def test_the_notification_heartbeat_is_answered_too(server: Served) -> None:
+    # /swap-notification pings {"op": "ping", "ts": "<ms>"}; the feed's pongs keep it open.
+    async with AsyncNotificationFeed(base_url=base_url(server), reconnect=False) as feed:
+        waiting = asyncio.get_running_loop().create_task(feed.recv())
+        await asyncio.sleep(0.5)
+        assert not waiting.done()  # a close (1008) would have ended it with ConnectionLost
+        waiting.cancel()

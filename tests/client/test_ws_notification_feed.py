@@ -128,6 +128,12 @@ def test_a_bad_signature_raises_authentication_failed(fake: FakeNotification) ->
     assert raised.value.err_code == 2003
 
 
+def test_an_op_error_answers_the_request_waiting(fake: FakeNotification) -> None:
+    fake.error_ops = {"auth"}
+    with pytest.raises(HtxApiError, match=r'refused with ."op": "error".'):
+        feed(fake, reply_timeout=30).connect()  # at once, not after reply_timeout
+
+
 def test_the_signature_covers_sign_host_when_given(fake: FakeNotification) -> None:
     fake.host = "api.hbdm.com"
     with feed(fake, sign_host="API.HBDM.COM") as notifications:

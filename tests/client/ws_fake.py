@@ -54,6 +54,8 @@ class FakeNotification:
     """Send `{"op":"ping","ts":"1492420473058"}` when a connection opens."""
     drop_after_sub: int = 0
     """Close this many connections right after their first accepted `sub` and its pushes."""
+    error_ops: set[str] = field(default_factory=set)
+    """Ops answered `{"op": "error", "ts": ...}`, as HTX answers an op it cannot take."""
     received: list[list[dict[str, Any]]] = field(default_factory=list)
     port: int = 0
 
@@ -75,7 +77,9 @@ class FakeNotification:
             frames.append(message)
             op = message.get("op")
             ts = 1603878749907
-            if op == "auth":
+            if op in self.error_ops:
+                await self._send(ws, {"op": "error", "ts": ts})
+            elif op == "auth":
                 if message.get("Signature") == expected_signature(message, self.host):
                     authed = True
                     await self._send(ws, {"op": "auth", "type": "api", "ts": ts, "err-code": 0,

@@ -24,6 +24,8 @@ MARKET_PATH = "/swap-ws"
 INDEX_PATH = "/ws_index"
 NOTIFICATION_PATH = "/swap-notification"
 AUTH_KEY = "auth"
+ANY_KEY = "*"
+"""The key of a reply that answers whatever request is waiting."""
 Now = Callable[[], datetime]
 """Where a feed takes its signing time from."""
 
@@ -154,6 +156,8 @@ class NotificationDialect:
         op = message.get("op")
         if op == AUTH_KEY:
             return AUTH_KEY
+        if op in ("error", "close"):
+            return ANY_KEY  # no cid: the answer to the frame the server was reading
         if op in ("sub", "unsub"):
             key = message.get("cid")
             return None if key is None else str(key)
@@ -177,6 +181,8 @@ class NotificationDialect:
             raise UnexpectedResponse(f"a push where a reply was due: {reply}")
         if reply.err_code != 0:
             raise _error(reply.err_code, reply.err_msg or "")
+        if reply.op in ("error", "close"):
+            raise api_error(reply.err_code, f'refused with {{"op": "{reply.op}"}}')
         return reply
 
 

@@ -173,7 +173,7 @@ class AsyncFeed(Generic[M]):
         deadline = time.monotonic() + self.reply_timeout
         while True:
             message = await self._read(transport, deadline)
-            if self._dialect.reply_key(message) == key:
+            if self._dialect.reply_key(message) in (key, _ws.ANY_KEY):
                 return self._dialect.check(self._dialect.decode(message))
             self._pending.append(message)
 

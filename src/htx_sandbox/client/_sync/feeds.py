@@ -174,7 +174,7 @@ class Feed(Generic[M]):
         deadline = time.monotonic() + self.reply_timeout
         while True:
             message = self._read(transport, deadline)
-            if self._dialect.reply_key(message) == key:
+            if self._dialect.reply_key(message) in (key, _ws.ANY_KEY):
                 return self._dialect.check(self._dialect.decode(message))
             self._pending.append(message)
 
