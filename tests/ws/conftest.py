@@ -4,6 +4,8 @@ of its own, and a client written with the `websockets` library, not the project'
 
 ``ws_settings``
     The ``WsSettings`` of the server (override in a module: a short heartbeat, a small queue).
+``send_buffer``
+    SO_SNDBUF of the server's sockets, None for the kernel's default (override in a module).
 ``server``
     A ``Served``: ``url(path)`` gives ``ws://127.0.0.1:<port><path>``; ``engine`` and ``app``
     are the tests' (``tests/http/conftest.py``'s engine, UIDs and keys).
@@ -67,9 +69,20 @@ def ws_settings() -> WsSettings:
 
 
 @pytest.fixture
-def server(engine: Engine, clock: ManualClock, ws_settings: WsSettings) -> Iterator[Served]:
+def send_buffer() -> int | None:
+    """SO_SNDBUF of the server's connections (inherited from the listening socket); None
+    leaves the kernel's autotuning, which can buffer megabytes on loopback."""
+    return None
+
+
+@pytest.fixture
+def server(
+    engine: Engine, clock: ManualClock, ws_settings: WsSettings, send_buffer: int | None
+) -> Iterator[Served]:
     app = create_app(engine, clock, HttpSettings(rate_limit=False), ws_settings=ws_settings)
     sock = socket.socket()
+    if send_buffer is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(

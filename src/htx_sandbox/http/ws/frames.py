@@ -46,5 +46,5 @@ def unpack(data: str | bytes) -> Any:
     """A client frame's JSON (text, or binary holding UTF-8 JSON); ValueError if it is not."""
     try:
         return _decoder.decode(data)
-    except msgspec.DecodeError as error:
+    except (msgspec.DecodeError, RecursionError) as error:  # nesting deeper than msgspec's
         raise ValueError(str(error)) from None

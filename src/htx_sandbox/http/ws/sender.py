@@ -19,8 +19,6 @@ from starlette.websockets import WebSocket
 log = logging.getLogger(__name__)
 SLOW_CONSUMER = 1013
 """RFC 6455 "Try Again Later": the server gave up on this connection's backlog."""
-CLOSE_TIMEOUT_S = 5.0
-"""How long a close may wait for the socket to take the close frame."""
 
 
 class Sender:
@@ -77,8 +75,11 @@ class Sender:
         asyncio.get_running_loop().create_task(self._close(code, reason))
 
     async def _close(self, code: int, reason: str) -> None:
+        # Waits until the socket takes the close frame: behind the frames already written, so
+        # a client that reads again sees them, then the reason (never a silent gap). One that
+        # never reads is dropped by the server's protocol pings (uvicorn, 1011).
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.websocket.close(code, reason), CLOSE_TIMEOUT_S)
+            await self.websocket.close(code, reason)
 
     async def finish(self) -> None:
         """The connection is over: stop the writer."""

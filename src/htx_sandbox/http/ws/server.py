@@ -14,6 +14,9 @@ from starlette.websockets import WebSocket
 from ...service.push import PushHub
 from ..core.gateway import Gateway
 from . import session
+from .market.book import Book
+from .market.detail import Detail
+from .market.klines import INDEX_SPECS, KLINES, Klines
 from .market.service import MarketService
 from .market.topics import Kind
 from .market.trades import TradeDetail
@@ -30,10 +33,14 @@ class WsServer:
         self.gateway = gateway
         self.settings = settings or WsSettings()
         self.hub = PushHub(gateway.engine)
-        market = gateway.market
+        market, engine = gateway.market, gateway.engine
         self.trades = TradeDetail(self.hub, market)
-        market_kinds: list[Kind] = [self.trades]
-        index_kinds: list[Kind] = []
+        self.book = Book(self.hub, market)
+        self.detail = Detail(self.hub, market)
+        self.klines = Klines(self.hub, engine, market, (KLINES,))
+        self.index_klines = Klines(self.hub, engine, market, INDEX_SPECS)
+        market_kinds: list[Kind] = [self.klines, self.book, self.detail, self.trades]
+        index_kinds: list[Kind] = [self.index_klines]
         self.market = MarketService("/swap-ws", market_kinds, market.knows)
         self.index = MarketService("/ws_index", index_kinds, market.knows)
         self.notification = NotificationService()
@@ -45,6 +52,7 @@ class WsServer:
         count = self._per_ip.get(ip, 0)
         if count >= self.settings.max_connections_per_ip:
             log.warning("%s: WebSocket refused, %d connections from %s", service.name, count, ip)
+            await websocket.accept()  # so that the client reads the reason, not a bare 403
             await websocket.close(TOO_MANY_CONNECTIONS, "too many connections from this address")
             return
         self._per_ip[ip] = count + 1

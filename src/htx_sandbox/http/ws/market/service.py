@@ -61,6 +61,7 @@ class MarketService:
             if "sub" in message:
                 self._limit(session, "sub", session.settings.sub_quota)
                 topic, kind = parse(message["sub"], self.known, self.kinds)
+                kind.check(topic, message)
                 session.send(_ok(id, session, subbed=topic.channel))
                 kind.sub(session, topic, message)
             elif "unsub" in message:
@@ -70,7 +71,7 @@ class MarketService:
             elif "req" in message:
                 self._limit(session, "req", session.settings.req_quota)
                 topic, kind = parse(message["req"], self.known, self.kinds)
-                data = kind.req(session, topic, message)
+                data = await kind.req(session, topic, message)
                 wsid = session.state.setdefault("wsid", next(_wsids))
                 reply = {"id": id, "rep": topic.channel, "wsid": wsid, "status": "ok", "data": data}
                 if id is None:

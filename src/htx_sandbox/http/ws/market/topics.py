@@ -33,13 +33,17 @@ class Kind(Protocol):
         """`rest` in the kind's canonical spelling, or None if it is not this kind's."""
         ...
 
+    def check(self, topic: Topic, message: dict[str, Any]) -> None:
+        """Refuse a `sub` with MarketError before anything is answered."""
+        ...
+
     def sub(self, session: Session, topic: Topic, message: dict[str, Any]) -> None:
-        """Subscribe (the `subbed` reply is sent first); MarketError refuses."""
+        """Subscribe, after the `subbed` reply went out (a first push follows it)."""
         ...
 
     def unsub(self, session: Session, topic: Topic) -> None: ...
 
-    def req(self, session: Session, topic: Topic, message: dict[str, Any]) -> Any:
+    async def req(self, session: Session, topic: Topic, message: dict[str, Any]) -> Any:
         """The `data` of the `rep` reply; MarketError refuses."""
         ...
 

@@ -34,6 +34,9 @@ class TradeDetail(TopicFeed):
     def match(self, rest: str) -> str | None:
         return rest if rest == _REST else None
 
+    def check(self, topic: Topic, message: dict[str, Any]) -> None:
+        pass
+
     def sub(self, session: Session, topic: Topic, message: dict[str, Any]) -> None:
         self.subscribe(topic.channel, topic.code, session.sender)
 
@@ -43,7 +46,7 @@ class TradeDetail(TopicFeed):
     def closed(self, session: Session) -> None:
         self.drop(session.sender)
 
-    def req(self, session: Session, topic: Topic, message: dict[str, Any]) -> Any:
+    async def req(self, session: Session, topic: Topic, message: dict[str, Any]) -> Any:
         size = message.get("size", REQ_MAX_SIZE)
         if isinstance(size, str) and size.isdigit() and len(size) < 5:
             size = int(size)
