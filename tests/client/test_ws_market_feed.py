@@ -16,15 +16,11 @@ from htx_sandbox.client import (
 )
 from htx_sandbox.client import ws_models as m
 from htx_sandbox.client._ws import MarketDialect
-from tests.ws.conftest import UID1, UID2, Served, place, server, ws_settings
 
-__all__ = ["server", "ws_settings"]  # the fixtures, imported to be found
+from .ws_served import *  # noqa: F403
+from .ws_served import UID1, UID2, Served, base_url, place
 
 TRADES = "market.BTC-USD.trade.detail"
-
-
-def base_url(served: Served) -> str:
-    return f"http://127.0.0.1:{served.port}"  # the REST base URL serves as well
 
 
 def trade(served: Served, volume: int = 2) -> None:

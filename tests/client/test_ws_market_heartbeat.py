@@ -12,11 +12,10 @@ import pytest
 from htx_sandbox.client import AsyncMarketFeed, AsyncNotificationFeed, ConnectionLost, MarketFeed
 from htx_sandbox.client import ws_models as m
 from htx_sandbox.http.ws import WsSettings
-from tests.ws.conftest import Served, server
 
-from .test_ws_market_feed import TRADES, base_url, trade
-
-__all__ = ["server"]  # the fixture, imported to be found
+from .test_ws_market_feed import TRADES, trade
+from .ws_served import *  # noqa: F403
+from .ws_served import Served, base_url
 
 
 @pytest.fixture

@@ -117,7 +117,9 @@ class MarketDialect:
         if "ch" in message and "tick" in message:
             ch = message["ch"]
             kind = _tick_type(ch) if isinstance(ch, str) else None
-            tick = message["tick"] if kind is None else _convert(message["tick"], kind)
+            tick = message["tick"]
+            if kind is not None:
+                tick = _convert(_no_empty_sides(tick), kind)
             return m.MarketPush(ch=ch, ts=message.get("ts", 0), tick=tick)
         reply: m.MarketReply = _convert(message, m.MarketReply)
         if reply.rep is not None and reply.data is not None:
@@ -208,6 +210,17 @@ _PUBLIC: dict[str, type[Model]] = {
     "funding_rate": m.FundingRateNotify,
     "contract_info": m.ContractInfoNotify,
 }
+
+
+def _no_empty_sides(tick: Any) -> Any:
+    """An empty side of the book as None: `bid`/`ask` are `[price, vol]`, and a server may
+    print an empty one as `[]` (the sandbox does) rather than null."""
+    if isinstance(tick, dict) and (tick.get("bid") == [] or tick.get("ask") == []):
+        tick = dict(tick)
+        for side in ("bid", "ask"):
+            if tick.get(side) == []:
+                tick[side] = None
+    return tick
 
 
 def _series(channel: str) -> str | None:
