@@ -34,7 +34,9 @@ command measures the whole set once the server has it.
 
 Bounded: every phase stops after --duration s, the child and the server at the end; loopback
 only. Reports a table of the medians (orders/s, ratio, server CPU per order split into event
-loop and engine threads, MB pushed) and the latency percentiles.
+loop and engine threads, MB pushed) and the latency percentiles. On a shared machine the
+orders/s ratio moves with the neighbours' load; the ratio of server CPU per order (none over
+attached) is printed too: it is what the orders/s ratio would be with the cores to itself.
 """
 
 from __future__ import annotations
@@ -286,8 +288,10 @@ def orders(args: argparse.Namespace, server: Server, tmp: Path, connections: int
 
 def paced(args: argparse.Namespace, server: Server, tmp: Path,
           available: dict[str, str | None]) -> tuple[Result, Latencies]:  # fmt: skip
-    connections = 20
-    delay_ms = max(1, round(connections * 1000 / args.rate) - 1)  # ~1 ms per reply
+    # Each connection waits delay_ms between its requests: at most connections * 1000 /
+    # delay_ms orders/s, less by the reply time; 50 ms of pause leaves room for slow replies.
+    delay_ms = 50
+    connections = max(1, round(args.rate * delay_ms / 1000))
     latencies = Latencies()
 
     async def main() -> Result:
@@ -353,6 +357,9 @@ def main() -> None:
                     "loop_attached": with_subs.cpu_us.get("loop", 0.0),
                     "engine_none": none.cpu_us.get("engine", 0.0),
                     "engine_attached": with_subs.cpu_us.get("engine", 0.0),
+                    "cpu_ratio": (none.cpu_us.get("loop", 0.0) + none.cpu_us.get("engine", 0.0))
+                    / max(with_subs.cpu_us.get("loop", 0.0) + with_subs.cpu_us.get("engine", 0.0),
+                          1e-9),
                     "mb": pushed, "closed": closed,
                     "p99_none": none.p99_ms, "p99_attached": with_subs.p99_ms,
                 }  # fmt: skip
@@ -371,6 +378,8 @@ def main() -> None:
           f"{med['engine_none']:.0f} |")  # fmt: skip
     print(f"| subscribers attached | {med['attached']:,.0f} | {med['ratio']:.2f} | "
           f"{med['loop_attached']:.0f} | {med['engine_attached']:.0f} |")  # fmt: skip
+    print(f"server CPU per order, none / attached: {med['cpu_ratio']:.2f} (the capacity ratio "
+          "when the server has the cores to itself)")
     print(f"pushed to the attached subscribers: {med['mb']:.1f} MB per run; "
           f"closed by the server: {med['closed']:.0f}")  # fmt: skip
     print(f"\npaced: {result.rate:,.0f} orders/s for {args.duration} s "
