@@ -4,6 +4,8 @@ of its own, and a client written with the `websockets` library, not the project'
 
 ``ws_settings``
     The ``WsSettings`` of the server (override in a module: a short heartbeat, a small queue).
+``http_limits``
+    The ``HttpLimits`` of the guarded HTTP protocol (override in a module).
 ``send_buffer``
     SO_SNDBUF of the server's sockets, None for the kernel's default (override in a module).
 ``server``
@@ -37,7 +39,7 @@ from htx_sandbox.domain.commands import PlaceOrder
 from htx_sandbox.domain.types import UID, Direction, Offset, OrderPriceType
 from htx_sandbox.http.app import create_app
 from htx_sandbox.http.core.gateway import HttpSettings
-from htx_sandbox.http.core.guard import guarded_protocol
+from htx_sandbox.http.core.guard import HttpLimits, guarded_protocol
 from htx_sandbox.http.ws import WsSettings
 from htx_sandbox.http.ws.frames import MAX_CLIENT_FRAME
 from htx_sandbox.service.clock import ManualClock
@@ -76,8 +78,17 @@ def send_buffer() -> int | None:
 
 
 @pytest.fixture
+def http_limits() -> HttpLimits:
+    return HttpLimits()
+
+
+@pytest.fixture
 def server(
-    engine: Engine, clock: ManualClock, ws_settings: WsSettings, send_buffer: int | None
+    engine: Engine,
+    clock: ManualClock,
+    ws_settings: WsSettings,
+    send_buffer: int | None,
+    http_limits: HttpLimits,
 ) -> Iterator[Served]:
     app = create_app(engine, clock, HttpSettings(rate_limit=False), ws_settings=ws_settings)
     sock = socket.socket()
@@ -87,7 +98,7 @@ def server(
     port = sock.getsockname()[1]
     config = uvicorn.Config(
         app,
-        http=guarded_protocol(),
+        http=guarded_protocol(http_limits),
         ws="websockets-sansio",
         ws_per_message_deflate=False,
         ws_max_size=MAX_CLIENT_FRAME,

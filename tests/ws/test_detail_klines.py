@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from htx_sandbox.http.ws import WsSettings
 from htx_sandbox.service.clock import ManualClock
 
 from .conftest import UID1, UID2, Served, place
@@ -123,3 +124,39 @@ async def test_an_unknown_period_is_an_invalid_topic(connect: Any, period: str) 
     topic = f"market.BTC-USD.kline.{period}"
     reply = await ws.request({"sub": topic, "id": "x"})
     assert reply["err-msg"] == f"invalid topic {topic}"
+
+
+async def test_kline_req_on_a_stopped_exchange_is_refused_and_the_connection_stays(
+    connect: Any, server: Served
+) -> None:
+    ws = await connect("/swap-ws")
+    server.engine.stop()
+    reply = await ws.request(
+        {"req": "market.BTC-USD.kline.1min", "id": "r", "from": 1700000000, "to": 1700000600}
+    )
+    assert reply["status"] == "error" and reply["err-code"] == "system-busy"
+    await ws.send({"ping": 3})
+    assert await ws.recv_until(lambda m: "pong" in m) == {"pong": 3}
+
+
+class TestQuietPeriods:
+    @pytest.fixture
+    def ws_settings(self) -> WsSettings:
+        return WsSettings(quiet_check_s=0.05)
+
+    async def test_a_period_without_trades_is_pushed_once_as_a_flat_bar(
+        self, connect: Any, server: Served, clock: ManualClock
+    ) -> None:
+        place(server.engine, UID1, "sell", "50000", 3)
+        place(server.engine, UID2, "buy", "50000", 1)
+        ws = await connect("/swap-ws")
+        await ws.request({"sub": "market.BTC-USD.kline.1min", "id": "k"})
+        first = (await ws.recv_until(is_push("market.BTC-USD.kline.1min")))["tick"]
+        clock.advance(60_000)
+        quiet = (await ws.recv_until(is_push("market.BTC-USD.kline.1min")))["tick"]
+        assert quiet["id"] == first["id"] + 60
+        assert (quiet["open"], quiet["close"], quiet["vol"], quiet["count"]) == (
+            D(50000), D(50000), 0, 0
+        )
+        await ws.send({"ping": 9})  # nothing more for that period, however often it looks
+        assert await ws.recv_until(lambda m: "pong" in m or "ch" in m) == {"pong": 9}

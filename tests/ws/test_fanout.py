@@ -48,6 +48,7 @@ async def test_req_is_limited_to_50_a_second(
     refused = await ws.request({"req": CHANNEL, "id": "51", "size": 1})
     assert refused["status"] == "error"
     assert refused["err-msg"] == "Number of visits exceeds limit."
+    assert refused["err-code"] == "too-many-requests"
     clock.advance(1000)
     again = await ws.request({"req": CHANNEL, "id": "52", "size": 1})
     assert again["status"] == "ok"

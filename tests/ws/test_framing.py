@@ -14,11 +14,12 @@ from websockets.exceptions import ConnectionClosed
 from htx_sandbox.http.ws import WsSettings
 
 pytestmark = pytest.mark.anyio
+MISSES = 3
 
 
 @pytest.fixture
 def ws_settings() -> WsSettings:
-    return WsSettings(ping_interval_s=0.2, ping_misses=2)
+    return WsSettings(ping_interval_s=0.2, ping_misses=MISSES)
 
 
 @pytest.mark.parametrize("path", ["/swap-ws", "/ws_index"])
@@ -42,7 +43,7 @@ async def test_unanswered_pings_close_the_connection_with_a_reason(connect: Any)
             message = await ws.recv()
             assert "ping" in message
             pings += 1
-    assert pings == 2
+    assert pings == MISSES
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 1008
     assert "heartbeat" in closed.value.rcvd.reason

@@ -6,10 +6,14 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
+from htx_sandbox.http.core.guard import HttpLimits
 from htx_sandbox.http.ws import WsSettings
+
+from .conftest import Served
 
 pytestmark = pytest.mark.anyio
 
@@ -91,3 +95,19 @@ class TestConnectionsPerAddress:
             except ConnectionClosed:
                 await asyncio.sleep(0.05)
         assert reply["status"] == "ok"
+
+
+class TestUpgradedConnectionsLeaveTheHttpGuard:
+    @pytest.fixture
+    def http_limits(self) -> HttpLimits:
+        return HttpLimits(max_connections_per_ip=2)
+
+    async def test_websockets_do_not_count_against_the_http_limit(
+        self, connect: Any, server: Served
+    ) -> None:
+        sockets = [await connect("/swap-ws") for _ in range(4)]
+        for ws in sockets:
+            assert (await ws.request({"sub": "market.BTC-USD.bbo", "id": "b"}))["status"] == "ok"
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+            reply = await client.get("/swap-api/v1/swap_api_state")
+        assert reply.status_code == 200

@@ -78,3 +78,19 @@ async def test_unsub_stops_the_pushes(connect: Any, server: Served) -> None:
     await ws.send({"ping": 1})
     nothing_else = await ws.recv_until(lambda m: "pong" in m or "ch" in m)
     assert nothing_else == {"pong": 1}
+
+
+async def test_a_trade_is_pushed_before_anything_asked_after_its_reply(
+    connect: Any, server: Served
+) -> None:
+    """The push is handed to the connection before the order's reply is released, so a frame
+    the client sends once it has the reply is answered after the push."""
+    ws = await connect("/swap-ws")
+    await ws.request({"sub": "market.BTC-USD.trade.detail", "id": "1"})
+    for round_ in range(5):
+        place(server.engine, UID1, "sell", "50000", 1)
+        place(server.engine, UID2, "buy", "50000", 1)  # the reply: the trade is committed
+        await ws.send({"ping": round_})
+        first = await ws.recv_until(lambda m: "ch" in m or "pong" in m)
+        assert first["ch"] == "market.BTC-USD.trade.detail"
+        assert await ws.recv_until(lambda m: "ch" in m or "pong" in m) == {"pong": round_}

@@ -37,8 +37,9 @@ class WsServer:
         self.trades = TradeDetail(self.hub, market)
         self.book = Book(self.hub, market)
         self.detail = Detail(self.hub, market)
-        self.klines = Klines(self.hub, engine, market, (KLINES,))
-        self.index_klines = Klines(self.hub, engine, market, INDEX_SPECS)
+        quiet = self.settings.quiet_check_s
+        self.klines = Klines(self.hub, engine, market, (KLINES,), quiet)
+        self.index_klines = Klines(self.hub, engine, market, INDEX_SPECS, quiet)
         market_kinds: list[Kind] = [self.klines, self.book, self.detail, self.trades]
         index_kinds: list[Kind] = [self.index_klines]
         self.market = MarketService("/swap-ws", market_kinds, market.knows)

@@ -18,7 +18,12 @@ class WsSettings:
     sub_quota: int = 40
     """`sub` frames per second per connection (HTX: at most 40 per second)."""
     max_connections_per_ip: int = 64
+    quiet_check_s: float = 1.0
+    """How often the kline topics look for a new period that nothing has traded in yet (its
+    flat bar is pushed once, as HTX pushes a quiet period's bar)."""
 
     def __post_init__(self) -> None:
-        if self.queue_limit < 1 or self.ping_misses < 1 or self.ping_interval_s <= 0:
+        if min(self.queue_limit, self.ping_misses) < 1:
             raise ValueError("WebSocket limits must be positive")
+        if min(self.ping_interval_s, self.quiet_check_s) <= 0:
+            raise ValueError("WebSocket intervals must be positive")

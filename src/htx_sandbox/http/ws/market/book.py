@@ -15,13 +15,15 @@ an event names (accepted, traded, cancelled) on a subscribed contract it reads t
 resting at that order's price, and ships those levels. The loop applies them to its copy of
 the book, which started from the whole book (a prime, between two batches: every level
 shipped after it applies on top of it, those shipped before are already in it), and derives
-every channel's message from the copy. `version` counts the updates of one contract's book
-on this server, so every subscriber of a channel gets the same bytes (compressed once) and a
-new subscriber starts from a snapshot at the current version.
+every channel's message from the copy, once for all the batches delivered in one go.
+`version` counts the updates of one contract's book on this server, so every subscriber of a
+channel gets the same bytes (compressed once) and a new subscriber starts from a snapshot at
+the current version.
 """
 
 from __future__ import annotations
 
+import asyncio
 from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -125,6 +127,8 @@ class Book(TopicFeed):
         self._books: dict[str, _Book] = {}
         self._waiting: dict[str, list[tuple[str, Session]]] = {}
         """Per contract, subscribers still owed their first message (channel, session)."""
+        self._dirty: dict[str, None] = {}
+        """Contracts whose book changed since the last flush."""
 
     # -- the request side ------------------------------------------------------------------
 
@@ -166,8 +170,12 @@ class Book(TopicFeed):
 
     def unsub(self, session: Session, topic: Topic) -> None:
         channel = topic.channel
-        for key in (channel, f"{channel}#snapshot", f"{channel}#incremental"):
+        keys = (channel, f"{channel}#snapshot", f"{channel}#incremental")
+        for key in keys:
             self.unsubscribe(key, session.sender)
+        waiting = self._waiting.get(topic.code)
+        if waiting:
+            waiting[:] = [w for w in waiting if w[1] is not session or w[0] not in keys]
         self._prune()
 
     def closed(self, session: Session) -> None:
@@ -189,6 +197,7 @@ class Book(TopicFeed):
         super().lost(reason)
         self._books.clear()
         self._waiting.clear()
+        self._dirty.clear()
 
     # -- the engine thread -----------------------------------------------------------------
 
@@ -232,11 +241,24 @@ class Book(TopicFeed):
             for bid, ticks, volume in levels.levels:
                 (book.bids if bid else book.asks).set(ticks, volume)
             book.mrid, book.ts = levels.mrid, levels.ts
-            self._push(levels.code, book)
+            if not self._dirty:
+                asyncio.get_running_loop().call_soon(self._flush)
+            self._dirty[levels.code] = None
+
+    def _flush(self) -> None:
+        """Push what every batch delivered since the last flush changed, once per contract:
+        the batches that piled up while the loop was busy make one update, not one each (HTX
+        samples its books every 30 ms the same way)."""
+        dirty, self._dirty = self._dirty, {}
+        for code in dirty:
+            book = self._books.get(code)
+            if book is not None:
+                self._push(code, book)
 
     def _start(self, whole: Whole) -> None:
         code = whole.code
-        if code not in self.codes:
+        if code not in self.codes:  # everyone left before it came
+            self._waiting.pop(code, None)
             return
         book = self._books.get(code)
         if book is None:
@@ -268,10 +290,10 @@ class Book(TopicFeed):
         if before[0][:need] == after[0] and before[1][:need] == after[1]:
             return
         if (before[0][:1], before[1][:1]) != (after[0][:1], after[1][:1]) and bbo in channels:
-            channels.publish(bbo, self._bbo(bbo, book))
+            channels.publish(bbo, self._bbo(bbo, book, after))
         for channel, count in steps:
             if (before[0][:count], before[1][:count]) != (after[0][:count], after[1][:count]):
-                channels.publish(channel, self._step(channel, book, count))
+                channels.publish(channel, self._step(channel, book, after, count))
         for ch, size, incremental, snapshot in sizes:
             bids = book.changes(before[0][:size], after[0][:size])
             asks = book.changes(before[1][:size], after[1][:size])
@@ -282,19 +304,21 @@ class Book(TopicFeed):
                 tick = self._tick(ch, book, "update", book.versions[size], bids, asks)
                 channels.publish(f"{ch}#incremental", {"ch": ch, "tick": tick, "ts": book.ts})
             if snapshot:
-                channels.publish(f"{ch}#snapshot", self._snapshot(ch, book, size))
+                channels.publish(f"{ch}#snapshot", self._snapshot(ch, book, after, size))
 
     def _first(self, channel: str, session: Session, book: _Book) -> None:
-        """A new subscriber's first message: the current state of what it subscribed to."""
-        book.tops = (book.bids.top(FULL), book.asks.top(FULL))  # the same state, all of it
+        """A new subscriber's first message: the current state of what it subscribed to (taken
+        from the book itself: changes not flushed yet are in it, and the update that follows
+        repeats them, which changes nothing for the client)."""
+        now = (book.bids.top(FULL), book.asks.top(FULL))
         ch = channel.partition("#")[0]
         if ch.endswith(".bbo"):
-            session.send(self._bbo(ch, book))
+            session.send(self._bbo(ch, book, now))
         elif ch.endswith("high_freq"):
-            session.send(self._snapshot(ch, book, SIZES[ch.split(".")[3]]))
+            session.send(self._snapshot(ch, book, now, SIZES[ch.split(".")[3]]))
         else:
             step = int(ch.rsplit("step", 1)[1])
-            session.send(self._step(ch, book, FULL if step in DEPTH_150 else 20))
+            session.send(self._step(ch, book, now, FULL if step in DEPTH_150 else 20))
 
     @staticmethod
     def _tick(
@@ -305,8 +329,10 @@ class Book(TopicFeed):
             "mrid": book.mrid, "ts": book.ts, "version": version,
         }  # fmt: skip
 
-    def _snapshot(self, ch: str, book: _Book, size: int) -> dict[str, Any]:
-        bids, asks = book.tops
+    def _snapshot(
+        self, ch: str, book: _Book, tops: tuple[Ticks, Ticks], size: int
+    ) -> dict[str, Any]:
+        bids, asks = tops
         tick = self._tick(
             ch, book, "snapshot", book.versions[size],
             book.levels(bids[:size]), book.levels(asks[:size]),
@@ -314,8 +340,8 @@ class Book(TopicFeed):
         return {"ch": ch, "tick": tick, "ts": book.ts}
 
     @staticmethod
-    def _step(ch: str, book: _Book, count: int) -> dict[str, Any]:
-        bids, asks = book.tops
+    def _step(ch: str, book: _Book, tops: tuple[Ticks, Ticks], count: int) -> dict[str, Any]:
+        bids, asks = tops
         tick = {
             "mrid": book.mrid, "id": book.ts // 1000, "bids": book.levels(bids[:count]),
             "asks": book.levels(asks[:count]), "ts": book.ts, "version": book.ts // 1000,
@@ -324,8 +350,8 @@ class Book(TopicFeed):
         return {"ch": ch, "ts": book.ts, "tick": tick}
 
     @staticmethod
-    def _bbo(ch: str, book: _Book) -> dict[str, Any]:
-        (bid, ask), tick_size = book.tops, book.price_tick
+    def _bbo(ch: str, book: _Book, tops: tuple[Ticks, Ticks]) -> dict[str, Any]:
+        (bid, ask), tick_size = tops, book.price_tick
         tick = {
             "mrid": book.mrid, "id": book.ts // 1000,
             "bid": [num(bid[0][0] * tick_size), bid[0][1]] if bid else None,

@@ -6,9 +6,10 @@ Every one is a view of the series book's bars (service/series_book.py): after ea
 engine thread reads the current bar of every subscribed period whose series the commit
 changed (the longer periods' bars laid over with the open short one, as every reader sees
 them), and the loop pushes each bar that differs from the one it pushed last. A new
-subscriber gets the current bar at once (HTX pushes a quiet period's bar once per period; a
-sandbox's market is often quiet). `req` answers the bars from `from` to `to` (seconds) read on
-the engine thread.
+subscriber gets the current bar at once, and while anyone listens the bars are read again every
+`quiet_check_s`, so that a period nothing moved in is pushed once, flat (HTX pushes a quiet
+period's bar once per period; a sandbox's market is often quiet). `req` answers the bars from
+`from` to `to` (seconds), read on the engine thread.
 
 Wire shapes (HTX's examples): the trade kline in numbers, volumes counting both sides of each
 match as the REST klines do; /ws_index ticks in strings in pushes; in `req` replies the index
@@ -17,8 +18,10 @@ kline in numbers, the other series in strings.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ....service.bars import Bar
@@ -156,10 +159,13 @@ def _read(reads: Reads, key: _Key, first: int, last: int) -> list[Any]:
 
 class Klines(TopicFeed):
     def __init__(
-        self, hub: PushHub, engine: Engine, market: MarketData, specs: tuple[Spec, ...]
-    ) -> None:
+        self, hub: PushHub, engine: Engine, market: MarketData, specs: tuple[Spec, ...],
+        quiet_check_s: float = 1.0,
+    ) -> None:  # fmt: skip
         super().__init__(hub)
         self.engine = engine
+        self.quiet_check_s = quiet_check_s
+        self._quiet: asyncio.Task[None] | None = None
         self.market = market
         self.specs = {spec.name: spec for spec in specs}
         self._keys: dict[str, _Key] = {}
@@ -199,6 +205,8 @@ class Klines(TopicFeed):
             self._refresh_keys()
             self._fresh.setdefault(key.channel, set()).add(session.sender)
             self.prime(lambda batch: self._capture([key], batch, session))
+            if self._quiet is None:
+                self._quiet = asyncio.get_running_loop().create_task(self._watch_quiet())
 
     def unsub(self, session: Session, topic: Topic) -> None:
         self.unsubscribe(topic.channel, session.sender)
@@ -211,6 +219,10 @@ class Klines(TopicFeed):
             fresh.discard(session.sender)
         self._refresh_keys()
 
+    def lost(self, reason: str) -> None:
+        super().lost(reason)
+        self._refresh_keys()
+
     def _refresh_keys(self) -> None:
         live = set(self.channels.channels())
         for channel in [c for c in self._keys if c not in live]:
@@ -218,6 +230,18 @@ class Klines(TopicFeed):
             self._pushed.pop(channel, None)
             self._fresh.pop(channel, None)
         self.wanted_keys = frozenset(self._keys.values())
+
+    async def _watch_quiet(self) -> None:
+        """While anyone listens: read every subscribed bar again now and then, so that a
+        period nothing has moved in yet is pushed once (its flat bar; an unchanged bar is not
+        pushed again)."""
+        try:
+            while self.channels:
+                await asyncio.sleep(self.quiet_check_s)
+                if self.wanted_keys:
+                    self.prime(partial(self._capture, list(self.wanted_keys), session=None))
+        finally:
+            self._quiet = None
 
     async def req(self, session: Session, topic: Topic, message: dict[str, Any]) -> Any:
         key = self._key(topic)

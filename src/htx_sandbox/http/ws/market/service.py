@@ -11,7 +11,8 @@ heartbeat, answered as HTX does:
 
 `id` is echoed when the client sent one (a string or an integer, at most 64 characters).
 `req` is limited to `req_quota` per second and `sub` to `sub_quota` per second per connection;
-over it the frame is refused with HTX's "Number of visits exceeds limit." and changes nothing.
+over it the frame is refused with HTX's "Number of visits exceeds limit." (code
+`too-many-requests`, as the REST market service) and changes nothing.
 """
 
 from __future__ import annotations
@@ -20,12 +21,17 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
+from ....domain.errors import ErrorCode, HtxError
+from ....service.engine import EngineUnavailableError
 from ...core.envelopes import MarketError
 from ..session import Session
 from .topics import BAD_REQUEST, Kind, parse
 
 MAX_ID = 64
 TOO_MANY = "Number of visits exceeds limit."
+TOO_MANY_REQUESTS = "too-many-requests"
+SYSTEM_BUSY = "system-busy"
+"""The REST market service's codes for these (http/core/envelopes.py)."""
 _wsids = itertools.count(1)
 
 
@@ -82,6 +88,9 @@ class MarketService:
                 raise MarketError("invalid request", BAD_REQUEST)
         except MarketError as error:
             self._error(session, id, error)
+        except EngineUnavailableError:  # a req while the exchange is stopped or its store down
+            busy = HtxError(ErrorCode.SYSTEM_BUSY).wire_message()
+            self._error(session, id, MarketError(busy, SYSTEM_BUSY))
 
     def _limit(self, session: Session, what: str, quota: int) -> None:
         """At most `quota` frames of a kind in any second (a window per whole second)."""
@@ -91,7 +100,7 @@ class MarketService:
         if window is None or window[0] != second:
             window = session.state[key] = [second, 0]
         if window[1] >= quota:
-            raise MarketError(TOO_MANY, BAD_REQUEST)
+            raise MarketError(TOO_MANY, TOO_MANY_REQUESTS)
         window[1] += 1
 
     @staticmethod
