@@ -74,11 +74,12 @@ def auth_frame(access_key: str, secret_key: str, host: str, when: datetime) -> d
     return {"op": "auth", "type": "api", **dict(params)}
 
 
-def _convert(value: Any, kind: Any) -> Any:
+def _convert(value: Any, kind: Any, where: str = "") -> Any:
+    """`value` as `kind`; UnexpectedResponse naming `where` (a channel, a topic) if it is not."""
     try:
         return msgspec.convert(value, kind, strict=False)
     except msgspec.ValidationError as error:
-        raise UnexpectedResponse(f"{error}: {str(value)[:300]}") from None
+        raise UnexpectedResponse(f"{where or 'reply'}: {error}: {str(value)[:300]}") from None
 
 
 def _error(code: int | str, message: str) -> HtxApiError:
@@ -119,13 +120,13 @@ class MarketDialect:
             kind = _tick_type(ch) if isinstance(ch, str) else None
             tick = message["tick"]
             if kind is not None:
-                tick = _convert(_no_empty_sides(tick), kind)
+                tick = _convert(_no_empty_sides(tick), kind, ch)
             return m.MarketPush(ch=ch, ts=message.get("ts", 0), tick=tick)
         reply: m.MarketReply = _convert(message, m.MarketReply)
         if reply.rep is not None and reply.data is not None:
             items = _item_type(reply.rep)
             if items is not None:
-                reply = msgspec.structs.replace(reply, data=_convert(reply.data, items))
+                reply = msgspec.structs.replace(reply, data=_convert(reply.data, items, reply.rep))
         return reply
 
     def check(self, reply: m.MarketPush | m.MarketReply) -> m.MarketReply:
@@ -173,7 +174,7 @@ class NotificationDialect:
             kind = _notify_type(topic)
             if kind is None:
                 return m.Notify(topic=topic, ts=message.get("ts"), fields=message)
-            push: m.NotificationPush = _convert(message, kind)
+            push: m.NotificationPush = _convert(message, kind, topic)
             return push
         reply: m.NotificationReply = _convert(message, m.NotificationReply)
         return reply
