@@ -37,12 +37,14 @@ from ..domain.money import MONEY_PRECISION
 from ..domain.restore import Snapshot, restore
 from ..domain.strategy_book import StrategyLimits
 from ..domain.types import Millis
+from . import journal
 from .api_keys import ApiKeyCommand, ApiKeyRegistry, CreateApiKey, DisableApiKey
 from .clock import Clock
 from .completion import Completion, LoopCompletion, LoopWaker
 from .funding_series import SAMPLERS as FUNDING_SAMPLERS
 from .health import Backoff, Health
-from .ports import StorageError, StorageOutageError, Store
+from .journal import Start
+from .ports import JournalEntry, StorageError, StorageOutageError, Store
 from .series_book import Sampler, SeriesBook
 from .unit_of_work import UnitOfWork
 
@@ -76,11 +78,19 @@ class _PoisonedCommandError(Exception):
         self.error = error
 
 
+@dataclass(frozen=True, slots=True)
+class _Rebuild:
+    operation: Callable[[Store], Any]
+    kind: str | None
+    """"reset" or "restore": memory is rebuilt after the operation; None: it is not."""
+
+
 @dataclass(slots=True)
 class _Job:
     command: Command | ApiKeyCommand | None
     query: Callable[[Exchange], Any] | None
     future: Completion
+    rebuild: _Rebuild | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,40 +124,15 @@ class Engine:
         self.store = store
         self.clock = clock
         self.settings = settings
-        now = clock.now()
-        snapshot = store.load(
-            now,
-            retention_ms=settings.retention_ms,
-            client_id_window_ms=settings.client_id_window_ms,
-        )
-        if snapshot is None:
-            self.exchange = Exchange(
-                contracts,
-                cancel_delay_ms=settings.cancel_delay_ms,
-                strategy_limits=settings.strategy_limits,
-                settlement_window_ms=settings.settlement_window_ms,
-            )
-            self.exchange.start_funding_clock(now)
-        else:
-            self.exchange = self._restore(snapshot)
+        self._contracts = contracts
         self.series = SeriesBook()
         """The kline bars of trades, mark prices, open interest, the premium index and the
         estimated funding rate, kept with each commit; `samplers` add other sampled series."""
         for sampler in (*FUNDING_SAMPLERS, *samplers):
             self.series.add_sampler(sampler)
-        self.series.load(store, self.exchange.state)
-        if snapshot is None:
-            first = UnitOfWork()
-            first.include_contracts()
-            changes = first.changes(self.exchange.state)
-            changes.bars = self.series.stage((), self.exchange.state, now)  # the first samples
-            store.commit(changes)
-            self.series.committed()
-        elif self.exchange.start_funding_clock(now):  # a store written before funding
-            started = UnitOfWork()
-            started.include_funding()
-            store.commit(started.changes(self.exchange.state))
-        self.api_keys = ApiKeyRegistry({k.access_key: k for k in store.load_api_keys()})
+        self._journal_seq = 0
+        """The number of the newest journal entry committed."""
+        self._open(fresh=False)
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._listeners: list[Callable[[list[Event]], None]] = []
@@ -163,6 +148,54 @@ class Engine:
         self._backoff = Backoff()
         self._dropped: set[Timer] = set()
         """Timers that raised when due: dropped again after every reload from the store."""
+        self._rebuild_listeners: list[Callable[[str], None]] = []
+        self._applied_at: list[Millis] = []
+        """The exchange time each command of the batch being applied was applied at."""
+
+    def _open(self, *, fresh: bool) -> None:
+        """Memory from the store (a new exchange for a new store), and what a start commits:
+        a new store's contracts and first samples, the funding clock if it never ran, and the
+        journal's Start when the journal begins here (a new store, or `fresh`: a reset one)."""
+        store, settings, now = self.store, self.settings, self.clock.now()
+        snapshot = store.load(
+            now,
+            retention_ms=settings.retention_ms,
+            client_id_window_ms=settings.client_id_window_ms,
+        )
+        if snapshot is None:
+            self.exchange = Exchange(
+                self._contracts,
+                cancel_delay_ms=settings.cancel_delay_ms,
+                strategy_limits=settings.strategy_limits,
+                settlement_window_ms=settings.settlement_window_ms,
+            )
+            self.exchange.start_funding_clock(now)
+        else:
+            self.exchange = self._restore(snapshot)
+        state = self.exchange.state
+        self.series.load(store, state)
+        self._journal_seq = store.last_journal_seq()
+        first = UnitOfWork()
+        if snapshot is None:
+            first.include_contracts()
+        elif self.exchange.start_funding_clock(now):  # a store written before funding
+            first.include_funding()
+        changes = first.changes(state)
+        if snapshot is None:
+            changes.bars = self.series.stage((), state, now)  # the first samples
+        if self._journal_seq == 0 and (snapshot is None or fresh):
+            start = Start(
+                list(state.contracts),
+                settings.cancel_delay_ms,
+                settings.settlement_window_ms,
+                settings.strategy_limits,
+            )
+            changes.journal = [journal.entry(1, now, start)]
+        if snapshot is None or first.touched or changes.journal:
+            store.commit(changes)
+            self._journal_seq += len(changes.journal)
+        self.series.committed()
+        self.api_keys = ApiKeyRegistry({k.access_key: k for k in store.load_api_keys()})
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -194,6 +227,13 @@ class Engine:
         (market data, pushes). A listener must not block."""
         self._listeners = [*self._listeners, listener]  # replaced, never mutated: thread-safe
 
+    def on_rebuild(self, listener: Callable[[str], None]) -> None:
+        """Call `listener` on the engine thread after memory was rebuilt from a store that
+        changed under it ("reset" or "restore"), before any later command: whatever keeps its
+        own copy of the exchange (market data, the price source, the maker, WebSocket
+        sessions) starts over from it. A listener must not block."""
+        self._rebuild_listeners = [*self._rebuild_listeners, listener]
+
     def on_failure(self, callback: Callable[[BaseException], None]) -> None:
         """Call `callback` (on the engine thread) if the engine stops on a failure."""
         self._failure_callbacks.append(callback)
@@ -214,6 +254,22 @@ class Engine:
 
     def execute(self, command: Command | ApiKeyCommand) -> Outcome:
         return self.submit(command).result()
+
+    def rebuild(self, operation: Callable[[Store], T], kind: str) -> Future[T]:
+        """Run `operation` on the store (one transaction: reset, restore a snapshot) once every
+        command submitted before it is committed, then rebuild memory from the store and tell
+        the rebuild listeners (`kind`); nothing is applied in between. Should the operation
+        raise, nothing changed and the future holds its error."""
+        future: Future[T] = Future()
+        self._enqueue(_Job(None, None, future, _Rebuild(operation, kind)))
+        return future
+
+    def in_turn(self, operation: Callable[[Store], T]) -> Future[T]:
+        """Run `operation` on the store (saving a snapshot) once every command submitted
+        before it is committed, with nothing applied meanwhile; memory is left as it is."""
+        future: Future[T] = Future()
+        self._enqueue(_Job(None, None, future, _Rebuild(operation, None)))
+        return future
 
     # Plain functions returning the future to await, not coroutines: a coroutine level costs
     # every request on the signed hot path a frame and a resumption.
@@ -255,10 +311,20 @@ class Engine:
                 batch = self._take_batch()
                 stop = None in batch
                 jobs = [job for job in batch if job is not None]
-                if self.health.store_available:
-                    self._apply(jobs)
-                else:
-                    self._apply_unavailable(jobs)
+                # A rebuild ends the commands before it: they commit first, those after it
+                # apply to the rebuilt memory.
+                while jobs:
+                    cut = next((i for i, j in enumerate(jobs) if j.rebuild is not None), None)
+                    segment = jobs if cut is None else jobs[:cut]
+                    if segment:
+                        if self.health.store_available:
+                            self._apply(segment)
+                        else:
+                            self._apply_unavailable(segment)
+                    if cut is None:
+                        break
+                    self._run_rebuild(jobs[cut])
+                    jobs = jobs[cut + 1 :]
             except BaseException as error:  # a bug of the loop itself, not of a command
                 self._fail(error, batch)
                 return
@@ -289,6 +355,40 @@ class Engine:
             return IDLE_WAIT_S
         return min(IDLE_WAIT_S, max(0.0, (due - self.clock.now()) / 1000))
 
+    # -- a rebuild -------------------------------------------------------------------------
+
+    def _run_rebuild(self, job: _Job) -> None:
+        rebuild = job.rebuild
+        assert rebuild is not None
+        future = job.future
+        if not self.health.store_available:
+            future.set_exception(StoreUnavailableError("the store is unavailable"))
+            return
+        try:
+            result = rebuild.operation(self.store)
+        except Exception as error:  # one transaction: the store is as it was, so is memory
+            future.set_exception(error)
+            return
+        if rebuild.kind is None:
+            future.set_result(result)
+            return
+        try:
+            self._open(fresh=rebuild.kind == "reset")
+        except Exception as error:
+            log.error("cannot rebuild memory from the store after a %s: %s", rebuild.kind, error)
+            self.health = replace(self.health, memory_current=False, last_error=_one_line(error))
+            self._store_down(error, [])
+            future.set_exception(StoreUnavailableError(f"the store is unavailable: {error}"))
+            return
+        self._dropped.clear()
+        self.health = replace(self.health, memory_current=True)
+        for listener in self._rebuild_listeners:
+            try:
+                listener(rebuild.kind)
+            except Exception:  # memory is rebuilt already: a listener's bug is not the exchange's
+                log.exception("engine rebuild listener %r failed", listener)
+        future.set_result(result)
+
     # -- a batch ---------------------------------------------------------------------------
 
     def _apply(self, jobs: list[_Job]) -> None:
@@ -316,6 +416,7 @@ class Engine:
         if unit.touched or bars:
             changes = unit.changes(state)
             changes.bars = bars
+            changes.journal = self._journal_entries(done)
             try:
                 self.store.commit(changes)
             except Exception as error:
@@ -323,6 +424,7 @@ class Engine:
                 self._commit_failed(error, jobs)
                 return
             self.series.committed()
+            self._journal_seq += len(changes.journal)
             self.commits += 1
             self._backoff.succeeded()
             self.api_keys.publish(unit.api_keys.values())
@@ -343,6 +445,7 @@ class Engine:
     ) -> tuple[UnitOfWork, list[tuple[_Job, Outcome]]]:
         unit = UnitOfWork()
         done: list[tuple[_Job, Outcome]] = []
+        applied_at = self._applied_at = []
         for index, job in enumerate(jobs):
             command = job.command
             if command is None or index in refused:
@@ -350,13 +453,31 @@ class Engine:
             try:
                 if isinstance(command, CreateApiKey | DisableApiKey):
                     outcome = self._apply_key(command, unit)
+                    applied_at.append(self.clock.now())
                 else:
                     outcome = self.exchange.execute(command, self.clock.now())
                     unit.record(outcome.events)
+                    applied_at.append(self.exchange.state.now)
             except Exception as error:  # a bug: this command alone is refused
                 raise _PoisonedCommandError(index, error) from None
             done.append((job, outcome))
         return unit, done
+
+    def _journal_entries(self, done: list[tuple[_Job, Outcome]]) -> list[JournalEntry]:
+        """The journal's entries of a batch: every command that changed something (a refused
+        one too when time passing fired timers) and every key created or disabled, at the
+        exchange time it was applied at."""
+        entries: list[JournalEntry] = []
+        seq = self._journal_seq
+        for (job, outcome), at in zip(done, self._applied_at, strict=True):
+            command = job.command
+            assert command is not None
+            if outcome.events or (
+                outcome.error is None and isinstance(command, CreateApiKey | DisableApiKey)
+            ):
+                seq += 1
+                entries.append(journal.entry(seq, at, command))
+        return entries
 
     def _commit_failed(self, error: Exception, jobs: list[_Job]) -> None:
         """The batch's changes never reached the store: memory goes back to the last commit.
