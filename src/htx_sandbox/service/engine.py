@@ -23,7 +23,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
@@ -83,6 +83,11 @@ class _Rebuild:
     operation: Callable[[Store], Any]
     kind: str | None
     """"reset" or "restore": memory is rebuilt after the operation; None: it is not."""
+    after: tuple[Command | ApiKeyCommand, ...] = ()
+
+
+class RebuildError(RuntimeError):
+    """A command applied right after a rebuild (a fixture) was refused."""
 
 
 @dataclass(slots=True)
@@ -255,13 +260,19 @@ class Engine:
     def execute(self, command: Command | ApiKeyCommand) -> Outcome:
         return self.submit(command).result()
 
-    def rebuild(self, operation: Callable[[Store], T], kind: str) -> Future[T]:
+    def rebuild(
+        self,
+        operation: Callable[[Store], T],
+        kind: str,
+        after: Sequence[Command | ApiKeyCommand] = (),
+    ) -> Future[T]:
         """Run `operation` on the store (one transaction: reset, restore a snapshot) once every
-        command submitted before it is committed, then rebuild memory from the store and tell
-        the rebuild listeners (`kind`); nothing is applied in between. Should the operation
-        raise, nothing changed and the future holds its error."""
+        command submitted before it is committed, then rebuild memory from the store, tell the
+        rebuild listeners (`kind`) and apply the commands `after` (fixtures); nothing else is
+        applied in between. Should the operation raise, nothing changed and the future holds
+        its error; should a command of `after` be refused, it holds a RebuildError."""
         future: Future[T] = Future()
-        self._enqueue(_Job(None, None, future, _Rebuild(operation, kind)))
+        self._enqueue(_Job(None, None, future, _Rebuild(operation, kind, tuple(after))))
         return future
 
     def in_turn(self, operation: Callable[[Store], T]) -> Future[T]:
@@ -387,6 +398,17 @@ class Engine:
                 listener(rebuild.kind)
             except Exception:  # memory is rebuilt already: a listener's bug is not the exchange's
                 log.exception("engine rebuild listener %r failed", listener)
+        applied: list[tuple[Command | ApiKeyCommand, Future[Outcome]]] = [
+            (command, Future()) for command in rebuild.after
+        ]
+        if applied:
+            self._apply([_Job(command, None, done) for command, done in applied])
+            for command, done in applied:
+                outcome = done.result()
+                if outcome.error is not None:
+                    message = f"{command!r}: {outcome.error.code} {outcome.error.message()}"
+                    future.set_exception(RebuildError(message))
+                    return
         future.set_result(result)
 
     # -- a batch ---------------------------------------------------------------------------
