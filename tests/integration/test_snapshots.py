@@ -265,5 +265,5 @@ def test_fixtures_the_exchange_refuses_change_nothing(run: Run) -> None:
 
 def test_a_command_refused_after_a_rebuild_is_reported(run: Run) -> None:
     future = run.engine.rebuild(lambda store: store.reset(), "reset", [Deposit(A, "BTC", 1)])
-    with pytest.raises(RebuildError, match="Deposit.*: 1220 "):
+    with pytest.raises(RebuildError, match=r"Deposit.*: 1220 "):
         future.result()

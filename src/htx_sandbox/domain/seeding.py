@@ -24,9 +24,9 @@ def seed_position(state: ExchangeState, cmd: SeedPosition, now: Millis) -> None:
     contract.ticks(cmd.price)  # 1069 or 1038 for a price off the grid
     code = contract.contract_code
     found = state.holdings.get((cmd.uid, code))
-    if found is not None and found.lever_rate not in (None, cmd.lever_rate):
-        if found.has_exposure:  # the lever rate of what it holds already stays
-            raise HtxError(ErrorCode.SWITCH_LEVERAGE_WITH_OPEN_ORDERS)
+    lever_pinned = found is not None and found.has_exposure  # by what it holds already
+    if lever_pinned and found is not None and found.lever_rate not in (None, cmd.lever_rate):
+        raise HtxError(ErrorCode.SWITCH_LEVERAGE_WITH_OPEN_ORDERS)
     holding = state.holding(cmd.uid, code)
     if holding.lever_rate != cmd.lever_rate:
         holding.lever_rate = cmd.lever_rate
