@@ -113,6 +113,10 @@ class Harness:
         self.sent = 0
         market = MarketData.for_engine(self.engine)
         self.engine.subscribe(self._on_events)
+        self.engine.on_rebuild(self._on_rebuild)
+        self.saved: dict[str, tuple[dict[str, Decimal], list[OrderId], list[OrderId]]] = {}
+        """The books kept at each snapshot, for a restore of it."""
+        self._restoring: str | None = None
         self._log_handler = _Collect(self.logged)
         logging.getLogger("htx_sandbox").addHandler(self._log_handler)
         self.engine.start()
@@ -157,6 +161,12 @@ class Harness:
                     event.amount
                 )
 
+    def _on_rebuild(self, kind: str) -> None:
+        """A reset forgets what the harness counted; a restore brings back its count then."""
+        kept = self.saved.get(self._restoring or "") if kind == "restore" else None
+        deposits, created, strategies = kept or ({}, [], [])
+        self.deposits, self.created, self.strategies = dict(deposits), [*created], [*strategies]
+
     # -- checks ------------------------------------------------------------------------------
 
     def check_invariants(self) -> None:
@@ -187,6 +197,8 @@ class Harness:
             self.clock.advance(request.dt)
             await self.engine.execute_async(Tick())  # timers run now, not inside the request
         before = self._fingerprint()
+        if request.path.endswith("/restore"):
+            self._restoring = request.segment
         try:
             response = await self._send(request)
         except Exception as error:
@@ -226,6 +238,8 @@ class Harness:
         headers = dict(request.headers)
         if request.method == "GET":
             return await self.client.get(path, params=request.params, headers=headers)
+        if request.method == "DELETE":
+            return await self.client.delete(path, headers=headers)
         return await self.client.post(
             path, content=request.body_bytes(self.resolve), headers=headers
         )
@@ -233,7 +247,7 @@ class Harness:
     def resolve(self, placeholder: str) -> str:
         """The live value a placeholder in a request stands for."""
         if placeholder == "$ORDER":
-            return str(self.created[-1])
+            return str(self.created[-1]) if self.created else "1"  # none after a reset
         if placeholder == "$ORDERS":
             return ",".join(str(i) for i in self.created[-3:])
         if placeholder == "$STRATEGY":
@@ -258,6 +272,9 @@ class Harness:
         elif request.path.endswith("/api-keys") and request.method == "POST":
             assert isinstance(data, dict)
             self.access_keys.append(data["access_key"])
+        elif request.path.endswith("/snapshots") and request.method == "POST":
+            assert isinstance(data, dict)
+            self.saved[data["name"]] = (dict(self.deposits), [*self.created], [*self.strategies])
 
 
 STRATEGY_PLACING = ("/swap_trigger_order", "/swap_track_order")

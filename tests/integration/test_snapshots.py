@@ -120,7 +120,7 @@ def test_snapshots_are_listed_kept_apart_and_deleted(run: Run) -> None:
     assert run.engine.exchange.state.accounts[(A, "BTC")].deposited == 3
     run.control.delete("one")
     assert [s.name for s in run.control.snapshots()] == ["two"]
-    with pytest.raises(SnapshotError, match="no snapshot named 'one'"):
+    with pytest.raises(SnapshotError, match='no snapshot named "one"'):
         run.control.restore("one")
 
 
@@ -130,7 +130,7 @@ def test_a_refused_snapshot_control_changes_nothing(run: Run) -> None:
     before = state_view(run.engine.exchange)
     with pytest.raises(SnapshotError, match="exists already"):
         run.control.save("kept")
-    with pytest.raises(SnapshotError, match="no snapshot named 'missing'"):
+    with pytest.raises(SnapshotError, match='no snapshot named "missing"'):
         run.control.restore("missing")
     with pytest.raises(SnapshotError, match="bad snapshot name"):
         run.control.save("../etc")

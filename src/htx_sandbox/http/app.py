@@ -17,6 +17,7 @@ from starlette.types import Receive, Scope, Send
 
 from ..service.clock import Clock
 from ..service.engine import Engine
+from ..service.fixtures import Fixtures
 from ..service.market import MarketData
 from ..service.price_source import PriceSource
 from . import admin, market, swap
@@ -82,17 +83,20 @@ def create_app(
     market: MarketData | None = None,
     admin_token: str | None = None,
     prices: PriceSource | None = None,
+    fixtures: Fixtures | None = None,
 ) -> HotPaths:
     """The app over a built engine. `market` must have subscribed before engine.start() (see
     MarketData.for_engine); without it one is made here, which sees only later trades.
     `admin_token` opens the admin API (/sandbox-api/v1/); without one it answers 401 to all.
-    `prices` is the index price source the admin API drives (a passive one when not given)."""
+    `prices` is the index price source the admin API drives (a passive one when not given);
+    `fixtures` what the admin API's reset brings back (None: an empty exchange)."""
     app = Starlette(routes=ROUTES, exception_handlers={404: _not_found, 405: _not_found})
     # A path with a slash too many is unknown, as on HTX: a 307 to another path would make
     # a client's POST land where it did not send it.
     app.router.redirect_slashes = False
     gateway = Gateway(
-        engine, clock, settings or HttpSettings(), market, AdminToken(admin_token), prices
+        engine, clock, settings or HttpSettings(), market, AdminToken(admin_token), prices,
+        fixtures,
     )
     app.state.gateway = gateway
     return HotPaths(app, exact_paths(ROUTES))

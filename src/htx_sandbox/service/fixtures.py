@@ -95,7 +95,7 @@ def parse(data: bytes, source: str) -> Fixtures:
         raise FixturesError(f"{source}: not a TOML file: {error}") from None
     unknown = set(document) - {"accounts"}
     if unknown:
-        raise FixturesError(f"{source}: unknown table {sorted(unknown)[0]!r} (only accounts)")
+        raise FixturesError(f'{source}: unknown table "{sorted(unknown)[0]}" (only accounts)')
     accounts = document.get("accounts", [])
     if not isinstance(accounts, list) or len(accounts) > MAX_ACCOUNTS:
         raise FixturesError(f"{source}: accounts must be an array of at most {MAX_ACCOUNTS}")
@@ -134,7 +134,7 @@ def _account(
     table = _table(raw, where, {"uid", "balances", "api_keys", "positions", "orders"})
     uid = _integer(table, "uid", where, 1, MAX_UID, required=True)
     if uid in RESERVED_UIDS:
-        raise FixturesError(f"{where}: uid {uid} is reserved for the sandbox's own accounts")
+        raise FixturesError(f"{where}: uid {uid} is reserved for the sandbox (its own accounts)")
     if uid in uids:
         raise FixturesError(f"{where}: uid {uid} appears twice")
     uids.add(uid)
@@ -162,7 +162,7 @@ def _api_key(raw: Any, uid: UID, where: str, access_keys: set[str]) -> CreateApi
     table = _table(raw, where, {"access_key", "secret_key", "permissions"})
     access, secret = _key(table, "access_key", where), _key(table, "secret_key", where)
     if access in access_keys:
-        raise FixturesError(f"{where}: access_key {access!r} appears twice")
+        raise FixturesError(f'{where}: access_key "{access}" appears twice')
     access_keys.add(access)
     permissions = table.get("permissions", ["read", "trade"])
     if (
@@ -215,7 +215,7 @@ def _table(raw: Any, where: str, allowed: set[str]) -> Mapping[str, Any]:
         raise FixturesError(f"{where}: must be a table")
     unknown = set(raw) - allowed
     if unknown:
-        raise FixturesError(f"{where}: unknown field {sorted(unknown)[0]!r}")
+        raise FixturesError(f'{where}: unknown field "{sorted(unknown)[0]}"')
     return raw
 
 
@@ -249,7 +249,7 @@ def _text(table: Mapping[str, Any], name: str, where: str) -> str:
 def _key(table: Mapping[str, Any], name: str, where: str) -> str:
     value = table.get(name)
     if not isinstance(value, str) or not KEY_PATTERN.fullmatch(value):
-        raise FixturesError(f"{where}: {name} must be 1 to 64 letters, digits, '.', '_' or '-'")
+        raise FixturesError(f'{where}: {name} must be 1 to 64 letters, digits, ".", "_" or "-"')
     return value
 
 
@@ -268,9 +268,9 @@ def _amount(value: Any, where: str) -> Decimal:
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
-        raise FixturesError(f"{where}: {value!r} is not a number") from None
+        raise FixturesError(f'{where}: "{value}" is not a number') from None
     if not bounds.within(amount, digits=bounds.MAX_PRICE_DIGITS, places=bounds.COIN_DECIMALS):
-        raise FixturesError(f"{where}: {value!r} has too many digits")
+        raise FixturesError(f'{where}: "{value}" has too many digits')
     return amount
 
 

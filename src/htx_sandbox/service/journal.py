@@ -49,7 +49,7 @@ def decode(found: JournalEntry) -> Journaled | Start:
     """The command of an entry; ValueError for an entry this version cannot read."""
     kind = KINDS.get(found.kind)
     if kind is None:
-        raise ValueError(f"journal entry {found.seq}: unknown command {found.kind!r}")
+        raise ValueError(f'journal entry {found.seq}: unknown command "{found.kind}"')
     try:
         decoded: Journaled | Start = msgspec.json.decode(found.body, type=kind)
     except msgspec.ValidationError as error:

@@ -29,7 +29,7 @@ from .ports import SnapshotError, SnapshotInfo, Store
 from .price_source import PriceSource
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-"""A snapshot's name: 1 to 64 letters, digits, '.', '_' or '-', not starting with a sign."""
+"""A snapshot's name: 1 to 64 letters, digits, ".", "_" or "-", not starting with a sign."""
 TIMEOUT_S = 120.0
 """A reset or restore of a large store copies every row: generous, but never for ever."""
 
@@ -99,7 +99,7 @@ class StateControl:
             if not self.engine.in_turn(lambda store: store.delete_snapshot(name)).result(
                 TIMEOUT_S
             ):
-                raise SnapshotError(f"no snapshot named {name!r}")
+                raise SnapshotError(f'no snapshot named "{name}"')
 
     @contextmanager
     def _prices_held(self) -> Iterator[None]:
@@ -110,7 +110,7 @@ class StateControl:
 def check_name(name: str) -> None:
     if not NAME_PATTERN.fullmatch(name):
         raise SnapshotError(
-            f"bad snapshot name {name[:80]!r}: 1 to 64 letters, digits, '.', '_' or '-'"
+            f'bad snapshot name "{name[:80]}": 1 to 64 letters, digits, ".", "_" or "-"'
         )
 
 

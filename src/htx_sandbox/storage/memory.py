@@ -266,13 +266,13 @@ class MemoryStore:
 
     def save_snapshot(self, info: SnapshotInfo) -> None:
         if info.name in self._snapshots:
-            raise SnapshotError(f"a snapshot named {info.name!r} exists already")
+            raise SnapshotError(f'a snapshot named "{info.name}" exists already')
         self._snapshots[info.name] = (info, copy.deepcopy(self._tables()))
 
     def restore_snapshot(self, name: str) -> SnapshotInfo:
         found = self._snapshots.get(name)
         if found is None:
-            raise SnapshotError(f"no snapshot named {name!r}")
+            raise SnapshotError(f'no snapshot named "{name}"')
         info, tables = found
         for key, value in copy.deepcopy(tables).items():
             setattr(self, key, value)

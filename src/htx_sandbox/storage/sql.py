@@ -710,7 +710,7 @@ class SqlStore(abc.ABC):
     def save_snapshot(self, info: SnapshotInfo) -> None:
         def save() -> None:
             if self._snapshot_row(info.name) is not None:
-                raise SnapshotError(f"a snapshot named {info.name!r} exists already")
+                raise SnapshotError(f'a snapshot named "{info.name}" exists already')
             (last,) = self._execute("SELECT max(id) FROM snapshots")[0]
             number = int(last or 0) + 1
             tables = self._data_tables()
@@ -740,11 +740,11 @@ class SqlStore(abc.ABC):
         def restore() -> SnapshotInfo:
             found = self._snapshot_row(name)
             if found is None:
-                raise SnapshotError(f"no snapshot named {name!r}")
+                raise SnapshotError(f'no snapshot named "{name}"')
             number, created_at, exchange_time, version, tables, extra = found
             if int(version) != self._schema_version():
                 raise SnapshotError(
-                    f"snapshot {name!r} was taken with schema version {version}, this database "
+                    f'snapshot "{name}" was taken with schema version {version}, this database '
                     f"is at {self._schema_version()}: it cannot be restored"
                 )
             for table in self._data_tables():

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from . import accounts, contracts, health, index_prices, keys, orders
+from . import accounts, contracts, health, index_prices, keys, orders, state
 
 routes: list[BaseRoute] = [
     *health.routes,
@@ -22,4 +22,5 @@ routes: list[BaseRoute] = [
     *contracts.routes,
     *orders.routes,
     *index_prices.routes,
+    *state.routes,
 ]

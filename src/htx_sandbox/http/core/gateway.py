@@ -9,9 +9,11 @@ from typing import TypeVar
 
 from ...service.clock import Clock
 from ...service.engine import Engine
+from ...service.fixtures import Fixtures
 from ...service.market import MarketData
 from ...service.price_source import PriceSource
 from ...service.queries import Reads
+from ...service.state_control import StateControl
 from ..auth.admin_token import AdminToken
 from ..auth.signed import AuthSettings
 from .ratelimit import Quota, RateLimiter
@@ -44,6 +46,7 @@ class Gateway:
         market: MarketData | None = None,
         admin: AdminToken | None = None,
         prices: PriceSource | None = None,
+        fixtures: Fixtures | None = None,
     ) -> None:
         self.engine = engine
         self.clock = clock
@@ -53,6 +56,8 @@ class Gateway:
         # Without a running source (an app built in-process) the admin API still sets the
         # index: a passive source applies its changes at once.
         self.prices = prices if prices is not None else PriceSource(engine, clock)
+        self.state_control = StateControl(engine, clock, self.prices, fixtures)
+        """Reset and snapshots; a reset brings back `fixtures` (None: an empty exchange)."""
         enabled = settings.rate_limit
         # Per endpoint bucket: trade and read count per UID, public and market per IP.
         self.limiters: dict[str, RateLimiter] = {
