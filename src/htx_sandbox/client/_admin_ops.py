@@ -10,7 +10,16 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from ._wire import Op, convert, parse_as
-from .models import ApiKey, Balance, Order, SandboxContract, SandboxIndexPrice, SandboxUser
+from .models import (
+    ApiKey,
+    Balance,
+    Order,
+    SandboxContract,
+    SandboxIndexPrice,
+    SandboxReset,
+    SandboxSnapshot,
+    SandboxUser,
+)
 
 T = TypeVar("T")
 PREFIX = "/sandbox-api/v1/"
@@ -153,3 +162,31 @@ def set_index_path(
 def walk_index(contract_code: str) -> Op[SandboxIndexPrice]:
     body = {"contract_code": contract_code, "walk": True}
     return _post("index-prices", SandboxIndexPrice, body)
+
+
+# -- reset and snapshots ---------------------------------------------------------------------
+
+
+def reset(*, empty: bool = False, fixtures: str | None = None) -> Op[SandboxReset]:
+    body: dict[str, Any] = {"empty": True} if empty else {}
+    if fixtures is not None:
+        body["fixtures"] = fixtures
+    return _post("reset", SandboxReset, body)
+
+
+def save_snapshot(name: str) -> Op[SandboxSnapshot]:
+    return _post("snapshots", SandboxSnapshot, {"name": name})
+
+
+def list_snapshots() -> Op[list[SandboxSnapshot]]:
+    return _get("snapshots", list[SandboxSnapshot])
+
+
+def restore_snapshot(name: str) -> Op[SandboxSnapshot]:
+    return _post(f"snapshots/{quote(name, safe='')}/restore", SandboxSnapshot, {})
+
+
+def delete_snapshot(name: str) -> Op[None]:
+    return Op(
+        "DELETE", f"{PREFIX}snapshots/{quote(name, safe='')}", lambda data: None, private=False
+    )

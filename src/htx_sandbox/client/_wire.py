@@ -27,7 +27,7 @@ JSON_HEADERS = {"content-type": "application/json"}
 
 @dataclass(frozen=True, slots=True)
 class Op(Generic[T]):
-    method: Literal["GET", "POST"]
+    method: Literal["GET", "POST", "DELETE"]
     path: str
     parse: Callable[[Any], T]
     """Turns the envelope's payload (data; ts; the whole market body) into the result."""
@@ -39,7 +39,7 @@ class Op(Generic[T]):
 
     @property
     def content(self) -> bytes | None:
-        if self.method == "GET":
+        if self.method != "POST":
             return None
         return _encoder.encode({} if self.body is None else self.body)
 

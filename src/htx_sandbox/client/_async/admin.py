@@ -12,7 +12,16 @@ import httpx
 
 from .. import _admin_ops as ops
 from .._wire import DEFAULT_TIMEOUT
-from ..models import ApiKey, Balance, Order, SandboxContract, SandboxIndexPrice, SandboxUser
+from ..models import (
+    ApiKey,
+    Balance,
+    Order,
+    SandboxContract,
+    SandboxIndexPrice,
+    SandboxReset,
+    SandboxSnapshot,
+    SandboxUser,
+)
 from ._session import AsyncSession
 
 
@@ -142,3 +151,24 @@ class AsyncAdminClient(AsyncSession):
     async def walk_index(self, contract_code: str) -> SandboxIndexPrice:
         """Back to the random walk, from where the index stands."""
         return await self._send(ops.walk_index(contract_code))
+
+    # -- reset and snapshots -----------------------------------------------------------------
+
+    async def reset(self, *, empty: bool = False, fixtures: str | None = None) -> SandboxReset:
+        """Empty the exchange (its contracts stay) and bring back its fixtures: the ones it was
+        started with, `fixtures` (a TOML document) instead, or none with `empty`."""
+        return await self._send(ops.reset(empty=empty, fixtures=fixtures))
+
+    async def save_snapshot(self, name: str) -> SandboxSnapshot:
+        """Save the whole state as `name` (1 to 64 letters, digits, ".", "_" or "-")."""
+        return await self._send(ops.save_snapshot(name))
+
+    async def list_snapshots(self) -> list[SandboxSnapshot]:
+        return await self._send(ops.list_snapshots())
+
+    async def restore_snapshot(self, name: str) -> SandboxSnapshot:
+        """Bring back the state saved as `name`."""
+        return await self._send(ops.restore_snapshot(name))
+
+    async def delete_snapshot(self, name: str) -> None:
+        await self._send(ops.delete_snapshot(name))

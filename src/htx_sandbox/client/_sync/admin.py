@@ -13,7 +13,16 @@ import httpx
 
 from .. import _admin_ops as ops
 from .._wire import DEFAULT_TIMEOUT
-from ..models import ApiKey, Balance, Order, SandboxContract, SandboxIndexPrice, SandboxUser
+from ..models import (
+    ApiKey,
+    Balance,
+    Order,
+    SandboxContract,
+    SandboxIndexPrice,
+    SandboxReset,
+    SandboxSnapshot,
+    SandboxUser,
+)
 from ._session import Session
 
 
@@ -143,3 +152,24 @@ class AdminClient(Session):
     def walk_index(self, contract_code: str) -> SandboxIndexPrice:
         """Back to the random walk, from where the index stands."""
         return self._send(ops.walk_index(contract_code))
+
+    # -- reset and snapshots -----------------------------------------------------------------
+
+    def reset(self, *, empty: bool = False, fixtures: str | None = None) -> SandboxReset:
+        """Empty the exchange (its contracts stay) and bring back its fixtures: the ones it was
+        started with, `fixtures` (a TOML document) instead, or none with `empty`."""
+        return self._send(ops.reset(empty=empty, fixtures=fixtures))
+
+    def save_snapshot(self, name: str) -> SandboxSnapshot:
+        """Save the whole state as `name` (1 to 64 letters, digits, ".", "_" or "-")."""
+        return self._send(ops.save_snapshot(name))
+
+    def list_snapshots(self) -> list[SandboxSnapshot]:
+        return self._send(ops.list_snapshots())
+
+    def restore_snapshot(self, name: str) -> SandboxSnapshot:
+        """Bring back the state saved as `name`."""
+        return self._send(ops.restore_snapshot(name))
+
+    def delete_snapshot(self, name: str) -> None:
+        self._send(ops.delete_snapshot(name))
