@@ -47,7 +47,9 @@ BUY, SELL = Direction.BUY, Direction.SELL
 
 def limit(uid: UID, direction: Direction, volume: int, price: str, code: str = BTC,
           offset: Offset = Offset.OPEN) -> PlaceOrder:  # fmt: skip
-    return PlaceOrder(uid, code, direction, offset, volume, 10, OrderPriceType.LIMIT, Decimal(price))
+    return PlaceOrder(
+        uid, code, direction, offset, volume, 10, OrderPriceType.LIMIT, Decimal(price)
+    )
 
 
 class Recording:

@@ -48,8 +48,11 @@ class Replayed:
     when time passing fired timers on the way)."""
 
 
+DEFAULT_SETTINGS = EngineSettings()
+
+
 def replay(
-    source: Store, target: Store, until: Millis, settings: EngineSettings = EngineSettings()
+    source: Store, target: Store, until: Millis, settings: EngineSettings = DEFAULT_SETTINGS
 ) -> Replayed:
     """Apply `source`'s journal up to and including `until` to the empty store `target`.
     `settings` gives what the journal does not keep (the order retention); the rest is the
