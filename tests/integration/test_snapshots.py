@@ -5,6 +5,7 @@ control changes nothing."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from decimal import Decimal
 
 import pytest
@@ -267,3 +268,13 @@ def test_a_command_refused_after_a_rebuild_is_reported(run: Run) -> None:
     future = run.engine.rebuild(lambda store: store.reset(), "reset", [Deposit(A, "BTC", 1)])
     with pytest.raises(RebuildError, match=r"Deposit.*: 1220 "):
         future.result()
+
+
+def test_the_documented_fixtures_file_applies(run: Run) -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "test-controls.md").read_text()
+    document = text.split("```toml\n", 1)[1].split("```", 1)[0]
+    run.control.reset(fixtures=parse(document.encode(), "docs"))
+    state = run.engine.exchange.state
+    assert sorted(state.users) == [A, B]
+    assert state.holdings[(A, BTC)].long.volume == 10
+    assert [o.client_order_id for o in state.orders.values()] == [7]

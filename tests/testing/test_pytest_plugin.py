@@ -181,3 +181,11 @@ def test_one_server_per_xdist_worker(pytester: pytest.Pytester) -> None:
     )
     result = run(pytester, "-n", "2", "-s")
     result.assert_outcomes(passed=4)
+
+
+def test_the_documented_example_runs(pytester: pytest.Pytester) -> None:
+    text = (ROOT / "docs" / "test-controls.md").read_text(encoding="utf-8")
+    example = text.split("```python\n", 1)[1].split("```", 1)[0]
+    pytester.makepyfile(example)
+    result = run(pytester)
+    result.assert_outcomes(passed=2)
