@@ -5,8 +5,8 @@ control changes nothing."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
