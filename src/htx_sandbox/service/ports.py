@@ -77,10 +77,11 @@ class ChangeSet:
     """How many commands this commit covers (for figures, not stored)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class JournalEntry:
     """One accepted command: its place in the order applied, the exchange time it was applied
-    at, its type's name and its JSON (service/journal.py)."""
+    at, its type's name and its JSON (service/journal.py). Not frozen: one is made for every
+    command, and a frozen dataclass costs twice as much to make."""
 
     seq: int
     ts: Millis
