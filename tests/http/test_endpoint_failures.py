@@ -22,7 +22,7 @@ from tests.http.conftest import SignedClient
 pytestmark = pytest.mark.anyio
 
 TOKEN = "failures-admin-token"
-PATH_VALUES = {"access_key": "ak-none", "contract_code": "BTC-USD"}
+PATH_VALUES = {"access_key": "ak-none", "contract_code": "BTC-USD", "name": "snap-none"}
 
 
 def endpoint_routes() -> list[tuple[str, str, Endpoint]]:
@@ -54,6 +54,8 @@ async def send(
     headers = {"Authorization": f"Bearer {TOKEN}"} if endpoint.auth == "admin" else {}
     if method == "POST":
         return await client.post(path, json={}, headers=headers)
+    if method == "DELETE":
+        return await client.delete(path, headers=headers)
     return await client.get(path, params={"contract_code": "BTC-USD"}, headers=headers)
 
 
