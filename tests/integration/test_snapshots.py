@@ -228,7 +228,7 @@ def test_a_reset_brings_the_exchange_back_to_its_fixtures(run: Run) -> None:
         (b"[[accounts]]\nuid = 9000001\n", "reserved"),
         (b"[[accounts]]\nuid = 1\n[[accounts]]\nuid = 1\n", "appears twice"),
         (b"[[accounts]]\nuid = 1\nbalances = { BTC = 0.5 }\n", "as a string"),
-        (b"[[accounts]]\nuid = 1\ncolour = 'red'\n", "unknown field 'colour'"),
+        (b"[[accounts]]\nuid = 1\ncolour = 'red'\n", 'unknown field "colour"'),
         (b"[[accounts]]\nuid = 'x'\n", "uid must be a whole number"),
         (b"accounts = 3", "accounts must be an array"),
         (b"[[accounts]\n", "not a TOML file"),
