@@ -139,7 +139,8 @@ def test_the_journal_keeps_what_changed_something_with_its_time() -> None:
     assert [(e.seq, e.kind, e.ts - T0) for e in entries] == [
         (1, "Start", 1_000), (2, "OpenUser", 1_000), (3, "Deposit", 3_000),
     ]  # fmt: skip
-    assert journal.decode(entries[2]) == Deposit(A, "BTC", Decimal(1))
+    start = journal.decode_start(entries[0])
+    assert journal.decode(entries[2], start) == Deposit(A, "BTC", Decimal(1))
 
 
 def test_after_a_reset_the_journal_begins_again_and_a_restore_brings_back_its_own() -> None:
@@ -155,7 +156,7 @@ def test_after_a_reset_the_journal_begins_again_and_a_restore_brings_back_its_ow
     control.restore("one")
     entries = store.journal(0, 100)
     assert [e.kind for e in entries] == ["Start", "OpenUser"]
-    assert journal.decode(entries[1]) == OpenUser(A)
+    assert journal.decode(entries[1], journal.decode_start(entries[0])) == OpenUser(A)
     recording.at(3_000, OpenUser(C))
     assert store.last_journal_seq() == 3  # numbered on from the restored journal
     recording.engine.stop()

@@ -16,7 +16,6 @@ from ..domain.contracts import ContractRegistry
 from ..domain.types import Millis
 from . import journal
 from .engine import Engine, EngineSettings
-from .journal import Start
 from .ports import Store
 
 CHUNK = 10_000
@@ -60,14 +59,14 @@ def replay(
     first = source.journal(0, 1)
     if not first:
         raise ReplayError("the journal is empty: this data was written before the journal")
-    try:
-        start = journal.decode(first[0])
-    except ValueError as error:
-        raise ReplayError(str(error)) from None
-    if not isinstance(start, Start):
+    if first[0].kind != "Start":
         raise ReplayError(
             "the journal does not begin at a Start: this data was written before the journal"
         )
+    try:
+        start = journal.decode_start(first[0])
+    except ValueError as error:
+        raise ReplayError(str(error)) from None
     if target.load(first[0].ts, retention_ms=0, client_id_window_ms=0) is not None:
         raise ReplayError("the target store is not empty")
     clock = _Clock(first[0].ts)
@@ -95,12 +94,12 @@ def replay(
             for entry in entries:
                 if entry.ts > until:
                     return Replayed(applied, at, refused)
+                if entry.kind == "Start":
+                    raise ReplayError(f"journal entry {entry.seq}: a second Start")
                 try:
-                    command = journal.decode(entry)
+                    command = journal.decode(entry, start)
                 except ValueError as error:
                     raise ReplayError(str(error)) from None
-                if isinstance(command, Start):
-                    raise ReplayError(f"journal entry {entry.seq}: a second Start")
                 clock.at = at = entry.ts
                 if engine.execute(command).error is not None:
                     refused += 1
