@@ -82,3 +82,13 @@ def test_replay_refuses_what_it_cannot_do(tmp_path: Path) -> None:
                        str(tmp_path / "x"))  # fmt: skip
     assert bad_time.returncode == 2
     assert "expected milliseconds or an ISO 8601 time, got 'soon'" in bad_time.stderr
+
+
+def test_replay_refuses_the_data_of_a_running_server(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with Server(data):
+        busy = run_cli("replay", "--data-dir", str(data), "--into", str(tmp_path / "x"))
+    assert busy.returncode == 1
+    assert busy.stderr == (
+        f"htx-sandbox: error: {data / DB}: in use by another running htx-sandbox\n"
+    )

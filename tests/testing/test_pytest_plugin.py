@@ -189,3 +189,12 @@ def test_the_documented_example_runs(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(example)
     result = run(pytester)
     result.assert_outcomes(passed=2)
+
+
+def test_bad_fixtures_fail_the_session_with_the_reason(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".toml", fixtures="[[accounts]]\nuid = 10000001\nbalances = { DOGE = '1' }\n")
+    pytester.makeini("[pytest]\nhtx_sandbox_fixtures = fixtures.toml\n")
+    pytester.makepyfile("def test_it(htx_sandbox):\n    pass\n")
+    result = run(pytester)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*FixturesError*uid 10000001: Deposit: refused with 1013*"])

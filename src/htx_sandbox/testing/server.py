@@ -98,6 +98,14 @@ class SandboxServer:
     # -- lifecycle -------------------------------------------------------------------------
 
     def start(self) -> SandboxServer:
+        """Start everything (FixturesError for a bad fixtures file, with nothing left running)."""
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> SandboxServer:
         fixtures = fixtures_file.load(self.fixtures_path) if self.fixtures_path else None
         self.data_dir.mkdir(parents=True, exist_ok=True)
         sock = bind("127.0.0.1", 0)
@@ -149,7 +157,6 @@ class SandboxServer:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while not server.started:
             if not thread.is_alive() or time.monotonic() > deadline:
-                self.stop()
                 raise RuntimeError("the sandbox server did not start")
             time.sleep(0.01)
         self.base_url = base_url(sock)
