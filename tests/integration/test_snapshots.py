@@ -278,3 +278,21 @@ def test_the_documented_fixtures_file_applies(run: Run) -> None:
     assert sorted(state.users) == [A, B]
     assert state.holdings[(A, BTC)].long.volume == 10
     assert [o.client_order_id for o in state.orders.values()] == [7]
+
+
+def test_a_rebuild_whose_store_operation_fails_changes_nothing_and_the_engine_goes_on(
+    run: Run,
+) -> None:
+    run.trade()
+    before = state_view(run.engine.exchange)
+
+    def broken(store: Store) -> None:
+        raise RuntimeError("the disk said no")
+
+    with pytest.raises(RuntimeError, match="the disk said no"):
+        run.engine.rebuild(broken, "restore").result()
+    cancelled = run.engine.rebuild(lambda store: store.snapshots(), "restore")
+    cancelled.cancel()  # its caller gave up: the engine answers no one, and goes on
+    assert state_view(run.engine.exchange) == before
+    run.ok(Deposit(A, "BTC", Decimal(1)))
+    assert run.engine.running

@@ -369,28 +369,32 @@ class Engine:
     # -- a rebuild -------------------------------------------------------------------------
 
     def _run_rebuild(self, job: _Job) -> None:
+        """Run a rebuild job and answer its future (unless its caller gave up on it)."""
+        try:
+            result: Any = self._rebuilt(job)
+        except Exception as error:
+            if not job.future.done():
+                job.future.set_exception(error)
+            return
+        if not job.future.done():
+            job.future.set_result(result)
+
+    def _rebuilt(self, job: _Job) -> Any:
         rebuild = job.rebuild
         assert rebuild is not None
-        future = job.future
         if not self.health.store_available:
-            future.set_exception(StoreUnavailableError("the store is unavailable"))
-            return
-        try:
-            result = rebuild.operation(self.store)
-        except Exception as error:  # one transaction: the store is as it was, so is memory
-            future.set_exception(error)
-            return
+            raise StoreUnavailableError("the store is unavailable")
+        # One transaction: should it raise, the store is as it was, and so is memory.
+        result = rebuild.operation(self.store)
         if rebuild.kind is None:
-            future.set_result(result)
-            return
+            return result
         try:
             self._open(fresh=rebuild.kind == "reset")
         except Exception as error:
             log.error("cannot rebuild memory from the store after a %s: %s", rebuild.kind, error)
             self.health = replace(self.health, memory_current=False, last_error=_one_line(error))
             self._store_down(error, [])
-            future.set_exception(StoreUnavailableError(f"the store is unavailable: {error}"))
-            return
+            raise StoreUnavailableError(f"the store is unavailable: {error}") from None
         self._dropped.clear()
         self.health = replace(self.health, memory_current=True)
         for listener in self._rebuild_listeners:
@@ -403,13 +407,13 @@ class Engine:
         ]
         if applied:
             self._apply([_Job(command, None, done) for command, done in applied])
-            for command, done in applied:
-                outcome = done.result()
-                if outcome.error is not None:
-                    message = f"{command!r}: {outcome.error.code} {outcome.error.message()}"
-                    future.set_exception(RebuildError(message))
-                    return
-        future.set_result(result)
+        unanswered = Outcome(error=HtxError(ErrorCode.SYSTEM_ERROR))  # never waited for here
+        for command, done in applied:
+            outcome = done.result() if done.done() else unanswered
+            if outcome.error is not None:
+                message = f"{command!r}: {outcome.error.code} {outcome.error.message()}"
+                raise RebuildError(message)
+        return result
 
     # -- a batch ---------------------------------------------------------------------------
 
