@@ -115,7 +115,7 @@ def test_history_calls_need_htxs_required_fields_in_params(
     exchange.cancel_order(order_id, SYMBOL, TRIGGER)
     for call in (exchange.fetch_closed_orders, exchange.fetch_orders,
                  exchange.fetch_canceled_orders):  # fmt: skip
-        with pytest.raises(ccxt.BadSymbol, match="contract_code cannot be empty"):
+        with pytest.raises(ccxt.BadSymbol, match="The contract_code field cannot be empty"):
             call(SYMBOL, params=TRIGGER)
     # fetch_closed_orders sends status 6: for trigger orders that is "cancelled"
     (closed,) = exchange.fetch_closed_orders(SYMBOL, params=HISTORY)

@@ -279,3 +279,12 @@ def test_group_without_a_command_is_a_usage_error() -> None:
     result = run_cli("keys")
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == "htx-sandbox keys: error: a command is required"
+
+
+def test_orders_cancel_all_on_a_uids_behalf(server: Server) -> None:
+    ok_json(server, "accounts", "create", "--uid", "951")
+    result = admin(server, "orders", "cancel-all", "--uid", "951", "--contract", "btc-usd")
+    assert "1051" in one_line_error(result)  # nothing to cancel: swap_cancelall's answer
+    result = admin(server, "orders", "cancel-all", "--uid", "951", "--contract", "BTC-USD",
+                   "--direction", "up")  # fmt: skip
+    assert result.returncode == 2 and "--direction" in result.stderr.splitlines()[-1]

@@ -102,7 +102,7 @@ def test_the_servers_refusals_are_one_line_errors(server: Server, tmp_path: Path
     csv = tmp_path / "descending.csv"
     csv.write_text("2,100\n1,100\n")
     line = one_line_error(admin(server, "prices", "path", "ETH-USD", str(csv)))
-    assert line == "htx-sandbox: error: 1067 Illegal parameter path."
+    assert line == "htx-sandbox: error: 1067 The path field is invalid. Please re-enter."
     line = one_line_error(admin(server, "prices", "set", "NOPE-USD", "1"))
     assert line == "htx-sandbox: error: 1014 This contract doesnt exist."
     assert admin(server, "prices", "set", "ETH-USD", "-1").returncode == 2  # a usage error
@@ -112,4 +112,6 @@ def test_contracts_set_changes_the_price_limit_rate(server: Server) -> None:
     changed = ok_json(server, "contracts", "set", "BTC-USD", "--price-limit-rate", "0.02")
     assert changed["price_limit_rate"] == Decimal("0.02")
     line = one_line_error(admin(server, "contracts", "set", "BTC-USD", "--price-limit-rate", "2"))
-    assert line == "htx-sandbox: error: 1067 Illegal parameter price_limit_rate."
+    assert (
+        line == "htx-sandbox: error: 1067 The price_limit_rate field is invalid. Please re-enter."
+    )

@@ -40,7 +40,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Any:
     args = ("--fixtures", str(folder / "fixtures.toml"))
     with Server(tmp_path_factory.mktemp("data"), args=args) as running:
         assert running.process is not None and running.process.stdout is not None
-        running.banner.append(running.process.stdout.readline())  # the line after the token
+        for _ in range(2):  # the dashboard's line, then the fixtures'
+            running.banner.append(running.process.stdout.readline())
         yield running
 
 

@@ -13,6 +13,7 @@ from htx_sandbox.client import (
     ContractNotFound,
     HtxApiError,
     HtxSwapClient,
+    NoOrdersToCancel,
 )
 
 from .conftest import SANDBOX_URL, SyncASGITransport
@@ -91,3 +92,26 @@ def test_a_wrong_or_missing_token_is_refused(app: Any, token: str | None) -> Non
         with pytest.raises(AuthenticationFailed) as caught:
             client.create_account()
         assert caught.value.err_code == 401
+
+
+def test_cancel_and_cancel_all_on_a_uids_behalf(admin: AdminClient, app: Any) -> None:
+    uid = admin.create_account()
+    admin.deposit(uid, "BTC", 1)
+    key = admin.create_api_key(uid)
+    trader = HtxSwapClient(
+        key.access_key, key.secret_key, base_url=SANDBOX_URL, transport=SyncASGITransport(app)
+    )
+    ids = [
+        trader.swap_order("BTC-USD", direction=side, offset="open", volume=1, lever_rate=5,
+                          price=price).order_id
+        for side, price in (("buy", "50000"), ("buy", "50100"), ("sell", "70000"))
+    ]  # fmt: skip
+    one = admin.cancel(uid, "BTC-USD", [ids[0]])
+    assert one.successes == [ids[0]] and one.errors == []
+    buys = admin.cancel_all(uid, "BTC-USD", direction="buy")
+    assert buys.successes == [ids[1]]
+    assert [o.order_id for o in trader.swap_openorders("BTC-USD").orders] == [ids[2]]
+    assert admin.cancel_all(uid, "BTC-USD").successes == [ids[2]]
+    with pytest.raises(NoOrdersToCancel):
+        admin.cancel_all(uid, "BTC-USD")
+    trader.close()

@@ -116,6 +116,8 @@ async def test_market_series_endpoints(make_async: AsyncFactory) -> None:
     klines = await client.market_history_kline("ETH-USD", "60min", size=2)
     assert (klines.ch, klines.data) == ("market.ETH-USD.kline.60min", [])
     mark = await client.swap_mark_price_kline("ETH-USD", "1week", 1)
+    basis = await client.swap_basis("ETH-USD", "4hour")
+    assert (basis.ch, basis.data) == ("market.ETH-USD.basis.4hour.open", [])  # no index yet
     assert [b.close for b in mark.data] == [Decimal(3000)]
     ticks = await client.market_batch_merged(v2=True)
     assert {t.number_of for t in ticks} == {0}

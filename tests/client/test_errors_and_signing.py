@@ -63,7 +63,7 @@ def test_bad_parameters(trader: HtxSwapClient, public: HtxSwapClient) -> None:
     assert caught.value.err_code == 1067
     with pytest.raises(InvalidParameter) as market:
         public.market_depth("DOGE-USD")
-    assert market.value.err_code == "invalid-parameter"
+    assert market.value.err_code == "invalid-request"
     assert market.value.err_msg == "invalid contract code"
 
 
@@ -133,3 +133,11 @@ def test_signs_with_the_wall_clock_and_refuses_a_stale_time(make_client: ClientF
     with pytest.raises(AuthenticationFailed) as caught:
         stale.swap_position_info()
     assert caught.value.err_msg.startswith("Invalid submission time")
+
+
+def test_market_data_over_its_limit_is_rate_limited() -> None:
+    """HTX answers it under the generic invalid-parameter, with the text "request limit"."""
+    from htx_sandbox.client.errors import RateLimited, api_error
+
+    assert isinstance(api_error("invalid-parameter", "request limit"), RateLimited)
+    assert not isinstance(api_error("invalid-parameter", "invalid size"), RateLimited)

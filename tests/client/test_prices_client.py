@@ -21,6 +21,7 @@ from htx_sandbox.client import (
     SandboxIndexPrice,
 )
 from htx_sandbox.service.clock import ManualClock
+from tests.texts import invalid
 
 from .conftest import ADMIN_TOKEN, SANDBOX_URL
 
@@ -73,7 +74,10 @@ def test_refusals_raise_the_typed_errors(admin: AdminClient, public: HtxSwapClie
         public.swap_index("NOPE-USD")
     with pytest.raises(HtxApiError) as caught:
         admin.set_index_path("BTC-USD", [(2, "1"), (1, "1")])
-    assert (caught.value.err_code, caught.value.err_msg) == (1067, "Illegal parameter path.")
+    assert (caught.value.err_code, caught.value.err_msg) == (
+        1067,
+        invalid("path"),
+    )
 
 
 @pytest.mark.anyio

@@ -28,6 +28,7 @@ from htx_sandbox.client import (
 )
 from htx_sandbox.service.clock import ManualClock
 from tests.http.conftest import KEYS, Key
+from tests.texts import invalid
 
 from .conftest import SANDBOX_URL, clock_now
 
@@ -89,7 +90,10 @@ def test_trigger_open_orders_paged_and_filtered(trader: HtxSwapClient, clock: Ma
 def test_bad_requests_raise_the_typed_error(trader: HtxSwapClient) -> None:
     with pytest.raises(InvalidParameter) as raised:
         trader.swap_trigger_hisorders("BTC-USD", status=2)
-    assert (raised.value.err_code, raised.value.err_msg) == (1067, "Illegal parameter status.")
+    assert (raised.value.err_code, raised.value.err_msg) == (
+        1067,
+        invalid("status"),
+    )
 
 
 def test_the_strategy_limit_raises_rate_limited(trader: HtxSwapClient) -> None:

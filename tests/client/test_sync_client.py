@@ -19,6 +19,8 @@ from htx_sandbox.client import (
     OrderRequest,
     Position,
 )
+from htx_sandbox.domain.commands import SetIndexPrices
+from htx_sandbox.service.engine import Engine
 
 
 def rest_sell(client: HtxSwapClient, price: str = "60000", volume: int = 2) -> OrderPlaced:
@@ -259,7 +261,7 @@ def test_swap_lightning_close_position_closes_a_long(
 
 
 def test_klines_tickers_and_open_interest(
-    trader: HtxSwapClient, second: HtxSwapClient, public: HtxSwapClient
+    trader: HtxSwapClient, second: HtxSwapClient, public: HtxSwapClient, engine: Engine
 ) -> None:
     rest_sell(trader, "60000", 2)
     second.swap_order(
@@ -284,3 +286,7 @@ def test_klines_tickers_and_open_interest(
     assert (interest.volume, interest.trade_volume) == (2, 4)
     history = public.swap_his_open_interest("BTC-USD", "60min", size=1)
     assert [(t.volume, t.amount_type) for t in history.tick] == [(2, 1)]
+    engine.execute(SetIndexPrices({"BTC-USD": Decimal(59000)}))
+    [basis] = public.swap_basis("BTC-USD", "1min", 2, basis_price_type="close").data
+    assert (basis.id, basis.contract_price, basis.index_price) == (bar.id, 60000, 59000)
+    assert (basis.basis, basis.basis_rate) == (1000, Decimal("0.016949152542372881"))

@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,3 +130,15 @@ def test_a_new_user_trades_and_cancels_all_with_the_client(
     assert report["cancelled"] == report["resting"]
     assert report["nothing_left"] is True
     assert json.loads(credentials.read_text())["base_url"] == base_url
+
+
+def test_the_installed_package_serves_the_dashboard(
+    venv: Path, server: tuple[str, Path]
+) -> None:
+    """The static files are in the wheel: the login shell and its modules answer from it."""
+    base_url, _ = server
+    with httpx.Client(base_url=base_url) as client:
+        page = client.get("/sandbox/")
+        assert page.status_code == 200 and 'id="login"' in page.text
+        for path in ("js/app.js", "js/api.js", "js/views/market.js", "style.css"):
+            assert client.get(f"/sandbox/{path}").status_code == 200, path

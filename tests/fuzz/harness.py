@@ -163,8 +163,13 @@ class Harness:
 
     def _on_rebuild(self, kind: str) -> None:
         """A reset forgets what the harness counted; a restore brings back its count then."""
-        kept = self.saved.get(self._restoring or "") if kind == "restore" else None
-        deposits, created, strategies = kept or ({}, [], [])
+        if kind == "restore":
+            kept = self.saved.get(self._restoring or "")
+            if kept is None:  # a snapshot saved around the harness: its books are unknown
+                return
+        else:
+            kept = ({}, [], [])
+        deposits, created, strategies = kept
         self.deposits, self.created, self.strategies = dict(deposits), [*created], [*strategies]
 
     # -- checks ------------------------------------------------------------------------------

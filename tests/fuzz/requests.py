@@ -563,6 +563,35 @@ for _kind in ("trigger", "tpsl", "track"):
             ("sort_by", text(("created_at", "update_time", "create_date"))),
         ),
     )
+# The history family with HTX's query_id paging (v1 _exact and page_index paths).
+_HISTORY_WINDOW = (
+    ("start_time", integer((1763999000000, 1764000000000))),
+    ("end_time", integer((1764000000000, 1764000100000))),
+    ("direct", text(("prev", "next"))), ("from_id", integer((1, 5, 1000))),
+)  # fmt: skip
+SIGNED["swap_hisorders_exact"] = (
+    "read",
+    fixed(
+        ("contract_code", codes), ("trade_type", integer((0, 1, 3, 5, 7))),
+        ("type", integer((1, 2))), ("status", text(("0", "3,4", "5,6,7"))),
+        ("order_price_type", text(("limit", "opponent", "post_only"))), *_HISTORY_WINDOW,
+        ("size", integer((1, 20, 50))),
+    ),
+)
+SIGNED["swap_matchresults_exact"] = (
+    "read",
+    fixed(
+        ("contract_code", codes), ("trade_type", integer((0, 1, 4, 5))), *_HISTORY_WINDOW,
+        ("size", integer((1, 20, 50))),
+    ),
+)
+SIGNED["swap_matchresults"] = (
+    "read",
+    fixed(
+        ("contract_code", codes), ("trade_type", integer((0, 1, 4, 6))),
+        ("create_date", integer((1, 7, 90, 365))), *page,
+    ),
+)
 SIGNED["swap_user_settlement_records"] = (
     "read",
     fixed(
@@ -577,6 +606,9 @@ V3 = {
     "/swap-api/v3/swap_matchresults_exact": "swap_matchresults_exact",
     "/swap-api/v3/swap_financial_record": "swap_financial_record",
     "/swap-api/v3/swap_financial_record_exact": "swap_financial_record_exact",
+    "/swap-api/v3/swap_hisorders": "v3/swap_hisorders",
+    "/swap-api/v3/swap_hisorders_exact": "v3/swap_hisorders_exact",
+    "/swap-api/v3/swap_matchresults": "v3/swap_matchresults",
 }
 MATCHRESULTS = fixed(
     ("contract", codes), ("trade_type", integer((0, 1, 4, 5))),
@@ -592,6 +624,18 @@ FINANCIAL_RECORDS = fixed(
 )  # fmt: skip
 V3_READS = {"swap_financial_record": FINANCIAL_RECORDS,
             "swap_financial_record_exact": FINANCIAL_RECORDS}  # fmt: skip
+V3_ORDER_HISTORY = fixed(
+    ("contract", codes), ("trade_type", integer((0, 1, 3, 5, 7))), ("type", integer((1, 2))),
+    ("status", text(("0", "3,4", "5,6,7"))), ("price_type", text(("limit", "opponent"))),
+    *_HISTORY_WINDOW, ("size", integer((1, 20, 100))),
+)  # fmt: skip
+V3_READS["v3/swap_matchresults_exact"] = MATCHRESULTS
+V3_READS["v3/swap_hisorders"] = V3_ORDER_HISTORY
+V3_READS["v3/swap_hisorders_exact"] = V3_ORDER_HISTORY
+V3_READS["v3/swap_matchresults"] = fixed(
+    ("contract", codes), ("trade_type", integer((0, 2, 3, 6))), *_HISTORY_WINDOW,
+    ("size", integer((1, 20, 100))),
+)  # fmt: skip
 
 AUTH_NAMES = ("AccessKeyId", "SignatureMethod", "SignatureVersion", "Timestamp")
 
@@ -600,10 +644,8 @@ AUTH_NAMES = ("AccessKeyId", "SignatureMethod", "SignatureVersion", "Timestamp")
 def signed_request(draw: st.DrawFn, names: tuple[str, ...]) -> Request:
     name = draw(st.sampled_from(names))
     nested = False
-    if name == "swap_matchresults_exact":
-        path, fields = "/swap-api/v3/swap_matchresults_exact", MATCHRESULTS
-    elif name in V3_READS:
-        path, fields = "/swap-api/v3/" + name, V3_READS[name]
+    if name in V3_READS:
+        path, fields = "/swap-api/v3/" + name.removeprefix("v3/"), V3_READS[name]
     else:
         path, fields = TRADE + name, SIGNED[name][1]
     nested = name == "swap_batchorder"
@@ -646,12 +688,14 @@ TRADE_NAMES = ("swap_order",) * 4 + ("swap_batchorder",) * 2 + (
 )  # fmt: skip
 READ_NAMES = (
     "swap_openorders", "swap_order_info", "swap_order_detail", "swap_hisorders",
-    "swap_account_info", "swap_position_info", "swap_matchresults_exact",
+    "swap_account_info", "swap_position_info", "v3/swap_matchresults_exact",
     "swap_relation_tpsl_order", "swap_account_position_info", "swap_available_level_rate",
     "swap_order_limit", "swap_fee", "swap_transfer_limit", "swap_position_limit",
     "swap_balance_valuation",
     "swap_relation_tpsl_order", "swap_user_settlement_records", "swap_financial_record",
     "swap_financial_record_exact",
+    "v3/swap_hisorders", "v3/swap_hisorders_exact", "v3/swap_matchresults",
+    "swap_hisorders_exact", "swap_matchresults", "swap_matchresults_exact",
 )  # fmt: skip
 STRATEGY_NAMES = (
     ("swap_trigger_order",) * 6
@@ -745,6 +789,13 @@ PUBLIC: dict[str, tuple[str, st.SearchStrategy[tuple[tuple[str, str], ...]]]] = 
         "market",
         text_params(
             ("contract_code", MARKET_CODES), ("period", KLINE_PERIODS), ("size", ("1", "2000"))
+        ),
+    ),
+    "/index/market/history/swap_basis": (
+        "market",
+        text_params(
+            ("contract_code", MARKET_CODES), ("period", KLINE_PERIODS), ("size", ("1", "2000")),
+            ("basis_price_type", ("open", "close", "high", "low", "average")),
         ),
     ),
     "/swap-ex/market/detail/batch_merged": (
@@ -855,6 +906,31 @@ ADMIN_POSTS: dict[str, st.SearchStrategy[list[tuple[str, Value]]]] = {
         ("sell_limit", integer((0, 1, 50))),
     ),
     "/index-prices": index_fields,
+    "/cancel": fixed(
+        ("uid", uids),
+        ("contract_code", text(("BTC-USD", "eth-usd", "XRP-USD"))),
+        ("order_id", text(("$ORDER", "$ORDERS", "1"))),
+        ("client_order_id", text(("1", "2,3"))),
+    ),
+    "/cancel-all": fixed(
+        ("uid", uids),
+        ("contract_code", text(("BTC-USD", "eth-usd", "XRP-USD"))),
+        ("direction", text(("buy", "sell"))),
+        ("offset", text(("open", "close"))),
+    ),
+    "/strategy-cancel": fixed(
+        ("uid", uids),
+        ("kind", text(("trigger", "tpsl", "track", "other"))),
+        ("contract_code", text(("BTC-USD", "eth-usd"))),
+        ("order_id", text(("$STRATEGY", "$STRATEGIES", "1"))),
+    ),
+    "/strategy-cancel-all": fixed(
+        ("uid", uids),
+        ("kind", text(("trigger", "tpsl", "track", "other"))),
+        ("contract_code", text(("BTC-USD", "eth-usd"))),
+        ("direction", text(("buy", "sell"))),
+        ("offset", text(("open", "close"))),
+    ),
 }
 ADMIN_GETS: dict[str, st.SearchStrategy[tuple[tuple[str, str], ...]]] = {
     "/accounts": text_params(),
@@ -862,6 +938,18 @@ ADMIN_GETS: dict[str, st.SearchStrategy[tuple[tuple[str, str], ...]]] = {
     "/contracts": text_params(),
     "/orders": text_params(("uid", ("1", "2")), ("contract_code", MARKET_CODES)),
     "/index-prices": text_params(("contract_code", MARKET_CODES)),
+    "/positions": text_params(("uid", ("1", "2")), ("contract_code", MARKET_CODES)),
+    "/strategy-orders": text_params(("uid", ("1", "2")), ("contract_code", MARKET_CODES)),
+    "/order-history": text_params(
+        ("uid", ("1", "2")), ("contract_code", MARKET_CODES), ("size", ("1", "100", "101"))
+    ),
+    "/fills": text_params(
+        ("uid", ("1", "2")), ("contract_code", MARKET_CODES), ("size", ("1", "100", "0"))
+    ),
+    "/market": text_params(
+        ("contract_code", MARKET_CODES), ("period", ("1min", "4hour", "1year")),
+        ("size", ("1", "300", "301")),
+    ),
 }
 SEGMENTS = {
     "/api-keys/{}/disable": ("$KEY", "$KEY", "ak-trader", "unknown"),

@@ -111,6 +111,10 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
     "/index/market/history/swap_mark_price_kline": ("market", "market", "GET", (
         ("contract_code", J("BTC-USD")), ("period", J("1mon")), ("size", J("2000")),
     )),
+    "/index/market/history/swap_basis": ("market", "market", "GET", (
+        ("contract_code", J("BTC-USD")), ("period", J("1mon")), ("size", J("2000")),
+        ("basis_price_type", J("average")),
+    )),
     "/swap-ex/market/detail/batch_merged": ("market", "market", "GET", (
         ("contract_code", J("BTC-USD")),
     )),
@@ -259,6 +263,67 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
         ("contract", J("BTC-USD")), ("trade_type", J(0)), ("start_time", J(1763999000000)),
         ("end_time", J(1764000000000)), ("direct", J("next")), ("from_id", J(1)),
     )),
+    # The dashboard's reads and cancels on a UID's behalf.
+    "/sandbox-api/v1/positions": ("admin", "v1", "GET", (
+        ("uid", J(1)), ("contract_code", J("BTC-USD")),
+    )),
+    "/sandbox-api/v1/strategy-orders": ("admin", "v1", "GET", (
+        ("uid", J(1)), ("contract_code", J("BTC-USD")),
+    )),
+    "/sandbox-api/v1/order-history": ("admin", "v1", "GET", (
+        ("uid", J(1)), ("contract_code", J("BTC-USD")), ("size", J("10")),
+    )),
+    "/sandbox-api/v1/fills": ("admin", "v1", "GET", (
+        ("uid", J(1)), ("contract_code", J("BTC-USD")), ("size", J("10")),
+    )),
+    "/sandbox-api/v1/market": ("admin", "v1", "GET", (
+        ("contract_code", J("BTC-USD")), ("period", J("5min")), ("size", J("30")),
+    )),
+    "/sandbox-api/v1/cancel": ("admin", "v1", "POST", (
+        ("uid", J(1)), ("contract_code", J("BTC-USD")), ("order_id", J("$ORDER")),
+    )),
+    "/sandbox-api/v1/cancel-all": ("admin", "v1", "POST", (
+        ("uid", J(1)), ("contract_code", J("BTC-USD")), ("direction", J("buy")),
+        ("offset", J("open")),
+    )),
+    "/sandbox-api/v1/strategy-cancel": ("admin", "v1", "POST", (
+        ("uid", J(1)), ("kind", J("trigger")), ("contract_code", J("BTC-USD")),
+        ("order_id", J("$STRATEGY")),
+    )),
+    "/sandbox-api/v1/strategy-cancel-all": ("admin", "v1", "POST", (
+        ("uid", J(1)), ("kind", J("trigger")), ("contract_code", J("BTC-USD")),
+        ("direction", J("buy")), ("offset", J("open")),
+    )),
+    # The history family (issue 14): HTX's query_id paging.
+    **{
+        f"/swap-api/v3/{name}": ("v3", "v3", "POST", (
+            ("contract", J("BTC-USD")), ("trade_type", J(0)), ("type", J(1)), ("status", J("0")),
+            ("price_type", J("limit")), ("start_time", J(1763999000000)),
+            ("end_time", J(1764000000000)), ("direct", J("next")), ("from_id", J(1)),
+            ("size", J(20)),
+        ))
+        for name in ("swap_hisorders", "swap_hisorders_exact")
+    },
+    "/swap-api/v3/swap_matchresults": ("v3", "v3", "POST", (
+        ("contract", J("BTC-USD")), ("trade_type", J(0)), ("start_time", J(1763999000000)),
+        ("end_time", J(1764000000000)), ("direct", J("prev")), ("from_id", J(1)),
+        ("size", J(20)),
+    )),
+    "/swap-api/v1/swap_hisorders_exact": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")), ("trade_type", J(0)), ("type", J(1)),
+        ("status", J("0")), ("order_price_type", J("limit")), ("start_time", J(1763999000000)),
+        ("end_time", J(1764000000000)), ("from_id", J(1)), ("size", J(20)),
+        ("direct", J("next")),
+    )),
+    "/swap-api/v1/swap_matchresults": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")), ("trade_type", J(0)), ("create_date", J(7)),
+        ("page_index", J(1)), ("page_size", J(20)),
+    )),
+    "/swap-api/v1/swap_matchresults_exact": ("v1", "v1", "POST", (
+        ("contract_code", J("BTC-USD")), ("trade_type", J(0)), ("start_time", J(1763999000000)),
+        ("end_time", J(1764000000000)), ("from_id", J(1)), ("size", J(20)),
+        ("direct", J("prev")),
+    )),
     # Reset and snapshots (a reset with valid fields empties the harness's exchange: only
     # resets follow it in this sweep).
     "/sandbox-api/v1/reset": ("admin", "v1", "POST", (("empty", J(True)),)),
@@ -369,7 +434,6 @@ def test_the_sweep_covers_every_route_of_the_app() -> None:
     from starlette.routing import Route
 
     from htx_sandbox.http.app import ROUTES
-
     served = {
         route.path.replace("{access_key}", "{}").replace("{contract_code}", "{}")
         .replace("{name}", "{}")

@@ -96,5 +96,5 @@ async def test_a_quiet_contract_prints_its_latest_price_never_an_index_between_t
 async def test_an_unknown_contract_is_a_market_error(sandbox: Sandbox, path: str) -> None:
     body = await sandbox.get(path, contract_code="XRP-USD")
     assert (body["status"], body["err-code"], body["err-msg"]) == (
-        "error", "invalid-parameter", "invalid contract code"
+        "error", "invalid-request", "invalid contract code"
     )  # fmt: skip

@@ -17,6 +17,7 @@ from htx_sandbox.domain.types import UID, Direction, Offset, OrderPriceType
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
 from tests.http.conftest import UID1, UID2, SignedClient
+from tests.texts import empty, invalid
 
 pytestmark = pytest.mark.anyio
 
@@ -89,13 +90,13 @@ async def test_the_funding_rate_of_the_running_period(
 async def test_bad_funding_rate_requests(client: httpx.AsyncClient) -> None:
     missing = (await client.get(V1 + "swap_funding_rate")).json()
     assert (missing["status"], missing["err_code"]) == ("error", 1066)
-    assert missing["err_msg"] == "contract_code cannot be empty."
+    assert missing["err_msg"] == empty("contract_code")
     unknown = (await client.get(V1 + "swap_funding_rate", params={"contract_code": "XRP-USD"}))
     assert unknown.json()["err_code"] == 1014
     for path in ("swap_historical_funding_rate", "swap_settlement_records"):
         body = (await client.get(V1 + path, params={"contract_code": "BTC-USD",
                                                     "page_size": "51"})).json()  # fmt: skip
-        assert body["err_code"] == 1067 and body["err_msg"] == "Illegal parameter page_size."
+        assert body["err_code"] == 1067 and body["err_msg"] == invalid("page_size")
 
 
 async def test_history_and_platform_records_after_settlements(
@@ -111,7 +112,7 @@ async def test_history_and_platform_records_after_settlements(
     assert newest == {
         "symbol": "BTC", "contract_code": "BTC-USD", "fee_asset": "BTC",
         "funding_time": str(first + PERIOD), "funding_rate": "0.001500000000000000",
-        "realized_rate": None, "avg_premium_index": "0.002000000000000000",
+        "realized_rate": "0.001500000000000000", "avg_premium_index": "0.002000000000000000",
     }  # fmt: skip
     records = (await client.get(V1 + "swap_settlement_records",
                                 params={"contract_code": "BTC-USD"})).json()  # fmt: skip
@@ -128,7 +129,7 @@ async def test_history_and_platform_records_after_settlements(
     too_old = (await client.get(V1 + "swap_settlement_records", params={
         "contract_code": "BTC-USD", "start_time": str(clock.now() - 91 * DAY),
     })).json()  # fmt: skip
-    assert too_old["err_code"] == 1067 and too_old["err_msg"] == "Illegal parameter start_time."
+    assert too_old["err_code"] == 1067 and too_old["err_msg"] == invalid("start_time")
 
 
 async def test_the_estimated_settlement_price_shows_in_the_last_ten_minutes(
@@ -177,7 +178,7 @@ async def test_user_settlement_records(
     bad = SignedClient.json(await signed.post(V1 + "swap_user_settlement_records", {
         "contract_code": "BTC-USD", "end_time": clock.now() + 1,
     }))  # fmt: skip
-    assert (bad["err_code"], bad["err_msg"]) == (1067, "Illegal parameter end_time.")
+    assert (bad["err_code"], bad["err_msg"]) == (1067, invalid("end_time"))
 
 
 async def test_financial_records_v3(
@@ -213,13 +214,13 @@ async def test_bad_financial_record_requests_answer_in_the_v3_envelope(
     path = V3 + "swap_financial_record"
     now = clock.now()
     cases = [
-        ({}, 1066, "contract cannot be empty."),
+        ({}, 1066, empty("contract")),
         ({"contract": "XRP-USD"}, 1014, None),
-        ({"contract": "BTC-USD", "type": "30,x"}, 1067, "Illegal parameter type."),
-        ({"contract": "BTC-USD", "direct": "up"}, 1067, "Illegal parameter direct."),
+        ({"contract": "BTC-USD", "type": "30,x"}, 1067, invalid("type")),
+        ({"contract": "BTC-USD", "direct": "up"}, 1067, invalid("direct")),
         ({"contract": "BTC-USD", "start_time": now - 49 * 3_600_000}, 1067,
-         "Illegal parameter start_time."),
-        ({"contract": "BTC-USD", "end_time": now + 1}, 1067, "Illegal parameter end_time."),
+         invalid("start_time")),
+        ({"contract": "BTC-USD", "end_time": now + 1}, 1067, invalid("end_time")),
     ]  # fmt: skip
     for request, code, message in cases:
         body = SignedClient.json(await signed.post(path, request))

@@ -18,6 +18,7 @@ from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
 from htx_sandbox.service.price_source import PriceSource
 from tests.http.conftest import SignedClient
+from tests.texts import empty, invalid
 
 pytestmark = pytest.mark.anyio
 
@@ -226,32 +227,32 @@ async def test_walk_true_sends_a_contract_back_to_the_walk(client: httpx.AsyncCl
 @pytest.mark.parametrize(
     ("fields", "err_code", "message"),
     [
-        ({"price": "1"}, 1066, "contract_code cannot be empty."),
-        ({"contract_code": "BTC-USD"}, 1066, "price cannot be empty."),
+        ({"price": "1"}, 1066, empty("contract_code")),
+        ({"contract_code": "BTC-USD"}, 1066, empty("price")),
         ({"contract_code": "XRP-USD", "price": "1"}, 1014, "This contract doesnt exist."),
-        ({"contract_code": "BTC-USD", "price": "0"}, 1067, "Illegal parameter price."),
-        ({"contract_code": "BTC-USD", "price": "-5"}, 1067, "Illegal parameter price."),
-        ({"contract_code": "BTC-USD", "price": "1e15"}, 1067, "Illegal parameter price."),
+        ({"contract_code": "BTC-USD", "price": "0"}, 1067, invalid("price")),
+        ({"contract_code": "BTC-USD", "price": "-5"}, 1067, invalid("price")),
+        ({"contract_code": "BTC-USD", "price": "1e15"}, 1067, invalid("price")),
         ({"contract_code": "BTC-USD", "price": "0.0000000000001"}, 1067,
-         "Illegal parameter price."),
-        ({"contract_code": "BTC-USD", "price": "abc"}, 1067, "Illegal parameter price."),
+         invalid("price")),
+        ({"contract_code": "BTC-USD", "price": "abc"}, 1067, invalid("price")),
         ({"contract_code": "BTC-USD", "price": "1", "path": [[1, "1"]]}, 1067,
-         "Illegal parameter path."),
-        ({"contract_code": "BTC-USD", "path": []}, 1067, "Illegal parameter path."),
-        ({"contract_code": "BTC-USD", "path": "1,2"}, 1067, "Illegal parameter path."),
-        ({"contract_code": "BTC-USD", "path": [[1, "1", 2]]}, 1067, "Illegal parameter path."),
+         invalid("path")),
+        ({"contract_code": "BTC-USD", "path": []}, 1067, invalid("path")),
+        ({"contract_code": "BTC-USD", "path": "1,2"}, 1067, invalid("path")),
+        ({"contract_code": "BTC-USD", "path": [[1, "1", 2]]}, 1067, invalid("path")),
         ({"contract_code": "BTC-USD", "path": [[2, "1"], [1, "1"]]}, 1067,
-         "Illegal parameter path."),
+         invalid("path")),
         ({"contract_code": "BTC-USD", "path": [[1, "1"], [1, "2"]]}, 1067,
-         "Illegal parameter path."),
-        ({"contract_code": "BTC-USD", "path": [[-1, "1"]]}, 1067, "Illegal parameter path."),
-        ({"contract_code": "BTC-USD", "path": [[1.5, "1"]]}, 1067, "Illegal parameter path."),
-        ({"contract_code": "BTC-USD", "path": [[1, "0"]]}, 1067, "Illegal parameter path."),
-        ({"contract_code": "BTC-USD", "path": [[1, "1e15"]]}, 1067, "Illegal parameter path."),
+         invalid("path")),
+        ({"contract_code": "BTC-USD", "path": [[-1, "1"]]}, 1067, invalid("path")),
+        ({"contract_code": "BTC-USD", "path": [[1.5, "1"]]}, 1067, invalid("path")),
+        ({"contract_code": "BTC-USD", "path": [[1, "0"]]}, 1067, invalid("path")),
+        ({"contract_code": "BTC-USD", "path": [[1, "1e15"]]}, 1067, invalid("path")),
         ({"contract_code": "BTC-USD", "path": [[i, "1"] for i in range(1001)]}, 1067,
-         "Illegal parameter path."),
-        ({"contract_code": "BTC-USD", "walk": False}, 1067, "Illegal parameter walk."),
-        ({"contract_code": "BTC-USD", "walk": "yes"}, 1067, "Illegal parameter walk."),
+         invalid("path")),
+        ({"contract_code": "BTC-USD", "walk": False}, 1067, invalid("walk")),
+        ({"contract_code": "BTC-USD", "walk": "yes"}, 1067, invalid("walk")),
     ],
 )  # fmt: skip
 async def test_bad_index_settings_are_refused_in_the_admin_envelope_and_change_nothing(

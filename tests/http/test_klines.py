@@ -140,8 +140,8 @@ async def test_a_range_of_more_than_2000_bars_or_two_years_answers_nothing(
         ({"size": "ten"}, "bad-request", "invalid size, valid range: [1,2000]"),
         ({"size": "1", "period": ""}, "invalid-request", "period cannot be empty"),
         ({"size": "1", "period": "1year"}, "bad-request", "invalid period"),
-        ({"size": "1", "contract_code": ""}, "invalid-parameter", "contract_code cannot be empty"),
-        ({"size": "1", "contract_code": "XRP-USD"}, "invalid-parameter", "invalid contract code"),
+        ({"size": "1", "contract_code": ""}, "invalid-request", "contract_code cannot be empty"),
+        ({"size": "1", "contract_code": "XRP-USD"}, "invalid-request", "invalid contract code"),
     ],
 )
 async def test_kline_errors_are_htx_market_errors(
@@ -211,7 +211,7 @@ async def test_the_mark_price_follows_trades_without_an_index(sandbox: Sandbox) 
         ({"size": "2001"}, "bad-request", "invalid size, valid range: [1,2000]"),
         ({"period": "1hour"}, "bad-request", "invalid period"),
         ({"period": ""}, "invalid-request", "period cannot be empty"),
-        ({"contract_code": "XRP-USD"}, "invalid-parameter", "invalid contract code"),
+        ({"contract_code": "XRP-USD"}, "invalid-request", "invalid contract code"),
     ],
 )
 async def test_mark_price_kline_errors(

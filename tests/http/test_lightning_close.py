@@ -9,6 +9,7 @@ import pytest
 
 from htx_sandbox.service.engine import Engine
 from tests.http.conftest import KEYS, SignedClient
+from tests.texts import empty
 
 pytestmark = pytest.mark.anyio
 
@@ -77,9 +78,9 @@ async def test_without_a_client_order_id_the_reply_has_none(
 @pytest.mark.parametrize(
     ("fields", "code", "message"),
     [
-        ({"volume": 1, "direction": "sell"}, 1066, "contract_code cannot be empty."),
+        ({"volume": 1, "direction": "sell"}, 1066, empty("contract_code")),
         ({"contract_code": "BTC-USD", "direction": "sell"}, 1040, None),
-        ({"contract_code": "BTC-USD", "volume": 1}, 1066, "direction cannot be empty."),
+        ({"contract_code": "BTC-USD", "volume": 1}, 1066, empty("direction")),
         ({"contract_code": "BTC-USD", "volume": 1, "direction": "up"}, 1035, None),
         (
             {"contract_code": "BTC-USD", "volume": 1, "direction": "sell",

@@ -29,6 +29,7 @@ from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
 from htx_sandbox.storage.sqlite import SqliteStore
 from tests.http.conftest import BASE_URL, KEYS, Key, SignedClient
+from tests.texts import empty, invalid
 
 pytestmark = pytest.mark.anyio
 
@@ -50,7 +51,7 @@ ORDER_INFO_FIELDS = {
     "direction", "offset", "lever_rate", "order_id", "order_id_str", "client_order_id",
     "created_at", "trade_volume", "trade_turnover", "fee", "trade_avg_price", "margin_frozen",
     "profit", "status", "order_source", "fee_asset", "liquidation_type", "canceled_at",
-    "is_tpsl", "real_profit", "self_match_prevent",
+    "is_tpsl", "real_profit", "self_match_prevent", "canceled_source",
 }  # fmt: skip
 OPEN_ORDER_FIELDS = ORDER_INFO_FIELDS | {"update_time"}
 DETAIL_FIELDS = ORDER_INFO_FIELDS | {
@@ -71,12 +72,13 @@ HISTORY_FIELDS = {
 ACCOUNT_FIELDS = {
     "symbol", "contract_code", "margin_balance", "margin_position", "margin_frozen",
     "margin_available", "profit_real", "profit_unreal", "risk_rate", "liquidation_price",
-    "withdraw_available", "lever_rate", "adjust_factor", "margin_static",
+    "withdraw_available", "lever_rate", "adjust_factor", "margin_static", "new_risk_rate",
+    "trade_partition", "transfer_profit_ratio",
 }  # fmt: skip
 POSITION_FIELDS = {
     "symbol", "contract_code", "volume", "available", "frozen", "cost_open", "cost_hold",
     "profit_unreal", "profit_rate", "profit", "position_margin", "lever_rate", "direction",
-    "last_price",
+    "last_price", "adl_risk_percent", "liq_px", "new_risk_rate", "trade_partition",
 }  # fmt: skip
 PAGE_FIELDS = {"total_page", "current_page", "total_size"}
 
@@ -167,8 +169,9 @@ def is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def check_order_types(row: dict[str, Any]) -> None:
-    """The JSON types HTX answers an order with, whatever the endpoint."""
+def check_order_types(row: dict[str, Any], *, open_orders: bool = False) -> None:
+    """The JSON types HTX answers an order with, whatever the endpoint (`open_orders`: as
+    swap_openorders lists it)."""
     assert is_int(row["order_id"])
     assert row["order_id_str"] == str(row["order_id"])
     assert row["contract_code"] == row["contract_code"].upper()
@@ -179,7 +182,8 @@ def check_order_types(row: dict[str, Any]) -> None:
     for name in ("price", "trade_turnover", "fee", "margin_frozen", "profit", "real_profit"):
         assert is_number(row[name]), name
     assert row["trade_avg_price"] is None or is_number(row["trade_avg_price"])
-    assert row["liquidation_type"] == "0"
+    # swap_openorders prints an open order's null, as HTX's examples do; the others "0"
+    assert row["liquidation_type"] == (None if open_orders else "0")
     assert row["direction"] in ("buy", "sell")
     assert row["offset"] in ("open", "close")
 
@@ -218,7 +222,7 @@ async def test_openorders_lists_the_callers_open_orders_in_htx_shape(
     assert set(rows) == {plain, tagged}
     for row in rows.values():
         assert set(row) == OPEN_ORDER_FIELDS
-        check_order_types(row)
+        check_order_types(row, open_orders=True)
         assert is_int(row["update_time"]) and is_int(row["created_at"])
     first = rows[plain]
     assert first["contract_code"] == "BTC-USD"
@@ -229,7 +233,8 @@ async def test_openorders_lists_the_callers_open_orders_in_htx_shape(
     assert first["client_order_id"] is None
     assert first["trade_avg_price"] is None
     assert first["margin_frozen"] > 0
-    assert first["canceled_at"] == 0
+    assert first["canceled_at"] is None  # HTX's examples of swap_openorders: null
+    assert first["canceled_source"] == ""
     assert first["self_match_prevent"] == 1
     assert first["order_source"] == "api"
     assert rows[tagged]["client_order_id"] == 42
@@ -314,12 +319,36 @@ async def test_openorders_filters_by_trade_type(signed: SignedClient, bob: Signe
 @pytest.mark.parametrize(
     ("body", "code", "message"),
     [
-        ({"contract_code": "BTC-USD", "page_size": 51}, 1067, "Illegal parameter page_size."),
-        ({"contract_code": "BTC-USD", "page_size": 0}, 1067, "Illegal parameter page_size."),
-        ({"contract_code": "BTC-USD", "page_size": "x"}, 1067, "Illegal parameter page_size."),
-        ({"contract_code": "BTC-USD", "page_index": 0}, 1067, "Illegal parameter page_index."),
-        ({"contract_code": "BTC-USD", "sort_by": "price"}, 1067, "Illegal parameter sort_by."),
-        ({"contract_code": "BTC-USD", "trade_type": 5}, 1067, "Illegal parameter trade_type."),
+        (
+            {"contract_code": "BTC-USD", "page_size": 51},
+            1067,
+            invalid("page_size"),
+        ),
+        (
+            {"contract_code": "BTC-USD", "page_size": 0},
+            1067,
+            invalid("page_size"),
+        ),
+        (
+            {"contract_code": "BTC-USD", "page_size": "x"},
+            1067,
+            invalid("page_size"),
+        ),
+        (
+            {"contract_code": "BTC-USD", "page_index": 0},
+            1067,
+            invalid("page_index"),
+        ),
+        (
+            {"contract_code": "BTC-USD", "sort_by": "price"},
+            1067,
+            invalid("sort_by"),
+        ),
+        (
+            {"contract_code": "BTC-USD", "trade_type": 5},
+            1067,
+            invalid("trade_type"),
+        ),
         ({"contract_code": "XRP-USD"}, 1014, "This contract doesnt exist."),
     ],
 )
@@ -434,10 +463,22 @@ async def test_order_info_never_shows_another_uids_or_another_contracts_order(
 @pytest.mark.parametrize(
     ("body", "code", "message"),
     [
-        ({"order_id": "1"}, 1066, "contract_code cannot be empty."),
-        ({"contract_code": "", "order_id": "1"}, 1066, "contract_code cannot be empty."),
-        ({"contract_code": "BTC-USD"}, 1066, "order_id cannot be empty."),
-        ({"contract_code": "BTC-USD", "order_id": ""}, 1066, "order_id cannot be empty."),
+        ({"order_id": "1"}, 1066, empty("contract_code")),
+        (
+            {"contract_code": "", "order_id": "1"},
+            1066,
+            empty("contract_code"),
+        ),
+        (
+            {"contract_code": "BTC-USD"},
+            1066,
+            empty("order_id"),
+        ),
+        (
+            {"contract_code": "BTC-USD", "order_id": ""},
+            1066,
+            empty("order_id"),
+        ),
         (
             {"contract_code": "BTC-USD", "order_id": ",".join(str(n) for n in range(1, 52))},
             1052,
@@ -485,7 +526,7 @@ async def test_order_detail_shows_the_order_with_its_fills(
     assert (data["order_id"], data["client_order_id"], data["status"]) == (taker, 9, 6)
     assert data["trade_volume"] == 3
     assert data["trade_turnover"] == 300
-    assert data["instrument_price"] == Decimal("60000.1")  # the last trade price
+    assert data["instrument_price"] == 0  # HTX's liquidation price: 0 for an ordinary order
     assert (data["final_interest"], data["adjust_value"]) == (0, 0)
     check_page(data, total=2, page=1, pages=1)
     trades = data["trades"]
@@ -532,31 +573,43 @@ async def test_order_detail_of_a_resting_maker_and_of_an_unfilled_order(
     empty = await ok(signed, ORDER_DETAIL, {"contract_code": "ETH-USD", "order_id": quiet})
     assert empty["trades"] == []
     check_page(empty, total=0, page=1, pages=0)
-    assert empty["instrument_price"] == 3000  # no trade yet: the contract's reference price
+    assert empty["instrument_price"] == 0
     assert empty["trade_avg_price"] is None
 
 
 @pytest.mark.parametrize(
     ("body", "code", "message"),
     [
-        ({"order_id": "1"}, 1066, "contract_code cannot be empty."),
-        ({"contract_code": "BTC-USD"}, 1066, "order_id cannot be empty."),
-        ({"contract_code": "BTC-USD", "order_id": "abc"}, 1067, "Illegal parameter order_id."),
-        ({"contract_code": "BTC-USD", "order_id": "1.5"}, 1067, "Illegal parameter order_id."),
+        ({"order_id": "1"}, 1066, empty("contract_code")),
+        (
+            {"contract_code": "BTC-USD"},
+            1066,
+            empty("order_id"),
+        ),
+        (
+            {"contract_code": "BTC-USD", "order_id": "abc"},
+            1067,
+            invalid("order_id"),
+        ),
+        (
+            {"contract_code": "BTC-USD", "order_id": "1.5"},
+            1067,
+            invalid("order_id"),
+        ),
         (
             {"contract_code": "BTC-USD", "order_id": "1", "created_at": 0},
             1067,
-            "Illegal parameter created_at.",
+            invalid("created_at"),
         ),
         (
             {"contract_code": "BTC-USD", "order_id": "1", "order_type": 9},
             1067,
-            "Illegal parameter order_type.",
+            invalid("order_type"),
         ),
         (
             {"contract_code": "BTC-USD", "order_id": "1", "page_size": 51},
             1067,
-            "Illegal parameter page_size.",
+            invalid("page_size"),
         ),
         ({"contract_code": "XRP-USD", "order_id": "1"}, 1014, "This contract doesnt exist."),
         ({"contract_code": "BTC-USD", "order_id": "999999"}, 1017, "Order doesnt exist."),
@@ -635,7 +688,7 @@ async def test_hisorders_lists_every_order_in_v1_shape(
     assert by_id[filled_id]["order_price_type"] == 3  # opponent
     assert [by_id[i]["status"] for i in (resting, cancelled, filled_id)] == [3, 7, 6]
     assert by_id[filled_id]["trade_avg_price"] == 60000
-    assert by_id[resting]["trade_avg_price"] is None
+    assert by_id[resting]["trade_avg_price"] == 0  # HTX's history examples print 0, not null
 
 
 async def test_hisorders_filters_by_type_status_trade_type_and_window(
@@ -696,23 +749,26 @@ async def test_hisorders_pages_and_sorts(signed: SignedClient, clock: ManualCloc
 @pytest.mark.parametrize(
     ("fields", "code", "message"),
     [
-        ({"contract_code": None}, 1066, "contract_code cannot be empty."),
-        ({"trade_type": None}, 1066, "trade_type cannot be empty."),
-        ({"trade_type": 9}, 1067, "Illegal parameter trade_type."),
-        ({"trade_type": "x"}, 1067, "Illegal parameter trade_type."),
-        ({"type": None}, 1066, "type cannot be empty."),
-        ({"type": 3}, 1067, "Illegal parameter type."),
-        ({"status": None}, 1066, "status cannot be empty."),
-        ({"status": "1"}, 1067, "Illegal parameter status."),
-        ({"status": "3,11"}, 1067, "Illegal parameter status."),
-        ({"status": "x"}, 1067, "Illegal parameter status."),
-        ({"create_date": None}, 1066, "create_date cannot be empty."),
-        ({"create_date": 0}, 1067, "Illegal parameter create_date."),
-        ({"create_date": 91}, 1067, "Illegal parameter create_date."),
-        ({"create_date": "week"}, 1067, "Illegal parameter create_date."),
-        ({"page_size": 51}, 1067, "Illegal parameter page_size."),
-        ({"page_index": -1}, 1067, "Illegal parameter page_index."),
-        ({"sort_by": "created_at"}, 1067, "Illegal parameter sort_by."),
+        (
+            {"contract_code": None},
+            1066,
+            empty("contract_code"),
+        ),
+        ({"trade_type": None}, 1066, empty("trade_type")),
+        ({"trade_type": 9}, 1067, invalid("trade_type")),
+        ({"trade_type": "x"}, 1067, invalid("trade_type")),
+        ({"type": None}, 1066, empty("type")),
+        ({"type": 3}, 1067, invalid("type")),
+        ({"status": None}, 1066, empty("status")),
+        ({"status": "1"}, 1067, invalid("status")),
+        ({"status": "3,11"}, 1067, invalid("status")),
+        ({"status": "x"}, 1067, invalid("status")),
+        ({"create_date": None}, 1066, empty("create_date")),
+        ({"create_date": 0}, 1067, invalid("create_date")),
+        ({"create_date": "week"}, 1067, invalid("create_date")),
+        ({"page_size": 51}, 1067, invalid("page_size")),
+        ({"page_index": -1}, 1067, invalid("page_index")),
+        ({"sort_by": "created_at"}, 1067, invalid("sort_by")),
         ({"contract_code": "XRP-USD"}, 1014, "This contract doesnt exist."),
     ],
 )
@@ -732,9 +788,11 @@ async def test_account_info_lists_one_row_per_contract(signed: SignedClient) -> 
         assert set(row) == ACCOUNT_FIELDS
         for name in ACCOUNT_FIELDS - {
             "symbol", "contract_code", "risk_rate", "liquidation_price", "lever_rate",
-            "adjust_factor",
+            "adjust_factor", "new_risk_rate", "trade_partition",
         }:  # fmt: skip
             assert is_number(row[name]), name
+        assert (row["new_risk_rate"], row["trade_partition"]) == ("", "")  # HTX's examples
+        assert row["transfer_profit_ratio"] == 0
     btc, eth = data
     assert btc["symbol"] == "BTC"
     assert (btc["margin_balance"], btc["margin_static"], btc["margin_available"]) == (10, 10, 10)
@@ -784,8 +842,17 @@ async def test_position_info_lists_open_positions(signed: SignedClient, bob: Sig
     assert (long["contract_code"], long["symbol"], long["direction"]) == ("BTC-USD", "BTC", "buy")
     assert (long["volume"], long["available"], long["frozen"]) == (3, 2, 1)
     assert long["lever_rate"] == 10
-    for name in POSITION_FIELDS - {"symbol", "contract_code", "direction"}:
+    texts = {"adl_risk_percent", "liq_px", "new_risk_rate", "trade_partition"}
+    for name in POSITION_FIELDS - {"symbol", "contract_code", "direction"} - texts:
         assert is_number(long[name]), name
+    assert (long["adl_risk_percent"], long["new_risk_rate"], long["trade_partition"]) == (
+        "1",
+        "",
+        "",
+    )
+    # liq_px is swap_account_info's liquidation_price for the contract, as a string
+    [btc] = await ok(signed, ACCOUNT_INFO, {"contract_code": "BTC-USD"})
+    assert long["liq_px"] == str(btc["liquidation_price"])
     assert long["cost_open"] == 60000
     assert long["last_price"] == 60000
     assert await ok(signed, POSITION_INFO, {}) == data
@@ -812,7 +879,7 @@ async def test_position_info_unknown_contract(signed: SignedClient) -> None:
         (ORDER_DETAIL, {"contract_code": "BTC-USD", "order_id": "1"}, 1017, "查询订单不存在"),
         (OPENORDERS, {"contract_code": "XRP-USD"}, 1014, "合约不存在"),
         (OPENORDERS, {"page_size": 99}, 1067, "page_size字段不合法"),
-        (HISORDERS, history(trade_type=None), 1066, "trade_type字段不能为空"),
+        (HISORDERS, history(trade_type=None), 1066, "trade_type字段不能为空,请重新输入"),
         (ORDER_INFO, {"contract_code": "BTC-USD", "order_id": ",".join(["1"] * 51)}, 1052,
          "批量撤单、下单的订单数量超过平台限制数量"),
     ],

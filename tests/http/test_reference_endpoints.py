@@ -74,6 +74,6 @@ async def test_bbo_answers_the_best_levels_and_null_for_an_empty_side(
     assert (eth["contract_code"], eth["bid"], eth["ask"]) == ("ETH-USD", None, None)
     unknown = (await client.get(BBO, params={"contract_code": "XRP-USD"})).json()
     assert unknown == {
-        "ts": clock.now(), "status": "error", "err-code": "invalid-parameter",
+        "ts": clock.now(), "status": "error", "err-code": "invalid-request",
         "err-msg": "invalid contract code",
     }  # fmt: skip

@@ -10,6 +10,7 @@ import pytest
 
 from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.http.core.ratelimit import Quota
+from tests.texts import empty, invalid
 
 from . import strategy_placing as placing
 from .conftest import KEYS, SignedClient
@@ -23,7 +24,7 @@ TRIGGER: dict[str, Any] = {
     "order_price_type": "optimal_5", "volume": 1, "direction": "buy", "offset": "open",
     "lever_rate": 5,
 }  # fmt: skip
-NOT_EXIST = "This order doesnt exist."
+NOT_EXIST = "The order does not exist."
 
 
 @pytest.fixture
@@ -144,13 +145,13 @@ async def test_a_leg_that_has_not_taken_effect_cannot_be_cancelled(
 @pytest.mark.parametrize(
     ("body", "code", "message"),
     [
-        ({"order_id": "1"}, 1066, "contract_code cannot be empty."),
-        ({"contract_code": "BTC-USD"}, 1066, "order_id cannot be empty."),
-        ({"contract_code": "BTC-USD", "order_id": ""}, 1066, "order_id cannot be empty."),
-        ({"contract_code": "BTC-USD", "order_id": " , ,"}, 1066, "order_id cannot be empty."),
+        ({"order_id": "1"}, 1066, empty("contract_code")),
+        ({"contract_code": "BTC-USD"}, 1066, empty("order_id")),
+        ({"contract_code": "BTC-USD", "order_id": ""}, 1066, empty("order_id")),
+        ({"contract_code": "BTC-USD", "order_id": " , ,"}, 1066, empty("order_id")),
         ({"contract_code": "BTC-USD", "order_id": ",".join(str(i) for i in range(1, 12))},
          1052, "The number exceeds the batch limit."),
-        ({"contract_code": "BTC-USD", "order_id": ["1"]}, 1067, "Illegal parameter order_id."),
+        ({"contract_code": "BTC-USD", "order_id": ["1"]}, 1067, invalid("order_id")),
         ({"contract_code": "DOGE-USD", "order_id": "1"}, 1014, "This contract doesnt exist."),
     ],
 )  # fmt: skip
@@ -267,7 +268,7 @@ async def test_strategy_and_ordinary_cancel_alls_leave_each_other_alone(
 @pytest.mark.parametrize(
     ("body", "code", "message"),
     [
-        ({}, 1066, "contract_code cannot be empty."),
+        ({}, 1066, empty("contract_code")),
         ({"contract_code": "DOGE-USD"}, 1014, "This contract doesnt exist."),
         ({"contract_code": "BTC-USD", "direction": "long"}, 1035,
          "Incorrect field of form direction."),

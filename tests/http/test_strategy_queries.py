@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from htx_sandbox.service.clock import ManualClock
+from tests.texts import empty, invalid
 
 from . import strategy_placing as placing
 from .conftest import KEYS, SignedClient
@@ -152,13 +153,13 @@ async def test_trade_type_is_htxs_chinese_meaning(
 @pytest.mark.parametrize(
     ("body", "code", "message"),
     [
-        ({}, 1066, "contract_code cannot be empty."),
+        ({}, 1066, empty("contract_code")),
         ({"contract_code": "DOGE-USD"}, 1014, "This contract doesnt exist."),
-        ({"contract_code": "BTC-USD", "page_size": 51}, 1067, "Illegal parameter page_size."),
-        ({"contract_code": "BTC-USD", "page_size": 0}, 1067, "Illegal parameter page_size."),
-        ({"contract_code": "BTC-USD", "page_index": 0}, 1067, "Illegal parameter page_index."),
-        ({"contract_code": "BTC-USD", "trade_type": 5}, 1067, "Illegal parameter trade_type."),
-        ({"contract_code": "BTC-USD", "trade_type": "x"}, 1067, "Illegal parameter trade_type."),
+        ({"contract_code": "BTC-USD", "page_size": 51}, 1067, invalid("page_size")),
+        ({"contract_code": "BTC-USD", "page_size": 0}, 1067, invalid("page_size")),
+        ({"contract_code": "BTC-USD", "page_index": 0}, 1067, invalid("page_index")),
+        ({"contract_code": "BTC-USD", "trade_type": 5}, 1067, invalid("trade_type")),
+        ({"contract_code": "BTC-USD", "trade_type": "x"}, 1067, invalid("trade_type")),
     ],
 )
 @pytest.mark.parametrize("kind", ["trigger", "tpsl", "track"])
@@ -254,25 +255,25 @@ async def test_history_status_filter(signed: SignedClient, signed_for: Any) -> N
 @pytest.mark.parametrize(
     ("kind", "fields", "code", "message"),
     [
-        ("trigger", {"contract_code": None}, 1066, "contract_code cannot be empty."),
-        ("trigger", {"status": None}, 1066, "status cannot be empty."),
-        ("trigger", {"status": ""}, 1066, "status cannot be empty."),
-        ("trigger", {"status": "2"}, 1067, "Illegal parameter status."),
-        ("trigger", {"status": "4,x"}, 1067, "Illegal parameter status."),
-        ("trigger", {"status": "11"}, 1067, "Illegal parameter status."),  # TP/SL's only
-        ("trigger", {"create_date": None}, 1066, "create_date cannot be empty."),
-        ("trigger", {"create_date": 0}, 1067, "Illegal parameter create_date."),
-        ("trigger", {"create_date": "1.5"}, 1067, "Illegal parameter create_date."),
-        ("trigger", {"trade_type": None}, 1066, "trade_type cannot be empty."),
-        ("trigger", {"trade_type": "x"}, 1067, "Illegal parameter trade_type."),
-        ("trigger", {"sort_by": "create_date"}, 1067, "Illegal parameter sort_by."),
-        ("trigger", {"page_size": 51}, 1067, "Illegal parameter page_size."),
-        ("tpsl", {"status": "2"}, 1067, "Illegal parameter status."),
-        ("tpsl", {"create_date": None}, 1066, "create_date cannot be empty."),
-        ("tpsl", {"sort_by": "create_date"}, 1067, "Illegal parameter sort_by."),
-        ("track", {"status": "11"}, 1067, "Illegal parameter status."),
-        ("track", {"trade_type": None}, 1066, "trade_type cannot be empty."),
-        ("track", {"sort_by": "x"}, 1067, "Illegal parameter sort_by."),
+        ("trigger", {"contract_code": None}, 1066, empty("contract_code")),
+        ("trigger", {"status": None}, 1066, empty("status")),
+        ("trigger", {"status": ""}, 1066, empty("status")),
+        ("trigger", {"status": "2"}, 1067, invalid("status")),
+        ("trigger", {"status": "4,x"}, 1067, invalid("status")),
+        ("trigger", {"status": "11"}, 1067, invalid("status")),  # TP/SL's only
+        ("trigger", {"create_date": None}, 1066, empty("create_date")),
+        ("trigger", {"create_date": 0}, 1067, invalid("create_date")),
+        ("trigger", {"create_date": "1.5"}, 1067, invalid("create_date")),
+        ("trigger", {"trade_type": None}, 1066, empty("trade_type")),
+        ("trigger", {"trade_type": "x"}, 1067, invalid("trade_type")),
+        ("trigger", {"sort_by": "create_date"}, 1067, invalid("sort_by")),
+        ("trigger", {"page_size": 51}, 1067, invalid("page_size")),
+        ("tpsl", {"status": "2"}, 1067, invalid("status")),
+        ("tpsl", {"create_date": None}, 1066, empty("create_date")),
+        ("tpsl", {"sort_by": "create_date"}, 1067, invalid("sort_by")),
+        ("track", {"status": "11"}, 1067, invalid("status")),
+        ("track", {"trade_type": None}, 1066, empty("trade_type")),
+        ("track", {"sort_by": "x"}, 1067, invalid("sort_by")),
     ],
 )
 async def test_history_refusals(
@@ -390,7 +391,7 @@ async def test_tpsl_open_orders_refuse_opening_trade_types(
 ) -> None:
     body = {"contract_code": "BTC-USD", "trade_type": trade_type}
     assert await error(signed, "swap_tpsl_openorders", body) == (
-        1067, "Illegal parameter trade_type."
+        1067, invalid("trade_type")
     )  # fmt: skip
 
 

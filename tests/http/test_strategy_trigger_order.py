@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from tests.texts import empty, invalid
+
 from .conftest import SignedClient
 
 pytestmark = pytest.mark.anyio
@@ -89,27 +91,27 @@ def without(name: str) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("body", "code", "message"),
     [
-        (without("contract_code"), 1066, "contract_code cannot be empty."),
+        (without("contract_code"), 1066, empty("contract_code")),
         ({**VALID, "contract_code": "DOGE-USD"}, 1014, "This contract doesnt exist."),
-        (without("trigger_type"), 1066, "trigger_type cannot be empty."),
+        (without("trigger_type"), 1066, empty("trigger_type")),
         ({**VALID, "trigger_type": "gt"}, 1082, "Trigger type parameter error."),
         ({**VALID, "trigger_type": "GE"}, 1082, "Trigger type parameter error."),
         # HTX's own QA suite sees the camel-case name for this one field.
-        (without("trigger_price"), 1066, "triggerPrice cannot be empty."),
-        ({**VALID, "trigger_price": ""}, 1066, "triggerPrice cannot be empty."),
-        ({**VALID, "trigger_price": "abc"}, 1067, "Illegal parameter trigger_price."),
+        (without("trigger_price"), 1066, empty("triggerPrice")),
+        ({**VALID, "trigger_price": ""}, 1066, empty("triggerPrice")),
+        ({**VALID, "trigger_price": "abc"}, 1067, invalid("trigger_price")),
         ({**VALID, "trigger_price": "0"}, 1069, "The price is not reasonable."),
         ({**VALID, "trigger_price": "-61000"}, 1069, "The price is not reasonable."),
         ({**VALID, "trigger_price": "61000.05"}, 1038,
          "The order price exceeds the precision limit, please modify and order again."),
-        (without("volume"), 1066, "volume cannot be empty."),
+        (without("volume"), 1066, empty("volume")),
         ({**VALID, "volume": "1.5"}, 1040, "Invalid amount, please modify and order again."),
         ({**VALID, "volume": 0}, 1040, "Invalid amount, please modify and order again."),
         ({**VALID, "volume": 1_000_001}, 1041,
          "The order amount exceeds the limit (1000000Cont), please modify and order again."),
-        (without("direction"), 1066, "direction cannot be empty."),
+        (without("direction"), 1066, empty("direction")),
         ({**VALID, "direction": "long"}, 1035, "Incorrect field of form direction."),
-        (without("offset"), 1066, "offset cannot be empty."),
+        (without("offset"), 1066, empty("offset")),
         ({**VALID, "offset": "both"}, 1036, "Incorrect field of open long form."),
         ({**VALID, "order_price_type": "opponent"}, 1034, "Incorrect field of order price type."),
         ({**VALID, "order_price_type": "post_only"}, 1034,
@@ -139,7 +141,7 @@ async def test_refusals_answer_htxs_code_and_text_and_change_nothing(
 async def test_refusals_in_chinese(signed: SignedClient) -> None:
     zh = {"Accept-Language": "zh-CN"}
     answer = await post(signed, PLACE, without("trigger_price"), headers=zh)
-    assert (answer["err_code"], answer["err_msg"]) == (1066, "triggerPrice字段不能为空")
+    assert (answer["err_code"], answer["err_msg"]) == (1066, "triggerPrice字段不能为空,请重新输入")
     answer = await post(signed, PLACE, {**VALID, "trigger_type": "x"}, headers=zh)
     assert (answer["err_code"], answer["err_msg"]) == (1082, "触发类型参数错误")
 

@@ -10,6 +10,7 @@ import pytest
 from htx_sandbox.domain.strategy_orders import StrategyKind
 from htx_sandbox.service.engine import Engine
 from tests.http.conftest import KEYS, UID1, SignedClient
+from tests.texts import empty, invalid
 
 pytestmark = pytest.mark.anyio
 
@@ -120,16 +121,16 @@ async def test_a_fired_leg_places_a_tpsl_order(
 @pytest.mark.parametrize(
     ("changes", "code", "message"),
     [
-        ({"contract_code": None}, 1066, "contract_code cannot be empty."),  # HTX's example
+        ({"contract_code": None}, 1066, empty("contract_code")),  # HTX's example
         ({"contract_code": "DOGE-USD"}, 1014, "This contract doesnt exist."),
-        ({"direction": None}, 1066, "direction cannot be empty."),
+        ({"direction": None}, 1066, empty("direction")),
         ({"direction": "long"}, 1035, "Incorrect field of form direction."),
         ({"volume": None}, 1040, "Invalid amount, please modify and order again."),
         ({"volume": "1.5"}, 1040, None),
         ({"volume": 3}, 1048, "Insufficient close amount available."),
         ({"tp_trigger_price": None, "sl_trigger_price": None}, 1066,
-         "tp_trigger_price or sl_trigger_price cannot be empty."),
-        ({"tp_trigger_price": "abc"}, 1067, "Illegal parameter tp_trigger_price."),
+         empty("tp_trigger_price or sl_trigger_price")),
+        ({"tp_trigger_price": "abc"}, 1067, invalid("tp_trigger_price")),
         ({"tp_trigger_price": "59000.05"}, 1038, None),
         ({"tp_order_price": None}, 1069, "The price is not reasonable."),
         ({"tp_order_price_type": "post_only"}, 1034, "Incorrect field of order price type."),
@@ -138,7 +139,7 @@ async def test_a_fired_leg_places_a_tpsl_order(
          "The take-profit price shall not be higher than or equal to the latest price 60000.0"),
         ({"sl_trigger_price": 59000, "sl_order_price": 59000}, 1407,
          "The stop-loss price shall not be lower than or equal to the latest price 60000.0"),
-        ({"price_protect": 2}, 1067, "Illegal parameter price_protect."),
+        ({"price_protect": 2}, 1067, invalid("price_protect")),
     ],
 )  # fmt: skip
 async def test_refusals_answer_htxs_codes_and_create_nothing(

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.http.conftest import KEYS, SignedClient
+from tests.texts import empty, invalid
 
 pytestmark = pytest.mark.anyio
 
@@ -140,9 +141,9 @@ async def test_batch_orders_carry_their_own_legs(signed: SignedClient) -> None:
 @pytest.mark.parametrize(
     ("body", "code", "message"),
     [
-        ({"order_id": 1}, 1066, "contract_code cannot be empty."),
-        ({"contract_code": "BTC-USD"}, 1066, "order_id cannot be empty."),
-        ({"contract_code": "BTC-USD", "order_id": "x1"}, 1067, "Illegal parameter order_id."),
+        ({"order_id": 1}, 1066, empty("contract_code")),
+        ({"contract_code": "BTC-USD"}, 1066, empty("order_id")),
+        ({"contract_code": "BTC-USD", "order_id": "x1"}, 1067, invalid("order_id")),
         ({"contract_code": "DOGE-USD", "order_id": 1}, 1014, None),
         ({"contract_code": "BTC-USD", "order_id": 12345}, 1017, "Order doesnt exist."),
         ({"contract_code": "BTC-USD", "order_id": -5}, 1017, None),

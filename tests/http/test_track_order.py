@@ -13,6 +13,7 @@ from htx_sandbox.domain.strategy_orders import StrategyOrder
 from htx_sandbox.domain.types import OrderId
 from htx_sandbox.service.engine import Engine
 from tests.http.conftest import KEYS, SignedClient
+from tests.texts import empty, invalid
 
 pytestmark = pytest.mark.anyio
 
@@ -80,29 +81,29 @@ async def test_ccxts_request(signed: SignedClient, engine: Engine) -> None:
 @pytest.mark.parametrize(
     ("change", "code", "message"),
     [
-        ({"contract_code": None}, 1066, "contract_code cannot be empty."),
-        ({"direction": None}, 1066, "direction cannot be empty."),
+        ({"contract_code": None}, 1066, empty("contract_code")),
+        ({"direction": None}, 1066, empty("direction")),
         ({"direction": "long"}, 1035, None),
-        ({"offset": None}, 1066, "offset cannot be empty."),
+        ({"offset": None}, 1066, empty("offset")),
         ({"offset": "both"}, 1036, None),
         ({"lever_rate": None}, 1094, None),
         ({"lever_rate": "five"}, 1037, None),
         ({"lever_rate": 7}, 1037, None),
-        ({"volume": None}, 1066, "volume cannot be empty."),
+        ({"volume": None}, 1066, empty("volume")),
         ({"volume": "1.5"}, 1040, None),  # as swap_order and swap_trigger_order answer
         ({"volume": 0}, 1040, None),
-        ({"callback_rate": None}, 1066, "callback_rate cannot be empty."),
-        ({"callback_rate": "1%"}, 1067, "Illegal parameter callback_rate."),
-        ({"callback_rate": "0.0000000000000000001"}, 1067, "Illegal parameter callback_rate."),
-        ({"callback_rate": "NaN"}, 1067, "Illegal parameter callback_rate."),
+        ({"callback_rate": None}, 1066, empty("callback_rate")),
+        ({"callback_rate": "1%"}, 1067, invalid("callback_rate")),
+        ({"callback_rate": "0.0000000000000000001"}, 1067, invalid("callback_rate")),
+        ({"callback_rate": "NaN"}, 1067, invalid("callback_rate")),
         ({"callback_rate": 0.0005}, 1425, "The callback rate should be ≥0.1%, please modify!"),
         ({"callback_rate": "0.2"}, 1425, "The callback rate should be ≤10%, please modify!"),
-        ({"active_price": None}, 1066, "active_price cannot be empty."),
-        ({"active_price": "cheap"}, 1067, "Illegal parameter active_price."),
+        ({"active_price": None}, 1066, empty("active_price")),
+        ({"active_price": "cheap"}, 1067, invalid("active_price")),
         ({"active_price": "59000.05"}, 1038, None),
         ({"active_price": 0}, 1069, None),
         ({"active_price": 60000}, 1426, "The activation price should be < the latest price."),
-        ({"order_price_type": None}, 1066, "order_price_type cannot be empty."),
+        ({"order_price_type": None}, 1066, empty("order_price_type")),
         ({"order_price_type": "limit"}, 1034, None),
         ({"order_price_type": "opponent"}, 1034, None),
         ({"contract_code": "XRP-USD"}, 1014, None),

@@ -26,6 +26,7 @@ from tests.invariants import (
     check_open_orders_rest_in_book_and_index,
     check_position_frozen_matches_close_orders,
 )
+from tests.texts import empty, invalid
 
 from .conftest import FUNDS, KEYS, UID1, UID2, UID3, SignedClient
 
@@ -204,9 +205,9 @@ async def test_swap_order_fills_against_another_uid(
 
 ERROR_CASES: list[tuple[str, dict[str, Any], int, str | None]] = [
     ("missing contract_code", order_body(contract_code=...), 1066,
-     "contract_code cannot be empty."),
-    ("empty contract_code", order_body(contract_code=""), 1066, "contract_code cannot be empty."),
-    ("null contract_code", order_body(contract_code=None), 1066, "contract_code cannot be empty."),
+     empty("contract_code")),
+    ("empty contract_code", order_body(contract_code=""), 1066, empty("contract_code")),
+    ("null contract_code", order_body(contract_code=None), 1066, empty("contract_code")),
     ("unknown contract", order_body(contract_code="DOGE-USD"), 1014,
      "This contract doesnt exist."),
     ("USDT-M contract", order_body(contract_code="BTC-USDT"), 1014, None),
@@ -238,9 +239,9 @@ ERROR_CASES: list[tuple[str, dict[str, Any], int, str | None]] = [
     ("client_order_id fractional", order_body(client_order_id=1.5), 1065, None),
     ("price off the tick", order_body(price="50000.05"), 1038,
      "The order price exceeds the precision limit, please modify and order again."),
-    ("limit without price", order_body(price=...), 1066, "price cannot be empty."),
+    ("limit without price", order_body(price=...), 1066, empty("price")),
     ("tp_trigger_price not a number", order_body(tp_trigger_price="seventy"), 1067,
-     "Illegal parameter tp_trigger_price."),
+     invalid("tp_trigger_price")),
     ("tp_order_price off the tick", order_body(tp_trigger_price=70000, tp_order_price="70000.01"),
      1038, None),
     ("tp_order_price_type unknown", order_body(tp_trigger_price=70000, tp_order_price_type="ioc"),
@@ -252,7 +253,7 @@ ERROR_CASES: list[tuple[str, dict[str, Any], int, str | None]] = [
     ("tp on a close order", order_body(offset="close", tp_trigger_price=70000,
      tp_order_price=70000), 1404, None),
     ("price_protect not a boolean", order_body(price_protect="yes"), 1067,
-     "Illegal parameter price_protect."),
+     invalid("price_protect")),
     ("insufficient margin", order_body(volume=1_000_000, lever_rate=1), 1047,
      "Insufficient margin available."),
     ("opponent on an empty book", order_body(order_price_type="opponent", price=...), 1016, None),
@@ -278,12 +279,16 @@ async def test_swap_order_errors(
 async def test_swap_order_malformed_bodies_are_input_errors(
     signed: SignedClient, engine: Engine, raw: bytes
 ) -> None:
-    assert_error(await signed.post(ORDER, raw), 1030, "Input error.")
+    assert_error(await signed.post(ORDER, raw), 1030, "Abnormal service. Please try again later.")
     assert all_orders(engine) == {}
 
 
 async def test_swap_order_empty_body(signed: SignedClient) -> None:
-    assert_error(await signed.post(ORDER, None), 1066, "contract_code cannot be empty.")
+    assert_error(
+        await signed.post(ORDER, None),
+        1066,
+        empty("contract_code"),
+    )
 
 
 async def test_swap_order_insufficient_margin_on_an_unfunded_account(
@@ -336,7 +341,7 @@ async def test_swap_batchorder_mixed(signed: SignedClient, engine: Engine) -> No
     assert errors == {
         2: (1034, "Incorrect field of order price type."),
         3: (1040, "Invalid amount, please modify and order again."),
-        4: (1030, "Input error."),
+        4: (1030, "Abnormal service. Please try again later."),
         6: (1014, "This contract doesnt exist."),
         7: (1050, "Customers order number is repeated. Please try again later."),
     }
@@ -373,7 +378,11 @@ async def test_swap_batchorder_more_than_25(signed: SignedClient, engine: Engine
 
 @pytest.mark.parametrize("body", [{"orders_data": []}, {}, {"orders_data": None}])
 async def test_swap_batchorder_empty(signed: SignedClient, body: dict[str, Any]) -> None:
-    assert_error(await signed.post(BATCH, body), 1066, "orders_data cannot be empty.")
+    assert_error(
+        await signed.post(BATCH, body),
+        1066,
+        empty("orders_data"),
+    )
 
 
 @pytest.mark.parametrize("raw", [b"[]", b"nope", b'{"orders_data": {"a": 1}}'])
@@ -396,7 +405,7 @@ async def test_swap_cancel_by_order_ids(signed: SignedClient, engine: Engine) ->
     assert isinstance(data["successes"], str)
     assert sorted(data["successes"].split(",")) == sorted([str(a), str(b)])
     assert data["errors"] == [
-        {"order_id": "123456789", "err_code": 1061, "err_msg": "This order doesnt exist."}
+        {"order_id": "123456789", "err_code": 1061, "err_msg": "The order does not exist."}
     ]
     orders = all_orders(engine)
     assert orders[a].status is OrderStatus.CANCELLED
@@ -429,7 +438,7 @@ async def test_swap_cancel_by_client_order_ids(signed: SignedClient, engine: Eng
     data = ok_data(await signed.post(CANCEL, body))
     assert sorted(data["successes"].split(",")) == ["11", "12"]
     assert data["errors"] == [
-        {"order_id": "13", "err_code": 1061, "err_msg": "This order doesnt exist."}
+        {"order_id": "13", "err_code": 1061, "err_msg": "The order does not exist."}
     ]
     orders = all_orders(engine)
     assert orders[a].status is OrderStatus.CANCELLED
@@ -494,7 +503,7 @@ async def test_swap_cancel_errors(signed: SignedClient, body: dict[str, Any], co
 async def test_swap_cancel_unparsable_id_is_a_per_order_error(signed: SignedClient) -> None:
     data = ok_data(await signed.post(CANCEL, {"contract_code": "BTC-USD", "order_id": "abc"}))
     assert data == {
-        "errors": [{"order_id": "abc", "err_code": 1061, "err_msg": "This order doesnt exist."}],
+        "errors": [{"order_id": "abc", "err_code": 1061, "err_msg": "The order does not exist."}],
         "successes": "",
     }
 
@@ -593,7 +602,7 @@ async def test_swap_cancelall_twice(signed: SignedClient, engine: Engine) -> Non
          "Incorrect field of form direction."),
         ({"contract_code": "BTC-USD", "offset": "x"}, 1036, "Incorrect field of open long form."),
         ({"contract_code": "BTC-USD", "direction": 1}, 1035, None),
-        ({}, 1066, "contract_code cannot be empty."),
+        ({}, 1066, empty("contract_code")),
         ({"contract_code": "NOPE-USD"}, 1014, "This contract doesnt exist."),
     ],
 )  # fmt: skip
@@ -703,12 +712,12 @@ async def test_swap_cancel_after_default_and_off(
 @pytest.mark.parametrize(
     ("body", "code", "message"),
     [
-        ({"on_off": 1, "time_out": 4999}, 1067, "Illegal parameter time_out."),
-        ({"on_off": 1, "time_out": 3000}, 1067, "Illegal parameter time_out."),
+        ({"on_off": 1, "time_out": 4999}, 1067, invalid("time_out")),
+        ({"on_off": 1, "time_out": 3000}, 1067, invalid("time_out")),
         ({"on_off": 1, "time_out": "abc"}, 1067, None),
-        ({"on_off": 2}, 1067, "Illegal parameter on_off."),
-        ({"time_out": 6000}, 1066, "on_off cannot be empty."),
-        (b"not json", 1030, "Input error."),
+        ({"on_off": 2}, 1067, invalid("on_off")),
+        ({"time_out": 6000}, 1066, empty("on_off")),
+        (b"not json", 1030, "Abnormal service. Please try again later."),
     ],
 )
 async def test_swap_cancel_after_errors(

@@ -98,7 +98,7 @@ async def test_chinese_error_messages(signed: SignedClient, header: str) -> None
     response = await signed.post(ORDER, {**ORDER_BODY, "volume": 0}, headers=headers)
     assert error_of(response) == (1040, "下单数量不能为空或者不能小于0, 请修改后下单")
     response = await signed.post(ORDER, {**ORDER_BODY, "price": None}, headers=headers)
-    assert error_of(response) == (1066, "price字段不能为空")
+    assert error_of(response) == (1066, "price字段不能为空,请重新输入")
     response = await signed.post(V1 + "swap_cancelall", {"contract_code": "BTC-USD"},
                                  headers=headers)  # fmt: skip
     assert error_of(response) == (1051, "没有可撤销的订单")
@@ -126,7 +126,8 @@ async def test_chinese_in_per_item_errors_and_v3(signed: SignedClient) -> None:
     body = SignedClient.json(
         await signed.post(V1 + "swap-cancel-after", {"on_off": 1, "time_out": 1}, headers=headers)
     )
-    assert (body["code"], body["msg"], body["data"]) == (1067, "time_out字段不合法", None)
+    chinese = "time_out字段不合法"
+    assert (body["code"], body["msg"], body["data"]) == (1067, chinese, None)
 
 
 @pytest_anyio
@@ -154,7 +155,7 @@ async def test_apostrophes_are_dropped(signed: SignedClient) -> None:
     body = SignedClient.json(
         await signed.post(V1 + "swap_cancel", {"contract_code": "BTC-USD", "order_id": "7"})
     )
-    assert body["data"]["errors"][0]["err_msg"] == "This order doesnt exist."
+    assert body["data"]["errors"][0]["err_msg"] == "The order does not exist."
     assert "'" not in body["data"]["errors"][0]["err_msg"]
 
 

@@ -256,6 +256,7 @@ def state_view(exchange: Exchange) -> dict[str, object]:
         "price_bands": {k: str(v) for k, v in sorted(state.price_bands.items())},
         "last_order_id": state.order_ids.last,
         "last_trade_id": state.trade_ids.last,
+        "last_fill_id": state.last_fill_id,
         "funding": {
             "next_sample": state.next_sample,
             "next_settlement": state.next_settlement,

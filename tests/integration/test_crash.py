@@ -1058,17 +1058,25 @@ def check_invariants(state: ExchangeState, trade_rows: int, context: str) -> Non
     assert sum(len(s) for s in sides.values()) == trade_rows, (
         f"{context}: {trade_rows} trade rows, {sum(len(s) for s in sides.values())} on orders"
     )
-    for trade_id, pair in sides.items():
-        assert len(pair) == 2, f"{context}: match {trade_id} stored as {pair}"
-        maker, taker = sorted(pair, key=lambda t: t.role is Role.TAKER)
-        assert (maker.role, taker.role) == (Role.MAKER, Role.TAKER), (context, pair)
-        assert maker.direction is not taker.direction, (context, pair)
-        assert (maker.price, maker.volume, maker.value, maker.contract_code) == (
-            taker.price,
-            taker.volume,
-            taker.value,
-            taker.contract_code,
-        ), (context, pair)
+    # A match is one taker order's round: its fills in the order made (query_id) alternate
+    # maker, taker, each pair alike but for the side.
+    for trade_id, fills in sides.items():
+        fills.sort(key=lambda t: t.query_id)
+        assert len(fills) % 2 == 0, f"{context}: match {trade_id} stored as {fills}"
+        assert len({t.order_id for t in fills[1::2]}) == 1, (context, fills)
+        for maker, taker in zip(fills[::2], fills[1::2], strict=True):
+            pair = [maker, taker]
+            assert (maker.role, taker.role) == (Role.MAKER, Role.TAKER), (context, pair)
+            assert maker.direction is not taker.direction, (context, pair)
+            assert (maker.price, maker.volume, maker.value, maker.contract_code) == (
+                taker.price,
+                taker.volume,
+                taker.value,
+                taker.contract_code,
+            ), (context, pair)
+    # Every fill has its own query_id, numbered without a gap.
+    fill_ids = sorted(t.query_id for fills in sides.values() for t in fills)
+    assert fill_ids == list(range(1, state.last_fill_id + 1)), context
     last_trade = state.trade_ids.last
     expected_ids = set(range(TRADE_ID_START + 1, last_trade + 1))
     assert set(sides) == expected_ids, (

@@ -228,8 +228,8 @@ def test_1061_for_orders_the_caller_cannot_cancel_here() -> None:
     assert errors_of(reply) == [(g, 1061) for g in given]
     assert all(isinstance(e.order_id, str) for e in reply.errors)
     error = reply.errors[0].error
-    assert error.message() == "This order doesn't exist."
-    assert error.wire_message() == "This order doesnt exist."
+    assert error.message() == "The order does not exist."
+    assert error.wire_message() == "The order does not exist."
     assert error.message("zh") == "订单不存在"
     assert (mine.status, bobs.status, my_eth.status) == (OrderStatus.SUBMITTED,) * 3
 

@@ -9,6 +9,7 @@ import pytest
 from htx_sandbox.domain.commands import Deposit, OpenUser, PlaceBatch
 from htx_sandbox.domain.errors import ErrorCode, HtxError
 from htx_sandbox.domain.types import OrderStatus
+from tests.texts import empty
 
 from .helpers import (
     ALICE,
@@ -117,7 +118,7 @@ def test_empty_batch_is_1066() -> None:
     with pytest.raises(HtxError) as info:
         ex.place_batch(PlaceBatch(ALICE, []), NOW)
     assert info.value.code == 1066  # FIELD_EMPTY
-    assert info.value.message() == "orders_data cannot be empty."
+    assert info.value.message() == empty("orders_data")
 
 
 def test_an_order_of_another_uid_refuses_the_whole_batch_before_any_is_placed() -> None:

@@ -154,7 +154,7 @@ def test_trade_avg_price_with_unequal_volumes() -> None:
     assert abs(taker.trade_avg_price - Decimal("52631.5789473684")) < Decimal("0.0000000001")
 
 
-def test_trade_ids_are_shared_by_maker_and_taker_and_ids_are_formatted() -> None:
+def test_a_taker_orders_fills_share_one_match_id_and_ids_are_formatted() -> None:
     ex = make_exchange()
     first = sell(ex, BOB, 1, "60000")
     second = sell(ex, CAROL, 2, "60010")
@@ -166,7 +166,12 @@ def test_trade_ids_are_shared_by_maker_and_taker_and_ids_are_formatted() -> None
         first.trades[0].trade_id,
         second.trades[0].trade_id,
     ]
-    assert taker.trades[0].trade_id != taker.trades[1].trade_id
+    # One taker order's round of matching is one match: HTX's match_id "includes all trade
+    # records of a taker order and N maker orders".
+    assert taker.trades[0].trade_id == taker.trades[1].trade_id
+    # The fill sequence (query_id) tells every fill apart, in the order they happened.
+    fills = [first.trades[0], taker.trades[0], second.trades[0], taker.trades[1]]
+    assert [t.query_id for t in fills] == sorted({t.query_id for t in fills})
     for n, trade in enumerate(taker.trades, start=1):
         assert trade.id == f"{trade.trade_id}-{taker.order_id}-{n}"
         assert trade.order_id == taker.order_id
@@ -174,6 +179,10 @@ def test_trade_ids_are_shared_by_maker_and_taker_and_ids_are_formatted() -> None
     assert second.trades[0].id == f"{second.trades[0].trade_id}-{second.order_id}-1"
     # Maker and taker sides of one match share trade_id but never the unique id.
     assert first.trades[0].id != taker.trades[0].id
+    # The next taker order is the next match.
+    third = sell(ex, BOB, 1, "60020")
+    fourth = buy(ex, CAROL, 1, "60020")
+    assert fourth.trades[0].trade_id == third.trades[0].trade_id == taker.trades[0].trade_id + 1
 
 
 def test_a_maker_filled_twice_numbers_its_trades() -> None:

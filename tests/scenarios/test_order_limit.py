@@ -16,6 +16,7 @@ from htx_sandbox.domain.types import (
     OrderPriceType,
     OrderStatus,
 )
+from tests.texts import empty, invalid
 
 from .helpers import (
     ALICE,
@@ -177,7 +178,7 @@ def test_missing_price_is_1066(kind: OrderPriceType) -> None:
     ex = make_exchange()
     error = rejected(ex, order_cmd(ALICE, BUY, 1, None, kind=kind))
     assert error.code == 1066  # FIELD_EMPTY
-    assert error.message() == "price cannot be empty."
+    assert error.message() == empty("price")
 
 
 @pytest.mark.parametrize("volume", [0, -1])
@@ -282,7 +283,7 @@ def test_client_order_id_out_of_range_is_1067(coid: int) -> None:
     ex = make_exchange()
     error = rejected(ex, order_cmd(ALICE, BUY, 1, "60000", coid=coid))
     assert error.code == 1067  # ILLEGAL_PARAMETER
-    assert error.message() == "Illegal parameter client_order_id."
+    assert error.message() == invalid("client_order_id")
 
 
 def test_user_not_opened_is_1220() -> None:

@@ -18,6 +18,7 @@ from htx_sandbox.domain.strategy_orders import (
     TriggerType,
 )
 from htx_sandbox.domain.types import UID, ContractStatus
+from tests.texts import empty
 
 from .helpers import ALICE, BTC, BUY, CAROL, CLOSE, ETH, NOW, SELL, buy, make_exchange, sell
 from .tpsl_helpers import (
@@ -100,7 +101,10 @@ def test_neither_leg_is_1066_naming_both_trigger_prices() -> None:
     long_position(ex, 1)
     error = refused_tpsl(ex, tpsl_cmd(SELL, 1))
     assert error.code == ErrorCode.FIELD_EMPTY
-    assert error.message() == "tp_trigger_price or sl_trigger_price cannot be empty."
+    assert (
+        error.message()
+        == empty("tp_trigger_price or sl_trigger_price")
+    )
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from htx_sandbox.domain.errors import ErrorCode, HtxError
 from htx_sandbox.domain.exchange import Exchange
 from htx_sandbox.domain.strategy_orders import StrategyOrder, StrategyStatus
 from htx_sandbox.domain.types import UID, ContractStatus, Millis, OrderStatus
+from tests.texts import empty
 
 from .helpers import ALICE, BOB, BTC, BUY, CLOSE, ETH, NOW, SELL, buy, make_exchange
 from .triggers import (
@@ -59,7 +60,7 @@ def test_successes_and_errors_keep_the_requests_order() -> None:
     reply = ex.cancel_strategy_orders(cancel_ids(ALICE, c.order_id, 12345, a.order_id), NOW).reply
     assert reply.successes == [str(c.order_id), str(a.order_id)]
     assert errors_of(reply) == [("12345", NOT_EXIST)]
-    assert reply.errors[0].error.message() == "This order doesn't exist."
+    assert reply.errors[0].error.message() == "The order does not exist."
     assert b.status is WAITING
 
 
@@ -134,7 +135,7 @@ def test_ten_ids_at_most_and_at_least_one() -> None:
         with pytest.raises(HtxError) as info:
             ex.cancel_strategy_orders(cancel_ids(ALICE, *ids), NOW)
         assert info.value.code == code
-    assert info.value.message() == "order_id cannot be empty."
+    assert info.value.message() == empty("order_id")
     assert full_snapshot(ex) == before
     reply = ex.cancel_strategy_orders(cancel_ids(ALICE, *[o.order_id for o in orders[:10]]), NOW)
     assert len(reply.reply.successes) == 10 and orders[10].status is WAITING

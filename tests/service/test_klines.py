@@ -31,6 +31,7 @@ from htx_sandbox.service.periods import (
 from htx_sandbox.service.ports import ChangeSet, Store
 from htx_sandbox.service.queries import Reads
 from htx_sandbox.service.series_book import (
+    INDEX,
     KLINE,
     MARK_PRICE,
     OPEN_INTEREST,
@@ -324,7 +325,14 @@ def test_an_unchanged_mark_price_writes_nothing() -> None:
         market.at(600)
         engine.execute(SetIndexPrices({BTC: Decimal("60000")}))  # equal to the mark already
         engine.execute(OpenUser(UID(9)))
-        assert {key: dict(bars) for key, bars in store.klines.items()} == before
+        after = {key: dict(bars) for key, bars in store.klines.items()}
+        index = after.pop(SeriesKey(INDEX, BTC, "1min"))  # the index series' first value
+        assert next(iter(index.values()))[1:5] == ("60000",) * 4
+        assert after == before
+        engine.execute(SetIndexPrices({BTC: Decimal("60000")}))  # the same index again
+        assert {key: dict(bars) for key, bars in store.klines.items()} == {
+            **before, SeriesKey(INDEX, BTC, "1min"): index
+        }
     finally:
         market.stop()
 

@@ -176,10 +176,16 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
              tables.index_prices)  # fmt: skip
     p.add_argument("code", metavar="CODE", nargs="?", default=None)
 
-    orders = group("orders", "inspect orders")
+    orders = group("orders", "inspect and cancel orders")
     p = leaf(orders, "list", "list a UID's open orders", _orders_list, tables.orders)
     p.add_argument("--uid", type=UID, required=True)
     p.add_argument("--contract", default=None, metavar="CODE")
+    p = leaf(orders, "cancel-all", "cancel a UID's open orders on a contract, as its "
+             "swap_cancelall would", _orders_cancel_all, tables.record)  # fmt: skip
+    p.add_argument("--uid", type=UID, required=True)
+    p.add_argument("--contract", required=True, metavar="CODE")
+    p.add_argument("--direction", choices=("buy", "sell"), default=None)
+    p.add_argument("--offset", choices=("open", "close"), default=None)
 
     p = commands.add_parser(
         "reset",
@@ -329,6 +335,12 @@ def read_path(file: Path) -> list[tuple[int, Decimal]]:
 def _orders_list(admin: AdminClient, args: argparse.Namespace) -> Any:
     code = args.contract.upper() if args.contract else None
     return admin.list_orders(args.uid, code)
+
+
+def _orders_cancel_all(admin: AdminClient, args: argparse.Namespace) -> Any:
+    return admin.cancel_all(
+        args.uid, args.contract.upper(), direction=args.direction, offset=args.offset
+    )
 
 
 def _reset(admin: AdminClient, args: argparse.Namespace) -> Any:

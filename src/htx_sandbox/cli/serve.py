@@ -288,6 +288,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"admin token (read from {config.admin_token_file})", flush=True)
         elif not config.admin_token:
             print(f"admin token (kept in {admin_token_file(data_dir)})", flush=True)
+        print(f"dashboard: {url}/sandbox/ (log in with the admin token)", flush=True)
         if applied is not None:
             print(applied, flush=True)
         start_extras = _start_demo_and_maker(engine, config, data_dir, url, token)

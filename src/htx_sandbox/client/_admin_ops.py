@@ -9,10 +9,12 @@ from decimal import Decimal
 from typing import Any, TypeVar
 from urllib.parse import quote
 
+from ._ops import _cancel_result
 from ._wire import Op, convert, parse_as
 from .models import (
     ApiKey,
     Balance,
+    CancelResult,
     Order,
     SandboxContract,
     SandboxIndexPrice,
@@ -137,6 +139,24 @@ def list_orders(uid: int, contract_code: str | None) -> Op[list[Order]]:
     if contract_code is not None:
         params["contract_code"] = contract_code
     return _get("orders", list[Order], params)
+
+
+def cancel(uid: int, contract_code: str, order_ids: Iterable[int | str]) -> Op[CancelResult]:
+    """swap_cancel on the UID's behalf."""
+    body = {"uid": uid, "contract_code": contract_code, "order_id": ",".join(map(str, order_ids))}
+    return Op("POST", PREFIX + "cancel", _cancel_result, private=False, body=body)
+
+
+def cancel_all(
+    uid: int, contract_code: str, direction: str | None, offset: str | None
+) -> Op[CancelResult]:
+    """swap_cancelall on the UID's behalf."""
+    body: dict[str, Any] = {"uid": uid, "contract_code": contract_code}
+    if direction is not None:
+        body["direction"] = direction
+    if offset is not None:
+        body["offset"] = offset
+    return Op("POST", PREFIX + "cancel-all", _cancel_result, private=False, body=body)
 
 
 # -- index prices ----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from .errors import UnexpectedResponse
 from .models import (
     Account,
     AdjustFactors,
+    BasisSeries,
     BatchResult,
     BatchTick,
     CancelAfterResult,
@@ -429,6 +430,19 @@ def swap_mark_price_kline(contract_code: str, period: str, size: int) -> Op[Klin
     params = {"contract_code": contract_code, "period": period, "size": str(size)}
     path = "/index/market/history/swap_mark_price_kline"
     return Op("GET", path, parse_as(Klines), "market", private=False, params=params)
+
+
+def swap_basis(
+    contract_code: str, period: str, size: int | None, basis_price_type: str | None
+) -> Op[BasisSeries]:
+    params = drop_none({
+        "contract_code": contract_code,
+        "period": period,
+        "size": None if size is None else str(size),
+        "basis_price_type": basis_price_type,
+    })  # fmt: skip
+    path = "/index/market/history/swap_basis"
+    return Op("GET", path, parse_as(BasisSeries), "market", private=False, params=params)
 
 
 def _ticks(body: Any) -> list[BatchTick]:

@@ -62,7 +62,8 @@ class OrderNotFound(HtxApiError):  # noqa: N818
 
 
 class InvalidParameter(HtxApiError):  # noqa: N818
-    """1066 (field empty), 1067 (illegal parameter) or market data's "invalid-parameter"."""
+    """1066 (field empty), 1067 (illegal parameter) or market data's "invalid-parameter",
+    "invalid-request" and "bad-request"."""
 
 
 class SystemBusy(HtxApiError):  # noqa: N818
@@ -77,15 +78,21 @@ _BY_CODE: dict[int | str, type[HtxApiError]] = {
     1014: ContractNotFound,
     1017: OrderNotFound,
     1032: RateLimited,
-    "too-many-requests": RateLimited,
     1047: InsufficientMargin,
     1051: NoOrdersToCancel,
     1066: InvalidParameter,
     1067: InvalidParameter,
     "invalid-parameter": InvalidParameter,
+    "invalid-request": InvalidParameter,
+    "bad-request": InvalidParameter,
 }
+MARKET_RATE_LIMIT = "request limit"
+"""The market service's err-msg over its limit (under err-code "invalid-parameter")."""
 
 
 def api_error(err_code: int | str, err_msg: str) -> HtxApiError:
-    """The most specific exception for an error code."""
+    """The most specific exception for an error code (market data's rate limit: by its text,
+    as HTX answers it under a generic code)."""
+    if err_msg == MARKET_RATE_LIMIT:
+        return RateLimited(err_code, err_msg)
     return _BY_CODE.get(err_code, HtxApiError)(err_code, err_msg)

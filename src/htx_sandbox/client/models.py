@@ -129,14 +129,17 @@ class Order(Model, frozen=True, kw_only=True):
     status: int
     order_source: str
     fee_asset: str
-    liquidation_type: str
-    canceled_at: int
+    liquidation_type: str | None = None
+    """null on swap_openorders while the order is no liquidation, as HTX prints it."""
+    canceled_at: int | None = None
+    """null on swap_openorders while the order is not cancelled, as HTX prints it."""
     is_tpsl: int
     real_profit: Decimal
     self_match_prevent: int | None = None
     update_time: int | None = None
     canceled_source: str | None = None
-    """Present when someone other than the owner cancelled it ("risk": a liquidation)."""
+    """Who cancelled it when not its owner ("timeout-canceled-order": the dead man's switch,
+    "prevent-self-dealing": self-trade prevention, "risk": a liquidation); "" otherwise."""
 
 
 class OrdersPage(Model, frozen=True, kw_only=True):
@@ -293,6 +296,10 @@ class Account(Balance, frozen=True, kw_only=True):
     """A margin account as swap_account_info lists it, one per contract."""
 
     contract_code: str
+    new_risk_rate: str = ""
+    trade_partition: str = ""
+    transfer_profit_ratio: Decimal | None = None
+    """Only in swap_account_info."""
 
 
 class Position(Model, frozen=True, kw_only=True):
@@ -310,6 +317,11 @@ class Position(Model, frozen=True, kw_only=True):
     lever_rate: int
     direction: Direction
     last_price: Decimal
+    adl_risk_percent: str | None = None
+    liq_px: str | None = None
+    """swap_position_info's estimated liquidation price, "" when there is none."""
+    new_risk_rate: str | None = None
+    trade_partition: str | None = None
 
 
 # -- public ----------------------------------------------------------------------------------
@@ -429,6 +441,23 @@ class Klines(Model, frozen=True, kw_only=True):
     ch: str
     ts: int
     data: list[Kline]
+    """Oldest first."""
+
+
+class Basis(Model, frozen=True, kw_only=True):
+    """One period's basis: `contract_price - index_price`, and that over the index."""
+
+    id: int
+    contract_price: Decimal
+    index_price: Decimal
+    basis: Decimal
+    basis_rate: Decimal
+
+
+class BasisSeries(Model, frozen=True, kw_only=True):
+    ch: str
+    ts: int
+    data: list[Basis]
     """Oldest first."""
 
 
@@ -953,3 +982,93 @@ class LiquidationOrder(Model, frozen=True, kw_only=True):
     price: Decimal
     created_at: int
     amount: Decimal
+
+
+# -- order and fill history with query_id paging (v3 swap_hisorders, v1/v3 _exact) -----------
+
+
+class ExactHistoryOrder(Model, frozen=True, kw_only=True):
+    """An order as swap_hisorders_exact (v1 and v3) and v3 swap_hisorders list it: a
+    `query_id` to page on, `create_date` and a string `order_price_type`; v3 swap_hisorders
+    adds `update_time`, v3 `self_match_prevent` and (someone else's cancel) `canceled_source`."""
+
+    query_id: int
+    order_id: int
+    order_id_str: str
+    symbol: str
+    contract_code: str
+    lever_rate: int
+    direction: Direction
+    offset: Offset
+    volume: int
+    price: Decimal
+    create_date: int
+    order_source: str
+    order_price_type: str
+    margin_frozen: Decimal
+    profit: Decimal
+    trade_volume: int
+    trade_turnover: Decimal
+    fee: Decimal
+    trade_avg_price: Decimal | None = None
+    status: int
+    order_type: int
+    fee_asset: str
+    liquidation_type: str
+    is_tpsl: int
+    real_profit: Decimal
+    update_time: int | None = None
+    self_match_prevent: int | None = None
+    canceled_source: str | None = None
+
+
+class MatchResult(Model, frozen=True, kw_only=True):
+    """One of the UID's fills (swap_matchresults, _exact): `match_id` is shared by every fill
+    of one taker order, `id` ("<match_id>-<order_id>-<n>") and `query_id` are the fill's own
+    (v1 swap_matchresults has no query_id). `role` is "Maker" or "Taker"."""
+
+    match_id: int
+    order_id: int
+    order_id_str: str
+    symbol: str
+    contract_code: str
+    direction: Direction
+    offset: Offset
+    trade_volume: int
+    trade_price: Decimal
+    trade_turnover: Decimal
+    trade_fee: Decimal
+    offset_profitloss: Decimal
+    create_date: int
+    role: str
+    order_source: str
+    id: str
+    fee_asset: str
+    real_profit: Decimal
+    query_id: int | None = None
+
+
+class ExactHistoryPage(Model, frozen=True, kw_only=True):
+    """v1 swap_hisorders_exact: newest first; `next_id` (None on the last page) is the
+    `from_id` of the next page, `remain_size` how many rows are past this one."""
+
+    orders: list[ExactHistoryOrder]
+    remain_size: int
+    next_id: int | None = None
+
+
+class MatchResultsExactPage(Model, frozen=True, kw_only=True):
+    """v1 swap_matchresults_exact: as ExactHistoryPage, of fills."""
+
+    trades: list[MatchResult]
+    remain_size: int
+    next_id: int | None = None
+
+
+class MatchResultsPage(Model, frozen=True, kw_only=True):
+    """v1 swap_matchresults: one page of fills, newest first."""
+
+    trades: list[MatchResult]
+    total_page: int
+    current_page: int
+    total_size: int

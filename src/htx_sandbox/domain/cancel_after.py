@@ -12,8 +12,9 @@ from .cancellation import cancel_matched
 from .commands import CancelAfter, CancelAfterReply
 from .errors import ErrorCode, HtxError
 from .events import CancelAfterFired, CancelAfterSet
+from .orders import TIMEOUT_CANCELED
 from .state import ExchangeState
-from .types import UID, Millis
+from .types import CANCELLING, UID, Millis
 
 MIN_TIME_OUT_MS = 5000
 MAX_TIME_OUT_MS = 7 * 86_400_000
@@ -64,4 +65,8 @@ def fire(state: ExchangeState, uid: UID, trigger: Millis) -> None:
     for code in sorted(holdings):
         holding = holdings[code]
         if holding.open_orders:
-            cancel_matched(state, holding, list(holding.open_orders.values()), trigger)
+            orders = list(holding.open_orders.values())
+            for order in orders:
+                if order.status is not CANCELLING:  # one being cancelled keeps its source
+                    order.canceled_source = TIMEOUT_CANCELED
+            cancel_matched(state, holding, orders, trigger)

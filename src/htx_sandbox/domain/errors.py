@@ -367,10 +367,26 @@ ERROR_MESSAGES: Mapping[int, tuple[str, str]] = MappingProxyType({
     12008: ("Verification failed.", "校验失败"),
     12009: ("The user is locked or doesn't exist.", "用户被锁定或不存在"),
 })
+
+# Texts the live service was captured answering where they differ from the table above (the
+# table's template stays what HTX documents): 1066 and 1067 as ccxt's exception map quotes them
+# ("The symbol field cannot be empty. Please re-enter.", "The client_order_id field is invalid.
+# Please re-enter."; HTX's QA suite saw "volume字段不能为空,请重新输入", and 1067's Chinese as the
+# table has it, "contract_code字段不合法", on the USDT-margined twin), 1061 as ccxt saw it in
+# 2025 ("The order does not exist."), 1030 as HTX's own FAQ quotes the answer to a bad request
+# parameter (both editions, in English; the Chinese text stays the table's).
+LIVE_MESSAGES: Mapping[int, tuple[str, str]] = MappingProxyType({
+    1030: ("Abnormal service. Please try again later.", "输入错误"),
+    1061: ("The order does not exist.", "订单不存在"),
+    1066: ("The {0} field cannot be empty. Please re-enter.", "{0}字段不能为空,请重新输入"),
+    1067: ("The {0} field is invalid. Please re-enter.", "{0}字段不合法"),
+})
 # fmt: on
 
 _PLACEHOLDER = re.compile(r"\{(\d+)\}")
-_APOSTROPHES = str.maketrans("", "", "'\u2019")
+# The live service drops ASCII apostrophes ("doesnt", "cant") but keeps typographic ones: ccxt
+# quotes 1220 as "You don\u2019t have access permission ...".
+_APOSTROPHES = str.maketrans("", "", "'")
 
 
 _WIRE_MESSAGES: dict[tuple[int, tuple[str, ...], str], str] = {}
@@ -390,13 +406,14 @@ class HtxError(Exception):
         super().__init__(self.code, *self.params)
 
     def message(self, lang: str = "en") -> str:
-        """The template in ``lang`` ("en" or "zh", else English) with the params filled in."""
-        english, chinese = ERROR_MESSAGES[self.code]
+        """The template in ``lang`` ("en" or "zh", else English) with the params filled in: the
+        live text where one was captured (LIVE_MESSAGES), else HTX's documented one."""
+        english, chinese = LIVE_MESSAGES.get(self.code) or ERROR_MESSAGES[self.code]
         template = chinese if lang == "zh" else english
         return _PLACEHOLDER.sub(self._fill, template)
 
     def wire_message(self, lang: str = "en") -> str:
-        """message() as the live service sends it, without apostrophes ("doesnt", "cant")."""
+        """message() as the live service sends it, without ASCII apostrophes ("doesnt")."""
         key = (self.code, self.params, lang)
         found = _WIRE_MESSAGES.get(key)
         if found is None:  # the same few errors recur (1051 on every empty cancel-all)

@@ -9,6 +9,10 @@ from .types import Millis, OrderId, TradeId
 ORDER_ID_EPOCH_MS = 1_420_070_400_000
 _SEQUENCE_BITS = 20
 TRADE_ID_START = 100_000_000_000
+FILLS_PER_MATCH = 10_000
+"""HTX's public per-fill trade id is the match id followed by four digits, the fill's number
+within the match from 0 ("50951781561" -> 509517815610000, ...0001): a match of more fills
+than this takes the next match ids too, so that no two fills ever share a public id."""
 
 
 class OrderIdGenerator:
@@ -39,3 +43,12 @@ class TradeIdGenerator:
     def next(self) -> TradeId:
         self.last += 1
         return TradeId(self.last)
+
+    def reserve(self, fills: int) -> None:
+        """After a match of `fills` fills: skip the match ids their public ids took."""
+        self.last += (fills - 1) // FILLS_PER_MATCH
+
+
+def public_trade_id(trade_id: int, number: int) -> int:
+    """The public tape's id of a match's fill `number` (1-based, the taker's fills in order)."""
+    return trade_id * FILLS_PER_MATCH + number - 1

@@ -266,8 +266,7 @@ def _reduce(
     if not plan.volume:
         return False
     order = _order(state, contract, holding, direction, volume, ticks, PARTIAL, now)
-    for maker, taken in plan.fills:
-        state.fill(contract, order, maker, taken, book, now)
+    state.match(contract, order, plan.fills, book, now)
     if order.remaining:
         state.cancel_now(order, now)
     return True
@@ -286,8 +285,7 @@ def _close_all(
     if orders_allowed(contract):
         book = state.book(contract)
         plan = plan_fills(book.opposite(direction), holding.uid, ticks, volume, _ALLOW)
-        for maker, taken in plan.fills:
-            state.fill(contract, order, maker, taken, book, now)
+        state.match(contract, order, plan.fills, book, now)
     rest = order.remaining
     if rest:
         price = contract.price(_bankruptcy_ticks(state, account, contract, direction))

@@ -30,6 +30,10 @@ S = OrderStatus
 ORDER_TYPE_QUOTATION = 1
 ORDER_TYPE_LIQUIDATION = 3
 NOT_LIQUIDATION = "0"
+# canceled_source of the cancels HTX names (its order tables): the dead man's switch
+# (swap-cancel-after) and self-trade prevention. The liquidation's is domain/liquidation.py's.
+TIMEOUT_CANCELED = "timeout-canceled-order"
+PREVENT_SELF_DEALING = "prevent-self-dealing"
 # 11 (cancelling) may still fill: the cancel lands after a delay, as on HTX.
 _TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.SUBMITTED: frozenset({S.PARTIALLY_FILLED, S.FILLED, S.CANCELLED, S.CANCELLING}),
@@ -74,6 +78,14 @@ class Trade:
     role: Role
     profit: Decimal
     created_at: Millis
+    query_id: int = 0
+    """The fill's place in the exchange's sequence of fills (HTX's query_id of match
+    results): unique and increasing in the order fills happen, unlike the match id."""
+
+    @property
+    def number(self) -> int:
+        """The fill's 1-based number within its order (the id's last part)."""
+        return int(self.id.rsplit("-", 1)[1])
 
 
 class Order:

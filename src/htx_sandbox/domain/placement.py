@@ -14,7 +14,7 @@ from .events import OrderAccepted
 from .margin import margin_available
 from .matching import FillPlan, plan_fills, would_take
 from .money import initial_margin
-from .orders import Order
+from .orders import PREVENT_SELF_DEALING, Order
 from .position_limits import check_position_limit
 from .positions import closed_side
 from .state import ExchangeState
@@ -193,12 +193,14 @@ def place_order(state: ExchangeState, cmd: PlaceOrder, now: Millis) -> OrderPlac
         )  # fmt: skip
 
     if plan is not None and plan.fills and not rejected:
-        for maker, taken in plan.fills:
-            state.fill(contract, order, maker, taken, book, now)
+        state.match(contract, order, plan.fills, book, now)
     if order.trade_volume < volume:
         rests = (tif is GTC or tif is POST_ONLY) and not rejected
-        if rests and not (plan is not None and plan.self_match):
+        self_match = plan is not None and plan.self_match
+        if rests and not self_match:
             state.rest(order, book, holding)
         else:
+            if self_match:  # its rest met the owner's own resting order
+                order.canceled_source = PREVENT_SELF_DEALING
             state.cancel_now(order, now)
     return OrderPlaced(order_id, client_order_id)

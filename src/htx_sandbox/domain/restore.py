@@ -50,6 +50,7 @@ class Snapshot:
     window_end: Millis | None = None
     funding_pool: Mapping[str, Decimal] = field(default_factory=dict)
     last_record_id: int = 0
+    last_fill_id: int = 0
     last_order_id: int = 0
     last_trade_id: int = 0
     now: Millis = EPOCH
@@ -120,6 +121,7 @@ def restore(
     state.premiums.update(snapshot.premiums)
     state.funding_pool.update(snapshot.funding_pool)
     state.last_record_id = snapshot.last_record_id
+    state.last_fill_id = snapshot.last_fill_id
     if snapshot.next_sample is not None and snapshot.next_settlement is not None:
         # The fills of a settlement window before the restart are not kept here: the engine
         # counts them again from the store (Exchange.count_settlement_fills).

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from collections.abc import KeysView
+from collections.abc import KeysView, Sequence
 from decimal import Decimal
 
 from .accounts import Account
@@ -32,7 +32,7 @@ from .positions import Holding, closed_side, opened_side
 from .premium import PremiumPeriod, SettlementFills
 from .price_limits import PriceBand
 from .strategy_book import StrategyBook, StrategyLimits
-from .types import BUY, MAKER, OPEN, UID, ZERO, Millis, OrderId, Role
+from .types import BUY, MAKER, OPEN, UID, ZERO, Millis, OrderId, Role, TradeId
 
 NEVER = 2**63
 """Later than any time."""
@@ -100,6 +100,8 @@ class ExchangeState:
         rounded up and receipts down, booked profits truncated; domain/settlement.py)."""
         self.last_record_id = 0
         """The last financial record's query_id (assigned when a commit writes them)."""
+        self.last_fill_id = 0
+        """The last fill's query_id (Trade.query_id)."""
         self.traded: dict[str, list[int]] = {}
         """Per contract, [lowest, highest] ticks traded since strategy orders were last checked:
         what fires them once the command's own matching is done."""
@@ -290,18 +292,35 @@ class ExchangeState:
 
     # -- fills -----------------------------------------------------------------------------
 
-    def fill(
+    def match(
+        self,
+        contract: Contract,
+        taker: Order,
+        fills: Sequence[tuple[Order, int]],
+        book: OrderBook,
+        now: Millis,
+    ) -> None:
+        """A taker order's round of matching against (maker, volume) fills: one match id for
+        them all, as HTX gives every fill of one taker order (only the fills' ids differ)."""
+        if not fills:
+            return
+        trade_id = self.trade_ids.next()
+        for maker, volume in fills:
+            self._fill(contract, taker, maker, volume, book, trade_id, now)
+        self.trade_ids.reserve(len(fills))
+
+    def _fill(
         self,
         contract: Contract,
         taker: Order,
         maker: Order,
         volume: int,
         book: OrderBook,
+        trade_id: TradeId,
         now: Millis,
     ) -> None:
-        """One match at the maker's price: both orders, positions and accounts move together."""
+        """One fill at the maker's price: both orders, positions and accounts move together."""
         price = maker.price
-        trade_id = self.trade_ids.next()
         self._fill_side(contract, maker, volume, price, MAKER, trade_id, now)
         self._fill_side(contract, taker, volume, price, Role.TAKER, trade_id, now)
         if not maker.remaining:
@@ -386,6 +405,7 @@ class ExchangeState:
             role=role,
             profit=profit,
             created_at=now,
+            query_id=self.next_fill_id(),
         )
         order.record_fill(trade)
         if not order.remaining:
@@ -396,6 +416,10 @@ class ExchangeState:
         self.events.append(OrderTraded(trade))
         self.touch_account(uid, symbol)
         self.touch_holding(uid, order.contract_code)
+
+    def next_fill_id(self) -> int:
+        self.last_fill_id += 1
+        return self.last_fill_id
 
     def settlement_fill(self, code: str, volume: int, value: Decimal) -> None:
         """Count a fill towards the next settlement price."""

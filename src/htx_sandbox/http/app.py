@@ -20,13 +20,15 @@ from ..service.engine import Engine
 from ..service.fixtures import Fixtures
 from ..service.market import MarketData
 from ..service.price_source import PriceSource
-from . import admin, market, swap
+from . import admin, dashboard, market, swap
 from .auth.admin_token import AdminToken
 from .core import wire
 from .core.endpoint import Endpoint
 from .core.gateway import Gateway, HttpSettings
 
 ROUTES: list[BaseRoute] = [*swap.routes, *market.routes, *admin.routes]
+"""Every endpoint (each an `Endpoint`, core/endpoint.py). The app also serves the dashboard's
+static files (`dashboard.routes`), which are not endpoints."""
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
@@ -90,7 +92,10 @@ def create_app(
     `admin_token` opens the admin API (/sandbox-api/v1/); without one it answers 401 to all.
     `prices` is the index price source the admin API drives (a passive one when not given);
     `fixtures` what the admin API's reset brings back (None: an empty exchange)."""
-    app = Starlette(routes=ROUTES, exception_handlers={404: _not_found, 405: _not_found})
+    app = Starlette(
+        routes=[*ROUTES, *dashboard.routes],
+        exception_handlers={404: _not_found, 405: _not_found},
+    )
     # A path with a slash too many is unknown, as on HTX: a 307 to another path would make
     # a client's POST land where it did not send it.
     app.router.redirect_slashes = False

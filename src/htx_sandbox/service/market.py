@@ -19,6 +19,7 @@ from decimal import Decimal
 from itertools import islice
 
 from ..domain.events import ContractChanged, Event, OrderTraded
+from ..domain.ids import public_trade_id
 from ..domain.orders import Trade
 from ..domain.types import ZERO, Direction, Millis, Role
 from .engine import Engine
@@ -38,6 +39,7 @@ class Print:
     """One match on the public tape (its taker side)."""
 
     trade_id: int
+    """The match id: every print of one taker order has it."""
     contract_code: str
     order_id: int
     """The taker's order: the prints of one taker order form one round of matching."""
@@ -50,6 +52,9 @@ class Print:
     ts: Millis
     turnover: Decimal
     """USD value: volume x contract_size."""
+    id: int
+    """HTX's public id of this fill: the match id and the fill's number in it
+    (domain/ids.py), increasing along the tape."""
 
     @classmethod
     def of(cls, trade: Trade) -> Print:
@@ -63,6 +68,7 @@ class Print:
             trade.value,
             trade.created_at,
             trade.turnover,
+            public_trade_id(trade.trade_id, trade.number),
         )
 
 
@@ -205,11 +211,11 @@ class MarketData:
             self.add(prints)
 
     def add(self, prints: Iterable[Print]) -> None:
-        """Append prints in trade id order; prints already seen are ignored."""
+        """Append prints in the order they happened; prints already seen are ignored."""
         with self._lock:
             for p in prints:
                 series = self._series.get(p.contract_code)
-                if series is None or (series.tape and p.trade_id <= series.tape[-1].trade_id):
+                if series is None or (series.tape and p.id <= series.tape[-1].id):
                     continue
                 series.add(p, self.max_trades)
                 series.expire(p.ts - self.window_ms)

@@ -133,6 +133,43 @@ class OrderQuery:
 
 
 @dataclass(frozen=True, slots=True)
+class HistoryQuery:
+    """A UID's orders or fills on one contract created from `start` to `end` (ms, both
+    included), in query_id order: an order's is its order id (increasing with its creation),
+    a fill's Trade.query_id. The filters that do not apply to fills (statuses, price types)
+    are left empty for them."""
+
+    uid: UID
+    contract_code: str
+    start: Millis
+    end: Millis
+    statuses: tuple[int, ...] = ()
+    """Empty: every status."""
+    sides: tuple[tuple[str, str], ...] = ()
+    """(direction, offset) pairs to keep; empty: all."""
+    order_types: tuple[int, ...] = ()
+    """HTX order_types to keep (1 ordinary, 3 liquidation; a fill's is its order's)."""
+    price_types: tuple[str, ...] = ()
+    """order_price_type values to keep; empty: all."""
+    newest_first: bool = True
+    from_id: int | None = None
+    """Rows past this query_id in the query's direction only."""
+    include_from: bool = False
+    """Whether the row with query_id `from_id` itself is kept (v1's paging includes it)."""
+    size: int = 20
+    skip: int = 0
+    """Rows to pass over first (page_index paging)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fill:
+    """One of a UID's fills with what match results print of its order."""
+
+    trade: Trade
+    order_source: str
+
+
+@dataclass(frozen=True, slots=True)
 class LiquidationQuery:
     """A page of a contract's liquidation orders, the public feed (v3 swap_liquidation_orders):
     partial and full ones that filled, created from `start` to `end` (ms, both included)."""
@@ -247,6 +284,15 @@ class Store(Protocol):
 
     def strategy_orders_of(self, query: StrategyOrderQuery) -> tuple[list[StrategyOrder], int]:
         """One page of a UID's strategy orders, newest first, and the total count."""
+        ...
+
+    def order_window(self, query: HistoryQuery) -> tuple[list[Order], int]:
+        """Up to `size` of a UID's orders (without their fills) in query_id order, and how
+        many match the query in all (skipped and past the page included)."""
+        ...
+
+    def fill_window(self, query: HistoryQuery) -> tuple[list[Fill], int]:
+        """Up to `size` of a UID's fills in query_id order, and how many match in all."""
         ...
 
     def tpsl_legs_of(self, source_order_id: int) -> list[StrategyOrder]:

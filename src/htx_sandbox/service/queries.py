@@ -27,8 +27,10 @@ from ..domain.valuation import balance_valuation
 from .bars import Bar, SeriesKey
 from .periods import Period
 from .ports import (
+    Fill,
     FinancialRecordQuery,
     FundRecord,
+    HistoryQuery,
     LiquidationQuery,
     OrderQuery,
     SettlementQuery,
@@ -98,6 +100,14 @@ class Reads:
     def order_history(self, query: OrderQuery) -> tuple[list[Order], int]:
         """One page of the UID's orders from the store (without their fills), and the total."""
         return self._store.orders_of(query)
+
+    def order_window(self, query: HistoryQuery) -> tuple[list[Order], int]:
+        """Orders by query_id from the store (without their fills), and how many match."""
+        return self._store.order_window(query)
+
+    def fill_window(self, query: HistoryQuery) -> tuple[list[Fill], int]:
+        """Fills by query_id from the store, and how many match."""
+        return self._store.fill_window(query)
 
     # -- strategy orders -------------------------------------------------------------------
 

@@ -1,9 +1,9 @@
 """The bars of every kline series, built as commits happen and stored with them.
 
 Two kinds of series share one aggregator. The trade series (`kline`) takes every match, in the
-taker's direction, with its volume. A sampled series (`mark_price`, the open interest, and any
-`Sampler` added, such as a premium index) takes a value computed from the exchange after each
-batch of commands; a value equal to the last one recorded records nothing, so a quiet market
+taker's direction, with its volume. A sampled series (`mark_price`, `index`, the open interest,
+and any `Sampler` added, such as a premium index) takes a value computed from the exchange after
+each batch of commands; a value equal to the last one recorded records nothing, so a quiet market
 writes nothing and its periods read as flat bars at the last close (bars.filled). Sampling after
 every batch sees every change a commit makes, which no fixed sampling interval would.
 
@@ -41,6 +41,8 @@ from .ports import BarQuery, Store
 log = logging.getLogger(__name__)
 KLINE = "kline"
 MARK_PRICE = "mark_price"
+INDEX = "index"
+"""The contract's index price (from the price source); nothing before its first index."""
 OPEN_INTEREST = "open_interest"
 """Contracts open (one side)."""
 OPEN_INTEREST_AMOUNT = "open_interest_amount"
@@ -52,7 +54,8 @@ FIRST_ID = -(2**62)
 LAST_ID = 2**62
 _TAKER = Role.TAKER
 
-Value = Callable[[ExchangeState, Contract], Decimal]
+Value = Callable[[ExchangeState, Contract], Decimal | None]
+"""A sampled series' value now; None records nothing (the series has no value yet)."""
 Inputs = Callable[[ExchangeState, Contract], Hashable]
 
 
@@ -60,7 +63,7 @@ Inputs = Callable[[ExchangeState, Contract], Hashable]
 class Sampler:
     series: str
     value: Value
-    """The series' value now; called on the engine thread after a batch."""
+    """The series' value now (None: none yet); called on the engine thread after a batch."""
     periods: tuple[Period, ...] = KLINE_PERIODS
     inputs: Inputs | None = None
     """What the value is computed from, cheaper to get than the value: when it is the same
@@ -207,6 +210,13 @@ class SeriesBook:
         self.add_sampler(Sampler(MARK_PRICE, self._mark, inputs=self._mark_inputs))
         self.add_sampler(
             Sampler(
+                INDEX,
+                lambda state, c: state.index_prices.get(c.contract_code),
+                inputs=lambda state, c: state.index_prices.get(c.contract_code),
+            )
+        )
+        self.add_sampler(
+            Sampler(
                 OPEN_INTEREST,
                 lambda _, c: Decimal(oi.total(c.contract_code)),
                 OPEN_INTEREST_PERIODS,
@@ -288,6 +298,8 @@ class SeriesBook:
                     pending[at] = now_in
                 track = self._track(sampler.series, code)
                 value = sampler.value(state, contract)
+                if value is None:
+                    continue
                 current = track.current()
                 if current is None or value != current.close:
                     self._touch(sampler.series, code).record(second, value)

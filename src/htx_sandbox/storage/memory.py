@@ -21,8 +21,10 @@ from ..service.bars import Bar, SeriesKey
 from ..service.ports import (
     BarQuery,
     ChangeSet,
+    Fill,
     FinancialRecordQuery,
     FundRecord,
+    HistoryQuery,
     JournalEntry,
     LiquidationQuery,
     OrderQuery,
@@ -138,6 +140,10 @@ class MemoryStore:
             window_end=figures.funding.window_end,
             funding_pool=figures.funding.funding_pool,
             last_record_id=max(self.financial_records, default=0),
+            last_fill_id=max(
+                (rows.trade_from(t).query_id for ts in self.trades.values() for t in ts),
+                default=0,
+            ),
             last_order_id=figures.last_order_id,
             last_trade_id=figures.last_trade_id,
             now=figures.now,
@@ -145,6 +151,30 @@ class MemoryStore:
 
     def orders_of(self, query: OrderQuery) -> tuple[list[Order], int]:
         return _page(map(self._order, self.orders.values()), query)
+
+    def order_window(self, query: HistoryQuery) -> tuple[list[Order], int]:
+        kept = [
+            o
+            for o in map(rows.order_from, self.orders.values())
+            if _in_window(o, o.order_id, query)
+            and (not query.statuses or int(o.status) in query.statuses)
+            and (not query.price_types or o.order_price_type.value in query.price_types)
+            and (not query.order_types or o.order_type in query.order_types)
+        ]
+        kept.sort(key=lambda o: o.order_id, reverse=query.newest_first)
+        return kept[query.skip : query.skip + query.size], len(kept)
+
+    def fill_window(self, query: HistoryQuery) -> tuple[list[Fill], int]:
+        kept: list[Fill] = []
+        for order_id, stored in self.trades.items():
+            order = rows.order_from(self.orders[order_id])
+            if query.order_types and order.order_type not in query.order_types:
+                continue
+            for trade in map(rows.trade_from, stored):
+                if _in_window(trade, trade.query_id, query):
+                    kept.append(Fill(trade, order.order_source))
+        kept.sort(key=lambda f: f.trade.query_id, reverse=query.newest_first)
+        return kept[query.skip : query.skip + query.size], len(kept)
 
     def liquidation_orders(self, query: LiquidationQuery) -> list[Order]:
         since, newest = query.from_id, query.newest_first
@@ -234,7 +264,7 @@ class MemoryStore:
             for trade in map(rows.trade_from, per_order)
             if trade.role is Role.TAKER and trade.created_at >= since
         ]
-        trades.sort(key=lambda t: t.trade_id)
+        trades.sort(key=lambda t: t.query_id)
         return trades[-limit:] if limit else []
 
     def bars(self, query: BarQuery) -> list[Bar]:
@@ -312,6 +342,20 @@ def _page(
     kept.sort(key=lambda o: (getattr(o, key), o.order_id), reverse=True)
     first = (query.page_index - 1) * query.page_size
     return kept[first : first + query.page_size], len(kept)
+
+
+def _in_window(row: Order | Trade, query_id: int, query: HistoryQuery) -> bool:
+    """The conditions orders and fills share, as the SQL stores' `_window`."""
+    if row.uid != query.uid or row.contract_code != query.contract_code:
+        return False
+    if not query.start <= row.created_at <= query.end:
+        return False
+    if query.sides and (row.direction.value, row.offset.value) not in query.sides:
+        return False
+    since = query.from_id
+    if since is None or (query.include_from and query_id == since):
+        return True
+    return query_id < since if query.newest_first else query_id > since
 
 
 S = TypeVar("S", ContractSettlement, UserSettlement)

@@ -238,6 +238,7 @@ TRADE_TABLE = Table(
         Column("role", out=VALUE, back=Role),
         Column("profit", out=str, back=Decimal),
         Column("created_at"),
+        Column("query_id"),
     ],
 )
 API_KEY_TABLE = Table(

@@ -22,8 +22,10 @@ from ..service.bars import Bar
 from ..service.ports import (
     BarQuery,
     ChangeSet,
+    Fill,
     FinancialRecordQuery,
     FundRecord,
+    HistoryQuery,
     JournalEntry,
     LiquidationQuery,
     OrderQuery,
@@ -419,6 +421,7 @@ class SqlStore(abc.ABC):
             last_record_id=int(
                 self._read("SELECT max(query_id) FROM financial_records")[0][0] or 0
             ),
+            last_fill_id=int(self._read("SELECT max(query_id) FROM trades")[0][0] or 0),
             last_order_id=figures.last_order_id,
             last_trade_id=figures.last_trade_id,
             now=figures.now,
@@ -455,7 +458,7 @@ class SqlStore(abc.ABC):
             chunk = ids[start : start + 500]
             marks = ", ".join([self.mark] * len(chunk))
             for r in self._read(
-                f"SELECT {columns} FROM trades WHERE order_id IN ({marks}) ORDER BY trade_id",
+                f"SELECT {columns} FROM trades WHERE order_id IN ({marks}) ORDER BY query_id",
                 chunk,
             ):
                 trade = rows.trade_from(r)
@@ -471,6 +474,66 @@ class SqlStore(abc.ABC):
             {"uid": query.uid, "contract_code": query.contract_code},
         )
         return [rows.order_from(r) for r in found], total
+
+    @outages
+    def order_window(self, query: HistoryQuery) -> tuple[list[Order], int]:
+        m = self.mark
+        where, params = self._window("", "order_id", query)
+        if query.statuses:
+            where.append(f"status IN ({', '.join([m] * len(query.statuses))})")
+            params += query.statuses
+        if query.price_types:
+            where.append(f"order_price_type IN ({', '.join([m] * len(query.price_types))})")
+            params += query.price_types
+        if query.order_types:
+            where.append(f"order_type IN ({', '.join([m] * len(query.order_types))})")
+            params += query.order_types
+        clause = " AND ".join(where)
+        (total,) = self._read(f"SELECT count(*) FROM orders WHERE {clause}", params)[0]
+        found = self._read(
+            f"SELECT {', '.join(rows.ORDER_COLUMNS)} FROM orders WHERE {clause} "
+            f"ORDER BY order_id {'DESC' if query.newest_first else 'ASC'} LIMIT {m} OFFSET {m}",
+            [*params, query.size, query.skip],
+        )
+        return [rows.order_from(r) for r in found], int(total)
+
+    @outages
+    def fill_window(self, query: HistoryQuery) -> tuple[list[Fill], int]:
+        m = self.mark
+        where, params = self._window("t.", "t.query_id", query)
+        if query.order_types:
+            where.append(f"o.order_type IN ({', '.join([m] * len(query.order_types))})")
+            params += query.order_types
+        tables = "trades t JOIN orders o ON o.order_id = t.order_id"
+        clause = " AND ".join(where)
+        (total,) = self._read(f"SELECT count(*) FROM {tables} WHERE {clause}", params)[0]
+        columns = ", ".join(f"t.{c}" for c in rows.TRADE_COLUMNS)
+        found = self._read(
+            f"SELECT {columns}, o.order_source FROM {tables} WHERE {clause} "
+            f"ORDER BY t.query_id {'DESC' if query.newest_first else 'ASC'} "
+            f"LIMIT {m} OFFSET {m}",
+            [*params, query.size, query.skip],
+        )
+        return [Fill(rows.trade_from(r[:-1]), str(r[-1])) for r in found], int(total)
+
+    def _window(
+        self, prefix: str, query_id: str, query: HistoryQuery
+    ) -> tuple[list[str], list[Any]]:
+        """The conditions orders and fills share: the UID's, on the contract, created in the
+        window, on the query's sides, past `from_id`."""
+        m, p = self.mark, prefix
+        where = [f"{p}uid = {m}", f"{p}contract_code = {m}", f"{p}created_at >= {m}",
+                 f"{p}created_at <= {m}"]  # fmt: skip
+        params: list[Any] = [query.uid, query.contract_code, query.start, query.end]
+        if query.sides:
+            side = f'({p}direction = {m} AND {p}"offset" = {m})'
+            where.append(f"({' OR '.join([side] * len(query.sides))})")
+            params += [part for pair in query.sides for part in pair]
+        if query.from_id is not None:
+            sign = "<" if query.newest_first else ">"
+            where.append(f"{query_id} {sign}{'=' if query.include_from else ''} {m}")
+            params.append(query.from_id)
+        return where, params
 
     @outages
     def strategy_orders_of(self, query: StrategyOrderQuery) -> tuple[list[StrategyOrder], int]:
@@ -613,7 +676,7 @@ class SqlStore(abc.ABC):
         m = self.mark
         found = self._read(
             f"SELECT {', '.join(rows.TRADE_COLUMNS)} FROM trades "
-            f"WHERE role = 'taker' AND created_at >= {m} ORDER BY trade_id DESC LIMIT {m}",
+            f"WHERE role = 'taker' AND created_at >= {m} ORDER BY query_id DESC LIMIT {m}",
             (since, limit),
         )
         return [rows.trade_from(r) for r in reversed(found)]

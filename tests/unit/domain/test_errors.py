@@ -20,17 +20,43 @@ def test_no_orders_to_cancel_in_both_languages() -> None:
     assert error.wire_message() == "No orders to cancel."
 
 
-def test_cancel_of_unknown_order_drops_the_apostrophe_on_the_wire() -> None:
-    error = HtxError(1061)
-    assert error.message() == "This order doesn't exist."
-    assert error.wire_message() == "This order doesnt exist."
-    assert error.wire_message("zh") == "订单不存在"
+def test_documented_apostrophe_is_dropped_on_the_wire() -> None:
+    # "Order doesnt exist." is what ccxt captured for 1017 (its template says "doesn't").
+    error = HtxError(ErrorCode.ORDER_NOT_EXIST)
+    assert error.message() == "Order doesn't exist."
+    assert error.wire_message() == "Order doesnt exist."
+    assert error.wire_message("zh") == "查询订单不存在"
 
 
-def test_typographic_apostrophe_is_kept_in_message_and_dropped_on_the_wire() -> None:
+def test_typographic_apostrophe_is_kept_on_the_wire() -> None:
+    # ccxt's capture of 1220 keeps the typographic apostrophe: "You don’t have access ...".
+    assert HtxError(ErrorCode.CONTRACTS_NOT_OPENED).wire_message() == (
+        "You don’t have access permission as you have not opened contracts trading."
+    )
     error = HtxError(ErrorCode.IN_SETTLEMENT)
-    assert error.message() == "In settlement. Your order can\u2019t be placed/withdrew currently."
-    assert error.wire_message() == "In settlement. Your order cant be placed/withdrew currently."
+    assert error.wire_message() == "In settlement. Your order can’t be placed/withdrew currently."
+
+
+@pytest.mark.parametrize(
+    ("code", "params", "english", "chinese"),
+    [
+        # ccxt's captured bodies (2021-12, 2022-02); HTX's QA suite: "volume字段不能为空,...".
+        (1066, ("symbol",), "The symbol field cannot be empty. Please re-enter.",
+         "symbol字段不能为空,请重新输入"),
+        (1067, ("client_order_id",), "The client_order_id field is invalid. Please re-enter.",
+         "client_order_id字段不合法"),
+        # ccxt's 2025 capture of a per-order cancel failure.
+        (1061, (), "The order does not exist.", "订单不存在"),
+        # HTX's FAQ quotes a 1030 answer to a bad request parameter (the Chinese: the table's).
+        (1030, (), "Abnormal service. Please try again later.", "输入错误"),
+    ],
+)  # fmt: skip
+def test_captured_live_texts_replace_the_documented_templates(
+    code: int, params: tuple[str, ...], english: str, chinese: str
+) -> None:
+    error = HtxError(code, *params)
+    assert (error.wire_message(), error.wire_message("zh")) == (english, chinese)
+    assert ERROR_MESSAGES[code] != (english, chinese)  # the table keeps HTX's documented one
 
 
 def test_amount_limit_fills_the_placeholder() -> None:
@@ -53,11 +79,11 @@ def test_open_orders_limit_fills_placeholders_in_order() -> None:
 
 def test_missing_param_leaves_the_placeholder() -> None:
     assert HtxError(1234, "BTC-USD").message().endswith("cannot exceed {1}.")
-    assert HtxError(1066).message() == "{0} cannot be empty."
+    assert HtxError(1066).message() == "The {0} field cannot be empty. Please re-enter."
 
 
 def test_params_are_not_substituted_twice() -> None:
-    assert HtxError(1067, "{1}", "x").message() == "Illegal parameter {1}."
+    assert HtxError(1067, "{1}", "x").message() == "The {1} field is invalid. Please re-enter."
 
 
 def test_only_numbered_placeholders_are_replaced() -> None:

@@ -12,6 +12,7 @@ from htx_sandbox.domain.ids import (
     TRADE_ID_START,
     OrderIdGenerator,
     TradeIdGenerator,
+    public_trade_id,
 )
 from htx_sandbox.domain.types import Millis
 
@@ -117,3 +118,23 @@ def test_trade_ids_resume_from_last() -> None:
 def test_trade_ids_are_deterministic() -> None:
     a, b = TradeIdGenerator(), TradeIdGenerator()
     assert [a.next() for _ in range(5)] == [b.next() for _ in range(5)]
+
+
+def test_a_match_of_more_fills_than_four_digits_hold_takes_the_next_match_ids_too() -> None:
+    generator = TradeIdGenerator()
+    small = generator.next()
+    generator.reserve(10_000)  # fills numbered 0000-9999: nothing more is taken
+    big = generator.next()
+    assert big == small + 1
+    generator.reserve(10_001)  # its last fill's public id is (big + 1) * 10000
+    after = generator.next()
+    assert after == big + 2
+    last_of_big = public_trade_id(big, 10_001)
+    assert public_trade_id(after, 1) > last_of_big > public_trade_id(big, 10_000)
+
+
+def test_public_trade_ids_are_the_match_id_and_four_digits_from_zero() -> None:
+    # HTX's example: group 50951781561, fills 509517815610000, 509517815610001, ...
+    assert [public_trade_id(50951781561, n) for n in (1, 2, 3)] == [
+        509517815610000, 509517815610001, 509517815610002,
+    ]  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .. import _ops as ops
 from ..models import (
+    BasisSeries,
     BatchTick,
     Contract,
     Depth,
@@ -55,6 +56,17 @@ class AsyncMarket(AsyncSwapSession):
 
     async def swap_mark_price_kline(self, contract_code: str, period: str, size: int) -> Klines:
         return await self._call(ops.swap_mark_price_kline(contract_code, period, size))
+
+    async def swap_basis(
+        self,
+        contract_code: str,
+        period: str,
+        size: int | None = None,
+        basis_price_type: str | None = None,
+    ) -> BasisSeries:
+        """The trade price against the index, per bar (`basis_price_type`: open, the default,
+        close, high, low or average)."""
+        return await self._call(ops.swap_basis(contract_code, period, size, basis_price_type))
 
     async def market_batch_merged(
         self, contract_code: str | None = None, *, v2: bool = False

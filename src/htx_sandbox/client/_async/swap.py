@@ -11,6 +11,7 @@ from .. import _ops as ops
 from .._wire import DEFAULT_TIMEOUT
 from ..auth import HtxAuth, _utc_now
 from .funding import AsyncFunding
+from .history import AsyncHistory
 from .market import AsyncMarket
 from .risk import AsyncRisk
 from .strategy import AsyncStrategyOrders
@@ -22,7 +23,7 @@ from .swap_trade import AsyncSwapTrade
 
 class AsyncHtxSwapClient(
     AsyncSwapTrade, AsyncSwapRead, AsyncStrategyOrders, AsyncMarket, AsyncSwapTpsl,
-    AsyncSwapAccount, AsyncFunding, AsyncRisk,
+    AsyncSwapAccount, AsyncFunding, AsyncRisk, AsyncHistory,
 ):
     """A client of HTX's Coin-Margined Swap API (and of the sandbox, which speaks it).
 

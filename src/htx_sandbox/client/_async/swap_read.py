@@ -61,7 +61,7 @@ class AsyncSwapRead(AsyncSwapSession):
         sort_by: str | None = None,
     ) -> HistoryPage:
         """Order history: `type` 1 all orders, 2 finished only; `status` 0 is every status;
-        `create_date` is the number of days back (1 to 90)."""
+        `create_date` is the number of days back (at least 1; past 90, the last 90)."""
         return await self._call(
             ops.swap_hisorders(
                 contract_code,

@@ -16,6 +16,7 @@ from .._wire import DEFAULT_TIMEOUT
 from ..models import (
     ApiKey,
     Balance,
+    CancelResult,
     Order,
     SandboxContract,
     SandboxIndexPrice,
@@ -129,6 +130,24 @@ class AdminClient(Session):
     def list_orders(self, uid: int, contract_code: str | None = None) -> list[Order]:
         """The UID's open orders (on one contract if given)."""
         return self._send(ops.list_orders(uid, contract_code))
+
+    def cancel(
+        self, uid: int, contract_code: str, order_ids: Iterable[int | str]
+    ) -> CancelResult:
+        """Cancel the UID's orders by id, as its own swap_cancel would."""
+        return self._send(ops.cancel(uid, contract_code, order_ids))
+
+    def cancel_all(
+        self,
+        uid: int,
+        contract_code: str,
+        *,
+        direction: str | None = None,
+        offset: str | None = None,
+    ) -> CancelResult:
+        """Cancel the UID's open orders on the contract (those of `direction` and `offset` when
+        given), as its own swap_cancelall would: NoOrdersToCancel when none matches."""
+        return self._send(ops.cancel_all(uid, contract_code, direction, offset))
 
     # -- index prices ------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from .. import _ops as ops
 from .._wire import DEFAULT_TIMEOUT
 from ..auth import HtxAuth, _utc_now
 from .funding import Funding
+from .history import History
 from .market import Market
 from .risk import Risk
 from .strategy import StrategyOrders
@@ -23,7 +24,7 @@ from .swap_trade import SwapTrade
 
 class HtxSwapClient(
     SwapTrade, SwapRead, StrategyOrders, Market, SwapTpsl,
-    SwapAccount, Funding, Risk,
+    SwapAccount, Funding, Risk, History,
 ):
     """A client of HTX's Coin-Margined Swap API (and of the sandbox, which speaks it).
 

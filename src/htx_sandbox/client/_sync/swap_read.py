@@ -62,7 +62,7 @@ class SwapRead(SwapSession):
         sort_by: str | None = None,
     ) -> HistoryPage:
         """Order history: `type` 1 all orders, 2 finished only; `status` 0 is every status;
-        `create_date` is the number of days back (1 to 90)."""
+        `create_date` is the number of days back (at least 1; past 90, the last 90)."""
         return self._call(
             ops.swap_hisorders(
                 contract_code,

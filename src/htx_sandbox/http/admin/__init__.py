@@ -1,5 +1,7 @@
 """The sandbox's admin API under /sandbox-api/v1/: accounts, deposits, API keys, contracts, a
-look at open orders, the exchange's health, and index prices. Not part of HTX's API: it stands
+look at open orders, the exchange's health, and index prices; and what the dashboard
+(/sandbox/) reads and does: positions, strategy orders, history, fills, a contract's market and
+cancels on a UID's behalf. Not part of HTX's API: it stands
 in for HTX's web console.
 
 Every request carries ``Authorization: Bearer <admin token>``; a missing or wrong token (or no
@@ -13,7 +15,20 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from . import accounts, contracts, health, index_prices, keys, orders, state
+from . import (
+    accounts,
+    cancels,
+    contracts,
+    health,
+    history,
+    index_prices,
+    keys,
+    market,
+    orders,
+    positions,
+    state,
+    strategy_orders,
+)
 
 routes: list[BaseRoute] = [
     *health.routes,
@@ -22,5 +37,10 @@ routes: list[BaseRoute] = [
     *contracts.routes,
     *orders.routes,
     *index_prices.routes,
+    *positions.routes,
+    *strategy_orders.routes,
+    *history.routes,
+    *cancels.routes,
+    *market.routes,
     *state.routes,
 ]

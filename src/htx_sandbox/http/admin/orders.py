@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from ...service.queries import Reads
 from ..core.endpoint import Call, admin
-from ..shapes.orders import order
+from ..shapes.orders import open_order
 from . import fields
 
 
@@ -20,7 +20,7 @@ async def list_orders(call: Call) -> Any:
 
     def read(reads: Reads) -> list[dict[str, Any]]:
         orders = sorted(reads.open_orders(uid, code), key=lambda o: o.order_id)  # 1014
-        return [order(o) for o in orders]
+        return [open_order(o) for o in orders]
 
     return await call.read(read)
 

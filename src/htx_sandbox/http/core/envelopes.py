@@ -75,12 +75,15 @@ class MarketReply:
     ticks: Any = None
 
 
-# Market errors for the sandbox's own failures: HTX's texts, market-style string codes.
+# Market errors for the sandbox's own failures, market-style string codes with HTX's texts;
+# over the limit as a live answer captured by ccxt reads (which maps "request limit" to
+# RateLimitExceeded).
 _MARKET_CODES: dict[int, str] = {
-    ErrorCode.RATE_LIMITED: "too-many-requests",
+    ErrorCode.RATE_LIMITED: "invalid-parameter",
     ErrorCode.SYSTEM_BUSY: "system-busy",
     ErrorCode.SYSTEM_ERROR: "system-error",
 }
+_MARKET_TEXTS: dict[int, str] = {ErrorCode.RATE_LIMITED: "request limit"}
 
 
 class Market:
@@ -101,7 +104,7 @@ class Market:
             code, message = error.code, str(error)
         else:
             code = _MARKET_CODES.get(error.code, "invalid-parameter")
-            message = error.wire_message()
+            message = _MARKET_TEXTS.get(error.code) or error.wire_message()
         return {"ts": ts, "status": "error", "err-code": code, "err-msg": message}
 
 

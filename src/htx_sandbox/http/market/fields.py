@@ -11,16 +11,22 @@ from ...service.periods import Period
 from ..core.body import unsigned
 from ..core.endpoint import Call
 from ..core.envelopes import MarketError
+from ..core.wire import num
 
 SIDES = 2
 """HTX's public volumes are the sum of the buy and the sell side of each match."""
+
+
+CONTRACT_ERROR = "invalid-request"
+"""HTX's code for a missing or unknown contract_code, as its QA suite saw it on bbo and
+detail/merged (TestSwapNoti_restful_depth_025, _overview_004)."""
 
 
 def contract(call: Call, market: MarketData) -> str:
     """The contract_code parameter, upper case; case-insensitive as on HTX."""
     code = optional_contract(call, market)
     if code is None:
-        raise MarketError("contract_code cannot be empty")
+        raise MarketError("contract_code cannot be empty", CONTRACT_ERROR)
     return code
 
 
@@ -29,12 +35,14 @@ def optional_contract(call: Call, market: MarketData) -> str | None:
     if not code:
         return None
     if not market.knows(code):
-        raise MarketError("invalid contract code")
+        raise MarketError("invalid contract code", CONTRACT_ERROR)
     return code.upper()
 
 
 def level(level: tuple[Decimal, int]) -> list[Any]:
-    return [level[0], level[1]]
+    """[price, volume] as HTX prints a level: numbers, the price without the tick's trailing
+    zeros (13707 on a 0.1 tick, not 13707.0)."""
+    return [num(level[0]), level[1]]
 
 
 MAX_SIZE = 2000

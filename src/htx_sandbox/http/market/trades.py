@@ -2,9 +2,11 @@
 recent trades (`GET /swap-ex/market/history/trade?contract_code=&size=`, ccxt's fetch_trades),
 both read from the in-memory tape (service/market.py).
 
-history/trade: `size` 1-2000 (default 1), newest match first, grouped per taker order:
+history/trade: `size` 1-2000 (default 1), newest match first, grouped per match (one taker
+order's round of matching, HTX's match id), each fill with its own id, ascending in a group:
 `{"ch": "market.BTC-USD.trade.detail", "status": "ok", "ts": ..., "data": [{"id", "ts",
-"data": [{"amount", "quantity", "trade_turnover", "direction", "id", "price", "ts"}]}]}`.
+"data": [{"amount", "quantity", "direction", "id", "price", "ts"}]}]}`, amount, quantity and price
+as JSON numbers.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from ...service.market import Print
 from ..core.body import unsigned
 from ..core.endpoint import Call, market_data
 from ..core.envelopes import MarketError, MarketReply
-from ..core.wire import text
+from ..core.wire import num, text
 from . import fields
 from .fields import SIDES
 
@@ -32,7 +34,7 @@ def _print(p: Print) -> dict[str, Any]:
         "amount": str(p.volume * SIDES),
         "quantity": text(p.value * SIDES),
         "direction": p.direction.value,
-        "id": p.trade_id,
+        "id": p.id,
         "price": text(p.price),
         "ts": p.ts,
         "contract_code": p.contract_code,
@@ -59,13 +61,14 @@ def _size(text: str) -> int:
 
 
 def _history_print(p: Print) -> dict[str, Any]:
+    """As HTX documents it (2021 and today): amount, quantity and price are JSON numbers, where
+    market/trade prints strings; and no trade_turnover."""
     return {
-        "amount": str(p.volume * SIDES),
-        "quantity": text(p.value * SIDES),
-        "trade_turnover": text(p.turnover * SIDES),
+        "amount": p.volume * SIDES,
+        "quantity": num(p.value * SIDES),
         "direction": p.direction.value,
-        "id": p.trade_id,
-        "price": text(p.price),
+        "id": p.id,
+        "price": num(p.price),
         "ts": p.ts,
     }
 
@@ -80,12 +83,12 @@ async def history_trade(call: Call) -> MarketReply:
     since = now - MAX_AGE_MS
     prints = [p for p in market.recent(code, size) if p.ts >= since]
     groups: list[dict[str, Any]] = []
-    last_order = None
-    for p in reversed(prints):  # newest first, one group per taker order
-        if not groups or last_order != p.order_id:
+    for p in reversed(prints):  # newest match first
+        if not groups or groups[-1]["id"] != p.trade_id:
             groups.append({"id": p.trade_id, "ts": p.ts, "data": []})
-            last_order = p.order_id
         groups[-1]["data"].append(_history_print(p))
+    for group in groups:  # a match's fills in the order they happened, as HTX lists them
+        group["data"].reverse()
     return MarketReply(f"market.{code}.trade.detail", now, data=groups)
 
 

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from ...domain.margin import AccountFigures, PositionFigures
-from ..core.wire import num
+from ..core.wire import num, text
+
+# Fields HTX's current pages add to accounts and positions. Its examples print new_risk_rate
+# (the margin ratio of HTX's newer liquidation indicators) and trade_partition (a USDT-margined
+# notion) as "" for coin-margined accounts: so does the sandbox.
+UNUSED_RISK_FIELDS: dict[str, str] = {"new_risk_rate": "", "trade_partition": ""}
+ADL_RISK_PERCENT = "1"
+"""HTX ranks a position's auto-deleveraging risk 1 (lowest) to 5, printed as a string in its
+examples. The sandbox never deleverages (its insurance fund takes over what a liquidation
+leaves), so every position is at the lowest level."""
+TRANSFER_PROFIT_RATIO = 0
+"""swap_account_info's transfer_profit_ratio (seen in HTX's QA answers, undocumented): the share
+of unrealized profit that may be transferred out; withdraw_available excludes it all."""
 
 
 def account(a: AccountFigures, contract_code: str) -> dict[str, Any]:
@@ -36,7 +49,20 @@ def account(a: AccountFigures, contract_code: str) -> dict[str, Any]:
     }
 
 
+def account_info(a: AccountFigures, contract_code: str) -> dict[str, Any]:
+    """A contract's row as swap_account_info and swap_account_position_info list it: `account`
+    with the fields HTX's current pages add."""
+    return {**account(a, contract_code), **UNUSED_RISK_FIELDS}
+
+
+def liquidation_price(a: AccountFigures, contract_code: str) -> Decimal | None:
+    """The contract's estimated liquidation price in the account's risk (None: none)."""
+    row = None if a.risk is None else a.risk.contracts.get(contract_code)
+    return None if row is None else row.liquidation_price
+
+
 def position(p: PositionFigures) -> dict[str, Any]:
+    """A position as swap_account_position_info lists it (HTX adds adl_risk_percent there)."""
     return {
         "symbol": p.symbol,
         "contract_code": p.contract_code,
@@ -52,4 +78,15 @@ def position(p: PositionFigures) -> dict[str, Any]:
         "lever_rate": p.lever_rate,
         "direction": p.direction,
         "last_price": num(p.last_price),
+        "adl_risk_percent": ADL_RISK_PERCENT,
+    }
+
+
+def position_info(p: PositionFigures, liq_px: Decimal | None) -> dict[str, Any]:
+    """A position as swap_position_info lists it: with `liq_px`, the account's estimated
+    liquidation price for the contract (a string on HTX; "" when there is none)."""
+    return {
+        **position(p),
+        "liq_px": "" if liq_px is None else text(liq_px),
+        **UNUSED_RISK_FIELDS,
     }

@@ -44,7 +44,9 @@ def historical_funding_rate(s: ContractSettlement) -> dict[str, Any]:
         "fee_asset": s.symbol,
         "funding_time": str(s.settlement_time),
         "funding_rate": rate_text(s.funding_rate),
-        "realized_rate": None,
+        # The rate applied: HTX's FAQ says it equals funding_rate unless HTX charged less to
+        # spare an account liquidation, which the sandbox never does (it charges in full).
+        "realized_rate": rate_text(s.funding_rate),
         "avg_premium_index": rate_text(average) if average is not None else None,
     }
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from ...domain.orders import Order, Trade
-from ...domain.types import OrderPriceType
+from ...domain.orders import NOT_LIQUIDATION, ORDER_TYPE_LIQUIDATION, Order, Trade
+from ...domain.types import ZERO, OrderPriceType
 from ..core.wire import num, num_or_null
 
 # swap_hisorders (v1) reports order_price_type as HTX's integer code.
@@ -62,12 +63,31 @@ def order(o: Order, *, update_time: bool = True) -> dict[str, Any]:
         "is_tpsl": int(o.is_tpsl),
         "real_profit": num(o.profit),
         "self_match_prevent": int(o.self_match_prevent),
+        # Who cancelled it when not its owner (the switch, self-trade prevention, a
+        # liquidation); "" otherwise, as a live answer captured by ccxt prints it.
+        "canceled_source": o.canceled_source,
     }
     if update_time:
         out["update_time"] = o.update_time
-    if o.canceled_source:  # optional in HTX's table: only orders someone else cancelled
-        out["canceled_source"] = o.canceled_source
     return out
+
+
+def open_order(o: Order) -> dict[str, Any]:
+    """An order as swap_openorders lists it: HTX's examples (2021 and today's) print an open
+    order's liquidation_type and canceled_at as null, where swap_order_info prints "0" and 0."""
+    out = order(o)
+    if o.liquidation_type == NOT_LIQUIDATION:
+        out["liquidation_type"] = None
+    if not o.canceled_at:
+        out["canceled_at"] = None
+    return out
+
+
+def instrument_price(o: Order) -> Decimal:
+    """swap_order_detail's instrument_price, which HTX defines as the liquidation price: that of
+    a liquidation order (order_type 3, sent at the account's bankruptcy price), 0 for any other
+    order, as HTX's example of an ordinary order prints it."""
+    return o.price if o.order_type == ORDER_TYPE_LIQUIDATION else ZERO
 
 
 def history_order(o: Order) -> dict[str, Any]:
@@ -91,7 +111,9 @@ def history_order(o: Order) -> dict[str, Any]:
         "trade_volume": o.trade_volume,
         "trade_turnover": num(o.trade_turnover),
         "fee": num(o.fee),
-        "trade_avg_price": num_or_null(o.trade_avg_price),
+        # 0 before the first fill, where the order queries answer null: HTX's examples of
+        # both history endpoints print an unfilled order's average as 0.
+        "trade_avg_price": num(o.trade_avg_price or ZERO),
         "status": int(o.status),
         "order_type": o.order_type,
         "fee_asset": o.symbol,

@@ -3,7 +3,7 @@ public, reference, trigger and strategy (the cancels and queries of every strate
 tpsl, track, limits (what the API lets a UID do), assets (what it holds), open_interest,
 funding (public funding and settlement data), financial (a UID's financial and settlement
 records), prices (the index and the price band) and risk (adjust factors, the insurance fund,
-the liquidation feed)."""
+the liquidation feed) and history (the order history with HTX's query_id paging)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from . import (
     assets,
     financial,
     funding,
+    history,
     lightning,
     limits,
     matches,
@@ -49,4 +50,5 @@ routes: list[BaseRoute] = [
     *financial.routes,
     *prices.routes,
     *risk.routes,
+    *history.routes,
 ]

@@ -6,6 +6,7 @@ from typing import Any
 
 from starlette.routing import Route
 
+from ...domain.margin import AccountFigures
 from ...service.queries import Reads
 from ..core.endpoint import Call, private
 from ..shapes import accounts as shapes
@@ -19,7 +20,10 @@ async def swap_account_info(call: Call) -> Any:
 
     def read(reads: Reads) -> list[dict[str, Any]]:
         return [
-            shapes.account(reads.account(uid, c.symbol), c.contract_code)
+            {
+                **shapes.account_info(reads.account(uid, c.symbol), c.contract_code),
+                "transfer_profit_ratio": shapes.TRANSFER_PROFIT_RATIO,
+            }
             for c in reads.contracts(code)
         ]
 
@@ -32,7 +36,14 @@ async def swap_position_info(call: Call) -> Any:
     code = fields.contract_code(call.body, required=False)
 
     def read(reads: Reads) -> list[dict[str, Any]]:
-        return [shapes.position(p) for p in reads.positions(uid, code)]
+        accounts: dict[str, AccountFigures] = {}
+        rows = []
+        for p in reads.positions(uid, code):
+            if p.symbol not in accounts:
+                accounts[p.symbol] = reads.account(uid, p.symbol)
+            liq_px = shapes.liquidation_price(accounts[p.symbol], p.contract_code)
+            rows.append(shapes.position_info(p, liq_px))
+        return rows
 
     return await call.read(read)
 

@@ -31,7 +31,7 @@ async def swap_account_position_info(call: Call) -> Any:
 
     def read(reads: Reads) -> list[dict[str, Any]]:
         contract = reads.contract(code)
-        row = shapes.account(reads.account(uid, contract.symbol), contract.contract_code)
+        row = shapes.account_info(reads.account(uid, contract.symbol), contract.contract_code)
         row["positions"] = [shapes.position(p) for p in reads.positions(uid, code)]
         return [row]
 

@@ -21,11 +21,10 @@ from ..core.body import Body
 from ..core.endpoint import Call, private
 from ..core.wire import num
 from ..shapes import orders as shapes
-from . import fields
+from . import fields, paging
 
 MAX_IDS = 50
 """swap_order_info takes at most 50 order ids (and 50 client order ids)."""
-MAX_HISTORY_DAYS = 90
 DAY_MS = 86_400_000
 # swap_hisorders also knows liquidations (5 sell, 6 buy: the account's liquidation orders,
 # fields.order_filter), deliveries (7, 8) and reduce-only closes from the risk engine (11,
@@ -57,7 +56,7 @@ async def swap_openorders(call: Call) -> Any:
         )
         orders.sort(key=key, reverse=True)
         first = (index - 1) * size
-        rows = [shapes.order(o) for o in orders[first : first + size]]
+        rows = [shapes.open_order(o) for o in orders[first : first + size]]
         return fields.paged("orders", rows, len(orders), index, size)
 
     return await call.read(read)
@@ -114,7 +113,7 @@ async def swap_order_detail(call: Call) -> Any:
         fills = [shapes.trade(t) for t in order.trades[first : first + size]]
         return {
             **shapes.order(order, update_time=False),
-            "instrument_price": num(reads.mark_price(contract)),
+            "instrument_price": num(shapes.instrument_price(order)),
             "final_interest": 0,
             "adjust_value": 0,
             **fields.paged("trades", fills, len(order.trades), index, size),
@@ -137,10 +136,7 @@ async def swap_hisorders(call: Call) -> Any:
     if kind not in (1, 2):
         raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "type")
     statuses = _history_statuses(body)
-    days = body.integer("create_date", required=True)
-    assert days is not None
-    if not 1 <= days <= MAX_HISTORY_DAYS:
-        raise HtxError(ErrorCode.ILLEGAL_PARAMETER, "create_date")
+    days = paging.history_days(body)  # past 90: the last 90 days
     index, size = fields.page(body)
     sort_by = fields.sort_by(body, ("create_date", "update_time"))
     if kind == 2:  # finished orders only
