@@ -95,7 +95,7 @@ def test_snapshots_save_list_restore_delete(server: Server) -> None:
     missing = admin(server, "snapshots", "restore", "cli-one")
     assert missing.returncode == 1
     assert missing.stderr == (
-        'htx-sandbox: error: 1067 Illegal parameter name (no snapshot named "cli-one").\n'
+        'htx-sandbox: error: 1067 The name (no snapshot named "cli-one") field is invalid. Please re-enter.\n'
     )
 
 
@@ -105,7 +105,7 @@ def test_bad_fixtures_refuse_the_reset_and_the_start(server: Server, tmp_path: P
     before = btc(server)
     refused = admin(server, "reset", "--fixtures", str(bad))
     assert refused.returncode == 1
-    assert "Illegal parameter fixtures" in refused.stderr and "as a string" in refused.stderr
+    assert "The fixtures (" in refused.stderr and "as a string" in refused.stderr
     assert btc(server) == before
     start = run_cli("serve", "--data-dir", str(tmp_path / "data"), "--fixtures", str(bad))
     assert start.returncode == 1

@@ -47,7 +47,7 @@ def test_save_restore_list_and_delete(admin: AdminClient, clock: ManualClock) ->
     with pytest.raises(HtxApiError) as caught:
         admin.restore_snapshot("before")
     assert (caught.value.err_code, caught.value.err_msg) == (
-        1067, 'Illegal parameter name (no snapshot named "before").',
+        1067, 'The name (no snapshot named "before") field is invalid. Please re-enter.',
     )  # fmt: skip
 
 

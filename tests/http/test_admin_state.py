@@ -124,19 +124,19 @@ async def test_a_reset_brings_back_the_fixtures_or_an_empty_exchange(
 @pytest.mark.parametrize(
     ("path", "body", "message"),
     [
-        (SNAPSHOTS, {}, "name cannot be empty."),
-        (SNAPSHOTS, {"name": "a b"}, 'Illegal parameter name (bad snapshot name "a b": 1 to 64 '
-         'letters, digits, ".", "_" or "-").'),
+        (SNAPSHOTS, {}, "The name field cannot be empty. Please re-enter."),
+        (SNAPSHOTS, {"name": "a b"}, 'The name (bad snapshot name "a b": 1 to 64 '
+         'letters, digits, ".", "_" or "-") field is invalid. Please re-enter.'),
         (f"{SNAPSHOTS}/missing/restore", None,
-         'Illegal parameter name (no snapshot named "missing").'),
-        (RESET, {"empty": "yes"}, "Illegal parameter empty."),
-        (RESET, {"fixtures": 5}, "Illegal parameter fixtures."),
+         'The name (no snapshot named "missing") field is invalid. Please re-enter.'),
+        (RESET, {"empty": "yes"}, "The empty field is invalid. Please re-enter."),
+        (RESET, {"fixtures": 5}, "The fixtures field is invalid. Please re-enter."),
         (RESET, {"fixtures": "[[accounts]]\nuid = 9000001\n"},
-         "Illegal parameter fixtures (fixtures: accounts[1]: uid 9000001 is reserved for the "
-         "sandbox (its own accounts))."),
+         "The fixtures (fixtures: accounts[1]: uid 9000001 is reserved for the sandbox (its "
+         "own accounts)) field is invalid. Please re-enter."),
         (RESET, {"fixtures": "[[accounts]]\nuid = 5\nbalances = { XRP = '1' }\n"},
-         "Illegal parameter fixtures (fixtures: uid 5: Deposit: refused with 1013 This "
-         "contract symbol doesnt exist.)."),
+         "The fixtures (fixtures: uid 5: Deposit: refused with 1013 This contract symbol "
+         "doesnt exist.) field is invalid. Please re-enter."),
     ],
 )  # fmt: skip
 async def test_bad_input_is_refused_with_a_clear_error_and_changes_nothing(
@@ -154,9 +154,9 @@ async def test_bad_input_is_refused_with_a_clear_error_and_changes_nothing(
 async def test_a_duplicate_name_or_an_unknown_one_is_refused(client: httpx.AsyncClient) -> None:
     data(await post(client, SNAPSHOTS, {"name": "one"}))
     error(await post(client, SNAPSHOTS, {"name": "one"}), 1067,
-          'Illegal parameter name (a snapshot named "one" exists already).')  # fmt: skip
+          'The name (a snapshot named "one" exists already) field is invalid. Please re-enter.')  # fmt: skip
     response = await client.delete(f"{SNAPSHOTS}/nope", headers=AUTH)
-    error(decode(response), 1067, 'Illegal parameter name (no snapshot named "nope").')
+    error(decode(response), 1067, 'The name (no snapshot named "nope") field is invalid. Please re-enter.')
 
 
 @pytest.mark.parametrize(
