@@ -4,7 +4,8 @@
                                 [--max-connections-per-ip 1024]
 
 A SqliteStore in a temporary directory (durability normal: every reply waits for its WAL
-commit), Engine(SystemClock()), create_app(engine, clock, HttpSettings(rate_limit=False)) served
+commit), Engine(ExchangeClock(SystemClock())) as serve runs it, create_app(engine, clock,
+HttpSettings(rate_limit=False)) served
 by uvicorn with uvloop and httptools behind the HTTP limits of `htx-sandbox serve`
 (http/core/guard.py; the per-address cap raised, as every load generator connects from one address),
 one worker, no access log, on 127.0.0.1. UIDs 1..--uids are
@@ -46,7 +47,7 @@ from htx_sandbox.http.app import create_app
 from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.http.core.guard import HttpLimits, guarded_protocol
 from htx_sandbox.service.api_keys import READ, TRADE, CreateApiKey
-from htx_sandbox.service.clock import SystemClock
+from htx_sandbox.service.clock import ExchangeClock, SystemClock
 from htx_sandbox.service.collector import freeze_survivors
 from htx_sandbox.service.engine import Engine
 from htx_sandbox.service.ports import Durability
@@ -141,7 +142,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="htx-bench-") as tmp:
         db = Path(tmp) / "sandbox.db"
         store = SqliteStore(db, durability=durability)
-        clock = SystemClock()
+        clock = ExchangeClock(SystemClock())  # the exchange clock, as serve runs it
         engine = Engine(store, clock)
         engine.start()
         try:

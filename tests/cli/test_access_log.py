@@ -31,10 +31,13 @@ from .conftest import Server
 
 CREATED = 1_767_225_599.9996  # the last moment of a second: msecs 999
 ENTRIES: list[Entry] = [
-    (CREATED, "GET", "/api/v1/timestamp", None, None, 200, 0.0001234),
-    (CREATED + 0.5, "POST", "/swap-api/v1/swap_order", 4242, 1014, 200, 0.0125),
-    (time.time(), "GET", "/swap-ex/market/dépth\"x", 10000002, None, 404, 2.5),
-    (1_700_000_000.0, "DELETE", "/", None, 1000, 500, 0.0),
+    (CREATED, "GET", "/api/v1/timestamp", None, None, 200, 0.0001234, None),
+    (CREATED + 0.5, "POST", "/swap-api/v1/swap_order", 4242, 1014, 200, 0.0125, None),
+    (time.time(), "GET", "/swap-ex/market/dépth\"x", 10000002, None, 404, 2.5, None),
+    (1_700_000_000.0, "DELETE", "/", None, 1000, 500, 0.0, None),
+    # What a test control injected ends the line (docs/test-controls.md).
+    (CREATED, "POST", "/swap-api/v1/swap_order", 4242, 1032, 200, 0.001, "err_code=1032"),
+    (CREATED, "GET", "/swap-api/v1/swap_index", None, None, 500, 0.001, "drop"),
 ]
 
 
@@ -66,7 +69,7 @@ def test_close_writes_every_queued_line() -> None:
     stream = io.StringIO()
     writer = writer_into(stream)
     for number in range(5000):
-        writer.submit((CREATED, "GET", f"/{number}", None, None, 200, 0.001))
+        writer.submit((CREATED, "GET", f"/{number}", None, None, 200, 0.001, None))
     writer.close()
     lines = stream.getvalue().splitlines()
     assert [line.split()[5] for line in lines] == [f"/{number}" for number in range(5000)]

@@ -95,7 +95,8 @@ def test_snapshots_save_list_restore_delete(server: Server) -> None:
     missing = admin(server, "snapshots", "restore", "cli-one")
     assert missing.returncode == 1
     assert missing.stderr == (
-        'htx-sandbox: error: 1067 The name (no snapshot named "cli-one") field is invalid. Please re-enter.\n'
+        'htx-sandbox: error: 1067 The name (no snapshot named "cli-one") field is invalid. '
+        "Please re-enter.\n"
     )
 
 

@@ -46,7 +46,7 @@ from htx_sandbox.domain.strategy_orders import StrategyPriceType, TriggerType
 from htx_sandbox.domain.types import UID, Direction, Offset, OrderId, OrderPriceType
 from htx_sandbox.http.app import create_app
 from htx_sandbox.http.core.gateway import HttpSettings
-from htx_sandbox.service.clock import ManualClock
+from htx_sandbox.service.clock import ExchangeClock, ManualClock
 from htx_sandbox.service.engine import Engine
 from htx_sandbox.service.market import MarketData
 from htx_sandbox.storage.memory import MemoryStore
@@ -104,7 +104,9 @@ def _ok(outcome: Outcome) -> Any:
 class Harness:
     def __init__(self) -> None:
         self.clock = ManualClock(START_MS)
-        self.engine = Engine(MemoryStore(), self.clock)
+        """The wall clock; the exchange's runs over it, live until the clock control moves it."""
+        self.exchange_clock = ExchangeClock(self.clock)
+        self.engine = Engine(MemoryStore(), self.exchange_clock)
         self.deposits: dict[str, Decimal] = {}
         self.created: list[OrderId] = []
         self.strategies: list[OrderId] = []
@@ -140,7 +142,11 @@ class Harness:
             assert isinstance(placed, OrderPlaced)
             self.strategies.append(placed.order_id)
         self.app = create_app(
-            self.engine, self.clock, HttpSettings(rate_limit=False), market, admin_token=TOKEN
+            self.engine,
+            self.exchange_clock,
+            HttpSettings(rate_limit=False),
+            market,
+            admin_token=TOKEN,
         )
         transport = httpx.ASGITransport(app=self.app, client=("127.0.0.1", 123))
         self.client = httpx.AsyncClient(transport=transport, base_url=BASE_URL)

@@ -883,6 +883,12 @@ index_fields = st.sampled_from(("BTC-USD", "eth-usd", "XRP-USD")).flatmap(
         fixed(("contract_code", st.just(J(code))), ("walk", st.just(J(True)))),
     )
 )
+FAULTED_PATHS = (
+    "/swap-api/v1/swap_order",
+    "/swap-api/v1/swap_cancel",
+    "/swap-api/v1/swap_cancelall",
+    "/swap-api/v1/swap_account_info",
+)
 ADMIN_POSTS: dict[str, st.SearchStrategy[list[tuple[str, Value]]]] = {
     "/accounts": fixed(("uid", integer((10000001, 10000002, 5)))),
     "/deposits": fixed(
@@ -931,6 +937,20 @@ ADMIN_POSTS: dict[str, st.SearchStrategy[list[tuple[str, Value]]]] = {
         ("direction", text(("buy", "sell"))),
         ("offset", text(("open", "close"))),
     ),
+    # The test controls (docs/test-controls.md), between the trades: time jumps over funding
+    # and switch timers, cancels delayed into status 11, injected errors, per-UID limits.
+    "/clock": st.one_of(
+        fixed(("advance_ms", integer((1000, 60000, 3600000, 28800000)))),
+        fixed(("mode", text(("frozen", "live")))),
+        fixed(("mode", st.just(J("scaled"))), ("speed", integer((2, 60)))),
+    ),
+    "/cancel-delay": fixed(("cancel_delay_ms", integer((0, 500, 3000)))),
+    "/faults": fixed(
+        ("path", text(FAULTED_PATHS)),
+        ("err_code", integer((1032, 1048))),
+        ("count", integer((1, 2))),
+    ),
+    "/rate-limits": fixed(("uid", uids), ("trade", integer((1, 72))), ("read", integer((2,)))),
 }
 ADMIN_GETS: dict[str, st.SearchStrategy[tuple[tuple[str, str], ...]]] = {
     "/accounts": text_params(),
@@ -950,6 +970,10 @@ ADMIN_GETS: dict[str, st.SearchStrategy[tuple[tuple[str, str], ...]]] = {
         ("contract_code", MARKET_CODES), ("period", ("1min", "4hour", "1year")),
         ("size", ("1", "300", "301")),
     ),
+    "/clock": text_params(),
+    "/faults": text_params(),
+    "/cancel-delay": text_params(),
+    "/rate-limits": text_params(),
 }
 SEGMENTS = {
     "/api-keys/{}/disable": ("$KEY", "$KEY", "ak-trader", "unknown"),

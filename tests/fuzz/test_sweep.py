@@ -324,6 +324,19 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
         ("end_time", J(1764000000000)), ("from_id", J(1)), ("size", J(20)),
         ("direct", J("prev")),
     )),
+    # The test controls (docs/test-controls.md): one change of the clock at a time.
+    "/sandbox-api/v1/clock": ("admin", "v1", "POST", (("advance_ms", J(60000)),)),
+    "/sandbox-api/v1/clock#mode": ("admin", "v1", "POST", (
+        ("mode", J("scaled")), ("speed", J(60)),
+    )),
+    "/sandbox-api/v1/faults": ("admin", "v1", "POST", (
+        ("path", J("/swap-api/v1/swap_order")), ("uid", J(1)), ("count", J(2)),
+        ("err_code", J(1032)),
+    )),
+    "/sandbox-api/v1/cancel-delay": ("admin", "v1", "POST", (("cancel_delay_ms", J(1000)),)),
+    "/sandbox-api/v1/rate-limits": ("admin", "v1", "POST", (
+        ("uid", J(1)), ("trade", J(5)), ("read", J(10)),
+    )),
     # Reset and snapshots (a reset with valid fields empties the harness's exchange: only
     # resets follow it in this sweep).
     "/sandbox-api/v1/reset": ("admin", "v1", "POST", (("empty", J(True)),)),

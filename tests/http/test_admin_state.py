@@ -153,10 +153,11 @@ async def test_bad_input_is_refused_with_a_clear_error_and_changes_nothing(
 
 async def test_a_duplicate_name_or_an_unknown_one_is_refused(client: httpx.AsyncClient) -> None:
     data(await post(client, SNAPSHOTS, {"name": "one"}))
-    error(await post(client, SNAPSHOTS, {"name": "one"}), 1067,
-          'The name (a snapshot named "one" exists already) field is invalid. Please re-enter.')  # fmt: skip
+    taken = 'The name (a snapshot named "one" exists already) field is invalid. Please re-enter.'
+    error(await post(client, SNAPSHOTS, {"name": "one"}), 1067, taken)
     response = await client.delete(f"{SNAPSHOTS}/nope", headers=AUTH)
-    error(decode(response), 1067, 'The name (no snapshot named "nope") field is invalid. Please re-enter.')
+    unknown = 'The name (no snapshot named "nope") field is invalid. Please re-enter.'
+    error(decode(response), 1067, unknown)
 
 
 @pytest.mark.parametrize(

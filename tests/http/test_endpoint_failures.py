@@ -55,7 +55,7 @@ async def send(
     if method == "POST":
         return await client.post(path, json={}, headers=headers)
     if method == "DELETE":
-        return await client.delete(path, headers=headers)
+        return await client.request("DELETE", path, json={}, headers=headers)
     return await client.get(path, params={"contract_code": "BTC-USD"}, headers=headers)
 
 

@@ -24,6 +24,7 @@ from htx_sandbox.service.ports import Store
 from htx_sandbox.storage.memory import MemoryStore
 from htx_sandbox.storage.sqlite import SqliteStore
 from tests.http.conftest import KEYS, SignedClient
+from tests.texts import empty, invalid
 
 pytestmark = pytest.mark.anyio
 
@@ -266,18 +267,18 @@ async def test_v3_hisorders_keeps_to_the_window_type_status_and_trade_type(
 @pytest.mark.parametrize(
     ("fields", "code", "message"),
     [
-        ({"contract": None}, 1066, "contract cannot be empty."),
+        ({"contract": None}, 1066, empty("contract")),
         ({"contract": "XRP-USD"}, 1014, "This contract doesnt exist."),
-        ({"trade_type": None}, 1066, "trade_type cannot be empty."),
-        ({"trade_type": 9}, 1067, "Illegal parameter trade_type."),
-        ({"type": 3}, 1067, "Illegal parameter type."),
-        ({"status": None}, 1066, "status cannot be empty."),
-        ({"status": "3,11"}, 1067, "Illegal parameter status."),
-        ({"price_type": "market"}, 1067, "Illegal parameter price_type."),
-        ({"direct": "up"}, 1067, "Illegal parameter direct."),
-        ({"from_id": -1}, 1067, "Illegal parameter from_id."),
-        ({"size": 101}, 1067, "Illegal parameter size."),
-        ({"start_time": 0}, 1067, "Illegal parameter start_time."),
+        ({"trade_type": None}, 1066, empty("trade_type")),
+        ({"trade_type": 9}, 1067, invalid("trade_type")),
+        ({"type": 3}, 1067, invalid("type")),
+        ({"status": None}, 1066, empty("status")),
+        ({"status": "3,11"}, 1067, invalid("status")),
+        ({"price_type": "market"}, 1067, invalid("price_type")),
+        ({"direct": "up"}, 1067, invalid("direct")),
+        ({"from_id": -1}, 1067, invalid("from_id")),
+        ({"size": 101}, 1067, invalid("size")),
+        ({"start_time": 0}, 1067, invalid("start_time")),
     ],
 )
 async def test_v3_history_refuses_bad_fields_in_the_v3_envelope(
@@ -295,11 +296,11 @@ async def test_v3_windows_are_at_most_48_hours_within_90_days(
     fills = {"contract": "BTC-USD", "trade_type": 0}
     for name, body in (("swap_hisorders", orders_body()), ("swap_matchresults", fills)):
         wide = {**body, "start_time": now - 49 * HOUR_MS, "end_time": now}
-        assert await v3_error(signed, name, wide) == (1067, "Illegal parameter start_time.")
+        assert await v3_error(signed, name, wide) == (1067, invalid("start_time"))
         future = {**body, "end_time": now + HOUR_MS}
-        assert await v3_error(signed, name, future) == (1067, "Illegal parameter end_time.")
+        assert await v3_error(signed, name, future) == (1067, invalid("end_time"))
         ancient = {**body, "end_time": now - 91 * DAY_MS}
-        assert await v3_error(signed, name, ancient) == (1067, "Illegal parameter end_time.")
+        assert await v3_error(signed, name, ancient) == (1067, invalid("end_time"))
 
 
 # -- v1 swap_hisorders_exact -----------------------------------------------------------------
@@ -362,7 +363,7 @@ async def test_v1_hisorders_exact_window_and_filters(
         ({"order_price_type": "best"}, "order_price_type"),
     ):
         assert await v1_error(signed, "swap_hisorders_exact", {**body, **fields}) == (
-            1067, f"Illegal parameter {name}."
+            1067, invalid(name)
         )
 
 
@@ -424,7 +425,7 @@ async def test_v1_matchresults_pages_by_index_over_create_date_days(
         data = await v1(signed, "swap_matchresults", {**body, "create_date": days})
         assert data["total_size"] == 2
     assert await v1_error(signed, "swap_matchresults", {**body, "create_date": 0}) == (
-        1067, "Illegal parameter create_date."
+        1067, invalid("create_date")
     )
 
 

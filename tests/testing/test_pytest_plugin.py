@@ -185,7 +185,8 @@ def test_one_server_per_xdist_worker(pytester: pytest.Pytester) -> None:
 
 def test_the_documented_example_runs(pytester: pytest.Pytester) -> None:
     text = (ROOT / "docs" / "test-controls.md").read_text(encoding="utf-8")
-    example = text.split("```python\n", 1)[1].split("```", 1)[0]
+    section = text.split("## The pytest plugin", 1)[1]
+    example = section.split("```python\n", 1)[1].split("```", 1)[0]
     pytester.makepyfile(example)
     result = run(pytester)
     result.assert_outcomes(passed=2)

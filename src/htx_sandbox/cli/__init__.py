@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from .. import __version__
-from . import admin, replay, serve
+from . import admin, controls, replay, serve
 from .serve import CommandError
 
 PROG = "htx-sandbox"
@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     serve.add_parser(commands)
     admin.add_parsers(commands)
+    controls.add_parsers(commands)
     replay.add_parser(commands)
     return parser
 

@@ -175,6 +175,9 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     p = leaf(prices, "show", "show index prices and how they move", _prices_show,
              tables.index_prices)  # fmt: skip
     p.add_argument("code", metavar="CODE", nargs="?", default=None)
+    from .controls import add_play  # the test controls' module builds on this one
+
+    add_play(prices, common)
 
     orders = group("orders", "inspect and cancel orders")
     p = leaf(orders, "list", "list a UID's open orders", _orders_list, tables.orders)
@@ -436,8 +439,9 @@ def kept_token(data_dir: Path | None) -> str:
 
 def call(url: str, token: str, action: Action, args: argparse.Namespace) -> Any:
     """Run the action on an AdminClient; every failure becomes a one-line CommandError."""
+    timeout = getattr(args, "timeout_s", TIMEOUT_S)  # a command that waits longer sets it
     try:
-        with AdminClient(url, token, timeout=TIMEOUT_S) as admin:
+        with AdminClient(url, token, timeout=timeout) as admin:
             return action(admin, args)
     except HtxApiError as error:
         raise CommandError(f"{error.err_code} {error.err_msg}") from None
@@ -448,7 +452,7 @@ def call(url: str, token: str, action: Action, args: argparse.Namespace) -> Any:
     except httpx.UnsupportedProtocol:
         raise CommandError(f"invalid --url {url!r}: use http:// or https://") from None
     except httpx.TimeoutException:
-        raise CommandError(f"no answer from {url} within {TIMEOUT_S:g} s") from None
+        raise CommandError(f"no answer from {url} within {timeout:g} s") from None
     except httpx.TransportError as error:
         raise CommandError(f"cannot reach {url}: {_reason(error)}") from None
 

@@ -25,7 +25,7 @@ from ..http.core.access_log import AccessLog, AccessLogWriter, configure_logging
 from ..http.core.gateway import HttpSettings
 from ..http.core.guard import HttpLimits, guarded_protocol
 from ..service import fixtures as fixtures_file
-from ..service.clock import SystemClock
+from ..service.clock import Clock, ExchangeClock, SystemClock
 from ..service.collector import freeze_survivors
 from ..service.engine import Engine, EngineSettings, RebuildError
 from ..service.fixtures import Fixtures, FixturesError
@@ -231,7 +231,10 @@ def run(args: argparse.Namespace) -> int:
         if token is None:
             token = create_admin_token(data_dir)
         handler = configure_logging(config.log_format)
-        clock = SystemClock()
+        try:  # where the exchange's time stood: it never goes back, restarts included
+            clock = ExchangeClock(SystemClock(), store.load_clock())
+        except StorageError as error:
+            raise CommandError(str(error)) from None
         engine = Engine(store, clock, settings=engine_settings(config))
         market = MarketData.for_engine(engine)  # warms up from the store before the engine runs
         # What was restored lives as long as the server: keep it, and what survives later full
@@ -311,7 +314,7 @@ def load_fixtures(path: Path | None) -> Fixtures | None:
 
 
 def apply_fixtures(
-    engine: Engine, clock: SystemClock, prices: PriceSource, fixtures: Fixtures
+    engine: Engine, clock: Clock, prices: PriceSource, fixtures: Fixtures
 ) -> str:
     """Bring a new exchange to its fixtures; an exchange that holds accounts already is left
     as it is (a restart must not fund its accounts twice). Returns the line to print."""

@@ -45,7 +45,7 @@ class Op(Generic[T]):
 
     @property
     def headers(self) -> dict[str, str]:
-        return JSON_HEADERS if self.method == "POST" else {}
+        return {} if self.method == "GET" else JSON_HEADERS
 
     def result(self, response: httpx.Response) -> T:
         return self.parse(payload(response, self.envelope))

@@ -1072,3 +1072,48 @@ class MatchResultsPage(Model, frozen=True, kw_only=True):
     total_page: int
     current_page: int
     total_size: int
+
+# -- test controls (docs/test-controls.md) ---------------------------------------------------
+
+
+class SandboxClock(Model, frozen=True, kw_only=True):
+    """The exchange clock: its time (ms), mode (live, frozen or scaled) and pace (0 frozen,
+    1 live, n scaled)."""
+
+    now: int
+    mode: str
+    speed: int
+
+
+class SandboxFault(Model, frozen=True, kw_only=True):
+    """A fault armed on an HTX path (for one UID, or all when uid is None), with the requests
+    it still answers; exactly one of err_code, http_status, delay_ms and drop is set."""
+
+    fault_id: int
+    path: str
+    uid: int | None = None
+    remaining: int
+    err_code: int | None = None
+    http_status: int | None = None
+    delay_ms: int | None = None
+    drop: bool = False
+
+
+class SandboxQuota(Model, frozen=True, kw_only=True):
+    limit: int
+    interval_ms: int
+    enabled: bool
+
+
+class SandboxUidLimit(Model, frozen=True, kw_only=True):
+    """A UID's own limits per window (None: that bucket's default)."""
+
+    uid: int
+    trade: int | None = None
+    read: int | None = None
+
+
+class SandboxRateLimits(Model, frozen=True, kw_only=True):
+    defaults: dict[str, SandboxQuota]
+    """The trade and read buckets' quotas per UID."""
+    uids: list[SandboxUidLimit] = []

@@ -103,5 +103,6 @@ def create_app(
         engine, clock, settings or HttpSettings(), market, AdminToken(admin_token), prices,
         fixtures,
     )
+    gateway.paths = frozenset(r.path for r in ROUTES if isinstance(r, Route))
     app.state.gateway = gateway
     return HotPaths(app, exact_paths(ROUTES))

@@ -39,16 +39,19 @@ from ..domain.strategy_book import StrategyLimits
 from ..domain.types import Millis
 from . import journal
 from .api_keys import ApiKeyCommand, ApiKeyRegistry, CreateApiKey, DisableApiKey
-from .clock import Clock
+from .clock import Clock, ExchangeClock, SetClock
 from .completion import Completion, LoopCompletion, LoopWaker
 from .funding_series import SAMPLERS as FUNDING_SAMPLERS
 from .health import Backoff, Health
 from .journal import Start
 from .ports import JournalEntry, StorageError, StorageOutageError, Store
+from .runtime import SetCancelDelay
 from .series_book import Sampler, SeriesBook
 from .unit_of_work import UnitOfWork
 
 T = TypeVar("T")
+EngineCommand = Command | ApiKeyCommand | SetClock | SetCancelDelay
+"""What the engine applies: the exchange's commands, and the service's own (keys, the clock)."""
 log = logging.getLogger(__name__)
 HOUR_MS = 3_600_000
 IDLE_WAIT_S = 1.0
@@ -92,7 +95,7 @@ class RebuildError(RuntimeError):
 
 @dataclass(slots=True)
 class _Job:
-    command: Command | ApiKeyCommand | None
+    command: EngineCommand | None
     query: Callable[[Exchange], Any] | None
     future: Completion
     rebuild: _Rebuild | None = None
@@ -137,7 +140,7 @@ class Engine:
             self.series.add_sampler(sampler)
         self._journal_seq = 0
         """The number of the newest journal entry committed."""
-        self._open(fresh=False)
+        self._open(fresh=False, rebuilt=False)
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._listeners: list[Callable[[list[Event]], None]] = []
@@ -157,10 +160,12 @@ class Engine:
         self._applied_at: list[Millis] = []
         """The exchange time each command of the batch being applied was applied at."""
 
-    def _open(self, *, fresh: bool) -> None:
+    def _open(self, *, fresh: bool, rebuilt: bool = True) -> None:
         """Memory from the store (a new exchange for a new store), and what a start commits:
-        a new store's contracts and first samples, the funding clock if it never ran, and the
-        journal's Start when the journal begins here (a new store, or `fresh`: a reset one)."""
+        a new store's contracts and first samples, the funding clock if it never ran, the
+        journal's Start when the journal begins here (a new store, or `fresh`: a reset one),
+        and after a rebuild the exchange clock's setting (the clock runs on: a restart must
+        find it where it is, not where the restored store had it)."""
         store, settings, now = self.store, self.settings, self.clock.now()
         snapshot = store.load(
             now,
@@ -185,6 +190,8 @@ class Engine:
             first.include_contracts()
         elif self.exchange.start_funding_clock(now):  # a store written before funding
             first.include_funding()
+        if rebuilt and isinstance(self.clock, ExchangeClock):
+            first.record_clock(self.clock.setting())
         changes = first.changes(state)
         if snapshot is None:
             changes.bars = self.series.stage((), state, now)  # the first samples
@@ -245,7 +252,7 @@ class Engine:
 
     # -- submitting ------------------------------------------------------------------------
 
-    def submit(self, command: Command | ApiKeyCommand) -> Future[Outcome]:
+    def submit(self, command: EngineCommand) -> Future[Outcome]:
         future: Future[Outcome] = Future()
         self._enqueue(_Job(command, None, future))
         return future
@@ -257,7 +264,7 @@ class Engine:
         self._enqueue(_Job(None, read, future))
         return future
 
-    def execute(self, command: Command | ApiKeyCommand) -> Outcome:
+    def execute(self, command: EngineCommand) -> Outcome:
         return self.submit(command).result()
 
     def rebuild(
@@ -284,7 +291,7 @@ class Engine:
 
     # Plain functions returning the future to await, not coroutines: a coroutine level costs
     # every request on the signed hot path a frame and a resumption.
-    def execute_async(self, command: Command | ApiKeyCommand) -> asyncio.Future[Outcome]:
+    def execute_async(self, command: EngineCommand) -> asyncio.Future[Outcome]:
         """Submit from a running event loop; await the result there."""
         return self._enqueue_async(command, None)
 
@@ -292,7 +299,7 @@ class Engine:
         return self._enqueue_async(None, read)
 
     def _enqueue_async(
-        self, command: Command | ApiKeyCommand | None, read: Callable[[Exchange], Any] | None
+        self, command: EngineCommand | None, read: Callable[[Exchange], Any] | None
     ) -> asyncio.Future[Any]:
         loop = asyncio.get_running_loop()
         waker = self._wakers.get(loop)
@@ -364,7 +371,7 @@ class Engine:
         due = self.exchange.next_due()
         if due is None:
             return IDLE_WAIT_S
-        return min(IDLE_WAIT_S, max(0.0, (due - self.clock.now()) / 1000))
+        return min(IDLE_WAIT_S, max(0.0, self.clock.seconds_until(due)))
 
     # -- a rebuild -------------------------------------------------------------------------
 
@@ -479,30 +486,45 @@ class Engine:
             try:
                 if isinstance(command, CreateApiKey | DisableApiKey):
                     outcome = self._apply_key(command, unit)
-                    applied_at.append(self.clock.now())
+                elif isinstance(command, SetClock):
+                    outcome = self._apply_clock(command, unit)
+                elif isinstance(command, SetCancelDelay):
+                    outcome = self._apply_cancel_delay(command)
                 else:
                     outcome = self.exchange.execute(command, self.clock.now())
                     unit.record(outcome.events)
-                    applied_at.append(self.exchange.state.now)
             except Exception as error:  # a bug: this command alone is refused
                 raise _PoisonedCommandError(index, error) from None
+            # The exchange's time once applied (a key's or a setting's: the clock's).
+            applied_at.append(max(self.exchange.state.now, self.clock.now()))
             done.append((job, outcome))
         return unit, done
 
     def _journal_entries(self, done: list[tuple[_Job, Outcome]]) -> list[JournalEntry]:
         """The journal's entries of a batch: every command that changed something (a refused
-        one too when time passing fired timers) and every key created or disabled, at the
-        exchange time it was applied at."""
+        one too when time passing fired timers), every key created or disabled and every cancel
+        delay set, at the exchange time it was applied at. A move of the clock is kept as the
+        Tick it ran (replayed at its time, it runs the same timers). Never raises: a command
+        the journal cannot keep is logged, and the batch commits without it."""
         entries: list[JournalEntry] = []
         seq = self._journal_seq
         for (job, outcome), at in zip(done, self._applied_at, strict=True):
             command = job.command
-            assert command is not None
-            if outcome.events or (
-                outcome.error is None and isinstance(command, CreateApiKey | DisableApiKey)
-            ):
-                seq += 1
-                entries.append(journal.entry(seq, at, command))
+            kept: journal.Journaled | None = None
+            if isinstance(command, SetClock):
+                kept = Tick() if outcome.events else None
+            elif isinstance(command, CreateApiKey | DisableApiKey | SetCancelDelay):
+                kept = command if outcome.error is None else None
+            elif outcome.events:
+                kept = command
+            if kept is None:
+                continue
+            try:
+                entries.append(journal.entry(seq + 1, at, kept))
+            except Exception:  # a bug of the journal's: the exchange goes on without it
+                log.exception("the journal cannot keep %r", kept)
+                continue
+            seq += 1
         return entries
 
     def _commit_failed(self, error: Exception, jobs: list[_Job]) -> None:
@@ -656,6 +678,28 @@ class Engine:
             return Outcome(error=error.with_traceback(None))  # a value: see Exchange.execute
         unit.record_api_key(key)
         return Outcome()
+
+    def _apply_clock(self, command: SetClock, unit: UnitOfWork) -> Outcome:
+        """Move the exchange clock, then run the timers now due (in time order, as if the time
+        had passed); the new setting is committed with what they did."""
+        clock = self.clock
+        if not isinstance(clock, ExchangeClock):  # a test's clock: moved by hand only
+            return Outcome(error=HtxError(ErrorCode.ILLEGAL_PARAMETER, "clock"))
+        setting = command.apply(clock)
+        outcome = self.exchange.execute(Tick(), clock.now())
+        unit.record(outcome.events)
+        unit.record_clock(setting)
+        return outcome
+
+    def _apply_cancel_delay(self, command: SetCancelDelay) -> Outcome:
+        # In the settings too: a reload from the store (after a refused command) keeps it.
+        self.settings = replace(self.settings, cancel_delay_ms=command.cancel_delay_ms)
+        self.exchange.state.cancel_delay_ms = command.cancel_delay_ms
+        return Outcome()
+
+    @property
+    def cancel_delay_ms(self) -> int:
+        return self.settings.cancel_delay_ms
 
     def _evict(self) -> None:
         state, now = self.exchange.state, self.exchange.state.now

@@ -25,10 +25,12 @@ from ..domain.strategy_book import StrategyLimits
 from ..domain.types import Millis
 from .api_keys import ApiKeyCommand, CreateApiKey, DisableApiKey
 from .ports import JournalEntry
+from .runtime import SetCancelDelay
 
-Journaled = Command | ApiKeyCommand
+Journaled = Command | ApiKeyCommand | SetCancelDelay
 COMMANDS: dict[str, type[Any]] = {
-    cls.__name__: cls for cls in (*get_args(Command), CreateApiKey, DisableApiKey)
+    cls.__name__: cls
+    for cls in (*get_args(Command), CreateApiKey, DisableApiKey, SetCancelDelay)
 }
 FIELDS: dict[type[Any], tuple[str, ...]] = {
     cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in COMMANDS.values()

@@ -19,6 +19,7 @@ from ..domain.strategy_orders import StrategyKind, StrategyOrder
 from ..domain.types import EPOCH, UID, Millis
 from .api_keys import ApiKey
 from .bars import Bar, SeriesBar, SeriesKey
+from .clock import ClockSetting, StoredClock
 
 Durability = Literal["normal", "full"]
 """normal survives a crash of the process; full also survives losing power."""
@@ -73,6 +74,8 @@ class ChangeSet:
     last_order_id: int = 0
     last_trade_id: int = 0
     now: Millis = EPOCH
+    clock: ClockSetting | None = None
+    """The exchange clock's new setting, when this commit's commands changed it."""
     commands: int = 0
     """How many commands this commit covers (for figures, not stored)."""
 
@@ -264,6 +267,10 @@ class Store(Protocol):
         ...
 
     def load_api_keys(self) -> list[ApiKey]: ...
+
+    def load_clock(self) -> StoredClock | None:
+        """The exchange clock's last setting and the last commit's time (None: a new store)."""
+        ...
 
     def commit(self, changes: ChangeSet) -> None:
         """All of it or, raising, none of it."""

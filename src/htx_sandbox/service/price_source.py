@@ -297,5 +297,5 @@ class PriceSource:
             except Exception:
                 log.exception("price source: feeding the index failed")
             now = self.clock.now()
-            until_step = (interval - now % interval) / 1000
+            until_step = self.clock.seconds_until(now + interval - now % interval)
             self._stop.wait(min(interval / 1000, max(MIN_WAIT_S, until_step)))

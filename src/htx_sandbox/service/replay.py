@@ -35,6 +35,10 @@ class _Clock:
     def now(self) -> Millis:
         return self.at
 
+    def seconds_until(self, at: int) -> float:
+        """It stands still between entries: nothing falls due by waiting."""
+        return float("inf")
+
 
 @dataclass(frozen=True, slots=True)
 class Replayed:

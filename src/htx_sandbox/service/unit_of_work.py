@@ -37,6 +37,7 @@ from ..domain.records import (
 from ..domain.state import ExchangeState
 from ..domain.types import UID, Millis, OrderId
 from .api_keys import ApiKey
+from .clock import ClockSetting
 from .ports import ChangeSet, FundingFigures, FundRecord
 
 Source = Trade | Deposited | FundingSettled | BalanceChanged
@@ -63,6 +64,7 @@ class UnitOfWork:
         self._sources: list[Source] = []
         self._funding = False
         self._funds: dict[str, None] = {}
+        self._clock: ClockSetting | None = None
         self.commands = 0
 
     def record(self, events: Iterable[Event]) -> None:
@@ -117,6 +119,10 @@ class UnitOfWork:
         self.commands += 1
         self._api_keys[key.access_key] = key
 
+    def record_clock(self, setting: ClockSetting) -> None:
+        self.commands += 1
+        self._clock = setting
+
     @property
     def api_keys(self) -> dict[str, ApiKey]:
         """This batch's key changes, to be published once committed."""
@@ -129,6 +135,7 @@ class UnitOfWork:
             self._users or self._accounts or self._holdings or self._new_orders or self._orders
             or self._cancel_after or self._contracts or self._api_keys or self._strategy_orders
             or self._index_prices or self._funding or self._sources or self._funds
+            or self._clock is not None
         )
 
     def include_contracts(self) -> None:
@@ -170,6 +177,7 @@ class UnitOfWork:
             last_order_id=state.order_ids.last,
             last_trade_id=state.trade_ids.last,
             now=Millis(state.now),
+            clock=self._clock,
             commands=self.commands,
         )
 

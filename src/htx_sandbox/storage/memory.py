@@ -18,6 +18,7 @@ from ..domain.strategy_orders import StrategyOrder
 from ..domain.types import UID, Millis, Role
 from ..service.api_keys import ApiKey
 from ..service.bars import Bar, SeriesKey
+from ..service.clock import StoredClock
 from ..service.ports import (
     BarQuery,
     ChangeSet,
@@ -272,6 +273,9 @@ class MemoryStore:
         ids = sorted(i for i in stored if query.first <= i <= query.last)
         ids = ids[-query.limit :] if query.newest else ids[: query.limit]
         return [rows.bar_from(stored[i]) for i in ids] if query.limit > 0 else []
+
+    def load_clock(self) -> StoredClock | None:
+        return rows.stored_clock(self.kv)
 
     def load_api_keys(self) -> list[ApiKey]:
         return [rows.api_key_from(r) for r in self.api_keys.values()]

@@ -44,6 +44,7 @@ from ..domain.types import (
 )
 from ..service.api_keys import ApiKey
 from ..service.bars import Bar, SeriesBar
+from ..service.clock import CLOCK_MODES, MAX_SPEED, ClockSetting, StoredClock
 from ..service.ports import ChangeSet, FundingFigures, StorageError
 from .columns import Column, Row, Table
 from .row_bounds import strategy_order_problem
@@ -478,7 +479,30 @@ def exchange_values(c: ChangeSet) -> list[tuple[str, str]]:
     ]
     if c.funding is not None:
         values += funding_values(c.funding)
+    if c.clock is not None:
+        k = c.clock
+        values.append(("clock", f"{k.mode}@{k.speed}@{k.at}@{k.wall}"))
     return values
+
+
+def stored_clock(kv: Mapping[str, str]) -> StoredClock | None:
+    """The clock's setting (mode@speed@at@wall) and the last commit's time; None before the
+    first commit. A value no clock could have written is refused (StorageError)."""
+    if "now" not in kv:
+        return None
+    text = kv.get("clock")
+    try:
+        floor = Millis(int(kv["now"]))
+        if text is None:
+            return StoredClock(None, floor)
+        mode, speed, at, wall = text.split("@")
+        modes = [m for m in CLOCK_MODES if m == mode]
+        if not modes or not 0 <= int(speed) <= MAX_SPEED:
+            raise ValueError(text)
+        setting = ClockSetting(modes[0], int(speed), Millis(int(at)), Millis(int(wall)))
+    except ValueError:
+        raise StorageError(f"the exchange clock in the store cannot be used: {text!r}") from None
+    return StoredClock(setting, floor)
 
 
 def _time_out(value: int | None) -> str:

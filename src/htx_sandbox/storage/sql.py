@@ -19,6 +19,7 @@ from ..domain.strategy_orders import StrategyOrder
 from ..domain.types import UID, Millis
 from ..service.api_keys import ApiKey
 from ..service.bars import Bar
+from ..service.clock import StoredClock
 from ..service.ports import (
     BarQuery,
     ChangeSet,
@@ -695,6 +696,11 @@ class SqlStore(abc.ABC):
         if query.newest:
             bars.reverse()
         return bars
+
+    @outages
+    def load_clock(self) -> StoredClock | None:
+        kv = dict(self._read("SELECT key, value FROM exchange WHERE key IN ('now', 'clock')"))
+        return rows.stored_clock(kv)
 
     @outages
     def load_api_keys(self) -> list[ApiKey]:

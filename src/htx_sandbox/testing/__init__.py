@@ -4,6 +4,6 @@ is active wherever the package is installed)."""
 
 from __future__ import annotations
 
-from .server import Account, Prices, SandboxServer
+from .server import Account, Clock, Faults, Prices, SandboxServer
 
-__all__ = ["Account", "Prices", "SandboxServer"]
+__all__ = ["Account", "Clock", "Faults", "Prices", "SandboxServer"]

@@ -5,7 +5,8 @@ Fixtures:
 
 - `htx_sandbox` (session): a `SandboxServer` on a free loopback port with a fresh data
   directory, one per pytest-xdist worker. Each test that uses it starts from a reset exchange
-  (empty, or the fixtures file of the ini option `htx_sandbox_fixtures`), unless marked
+  (empty, or the fixtures file of the ini option `htx_sandbox_fixtures`; no fault armed, the
+  clock live, default cancel delay and rate limits), unless marked
   `@pytest.mark.htx_keep_state`.
 - `htx_account`: a funded account (10 BTC, 100 ETH) with a read+trade key.
 - `htx_client`, `htx_async_client`: the project's HTX clients signed with that key.

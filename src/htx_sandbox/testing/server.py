@@ -23,12 +23,12 @@ from typing import Any
 import uvicorn
 
 from ..cli.serve import DATABASE_FILE, base_url, bind
-from ..client import AdminClient, SandboxIndexPrice, SandboxSnapshot
+from ..client import AdminClient, SandboxClock, SandboxFault, SandboxIndexPrice, SandboxSnapshot
 from ..http.app import create_app
 from ..http.core.gateway import HttpSettings
 from ..http.core.guard import HttpLimits, guarded_protocol
 from ..service import fixtures as fixtures_file
-from ..service.clock import SystemClock
+from ..service.clock import ExchangeClock, SystemClock
 from ..service.engine import Engine
 from ..service.market import MarketData
 from ..service.market_maker import MarketMaker
@@ -73,6 +73,52 @@ class Prices:
         return self._admin.list_index_prices(contract_code)
 
 
+class Clock:
+    """The exchange clock of the running sandbox (the admin API's clock controls)."""
+
+    def __init__(self, admin: AdminClient) -> None:
+        self._admin = admin
+
+    def show(self) -> SandboxClock:
+        return self._admin.clock()
+
+    def now(self) -> int:
+        """The exchange's time (ms)."""
+        return self._admin.clock().now
+
+    def freeze(self) -> SandboxClock:
+        return self._admin.set_clock("frozen")
+
+    def live(self) -> SandboxClock:
+        return self._admin.set_clock("live")
+
+    def speed(self, speed: int) -> SandboxClock:
+        """Run `speed` times the wall clock's pace."""
+        return self._admin.set_clock("scaled", speed)
+
+    def advance(self, ms: int) -> SandboxClock:
+        """Move the exchange's time forward at once; what falls due on the way runs first."""
+        return self._admin.advance_clock(ms)
+
+
+class Faults:
+    """Faults on HTX paths of the running sandbox (the admin API's fault controls)."""
+
+    def __init__(self, admin: AdminClient) -> None:
+        self._admin = admin
+
+    def arm(self, path: str, **fault: Any) -> SandboxFault:
+        """As AdminClient.arm_fault: `uid`, `count`, and one of `err_code`, `http_status`,
+        `delay_ms`, `drop`."""
+        return self._admin.arm_fault(path, **fault)
+
+    def list(self) -> list[SandboxFault]:
+        return self._admin.faults()
+
+    def clear(self) -> int:
+        return self._admin.clear_faults()
+
+
 class SandboxServer:
     def __init__(
         self,
@@ -90,10 +136,6 @@ class SandboxServer:
         self.admin_token = secrets.token_urlsafe(24)
         self._admin: AdminClient | None = None
         self._stops: list[Any] = []
-        self.clock: Any = None
-        """The exchange clock's controls (issue 16, item 1): None until they are merged."""
-        self.faults: Any = None
-        """Fault injection (issue 16, item 3): None until it is merged."""
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -112,7 +154,7 @@ class SandboxServer:
         self._stops.append(sock.close)
         store = SqliteStore(self.data_dir / DATABASE_FILE)
         self._stops.append(store.close)
-        clock = SystemClock()
+        clock = ExchangeClock(SystemClock(), store.load_clock())
         engine = Engine(store, clock)
         market = MarketData.for_engine(engine)
         engine.start()
@@ -192,6 +234,14 @@ class SandboxServer:
     def prices(self) -> Prices:
         return Prices(self.admin)
 
+    @property
+    def clock(self) -> Clock:
+        return Clock(self.admin)
+
+    @property
+    def faults(self) -> Faults:
+        return Faults(self.admin)
+
     def new_account(
         self,
         btc: Amount = "10",
@@ -211,8 +261,16 @@ class SandboxServer:
         return Account(opened, key.access_key, key.secret_key)
 
     def reset(self, *, empty: bool = False) -> None:
-        """An empty exchange (its contracts stay), or its fixtures."""
-        self.admin.reset(empty=empty)
+        """What each test starts from: the exchange reset (empty, its contracts kept, or its
+        fixtures), no fault armed, the clock running live (from where it stands: it never
+        goes back), the cancel delay 0 and every UID's rate limits the defaults."""
+        admin = self.admin
+        admin.reset(empty=empty)
+        admin.clear_faults()
+        if admin.clock().mode != "live":
+            admin.set_clock("live")
+        admin.set_cancel_delay(0)
+        admin.clear_rate_limits()
 
     def snapshot(self, name: str) -> SandboxSnapshot:
         return self.admin.save_snapshot(name)

@@ -12,14 +12,18 @@ from typing import Any
 import httpx
 
 from .. import _admin_ops as ops
+from .. import _control_ops as controls
 from .._wire import DEFAULT_TIMEOUT
 from ..models import (
     ApiKey,
     Balance,
     CancelResult,
     Order,
+    SandboxClock,
     SandboxContract,
+    SandboxFault,
     SandboxIndexPrice,
+    SandboxRateLimits,
     SandboxReset,
     SandboxSnapshot,
     SandboxUser,
@@ -172,6 +176,84 @@ class AdminClient(Session):
         """Back to the random walk, from where the index stands."""
         return self._send(ops.walk_index(contract_code))
 
+    # -- the exchange clock (docs/test-controls.md) ------------------------------------------
+
+    def clock(self) -> SandboxClock:
+        """The exchange's time, mode and speed."""
+        return self._send(controls.clock())
+
+    def set_clock(self, mode: controls.ClockMode, speed: int | None = None) -> SandboxClock:
+        """Run the exchange clock live, frozen, or scaled `speed` times the wall clock's pace."""
+        return self._send(controls.set_clock(mode, speed))
+
+    def advance_clock(self, ms: int) -> SandboxClock:
+        """Move the exchange's time forward by `ms` at once; what falls due on the way runs,
+        in time order, before this returns (through an index path that takes a commit per
+        minute passed: ~2 s for 8 h on SQLite; give the client a timeout to match)."""
+        return self._send(controls.advance_clock(ms))
+
+    def play_index_path(
+        self, contract_code: str, points: Iterable[tuple[int, Decimal | int | str]]
+    ) -> SandboxIndexPrice:
+        """Follow (ms, price) points taken from anywhere in time (last week's klines): moved so
+        that the earliest plays now on the exchange clock, their spacing kept."""
+        ordered = sorted(((int(at), price) for at, price in points), key=lambda p: p[0])
+        if not ordered:
+            raise ValueError("no points to play")
+        shift = (self.clock()).now - ordered[0][0]
+        return self.set_index_path(contract_code, [(at + shift, p) for at, p in ordered])
+
+    # -- faults ------------------------------------------------------------------------------
+
+    def arm_fault(
+        self,
+        path: str,
+        *,
+        uid: int | None = None,
+        count: int = 1,
+        err_code: int | None = None,
+        http_status: int | None = None,
+        delay_ms: int | None = None,
+        drop: bool = False,
+    ) -> SandboxFault:
+        """The next `count` requests to an HTX path (of `uid` only, if given) answer HTX's
+        `err_code` in that path's envelope, or HTTP `http_status`, or are held back
+        `delay_ms`, or lose their connection (`drop`); give exactly one of the four."""
+        return self._send(controls.arm_fault(
+            path, uid=uid, count=count, err_code=err_code, http_status=http_status,
+            delay_ms=delay_ms, drop=drop,
+        ))  # fmt: skip
+
+    def faults(self) -> list[SandboxFault]:
+        """The armed faults, with the requests each still answers."""
+        return self._send(controls.faults())
+
+    def clear_faults(self) -> int:
+        """Disarm every fault; how many there were."""
+        return self._send(controls.clear_faults())
+
+    # -- run-time settings -------------------------------------------------------------------
+
+    def cancel_delay(self) -> int:
+        return self._send(controls.cancel_delay())
+
+    def set_cancel_delay(self, ms: int) -> int:
+        """How long a cancel stays in status 11 (cancelling) from now on, 0 to 60000 ms."""
+        return self._send(controls.set_cancel_delay(ms))
+
+    def rate_limits(self) -> SandboxRateLimits:
+        return self._send(controls.rate_limits())
+
+    def set_rate_limit(
+        self, uid: int, *, trade: int | None = None, read: int | None = None
+    ) -> SandboxRateLimits:
+        """The UID's own requests per 3 s window in the trade and/or read bucket (applies even
+        when the server runs without rate limits)."""
+        return self._send(controls.set_rate_limit(uid, trade, read))
+
+    def clear_rate_limits(self, uid: int | None = None) -> SandboxRateLimits:
+        """The UID's limits (every UID's when not given) back to the defaults."""
+        return self._send(controls.clear_rate_limits(uid))
     # -- reset and snapshots -----------------------------------------------------------------
 
     def reset(self, *, empty: bool = False, fixtures: str | None = None) -> SandboxReset:

@@ -18,7 +18,9 @@ from starlette.routing import BaseRoute
 from . import (
     accounts,
     cancels,
+    clock,
     contracts,
+    faults,
     health,
     history,
     index_prices,
@@ -26,6 +28,7 @@ from . import (
     market,
     orders,
     positions,
+    runtime,
     state,
     strategy_orders,
 )
@@ -42,5 +45,8 @@ routes: list[BaseRoute] = [
     *history.routes,
     *cancels.routes,
     *market.routes,
+    *clock.routes,
+    *faults.routes,
+    *runtime.routes,
     *state.routes,
 ]

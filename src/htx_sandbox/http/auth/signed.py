@@ -47,8 +47,12 @@ def authenticate(
     client_ip: str | None,
     permission: str,
     now_ms: int,
+    wall_ms: int | None = None,
 ) -> tuple[ApiKey, dict[str, str]]:
-    """The request's key and its decoded query parameters, or an AuthError."""
+    """The request's key and its decoded query parameters, or an AuthError. The Timestamp must
+    be within the window of `wall_ms` (the wall clock clients sign with, whatever the exchange
+    clock says) or of `now_ms` (the exchange's time, which a client that sets its clock from
+    /api/v1/timestamp signs with); the key's expiry is checked against `now_ms`."""
     pieces = signature.split_query(raw_query)
     params = {name: value for _, name, value in pieces}
     if params.get("SignatureMethod") != signature.SIGNATURE_METHOD:
@@ -61,7 +65,10 @@ def authenticate(
     when = signature.timestamp_ms(stamp)
     # Repeats within the window are allowed: ccxt signs to the second and resends identical
     # signatures within a second.
-    if when is None or abs(now_ms - when) > _milliseconds(settings.window):
+    window = _milliseconds(settings.window)
+    if when is None or (
+        abs(now_ms - when) > window and (wall_ms is None or abs(wall_ms - when) > window)
+    ):
         raise AuthError(INVALID_TIME)
     key = registry.get(params.get("AccessKeyId", ""))
     if key is None:

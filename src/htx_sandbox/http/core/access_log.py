@@ -1,7 +1,9 @@
 """One log line per HTTP request: method, path, UID, err_code, status and latency.
 
-The app leaves the signed request's UID in scope["htx.uid"] and an HTX error code in
-scope["htx.err_code"]; this wrapper reads them after the app has answered. With an
+The app leaves the signed request's UID in scope["htx.uid"], an HTX error code in
+scope["htx.err_code"] and, for an answer a test control injected (http/core/faults.py), what it
+injected in scope["htx.injected"] (the line then ends in `injected=...`, JSON adds "injected");
+this wrapper reads them after the app has answered. With an
 AccessLogWriter (what `serve` uses) the event loop only queues the request's fields: a thread
 of its own formats the lines and writes them in batches, one write and flush per batch,
 because a `logging` call and a flush per request cost the loop a fifth of its throughput.
@@ -26,9 +28,9 @@ access_log = logging.getLogger(ACCESS_LOGGER)
 
 _encode_string = json.encoder.encode_basestring_ascii  # what json.dumps quotes strings with
 _FIELDS = ("method", "path", "uid", "err_code", "status", "latency_ms")
-Entry = tuple[float, str, str, Any, Any, int, float]
-"""What a request leaves: time.time() at its end, method, path, uid, err_code, status and its
-latency in seconds."""
+Entry = tuple[float, str, str, Any, Any, int, float, str | None]
+"""What a request leaves: time.time() at its end, method, path, uid, err_code, status, its
+latency in seconds and the fault injected into it (None for nearly all)."""
 
 
 class AccessLog:
@@ -72,6 +74,7 @@ class AccessLog:
                 scope.get("htx.err_code"),
                 status or 500,
                 time.perf_counter() - started,
+                scope.get("htx.injected"),
             )
             if self.writer is not None:
                 self.writer.submit(entry)
@@ -81,8 +84,8 @@ class AccessLog:
 
 
 def _fields(entry: Entry) -> dict[str, Any]:
-    _, method, path, uid, err_code, status, seconds = entry
-    return {
+    _, method, path, uid, err_code, status, seconds, injected = entry
+    fields = {
         "method": method,
         "path": path,
         "uid": uid,
@@ -90,6 +93,9 @@ def _fields(entry: Entry) -> dict[str, Any]:
         "status": status,
         "latency_ms": round(seconds * 1000, 3),
     }
+    if injected is not None:
+        fields["injected"] = injected
+    return fields
 
 
 def _text_line(fields: dict[str, Any]) -> str:
@@ -98,6 +104,7 @@ def _text_line(fields: dict[str, Any]) -> str:
     return (
         f"{fields['method']} {fields['path']} uid={uid} err_code={err_code} "
         f"status={fields['status']} latency_ms={fields['latency_ms']:.3f}"
+        + ("" if "injected" not in fields else f" injected={fields['injected']}")
     )
 
 
@@ -118,6 +125,8 @@ class JsonFormatter(logging.Formatter):
         access = getattr(record, "access", None)
         if isinstance(access, dict):
             out.update((name, access[name]) for name in _FIELDS)
+            if "injected" in access:
+                out["injected"] = access["injected"]
         else:
             out["message"] = record.getMessage()
         if record.exc_info:
@@ -147,13 +156,15 @@ class LineFormat:
         self._date = ""
 
     def __call__(self, entry: Entry) -> str:
-        created, method, path, uid, err_code, status, seconds = entry
+        created, method, path, uid, err_code, status, seconds, injected = entry
         if self.json:
             return (
                 f'{{"ts":{round(created * 1000)},"level":"info","logger":"{ACCESS_LOGGER}",'
                 f'"method":{_json(method)},"path":{_json(path)},"uid":{_json(uid)},'
                 f'"err_code":{_json(err_code)},"status":{_json(status)},'
-                f'"latency_ms":{round(seconds * 1000, 3)!r}}}\n'
+                f'"latency_ms":{round(seconds * 1000, 3)!r}'
+                + ("" if injected is None else f',"injected":{_json(injected)}')
+                + "}\n"
             )
         second = int(created)
         if second != self._second:
@@ -163,7 +174,9 @@ class LineFormat:
         return (
             f"{self._date},{msecs:03d} INFO {ACCESS_LOGGER} {method} {path} "
             f"uid={'-' if uid is None else uid} err_code={'-' if err_code is None else err_code} "
-            f"status={status} latency_ms={seconds * 1000:.3f}\n"
+            f"status={status} latency_ms={seconds * 1000:.3f}"
+            + ("" if injected is None else f" injected={injected}")
+            + "\n"
         )
 
 

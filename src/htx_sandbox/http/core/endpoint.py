@@ -12,6 +12,7 @@ every order and cancel passes here. Starlette's router hands a non-function endp
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -20,17 +21,18 @@ from urllib.parse import parse_qsl
 
 from starlette.types import Receive, Scope, Send
 
-from ...domain.commands import Command, Outcome, Reply
-from ...domain.errors import ErrorCode, HtxError, language_for
+from ...domain.commands import Outcome, Reply
+from ...domain.errors import ERROR_MESSAGES, ErrorCode, HtxError, language_for
 from ...domain.types import UID
-from ...service.api_keys import ApiKey, ApiKeyCommand
-from ...service.engine import EngineUnavailableError
+from ...service.api_keys import ApiKey
+from ...service.engine import EngineCommand, EngineUnavailableError
 from ...service.ports import StorageOutageError
 from ...service.queries import Reads
 from ..auth.signed import AuthError, authenticate
 from . import wire
 from .body import Body, read_body
 from .envelopes import MARKET_ENVELOPE, V1_ENVELOPE, Envelope, Failure, MarketError
+from .faults import Fault
 from .gateway import Gateway
 
 T = TypeVar("T")
@@ -69,7 +71,7 @@ class Call:
         """A query parameter, stripped; "" when absent."""
         return self.query.get(name, "").strip()
 
-    async def execute(self, command: Command | ApiKeyCommand) -> Reply:
+    async def execute(self, command: EngineCommand) -> Reply:
         """Apply a command through the single writer; its HtxError becomes the reply's error."""
         outcome: Outcome = await self.gateway.engine.execute_async(command)
         if outcome.error is not None:
@@ -83,6 +85,8 @@ class Call:
 Handler = Callable[[Call], Awaitable[Any]]
 
 _JSON = (b"content-type", b"application/json")
+_STATUS_BODY = b"%d injected by the sandbox"
+"""The body of an injected HTTP status: plain text, as a proxy in front of HTX answers."""
 _UNAUTHORIZED_HEADERS = [(b"www-authenticate", b"Bearer")]
 
 
@@ -111,6 +115,8 @@ class Endpoint:
                 authorization = value.decode("latin-1")
         lang = language_for(language)
         now = gateway.now_ms()
+        # The clients' time: signature timestamps and rate-limit windows are checked on it.
+        wall = gateway.wall.now()
         client = scope.get("client")
         ip = client[0] if client else None
         auth, key, query = self.auth, None, None
@@ -126,6 +132,7 @@ class Endpoint:
                     client_ip=ip,
                     permission=auth,
                     now_ms=now,
+                    wall_ms=wall,
                 )
             except AuthError as error:
                 scope["htx.err_code"] = 403  # for the access log
@@ -137,10 +144,14 @@ class Endpoint:
             refusal = {"status": "error", "err_code": 401, "err_msg": "invalid admin token"}
             await _send(send, {**refusal, "ts": now}, _UNAUTHORIZED_HEADERS, status=401)
             return
+        if gateway.faults.armed and auth != "admin":
+            fault = gateway.faults.take(scope["path"], key.uid if key is not None else None)
+            if fault is not None and await self._inject(fault, scope, send, lang, now):
+                return
         headers: list[tuple[bytes, bytes]] = []
         if self.bucket is not None:
             counted: object = key.uid if key is not None else (ip or "")
-            allowed, headers = gateway.limiters[self.bucket].take_raw(counted, now)
+            allowed, headers = gateway.limiters[self.bucket].take_raw(counted, wall)
             if not allowed:
                 await self._fail(scope, send, HtxError(ErrorCode.RATE_LIMITED), lang, now, headers)
                 return
@@ -172,6 +183,33 @@ class Endpoint:
             await _send_payload(send, payload, headers)
             return
         await self._fail(scope, send, failure, lang, gateway.now_ms(), headers)
+
+    async def _inject(self, fault: Fault, scope: Scope, send: Send, lang: str, now: int) -> bool:
+        """Apply an armed fault; whether it answered (or dropped) the request. A delay only
+        holds the request back: it is then served as usual."""
+        scope["htx.injected"] = fault.injected  # for the access log
+        if fault.kind == "delay_ms":
+            await asyncio.sleep(fault.value / 1000)
+            return False
+        if fault.kind == "drop":
+            abort = scope.get("htx.abort")  # the connection's, from http/core/guard.py
+            if abort is not None:
+                abort()
+                # Let the loop run connection_lost before returning: uvicorn then knows the
+                # client is gone and neither answers 500 nor logs a missing response.
+                await asyncio.sleep(0)
+            return True
+        if fault.kind == "http_status":
+            payload = _STATUS_BODY % fault.value
+            start = [(b"content-type", b"text/plain; charset=utf-8"),
+                     (b"content-length", b"%d" % len(payload))]  # fmt: skip
+            await send({"type": "http.response.start", "status": fault.value, "headers": start})
+            await send({"type": "http.response.body", "body": payload})
+            return True
+        placeholders = ERROR_MESSAGES[fault.value][0].count("{")
+        error = HtxError(fault.value, *([""] * placeholders))
+        await self._fail(scope, send, error, lang, now, [])
+        return True
 
     async def _fail(
         self,

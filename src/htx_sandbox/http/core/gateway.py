@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from ...service.clock import Clock
+from ...service.clock import Clock, ExchangeClock
+from ...service.clock_control import ClockControl
 from ...service.engine import Engine
 from ...service.fixtures import Fixtures
 from ...service.market import MarketData
@@ -16,6 +17,7 @@ from ...service.queries import Reads
 from ...service.state_control import StateControl
 from ..auth.admin_token import AdminToken
 from ..auth.signed import AuthSettings
+from .faults import FaultBook
 from .ratelimit import Quota, RateLimiter
 
 T = TypeVar("T")
@@ -50,12 +52,23 @@ class Gateway:
     ) -> None:
         self.engine = engine
         self.clock = clock
+        # The clock clients sign with and send at: signature timestamps and rate-limit windows
+        # are checked on it, however the exchange clock is set (a test's clock is both).
+        self.wall: Clock = clock.wall if isinstance(clock, ExchangeClock) else clock
         self.settings = settings
         self.market = market if market is not None else MarketData.for_engine(engine)
         self.admin = admin if admin is not None else AdminToken(None)
         # Without a running source (an app built in-process) the admin API still sets the
         # index: a passive source applies its changes at once.
         self.prices = prices if prices is not None else PriceSource(engine, clock)
+        self.clock_control = (
+            ClockControl(engine, clock, self.prices) if isinstance(clock, ExchangeClock) else None
+        )
+        """The clock's controls; None over a clock only its owner moves (a test's)."""
+        self.faults = FaultBook()
+        """Faults armed on HTX paths by the admin API (http/admin/faults.py)."""
+        self.paths: frozenset[str] = frozenset()
+        """Every path the app declares (create_app sets it): what a fault may be armed on."""
         self.state_control = StateControl(engine, clock, self.prices, fixtures)
         """Reset and snapshots; a reset brings back `fixtures` (None: an empty exchange)."""
         enabled = settings.rate_limit

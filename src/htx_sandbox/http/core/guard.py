@@ -187,6 +187,8 @@ class GuardedProtocol(HttpToolsProtocol):
         self.guard_phase = _BODY
         self.guard_since = None
         self.guard_body_bytes = 0
+        # How an injected fault closes the connection without an answer (http/core/faults.py).
+        self.scope["htx.abort"] = self.transport.abort  # type: ignore[typeddict-unknown-key]
         _on_headers_complete(self)
 
     def _head_size(self) -> int:

@@ -21,10 +21,15 @@ class Window:
 @dataclass(slots=True)
 class RateLimiter:
     """One counter per key per window. A window starts at the key's first request after the
-    previous one ended, so `ratelimit-reset` is that window's end (ms since epoch)."""
+    previous one ended, so `ratelimit-reset` is that window's end (ms since epoch).
+
+    `overrides` holds a limit per key set at run time (the admin API's /rate-limits): it
+    replaces the quota's limit for that key, and applies even when the limiter is disabled
+    (a test that turns limits off for everyone can still limit the UID it tests)."""
 
     quota: Quota
     enabled: bool = True
+    overrides: dict[object, int] = field(default_factory=dict)
     _windows: dict[object, Window] = field(default_factory=dict)
     _limit_bytes: bytes = b""
     _interval_bytes: bytes = b""
@@ -36,10 +41,11 @@ class RateLimiter:
     def take(self, key: object, now_ms: int) -> tuple[bool, dict[str, str]]:
         """Count one request; returns whether it is allowed and the headers to send."""
         allowed, window = self._count(key, now_ms)
+        limit = self.overrides.get(key, self.quota.limit) if self.overrides else self.quota.limit
         headers = {
-            "ratelimit-limit": str(self.quota.limit),
+            "ratelimit-limit": str(limit),
             "ratelimit-interval": str(self.quota.interval_ms),
-            "ratelimit-remaining": str(max(0, self.quota.limit - window.used)),
+            "ratelimit-remaining": str(max(0, limit - window.used)),
             "ratelimit-reset": str(window.start + self.quota.interval_ms),
         }
         return allowed, headers
@@ -47,9 +53,15 @@ class RateLimiter:
     def take_raw(self, key: object, now_ms: int) -> tuple[bool, list[tuple[bytes, bytes]]]:
         """take(), with the headers as ASGI wants them (the signed endpoints' hot path)."""
         allowed, window = self._count(key, now_ms)
-        remaining = max(0, self.quota.limit - window.used)
+        if self.overrides and key in self.overrides:
+            limit = self.overrides[key]
+            remaining = max(0, limit - window.used)
+            limit_bytes = b"%d" % limit
+        else:
+            remaining = max(0, self.quota.limit - window.used)
+            limit_bytes = self._limit_bytes
         return allowed, [
-            (b"ratelimit-limit", self._limit_bytes),
+            (b"ratelimit-limit", limit_bytes),
             (b"ratelimit-interval", self._interval_bytes),
             (b"ratelimit-remaining", b"%d" % remaining),
             (b"ratelimit-reset", b"%d" % (window.start + self.quota.interval_ms)),
@@ -65,7 +77,10 @@ class RateLimiter:
             window = self._windows[key] = Window(now_ms)
             if len(self._windows) > 100_000:
                 self._forget_ended(now_ms)
-        allowed = not self.enabled or window.used < self.quota.limit
+        if self.overrides and key in self.overrides:
+            allowed = window.used < self.overrides[key]
+        else:
+            allowed = not self.enabled or window.used < self.quota.limit
         if allowed:
             window.used += 1
         return allowed, window

@@ -29,7 +29,7 @@ def strategy_limited(handler: Handler) -> Handler:
 
     @wraps(handler)
     async def limited(call: Call) -> Any:
-        if not call.gateway.strategy_limiter.allow((call.uid, name), call.now):
+        if not call.gateway.strategy_limiter.allow((call.uid, name), call.gateway.wall.now()):
             raise HtxError(ErrorCode.RATE_LIMITED)
         return await handler(call)
 

@@ -199,7 +199,7 @@ async def swap_switch_lever_rate(call: Call) -> Any:
     )
     assert contract_code is not None and lever_rate is not None
     gateway = call.gateway
-    allowed, _ = gateway.switch_limiter.take(call.uid, gateway.now_ms())
+    allowed, _ = gateway.switch_limiter.take(call.uid, gateway.wall.now())
     if not allowed:
         raise HtxError(ErrorCode.RATE_LIMITED)
     reply = await call.execute(SwitchLeverRate(call.uid, contract_code, lever_rate))
