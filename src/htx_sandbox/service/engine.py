@@ -191,7 +191,7 @@ class Engine:
         elif self.exchange.start_funding_clock(now):  # a store written before funding
             first.include_funding()
         if rebuilt and isinstance(self.clock, ExchangeClock):
-            first.record_clock(self.clock.setting())
+            first.record_clock(self.clock.setting)
         changes = first.changes(state)
         if snapshot is None:
             changes.bars = self.series.stage((), state, now)  # the first samples
