@@ -176,3 +176,23 @@ def test_a_journal_that_cannot_be_replayed_is_refused_with_the_reason(tmp_path: 
     Recording(used).engine.stop()
     with pytest.raises(ReplayError, match="the target store is not empty"):
         replay(recorded, used, Millis(T0 + 5_000))
+
+
+def test_a_cancel_delay_set_at_run_time_is_replayed(tmp_path: Path) -> None:
+    from htx_sandbox.service.runtime import SetCancelDelay
+
+    store = MemoryStore()
+    recording = Recording(store)
+    recording.at(1_000, OpenUser(A))
+    recording.at(1_100, Deposit(A, "BTC", Decimal(1)), SetCancelDelay(3_000))
+    recording.at(1_200, limit(A, BUY, 1, "50000"))
+    recording.at(1_300, CancelAll(A, BTC))
+    recording.keep()  # cancelling, 3 s to go
+    recording.at(5_000, Tick())
+    recording.keep()  # cancelled
+    recording.engine.stop()
+    assert "SetCancelDelay" in [e.kind for e in store.journal(0, 100)]
+    for moment, view in recording.views.items():
+        target = MemoryStore()
+        replay(store, target, Millis(moment))
+        assert state_view(Engine(target, ManualClock(moment)).exchange) == view

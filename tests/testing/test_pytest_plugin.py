@@ -199,3 +199,34 @@ def test_bad_fixtures_fail_the_session_with_the_reason(pytester: pytest.Pytester
     result = run(pytester)
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*FixturesError*uid 10000001: Deposit: refused with 1013*"])
+
+
+def test_the_clock_and_faults_and_their_reset_between_tests(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+        from htx_sandbox.client import HtxApiError
+
+
+        def test_moves_the_clock_and_arms_a_fault(htx_sandbox, htx_client):
+            before = htx_sandbox.clock.now()
+            assert htx_sandbox.clock.freeze().mode == "frozen"
+            assert htx_sandbox.clock.advance(8 * 3_600_000).now >= before + 8 * 3_600_000
+            htx_sandbox.faults.arm("/swap-api/v1/swap_account_info", err_code=1032)
+            with pytest.raises(HtxApiError) as refused:
+                htx_client.swap_account_info("BTC-USD")
+            assert refused.value.err_code == 1032
+            htx_sandbox.faults.arm("/swap-api/v1/swap_account_info", err_code=1032, count=5)
+            htx_sandbox.admin.set_cancel_delay(1500)
+
+
+        def test_starts_with_no_fault_and_a_live_clock(htx_sandbox, htx_client):
+            assert htx_sandbox.faults.list() == []
+            assert htx_sandbox.clock.show().mode == "live"
+            assert htx_sandbox.admin.cancel_delay() == 0
+            [balance] = htx_client.swap_account_info("BTC-USD")
+            assert balance.margin_balance == 10
+        """
+    )
+    result = run(pytester)
+    result.assert_outcomes(passed=2)
