@@ -483,20 +483,22 @@ class Engine:
             command = job.command
             if command is None or index in refused:
                 continue
+            now = self.clock.now()
             try:
                 if isinstance(command, CreateApiKey | DisableApiKey):
-                    outcome = self._apply_key(command, unit)
-                elif isinstance(command, SetClock):
-                    outcome = self._apply_clock(command, unit)
+                    outcome = self._apply_key(command, unit, now)
                 elif isinstance(command, SetCancelDelay):
                     outcome = self._apply_cancel_delay(command)
+                elif isinstance(command, SetClock):
+                    outcome = self._apply_clock(command, unit)
+                    now = self.exchange.state.now  # where the moved clock ran the timers
                 else:
-                    outcome = self.exchange.execute(command, self.clock.now())
+                    outcome = self.exchange.execute(command, now)
                     unit.record(outcome.events)
+                    now = self.exchange.state.now  # never before the exchange's time
             except Exception as error:  # a bug: this command alone is refused
                 raise _PoisonedCommandError(index, error) from None
-            # The exchange's time once applied (a key's or a setting's: the clock's).
-            applied_at.append(max(self.exchange.state.now, self.clock.now()))
+            applied_at.append(now)  # the time the journal replays it at
             done.append((job, outcome))
         return unit, done
 
@@ -670,10 +672,10 @@ class Engine:
             )
         return exchange
 
-    def _apply_key(self, command: ApiKeyCommand, unit: UnitOfWork) -> Outcome:
+    def _apply_key(self, command: ApiKeyCommand, unit: UnitOfWork, now: Millis) -> Outcome:
         state = self.exchange.state
         try:
-            key = self.api_keys.prepare(command, self.clock.now(), state.users, unit.api_keys)
+            key = self.api_keys.prepare(command, now, state.users, unit.api_keys)
         except HtxError as error:
             return Outcome(error=error.with_traceback(None))  # a value: see Exchange.execute
         unit.record_api_key(key)
