@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from htx_sandbox.client import AdminClient, HtxApiError, HtxSwapClient
+from tests.texts import invalid
 
 from .conftest import Server, run_cli
 
@@ -82,7 +83,7 @@ def test_bad_values_are_usage_errors(server: Server, args: tuple[str, ...]) -> N
 def test_a_server_refusal_is_one_line(server: Server) -> None:
     result = cli(server, "faults", "arm", "/sandbox-api/v1/clock", "--err-code", "1032")
     assert result.returncode == 1
-    assert result.stderr == "htx-sandbox: error: 1067 Illegal parameter path.\n"
+    assert result.stderr == f"htx-sandbox: error: 1067 {invalid('path')}\n"
 
 
 def test_faults_through_the_cli_reach_a_real_client(server: Server) -> None:

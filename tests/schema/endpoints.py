@@ -8,8 +8,7 @@ admin API (``/sandbox-api/``) is checked against what its docs say it answers.
 
 Requests name ids of the test's exchange (tests/schema/world.py) as "$name". Entries run in
 this order against one exchange: queries first, then the calls that change it, the cancel-alls
-last. A new route fails test_every_route_has_a_schema_entry until it has an entry here (the
-v3 history family of issue 14 items 1-2 gets its entries with it).
+last. A new route fails test_every_route_has_a_schema_entry until it has an entry here.
 """
 
 from __future__ import annotations
@@ -87,6 +86,36 @@ HISTORY_ORDER = {
     "order_type": "int", "fee_asset": "str", "liquidation_type": "str", "is_tpsl": "int",
     "real_profit": "num",
 }  # fmt: skip
+# v1 swap_hisorders_exact (S8 _047, S1): the v1 row with its query_id, order_price_type a
+# string (S8 and S1's table and example alike) and no update_time.
+EXACT_ORDER = {
+    "query_id": "int", **{k: v for k, v in HISTORY_ORDER.items() if k != "update_time"},
+    "order_price_type": "str",
+}  # fmt: skip
+# v3 swap_hisorders_exact (S2) adds two optional fields; v3 swap_hisorders also update_time.
+# S2's tables type order_price_type as a string, its swap_hisorders example prints 6
+# (docs/compatibility.md "History and paging": the table is followed).
+V3_EXACT_ORDER = {**EXACT_ORDER, "canceled_source?": "str", "self_match_prevent?": "int"}
+V3_ORDER = {**V3_EXACT_ORDER, "update_time": "int"}
+# One fill of v1 swap_matchresults (S8 _048, S1): no query_id. S1's table types trade_volume
+# and trade_turnover int, its example prints both with 18 decimals: HTX's decimal.
+MATCH = {
+    "match_id": "int", "id": "str", "order_id": "int", "order_id_str": "str", "symbol": "str",
+    "contract_code": "str", "direction": "str", "offset": "str", "trade_volume": "num",
+    "trade_price": "num", "trade_turnover": "num", "create_date": "int",
+    "offset_profitloss": "num", "trade_fee": "num", "role": "str", "real_profit": "num",
+    "fee_asset": "str", "order_source": "str",
+}  # fmt: skip
+# v1 swap_matchresults_exact (S8 _049, S1) and both v3 match results (S2): with query_id.
+MATCH_EXACT = {"query_id": "int", **MATCH}
+
+
+def exact_page(name: str, item: Shape) -> dict[str, Shape]:
+    """A v1 _exact page (S8 _047/_049, S1). Its request asks for fewer rows than the window
+    holds, so that next_id has a value (S1: null when nothing is left past the page)."""
+    return {name: rows(item), "remain_size": "int", "next_id": "int"}
+
+
 # swap_account_info (S8 _019, S1; S2 adds new_risk_rate and trade_partition).
 ACCOUNT = {
     "symbol": "str", "contract_code": "str", "margin_balance": "num", "margin_position": "num",
@@ -397,13 +426,31 @@ ENTRIES: list[Entry] = [
     Entry("POST", V1 + "swap_hisorders", v1(page("orders", HISTORY_ORDER)), {  # S8 _046
         **BTC, "trade_type": 0, "type": 1, "status": "0", "create_date": 7,
     }),
-    Entry("POST", V3 + "swap_matchresults_exact", v3(rows({  # S8 _049, S2
-        "query_id": "int", "match_id": "int", "id": "str", "order_id": "int",
-        "order_id_str": "str", "symbol": "str", "contract_code": "str", "direction": "str",
-        "offset": "str", "trade_volume": "num", "trade_price": "num", "trade_turnover": "num",
-        "create_date": "int", "offset_profitloss": "num", "trade_fee": "num", "role": "str",
-        "real_profit": "num", "fee_asset": "str", "order_source": "str",
-    })), {"contract": "BTC-USD", "trade_type": 0, **WINDOW}),
+    # The history family (issue 14): v1 _exact and v3 with HTX's query_id paging.
+    Entry("POST", V1 + "swap_hisorders_exact", v1(exact_page("orders", EXACT_ORDER)), {  # S8
+        **BTC, "trade_type": 0, "type": 1, "status": "0", "size": 2,  # _047's request
+    }),
+    # UID 2's orders on LTC-USD: one cancelled by self-trade prevention (canceled_source).
+    Entry("POST", V3 + "swap_hisorders", v3(rows(V3_ORDER)), {  # S2
+        "contract": "LTC-USD", "trade_type": 0, "type": 1, "status": "0", **WINDOW,
+    }, key="second"),
+    # UID 4's on LTC-USD: its opening order and the liquidation's (order_type 3).
+    Entry("POST", V3 + "swap_hisorders_exact", v3(rows(V3_EXACT_ORDER)), {  # S2
+        "contract": "LTC-USD", "trade_type": 0, "type": 1, "status": "0", **WINDOW,
+    }, key="unfunded"),
+    Entry("POST", V1 + "swap_matchresults", v1(page("trades", MATCH)), {  # S8 _048
+        **BTC, "trade_type": 0, "create_date": 7,
+    }),
+    Entry("POST", V1 + "swap_matchresults_exact", v1(exact_page("trades", MATCH_EXACT)), {
+        **BTC, "trade_type": 0, "size": 1,  # S8 _049 (UID 1 has two fills here)
+    }),
+    # UID 4's fills on LTC-USD, the liquidation's among them.
+    Entry("POST", V3 + "swap_matchresults", v3(rows(MATCH_EXACT)), {  # S2
+        "contract": "LTC-USD", "trade_type": 0, **WINDOW,
+    }, key="unfunded"),
+    Entry("POST", V3 + "swap_matchresults_exact", v3(rows(MATCH_EXACT)), {  # S2 (S8 _049's rows)
+        "contract": "BTC-USD", "trade_type": 0, **WINDOW,
+    }),
     Entry("POST", V1 + "swap_trigger_openorders", v1(page("orders", TRIGGER)), BTC),  # _054
     Entry("POST", V1 + "swap_trigger_hisorders", v1(page("orders", TRIGGER_HISTORY)), {  # _055
         **BTC, "trade_type": 0, "status": "0", "create_date": 7,

@@ -4,8 +4,9 @@ It starts from the fuzzer's harness (tests/fuzz/harness.py: UIDs 1-3 funded, a b
 ETH-USD and XRP-USD with UID 1's long and short positions on BTC-USD, four waiting trigger
 orders, the admin API open with ``TOKEN``) and adds, through the API as a client would:
 index prices, a cancelled order, an opening order with TP/SL attached, TP/SL and trailing orders
-(one cancelled each), a cancelled trigger order, a liquidation of UID 4 and a funding
-settlement. ``ids`` names what the schema table's requests refer to ("{filled}", ...).
+(one cancelled each), a cancelled trigger order, a liquidation of UID 4, an order of UID 2
+cancelled by self-trade prevention and a funding settlement. ``ids`` names what the schema
+table's requests refer to ("{filled}", ...).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class World:
         await self._orders()
         await self._strategies()
         await self._liquidation()
+        await self._self_dealing()
         self._settlement()
 
     async def _orders(self) -> None:
@@ -111,6 +113,16 @@ class World:
         self.clock.advance(1000)
         prices = SetIndexPrices({"LTC-USD": Decimal(80)})
         assert self.engine.execute(prices).error is None
+
+    async def _self_dealing(self) -> None:
+        """UID 2 on LTC-USD, after the liquidation: a sell that meets UID 2's own bid is
+        cancelled by self-trade prevention (canceled_source "prevent-self-dealing"), and the
+        bid after it, so that nothing rests there."""
+        ltc = {"contract_code": "LTC-USD", "price": "80"}
+        bid = await self.post(V1 + "swap_order", {**_order("buy", "80"), **ltc}, KEYS.second)
+        await self.post(V1 + "swap_order", {**_order("sell", "80"), **ltc}, KEYS.second)
+        cancel = {"contract_code": "LTC-USD", "order_id": bid["order_id_str"]}
+        await self.post(V1 + "swap_cancel", cancel, KEYS.second)
 
     def _settlement(self) -> None:
         """Past the next funding settlement (every 8 hours from 00:00 UTC)."""

@@ -24,6 +24,7 @@ from ..http.app import create_app
 from ..http.core.access_log import AccessLog, AccessLogWriter, configure_logging
 from ..http.core.gateway import HttpSettings
 from ..http.core.guard import HttpLimits, guarded_protocol
+from ..http.ws.frames import MAX_CLIENT_FRAME as WS_MAX_FRAME
 from ..service import fixtures as fixtures_file
 from ..service.clock import Clock, ExchangeClock, SystemClock
 from ..service.collector import freeze_survivors
@@ -271,7 +272,11 @@ def run(args: argparse.Namespace) -> int:
                 http=guarded_protocol(
                     HttpLimits(max_connections_per_ip=config.max_connections_per_ip)
                 ),
-                ws="none",  # no WebSocket API; http/core/guard.py needs upgrades off
+                ws="websockets-sansio",
+                # Frames are gzipped once for every subscriber (http/ws/frames.py): a
+                # per-connection deflate on top would compress them again, per socket.
+                ws_per_message_deflate=False,
+                ws_max_size=WS_MAX_FRAME,
                 access_log=False,
                 log_config=None,  # our handler and format (configure_logging) apply
                 log_level="warning",

@@ -72,6 +72,11 @@ class BookSide:
         """Whether a resting price on this side is marketable for a taker limited at limit_ticks."""
         return ticks >= limit_ticks if self._sign > 0 else ticks <= limit_ticks
 
+    def volume_at(self, ticks: int) -> int:
+        """The remaining volume resting at `ticks` (0 when there is no such level)."""
+        level = self._levels.get(ticks)
+        return sum(order.remaining for order in level.values()) if level else 0
+
     def depth(self, levels: int) -> list[tuple[int, int]]:
         """Aggregated (ticks, remaining volume) of the best `levels` levels."""
         out: list[tuple[int, int]] = []

@@ -20,15 +20,15 @@ from ..service.engine import Engine
 from ..service.fixtures import Fixtures
 from ..service.market import MarketData
 from ..service.price_source import PriceSource
-from . import admin, dashboard, market, swap
+from . import admin, dashboard, market, swap, ws
 from .auth.admin_token import AdminToken
 from .core import wire
 from .core.endpoint import Endpoint
 from .core.gateway import Gateway, HttpSettings
 
-ROUTES: list[BaseRoute] = [*swap.routes, *market.routes, *admin.routes]
-"""Every endpoint (each an `Endpoint`, core/endpoint.py). The app also serves the dashboard's
-static files (`dashboard.routes`), which are not endpoints."""
+ROUTES: list[BaseRoute] = [*swap.routes, *market.routes, *admin.routes, *ws.routes]
+"""Every endpoint (each an `Endpoint`, core/endpoint.py) and the WebSocket services (ws/). The
+app also serves the dashboard's static files (`dashboard.routes`), which are neither."""
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
@@ -86,12 +86,14 @@ def create_app(
     admin_token: str | None = None,
     prices: PriceSource | None = None,
     fixtures: Fixtures | None = None,
+    ws_settings: ws.WsSettings | None = None,
 ) -> HotPaths:
     """The app over a built engine. `market` must have subscribed before engine.start() (see
     MarketData.for_engine); without it one is made here, which sees only later trades.
     `admin_token` opens the admin API (/sandbox-api/v1/); without one it answers 401 to all.
     `prices` is the index price source the admin API drives (a passive one when not given);
-    `fixtures` what the admin API's reset brings back (None: an empty exchange)."""
+    `fixtures` what the admin API's reset brings back (None: an empty exchange).
+    `ws_settings` are the WebSocket services' limits."""
     app = Starlette(
         routes=[*ROUTES, *dashboard.routes],
         exception_handlers={404: _not_found, 405: _not_found},
@@ -105,4 +107,5 @@ def create_app(
     )
     gateway.paths = frozenset(r.path for r in ROUTES if isinstance(r, Route))
     app.state.gateway = gateway
+    app.state.ws = ws.WsServer(gateway, ws_settings)
     return HotPaths(app, exact_paths(ROUTES))

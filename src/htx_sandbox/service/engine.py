@@ -39,6 +39,7 @@ from ..domain.strategy_book import StrategyLimits
 from ..domain.types import Millis
 from . import journal
 from .api_keys import ApiKeyCommand, ApiKeyRegistry, CreateApiKey, DisableApiKey
+from .bars import SeriesBar
 from .clock import Clock, ExchangeClock, SetClock
 from .completion import Completion, LoopCompletion, LoopWaker
 from .funding_series import SAMPLERS as FUNDING_SAMPLERS
@@ -144,6 +145,7 @@ class Engine:
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._listeners: list[Callable[[list[Event]], None]] = []
+        self._batch_listeners: list[Callable[[list[list[Event]], list[SeriesBar]], None]] = []
         self._wakers: dict[asyncio.AbstractEventLoop, LoopWaker] = {}
         self._failure: BaseException | None = None
         self._failure_callbacks: list[Callable[[BaseException], None]] = []
@@ -238,6 +240,14 @@ class Engine:
         """Call `listener` on the engine thread with each command's events, after their commit
         (market data, pushes). A listener must not block."""
         self._listeners = [*self._listeners, listener]  # replaced, never mutated: thread-safe
+
+    def subscribe_batches(
+        self, listener: Callable[[list[list[Event]], list[SeriesBar]], None]
+    ) -> None:
+        """Call `listener` on the engine thread once per committed batch, after `subscribe`'s
+        listeners, with each command's events (engine order) and the kline bars the commit
+        stored; memory then shows the batch's state (the pushes read it). It must not block."""
+        self._batch_listeners = [*self._batch_listeners, listener]
 
     def on_rebuild(self, listener: Callable[[str], None]) -> None:
         """Call `listener` on the engine thread after memory was rebuilt from a store that
@@ -468,6 +478,13 @@ class Engine:
                         listener(outcome.events)
                     except Exception:  # committed already: a listener's bug is not the exchange's
                         log.exception("engine listener %r failed", listener)
+        if self._batch_listeners:
+            batch = [outcome.events for _, outcome in done if outcome.events]
+            for batch_listener in self._batch_listeners:
+                try:
+                    batch_listener(batch, bars)
+                except Exception:  # committed already, as above
+                    log.exception("engine batch listener %r failed", batch_listener)
         for job, outcome in done:
             _settle(job.future, outcome)
         self._answer_queries(jobs)

@@ -22,7 +22,7 @@ from ..domain.records import FinancialRecord
 from ..domain.settlement import estimated_settlement_price
 from ..domain.settlement_records import ContractSettlement, UserSettlement
 from ..domain.strategy_orders import StrategyKind, StrategyOrder
-from ..domain.types import UID, Millis, OrderId
+from ..domain.types import UID, Direction, Millis, OrderId
 from ..domain.valuation import balance_valuation
 from .bars import Bar, SeriesKey
 from .periods import Period
@@ -245,3 +245,17 @@ class Reads:
     def price_band(self, contract: Contract) -> PriceBand | None:
         """The contract's price band (swap_price_limit); None without an index."""
         return self._exchange.state.price_bands.get(contract.contract_code)
+
+    # -- the book in ticks (push feeds) ------------------------------------------------------
+
+    def book_ticks(self, code: str) -> tuple[Decimal, list[tuple[int, int]], list[tuple[int, int]]]:
+        """The contract's price tick and its whole book as (ticks, volume), best first: what
+        a push feed starts from before it follows the levels orders touch."""
+        contract = self._exchange.contracts.get(code)
+        book = self._exchange.state.book(contract)
+        return contract.price_tick, book.bids.depth(len(book.bids)), book.asks.depth(len(book.asks))
+
+    def level_volume(self, code: str, direction: Direction, ticks: int) -> int:
+        """The volume resting at one price of one side of a contract's book."""
+        contract = self._exchange.contracts.get(code)
+        return self._exchange.state.book(contract).side(direction).volume_at(ticks)

@@ -16,8 +16,9 @@ connections as it likes. `guarded_protocol(limits)` returns a subclass that
 The hot path only moves counters and flags: one sweeper per server, every `tick_s`, reads the
 clock and closes what is overdue, so a request pays no timer of its own. It relies on uvicorn's
 HttpToolsProtocol internals: data_received, on_headers_complete, `cycle.more_body` (a request
-is whole) and send_400_response. WebSocket upgrades must be off (`ws="none"`): an upgraded
-connection leaves this protocol, and its count, behind.
+is whole) and send_400_response. A WebSocket upgrade hands the connection to uvicorn's
+WebSocket protocol: it leaves the guard then (`handle_websocket_upgrade`), and the WebSocket
+services bound it themselves (http/ws/).
 
 A pipelined request whose head is cut off in the same read as the request before it is seen
 as idle: uvicorn's keep-alive timeout, armed once the first response is sent, bounds it.
@@ -137,6 +138,15 @@ class GuardedProtocol(HttpToolsProtocol):
             guard.sweeper = self.loop.call_later(guard.limits.tick_s, guard.sweep, self.loop)
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._release()
+        super().connection_lost(exc)
+
+    def handle_websocket_upgrade(self) -> None:
+        self._release()  # the WebSocket protocol owns the connection from here on
+        self.guard_phase = _IDLE
+        super().handle_websocket_upgrade()
+
+    def _release(self) -> None:
         guard = self.guard
         if self in guard.open:
             guard.open.discard(self)
@@ -147,7 +157,6 @@ class GuardedProtocol(HttpToolsProtocol):
                     guard.per_ip[ip] = left
                 else:
                     del guard.per_ip[ip]
-        super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
         phase = self.guard_phase

@@ -1,0 +1,89 @@
+"""Who listens to what: channel -> subscribers, and per subscriber its channels.
+
+`publish` packs a message once (gzip, `frames.pack`) and offers the same bytes to every
+subscriber of its channel, so a public message costs one compression whatever the audience.
+A subscriber is a connection's `Sender`; a closed one is dropped from everything it held.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from . import frames
+from .sender import Sender
+
+
+class Channels:
+    def __init__(self) -> None:
+        self._subscribers: dict[str, dict[Sender, None]] = {}
+        self._held: dict[Sender, dict[str, None]] = {}
+
+    def add(self, channel: str, sender: Sender) -> bool:
+        """Subscribe; False if `sender` already holds `channel`."""
+        subscribers = self._subscribers.setdefault(channel, {})
+        if sender in subscribers:
+            return False
+        subscribers[sender] = None
+        self._held.setdefault(sender, {})[channel] = None
+        return True
+
+    def remove(self, channel: str, sender: Sender) -> bool:
+        """Unsubscribe; False if `sender` did not hold `channel`."""
+        subscribers = self._subscribers.get(channel)
+        if subscribers is None or sender not in subscribers:
+            return False
+        del subscribers[sender]
+        if not subscribers:
+            del self._subscribers[channel]
+        held = self._held[sender]
+        del held[channel]
+        if not held:
+            del self._held[sender]
+        return True
+
+    def drop(self, sender: Sender) -> list[str]:
+        """Everything `sender` held, unsubscribed; the channels it held."""
+        held = list(self._held.pop(sender, ()))
+        for channel in held:
+            subscribers = self._subscribers[channel]
+            del subscribers[sender]
+            if not subscribers:
+                del self._subscribers[channel]
+        return held
+
+    def holds(self, channel: str, sender: Sender) -> bool:
+        return sender in self._subscribers.get(channel, ())
+
+    def channels(self) -> Iterator[str]:
+        """Every channel with a subscriber."""
+        return iter(list(self._subscribers))
+
+    def subscribers(self, channel: str) -> list[Sender]:
+        return list(self._subscribers.get(channel, ()))
+
+    def __contains__(self, channel: str) -> bool:
+        return channel in self._subscribers
+
+    def __bool__(self) -> bool:
+        return bool(self._subscribers)
+
+    def publish(self, channel: str, message: Any) -> int:
+        """Send `message` to every subscriber of `channel`, packed once; how many took it."""
+        subscribers = self._subscribers.get(channel)
+        if not subscribers:
+            return 0
+        frame = frames.pack(message)
+        taken = 0
+        for sender in list(subscribers):
+            if sender.offer(frame):
+                taken += 1
+            else:  # closed (or just closed for its backlog): it holds nothing any more
+                self.drop(sender)
+        return taken
+
+    def close_all(self, code: int, reason: str) -> None:
+        """Close every subscriber (a gap in what they would be sent)."""
+        for sender in list(self._held):
+            sender.close(code, reason)
+            self.drop(sender)

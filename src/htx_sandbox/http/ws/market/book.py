@@ -1,0 +1,361 @@
+"""The order book topics of /swap-ws, from one copy of each subscribed contract's book kept on
+the event loop:
+
+- `market.$contract_code.depth.stepN`: the whole top of the book (150 levels for step0-5, 14,
+  15; 20 for step6-13; unmerged, as the REST depth answers), pushed whenever it changed, and
+  once at subscription.
+- `market.$contract_code.depth.size_20.high_freq` and `size_150`: with `"data_type":
+  "incremental"`, a snapshot (`"event": "snapshot"`) then only the levels that changed
+  (`"event": "update"`, a removed level as `[price, 0]`, `version` exactly one more than the
+  last push); without it every push is the full book (`"event": "snapshot"`).
+- `market.$contract_code.bbo`: the best bid and ask, pushed when either changes.
+
+What the engine thread does per batch is proportional to what the batch did: for each order
+an event names (accepted, traded, cancelled) on a subscribed contract it reads the volume now
+resting at that order's price, and ships those levels. The loop applies them to its copy of
+the book, which started from the whole book (a prime, between two batches: every level
+shipped after it applies on top of it, those shipped before are already in it), and derives
+every channel's message from the copy, once for all the batches delivered in one go.
+`version` counts the updates of one contract's book on this server, so every subscriber of a
+channel gets the same bytes (compressed once) and a new subscriber starts from a snapshot at
+the current version.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from bisect import bisect_left, insort
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ....domain.events import OrderAccepted, OrderCancelled, OrderTraded
+from ....domain.types import Direction
+from ....service.market import MarketData
+from ....service.push import Batch, PushHub
+from ...core.envelopes import MarketError
+from ...core.wire import num
+from ..feed import TopicFeed
+from ..session import Session
+from .topics import BAD_REQUEST, Topic
+
+FULL = 150
+DEPTH_150 = frozenset({0, 1, 2, 3, 4, 5, 14, 15})
+DEPTH_20 = frozenset(range(6, 14))
+SIZES = {"size_20": 20, "size_150": 150}
+_BUY = Direction.BUY
+Ticks = tuple[tuple[int, int], ...]
+"""(ticks, volume) levels, best first."""
+
+
+@dataclass(frozen=True, slots=True)
+class Whole:
+    """A contract's whole book (a prime's capture)."""
+
+    code: str
+    price_tick: Decimal
+    bids: list[tuple[int, int]]
+    asks: list[tuple[int, int]]
+    mrid: int
+    ts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Levels:
+    """The levels one batch touched on one contract: (is_bid, ticks, volume now)."""
+
+    code: str
+    levels: list[tuple[bool, int, int]]
+    mrid: int
+    ts: int
+
+
+class _Side:
+    """One side of the loop's copy: volume by ticks, and the ticks in order."""
+
+    __slots__ = ("_keys", "_sign", "volumes")
+
+    def __init__(self, levels: list[tuple[int, int]], bid: bool) -> None:
+        self._sign = -1 if bid else 1  # keys ascend from the best price
+        self.volumes = dict(levels)
+        self._keys = sorted(t * self._sign for t in self.volumes)
+
+    def set(self, ticks: int, volume: int) -> None:
+        keys, key = self._keys, ticks * self._sign
+        if volume:
+            if ticks not in self.volumes:
+                insort(keys, key)
+            self.volumes[ticks] = volume
+        elif self.volumes.pop(ticks, None) is not None:
+            del keys[bisect_left(keys, key)]
+
+    def top(self, count: int) -> Ticks:
+        sign, volumes = self._sign, self.volumes
+        return tuple((k * sign, volumes[k * sign]) for k in self._keys[:count])
+
+
+@dataclass(slots=True)
+class _Book:
+    price_tick: Decimal
+    bids: _Side
+    asks: _Side
+    mrid: int
+    ts: int
+    tops: tuple[Ticks, Ticks] = ((), ())
+    """The top of each side as last pushed: 150 levels, or 1 while only bbo is subscribed."""
+    versions: dict[int, int] = field(default_factory=lambda: dict.fromkeys(SIZES.values(), 1))
+
+    def __post_init__(self) -> None:
+        self.tops = (self.bids.top(FULL), self.asks.top(FULL))
+
+    def levels(self, levels: Ticks) -> list[list[Any]]:
+        tick = self.price_tick
+        return [[num(t * tick), v] for t, v in levels]
+
+    def changes(self, before: Ticks, after: Ticks) -> list[list[Any]]:
+        """What turns `before` into `after`: changed or new levels, and removed ones at 0."""
+        old, new, tick = dict(before), dict(after), self.price_tick
+        out = [[num(t * tick), v] for t, v in after if old.get(t) != v]
+        out.extend([num(t * tick), 0] for t, _ in before if t not in new)
+        return out
+
+
+class Book(TopicFeed):
+    def __init__(self, hub: PushHub, market: MarketData) -> None:
+        super().__init__(hub)
+        self.market = market
+        self._books: dict[str, _Book] = {}
+        self._waiting: dict[str, list[tuple[str, Session]]] = {}
+        """Per contract, subscribers still owed their first message (channel, session)."""
+        self._dirty: dict[str, None] = {}
+        """Contracts whose book changed since the last flush."""
+
+    # -- the request side ------------------------------------------------------------------
+
+    def match(self, rest: str) -> str | None:
+        if rest == "bbo":
+            return rest
+        parts = rest.split(".")
+        if parts[0] != "depth":
+            return None
+        if len(parts) == 2 and parts[1].startswith("step"):
+            digits = parts[1][4:]
+            if digits.isdigit() and len(digits) <= 2 and str(int(digits)) == digits:
+                step = int(digits)
+                if step in DEPTH_150 or step in DEPTH_20:
+                    return rest
+        if len(parts) == 3 and parts[1] in SIZES and parts[2] == "high_freq":
+            return rest
+        return None
+
+    def check(self, topic: Topic, message: dict[str, Any]) -> None:
+        if topic.rest.endswith("high_freq"):
+            data_type = message.get("data_type", "snapshot")
+            if data_type not in ("snapshot", "incremental"):
+                raise MarketError(f"invalid data_type {str(data_type)[:20]}", BAD_REQUEST)
+
+    def sub(self, session: Session, topic: Topic, message: dict[str, Any]) -> None:
+        channel = topic.channel
+        if channel.endswith("high_freq"):
+            channel = f"{channel}#{message.get('data_type', 'snapshot')}"
+        self.subscribe(channel, topic.code, session.sender)
+        book = self._books.get(topic.code)
+        if book is not None:
+            self._first(channel, session, book)
+            return
+        waiting = self._waiting.setdefault(topic.code, [])
+        waiting.append((channel, session))
+        if len(waiting) == 1:
+            self.prime(lambda batch: self._whole(batch, topic.code))
+
+    def unsub(self, session: Session, topic: Topic) -> None:
+        channel = topic.channel
+        keys = (channel, f"{channel}#snapshot", f"{channel}#incremental")
+        for key in keys:
+            self.unsubscribe(key, session.sender)
+        waiting = self._waiting.get(topic.code)
+        if waiting:
+            waiting[:] = [w for w in waiting if w[1] is not session or w[0] not in keys]
+        self._prune()
+
+    def closed(self, session: Session) -> None:
+        self.drop(session.sender)
+        for waiting in self._waiting.values():
+            waiting[:] = [w for w in waiting if w[1] is not session]
+        self._prune()
+
+    def _prune(self) -> None:
+        """Forget the books nobody listens to: they are no longer kept up to date."""
+        codes = self.codes
+        for code in [c for c in self._books if c not in codes]:
+            del self._books[code]
+
+    async def req(self, session: Session, topic: Topic, message: dict[str, Any]) -> Any:
+        raise MarketError(f"invalid topic {topic.channel}", BAD_REQUEST)
+
+    def lost(self, reason: str) -> None:
+        super().lost(reason)
+        self._books.clear()
+        self._waiting.clear()
+        self._dirty.clear()
+
+    # -- the engine thread -----------------------------------------------------------------
+
+    def _whole(self, batch: Batch, code: str) -> Whole:
+        tick, bids, asks = batch.reads.book_ticks(code)
+        return Whole(code, tick, bids, asks, self.market.last_trade_id(code), batch.now)
+
+    def capture(self, batch: Batch) -> object | None:
+        codes, reads = self.codes, batch.reads
+        touched: dict[str, dict[tuple[Direction, int], None]] = {}
+        for event in batch.events:
+            if isinstance(event, OrderTraded):
+                order_id = event.trade.order_id
+            elif isinstance(event, OrderAccepted | OrderCancelled):
+                order_id = event.order_id
+            else:
+                continue
+            order = reads.order(order_id)
+            if order is not None and order.contract_code in codes:
+                levels = touched.setdefault(order.contract_code, {})
+                levels[(order.direction, order.price_ticks)] = None
+        if not touched:
+            return None
+        captured = []
+        for code, levels in touched.items():
+            volumes = [(d is _BUY, t, reads.level_volume(code, d, t)) for d, t in levels]
+            captured.append(Levels(code, volumes, self.market.last_trade_id(code), batch.now))
+        return captured
+
+    # -- the loop --------------------------------------------------------------------------
+
+    def deliver(self, captured: object) -> None:
+        if isinstance(captured, Whole):
+            self._start(captured)
+            return
+        assert isinstance(captured, list)
+        for levels in captured:
+            book = self._books.get(levels.code)
+            if book is None:  # before its first prime: the prime holds these levels already
+                continue
+            for bid, ticks, volume in levels.levels:
+                (book.bids if bid else book.asks).set(ticks, volume)
+            book.mrid, book.ts = levels.mrid, levels.ts
+            if not self._dirty:
+                asyncio.get_running_loop().call_soon(self._flush)
+            self._dirty[levels.code] = None
+
+    def _flush(self) -> None:
+        """Push what every batch delivered since the last flush changed, once per contract:
+        the batches that piled up while the loop was busy make one update, not one each (HTX
+        samples its books every 30 ms the same way)."""
+        dirty, self._dirty = self._dirty, {}
+        for code in dirty:
+            book = self._books.get(code)
+            if book is not None:
+                self._push(code, book)
+
+    def _start(self, whole: Whole) -> None:
+        code = whole.code
+        if code not in self.codes:  # everyone left before it came
+            self._waiting.pop(code, None)
+            return
+        book = self._books.get(code)
+        if book is None:
+            book = self._books[code] = _Book(
+                whole.price_tick, _Side(whole.bids, True), _Side(whole.asks, False),
+                whole.mrid, whole.ts,
+            )  # fmt: skip
+        for channel, session in self._waiting.pop(code, []):
+            if self.channels.holds(channel, session.sender):
+                self._first(channel, session, book)
+
+    def _push(self, code: str, book: _Book) -> None:
+        channels, prefix = self.channels, f"market.{code}."
+        bbo = prefix + "bbo"
+        steps = [
+            (f"{prefix}depth.step{step}", FULL if step in DEPTH_150 else 20)
+            for step in (*DEPTH_150, *DEPTH_20)
+            if f"{prefix}depth.step{step}" in channels
+        ]
+        sizes = []
+        for name, size in SIZES.items():
+            ch = f"{prefix}depth.{name}.high_freq"
+            incremental, snapshot = f"{ch}#incremental" in channels, f"{ch}#snapshot" in channels
+            if incremental or snapshot:
+                sizes.append((ch, size, incremental, snapshot))
+        need = FULL if steps or sizes else 1  # only what the subscribed channels show
+        before = book.tops
+        after = book.tops = (book.bids.top(need), book.asks.top(need))
+        if before[0][:need] == after[0] and before[1][:need] == after[1]:
+            return
+        if (before[0][:1], before[1][:1]) != (after[0][:1], after[1][:1]) and bbo in channels:
+            channels.publish(bbo, self._bbo(bbo, book, after))
+        for channel, count in steps:
+            if (before[0][:count], before[1][:count]) != (after[0][:count], after[1][:count]):
+                channels.publish(channel, self._step(channel, book, after, count))
+        for ch, size, incremental, snapshot in sizes:
+            bids = book.changes(before[0][:size], after[0][:size])
+            asks = book.changes(before[1][:size], after[1][:size])
+            if not bids and not asks:
+                continue
+            book.versions[size] += 1
+            if incremental:
+                tick = self._tick(ch, book, "update", book.versions[size], bids, asks)
+                channels.publish(f"{ch}#incremental", {"ch": ch, "tick": tick, "ts": book.ts})
+            if snapshot:
+                channels.publish(f"{ch}#snapshot", self._snapshot(ch, book, after, size))
+
+    def _first(self, channel: str, session: Session, book: _Book) -> None:
+        """A new subscriber's first message: the current state of what it subscribed to (taken
+        from the book itself: changes not flushed yet are in it, and the update that follows
+        repeats them, which changes nothing for the client)."""
+        now = (book.bids.top(FULL), book.asks.top(FULL))
+        ch = channel.partition("#")[0]
+        if ch.endswith(".bbo"):
+            session.send(self._bbo(ch, book, now))
+        elif ch.endswith("high_freq"):
+            session.send(self._snapshot(ch, book, now, SIZES[ch.split(".")[3]]))
+        else:
+            step = int(ch.rsplit("step", 1)[1])
+            session.send(self._step(ch, book, now, FULL if step in DEPTH_150 else 20))
+
+    @staticmethod
+    def _tick(
+        ch: str, book: _Book, event: str, version: int, bids: list[Any], asks: list[Any]
+    ) -> dict[str, Any]:
+        return {
+            "asks": asks, "bids": bids, "ch": ch, "event": event, "id": book.mrid,
+            "mrid": book.mrid, "ts": book.ts, "version": version,
+        }  # fmt: skip
+
+    def _snapshot(
+        self, ch: str, book: _Book, tops: tuple[Ticks, Ticks], size: int
+    ) -> dict[str, Any]:
+        bids, asks = tops
+        tick = self._tick(
+            ch, book, "snapshot", book.versions[size],
+            book.levels(bids[:size]), book.levels(asks[:size]),
+        )  # fmt: skip
+        return {"ch": ch, "tick": tick, "ts": book.ts}
+
+    @staticmethod
+    def _step(ch: str, book: _Book, tops: tuple[Ticks, Ticks], count: int) -> dict[str, Any]:
+        bids, asks = tops
+        tick = {
+            "mrid": book.mrid, "id": book.ts // 1000, "bids": book.levels(bids[:count]),
+            "asks": book.levels(asks[:count]), "ts": book.ts, "version": book.ts // 1000,
+            "ch": ch,
+        }  # fmt: skip
+        return {"ch": ch, "ts": book.ts, "tick": tick}
+
+    @staticmethod
+    def _bbo(ch: str, book: _Book, tops: tuple[Ticks, Ticks]) -> dict[str, Any]:
+        (bid, ask), tick_size = tops, book.price_tick
+        tick = {
+            "mrid": book.mrid, "id": book.ts // 1000,
+            "bid": [num(bid[0][0] * tick_size), bid[0][1]] if bid else None,
+            "ask": [num(ask[0][0] * tick_size), ask[0][1]] if ask else None,
+            "ts": book.ts, "version": book.mrid, "ch": ch,
+        }  # fmt: skip
+        return {"ch": ch, "ts": book.ts, "tick": tick}

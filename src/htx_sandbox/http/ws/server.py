@@ -1,0 +1,67 @@
+"""The WebSocket side of one app: the push hub over the engine, the feeds, the three services.
+
+Built by `create_app` and kept in `app.state.ws`; a route's endpoint finds it there. The hub
+is bound to the server's event loop by the first connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from starlette.websockets import WebSocket
+
+from ...service.push import PushHub
+from ..core.gateway import Gateway
+from . import session
+from .market.book import Book
+from .market.detail import Detail
+from .market.klines import INDEX_SPECS, KLINES, Klines
+from .market.service import MarketService
+from .market.topics import Kind
+from .market.trades import TradeDetail
+from .notification import NotificationService
+from .session import Service
+from .settings import WsSettings
+
+log = logging.getLogger(__name__)
+TOO_MANY_CONNECTIONS = 1013
+
+
+class WsServer:
+    def __init__(self, gateway: Gateway, settings: WsSettings | None = None) -> None:
+        self.gateway = gateway
+        self.settings = settings or WsSettings()
+        self.hub = PushHub(gateway.engine)
+        market, engine = gateway.market, gateway.engine
+        self.trades = TradeDetail(self.hub, market)
+        self.book = Book(self.hub, market)
+        self.detail = Detail(self.hub, market)
+        quiet = self.settings.quiet_check_s
+        self.klines = Klines(self.hub, engine, market, (KLINES,), quiet)
+        self.index_klines = Klines(self.hub, engine, market, INDEX_SPECS, quiet)
+        market_kinds: list[Kind] = [self.klines, self.book, self.detail, self.trades]
+        index_kinds: list[Kind] = [self.index_klines]
+        self.market = MarketService("/swap-ws", market_kinds, market.knows)
+        self.index = MarketService("/ws_index", index_kinds, market.knows)
+        self.notification = NotificationService()
+        self._per_ip: dict[str, int] = {}
+
+    async def serve(self, websocket: WebSocket, service: Service) -> None:
+        self.hub.bind(asyncio.get_running_loop())
+        ip = websocket.client.host if websocket.client else ""
+        count = self._per_ip.get(ip, 0)
+        if count >= self.settings.max_connections_per_ip:
+            log.warning("%s: WebSocket refused, %d connections from %s", service.name, count, ip)
+            await websocket.accept()  # so that the client reads the reason, not a bare 403
+            await websocket.close(TOO_MANY_CONNECTIONS, "too many connections from this address")
+            return
+        self._per_ip[ip] = count + 1
+        try:
+            await session.serve(websocket, service, self.gateway.clock, self.settings)
+        finally:
+            left = self._per_ip[ip] - 1
+            if left:
+                self._per_ip[ip] = left
+            else:
+                del self._per_ip[ip]

@@ -1,0 +1,29 @@
+"""The WebSocket services' limits and timings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class WsSettings:
+    queue_limit: int = 1024
+    """Frames a connection may be behind before it is closed as a slow consumer."""
+    ping_interval_s: float = 5.0
+    """HTX pings every 5 s."""
+    ping_misses: int = 5
+    """HTX closes after 5 pings without a pong."""
+    req_quota: int = 50
+    """`req` frames per second per connection (HTX: 50)."""
+    sub_quota: int = 40
+    """`sub` frames per second per connection (HTX: at most 40 per second)."""
+    max_connections_per_ip: int = 64
+    quiet_check_s: float = 1.0
+    """How often the kline topics look for a new period that nothing has traded in yet (its
+    flat bar is pushed once, as HTX pushes a quiet period's bar)."""
+
+    def __post_init__(self) -> None:
+        if min(self.queue_limit, self.ping_misses) < 1:
+            raise ValueError("WebSocket limits must be positive")
+        if min(self.ping_interval_s, self.quiet_check_s) <= 0:
+            raise ValueError("WebSocket intervals must be positive")
