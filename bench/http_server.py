@@ -46,6 +46,8 @@ from htx_sandbox.domain.types import UID, Direction, Offset, OrderPriceType
 from htx_sandbox.http.app import create_app
 from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.http.core.guard import HttpLimits, guarded_protocol
+from htx_sandbox.http.ws import WsSettings
+from htx_sandbox.http.ws.frames import MAX_CLIENT_FRAME
 from htx_sandbox.service.api_keys import READ, TRADE, CreateApiKey
 from htx_sandbox.service.clock import ExchangeClock, SystemClock
 from htx_sandbox.service.collector import freeze_survivors
@@ -131,6 +133,9 @@ def main() -> None:
     parser.add_argument("--durability", choices=["normal", "full"], default="normal")
     parser.add_argument("--port", type=int, default=0, help="0: a free port")
     parser.add_argument("--max-connections-per-ip", type=int, default=1024)
+    parser.add_argument(
+        "--ws", action="store_true", help="serve the WebSocket services too (bench/bench_ws.py)"
+    )
     args = parser.parse_args()
     durability: Durability = args.durability
 
@@ -149,7 +154,9 @@ def main() -> None:
             keys = provision(engine, args.uids)
             place_resting(engine, range(args.uids - args.resting + 1, args.uids + 1))
             freeze_survivors()  # as `htx-sandbox serve` does once its state is loaded
-            app = create_app(engine, clock, HttpSettings(rate_limit=False))
+            # With --ws, as `htx-sandbox serve` serves them, the per-address cap raised as above.
+            ws_settings = WsSettings(max_connections_per_ip=args.max_connections_per_ip)
+            app = create_app(engine, clock, HttpSettings(rate_limit=False), ws_settings=ws_settings)
             sock = listening_socket(args.port)
             config = uvicorn.Config(
                 app,
@@ -157,7 +164,9 @@ def main() -> None:
                 http=guarded_protocol(
                     HttpLimits(max_connections_per_ip=args.max_connections_per_ip)
                 ),
-                ws="none",
+                ws="websockets-sansio" if args.ws else "none",
+                ws_per_message_deflate=False,  # frames are gzipped once, as `serve` has it
+                ws_max_size=MAX_CLIENT_FRAME,
                 access_log=False,
                 workers=1,
                 log_level="warning",

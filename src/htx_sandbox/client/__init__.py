@@ -10,13 +10,28 @@
 `AsyncHtxSwapClient` has the same methods as coroutines; `AdminClient` and `AsyncAdminClient`
 drive the sandbox's admin API. Results are typed (see `models`), amounts are `Decimal`, and
 errors raise `HtxApiError` (or a subclass) with `err_code`/`err_msg`.
+
+`MarketFeed` (/swap-ws), `IndexFeed` (/ws_index) and `NotificationFeed` (/swap-notification),
+and their `Async` twins, are the WebSocket services as typed message streams (`ws_models`):
+
+    with NotificationFeed(access_key, secret_key, base_url="ws://127.0.0.1:8080") as feed:
+        feed.subscribe("orders.*")
+        for message in feed:
+            ...
 """
 
-from ._async import AsyncAdminClient, AsyncHtxSwapClient
-from ._sync import AdminClient, HtxSwapClient
+from ._async import (
+    AsyncAdminClient,
+    AsyncHtxSwapClient,
+    AsyncIndexFeed,
+    AsyncMarketFeed,
+    AsyncNotificationFeed,
+)
+from ._sync import AdminClient, HtxSwapClient, IndexFeed, MarketFeed, NotificationFeed
 from .auth import HtxAuth
 from .errors import (
     AuthenticationFailed,
+    ConnectionLost,
     ContractNotFound,
     CredentialsRequired,
     HtxApiError,
@@ -136,6 +151,9 @@ __all__ = [
     "ApiTradingStatus",
     "AsyncAdminClient",
     "AsyncHtxSwapClient",
+    "AsyncIndexFeed",
+    "AsyncMarketFeed",
+    "AsyncNotificationFeed",
     "AuthenticationFailed",
     "AvailableLevelRate",
     "Balance",
@@ -150,6 +168,7 @@ __all__ = [
     "CancelError",
     "CancelOrderRatio",
     "CancelResult",
+    "ConnectionLost",
     "Contract",
     "ContractNotFound",
     "CredentialsRequired",
@@ -171,6 +190,7 @@ __all__ = [
     "HtxClientError",
     "HtxHttpError",
     "HtxSwapClient",
+    "IndexFeed",
     "IndexPrice",
     "InsufficientMargin",
     "InsuranceFundPage",
@@ -184,12 +204,14 @@ __all__ = [
     "Level",
     "LeverRate",
     "LiquidationOrder",
+    "MarketFeed",
     "MarketTrade",
     "MatchResult",
     "MatchResultsExactPage",
     "MatchResultsPage",
     "MergedDetail",
     "NoOrdersToCancel",
+    "NotificationFeed",
     "OpenInterest",
     "OpenInterestHistory",
     "OpenInterestTick",

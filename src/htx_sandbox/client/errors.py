@@ -96,3 +96,14 @@ def api_error(err_code: int | str, err_msg: str) -> HtxApiError:
     if err_msg == MARKET_RATE_LIMIT:
         return RateLimited(err_code, err_msg)
     return _BY_CODE.get(err_code, HtxApiError)(err_code, err_msg)
+
+
+class ConnectionLost(HtxClientError):  # noqa: N818
+    """A WebSocket connection ended (closed by the server, reset, refused, or silent past the
+    feed's idle timeout) and the feed did not, or could not, open it again. `code` is the close
+    code when the server sent one (1008: heartbeat lost, 1013: slow consumer)."""
+
+    def __init__(self, reason: str, code: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code

@@ -2,6 +2,13 @@
 generated from the asyncio one by scripts/unasync.py, so a change is made once for both."""
 
 from .admin import AsyncAdminClient
+from .feeds import AsyncIndexFeed, AsyncMarketFeed, AsyncNotificationFeed
 from .swap import AsyncHtxSwapClient
 
-__all__ = ["AsyncAdminClient", "AsyncHtxSwapClient"]
+__all__ = [
+    "AsyncAdminClient",
+    "AsyncHtxSwapClient",
+    "AsyncIndexFeed",
+    "AsyncMarketFeed",
+    "AsyncNotificationFeed",
+]

@@ -3,6 +3,13 @@
 generated from the asyncio one by scripts/unasync.py, so a change is made once for both."""
 
 from .admin import AdminClient
+from .feeds import IndexFeed, MarketFeed, NotificationFeed
 from .swap import HtxSwapClient
 
-__all__ = ["AdminClient", "HtxSwapClient"]
+__all__ = [
+    "AdminClient",
+    "HtxSwapClient",
+    "IndexFeed",
+    "MarketFeed",
+    "NotificationFeed",
+]

@@ -22,7 +22,9 @@ SLOW_CONSUMER = 1013
 
 
 class Sender:
-    __slots__ = ("_queue", "_ready", "_task", "closed", "limit", "name", "websocket")
+    __slots__ = (
+        "_closing", "_queue", "_ready", "_task", "closed", "limit", "name", "websocket",
+    )  # fmt: skip
 
     def __init__(self, websocket: WebSocket, limit: int, name: str) -> None:
         self.websocket = websocket
@@ -30,6 +32,7 @@ class Sender:
         self.name = name
         """For log lines: the service and the client's address."""
         self.closed = False
+        self._closing: tuple[int, str] | None = None
         self._queue: deque[bytes] = deque()
         self._ready = asyncio.Event()
         self._task = asyncio.get_running_loop().create_task(self._write())
@@ -37,7 +40,7 @@ class Sender:
     def offer(self, frame: bytes) -> bool:
         """Queue a frame; False if the connection is closed or was just closed for being
         `limit` frames behind."""
-        if self.closed:
+        if self.closed or self._closing is not None:
             return False
         if len(self._queue) >= self.limit:
             log.warning(
@@ -59,11 +62,26 @@ class Sender:
             while True:
                 while queue:
                     await send(queue.popleft())
+                if self._closing is not None:
+                    break
                 ready.clear()
                 await ready.wait()
         except Exception:  # the client went away: the receive loop sees it and cleans up
             self.closed = True
             queue.clear()
+            return
+        closing = self._closing
+        assert closing is not None
+        self.closed = True
+        await self._close(*closing)
+
+    def close_when_sent(self, code: int, reason: str) -> None:
+        """Close with `code` and `reason` once the frames queued so far are written (a refusal
+        that ends the connection: its reply goes first); nothing is queued after it."""
+        if self.closed or self._closing is not None:
+            return
+        self._closing = (code, reason)
+        self._ready.set()
 
     def close(self, code: int, reason: str) -> None:
         """Stop sending and close the connection with `code` and `reason` (once)."""

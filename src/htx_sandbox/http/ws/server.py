@@ -44,7 +44,10 @@ class WsServer:
         index_kinds: list[Kind] = [self.index_klines]
         self.market = MarketService("/swap-ws", market_kinds, market.knows)
         self.index = MarketService("/ws_index", index_kinds, market.knows)
-        self.notification = NotificationService()
+        self.notification = NotificationService(
+            self.hub, market.knows, lambda: gateway.engine.api_keys, gateway.settings.auth,
+            self.settings,
+        )
         self._per_ip: dict[str, int] = {}
 
     async def serve(self, websocket: WebSocket, service: Service) -> None:

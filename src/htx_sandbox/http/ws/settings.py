@@ -21,6 +21,14 @@ class WsSettings:
     quiet_check_s: float = 1.0
     """How often the kline topics look for a new period that nothing has traded in yet (its
     flat bar is pushed once, as HTX pushes a quiet period's bar)."""
+    max_connections_per_uid: int = 30
+    """/swap-notification connections authenticated as one UID (HTX: 30; over it, 2030)."""
+    snapshot_interval_s: float = 5.0
+    """accounts and positions: a `snapshot` push to a subscription quiet that long (HTX: 5 s)."""
+    funding_interval_s: float = 60.0
+    """public.$contract_code.funding_rate: pushed this often (HTX: 60 s)."""
+    contract_info_interval_s: float = 60.0
+    """public.$contract_code.contract_info: a `snapshot` this often (HTX: 60 s)."""
 
     def __post_init__(self) -> None:
         if min(self.queue_limit, self.ping_misses) < 1:

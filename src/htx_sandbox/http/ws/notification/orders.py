@@ -1,0 +1,109 @@
+"""`orders.$contract_code` and `matchOrders.$contract_code`.
+
+`orders`: every change of an order (placed, filled in part or whole, cancelling, cancelled,
+refused by FOK/IOC/post_only), one push per order and batch, with the order as it stands after
+the batch's commit and under `trade` the fills that batch made (empty for a change without
+one). A cancel-all therefore pushes one message per cancelled order. The order's fields are
+swap_openorders' (http/shapes/orders.py) less `update_time` and `self_match_prevent`, which
+HTX's push does not carry; the fills are swap_order_detail's.
+
+`matchOrders`: the matching engine's fills only (no liquidation orders), one push per order
+and batch, with the fields of HTX's table: no fee, no profit.
+
+Topics are pushed as `orders.btc-usd`: HTX's examples print the code in lower case, and ccxt
+routes a push by that exact string (or by it less `.btc-usd`, for a `*` subscription).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ....domain.events import OrderAccepted, OrderCancelled, OrderCancelling, OrderTraded
+from ....domain.orders import Order, Trade
+from ....domain.types import OrderId
+from ....service.push import Batch
+from ...shapes import orders as shapes
+from .base import NotifyFeed, Push, Pushes, notify
+
+ORDER_TYPE_QUOTATION = 1
+"""order_type of an ordinary order (3 liquidation, 4 delivery)."""
+_NOT_PUSHED = ("update_time", "self_match_prevent")
+_MATCH_ORDER_FIELDS = (
+    "symbol", "contract_code", "status", "order_id", "order_id_str", "client_order_id",
+    "order_type", "trade_volume", "volume", "is_tpsl", "direction", "offset", "lever_rate",
+    "price", "created_at", "order_source", "order_price_type",
+)  # fmt: skip
+_MATCH_TRADE_FIELDS = (
+    "id", "trade_id", "trade_price", "trade_volume", "trade_turnover", "created_at", "role",
+)  # fmt: skip
+
+
+def _changed(batch: Batch) -> dict[OrderId, list[Trade]]:
+    """The orders the batch changed, in the order it first changed them, with their fills."""
+    changed: dict[OrderId, list[Trade]] = {}
+    for event in batch.events:
+        kind = type(event)
+        if kind is OrderTraded:
+            assert isinstance(event, OrderTraded)
+            changed.setdefault(event.trade.order_id, []).append(event.trade)
+        elif kind is OrderAccepted or kind is OrderCancelled or kind is OrderCancelling:
+            assert isinstance(event, OrderAccepted | OrderCancelled | OrderCancelling)
+            changed.setdefault(event.order_id, [])
+    return changed
+
+
+class Orders(NotifyFeed):
+    kind = "orders"
+
+    def capture(self, batch: Batch) -> object | None:
+        pushes: list[Push] = []
+        reads = batch.reads
+        for order_id, trades in _changed(batch).items():
+            order = reads.order(order_id)
+            if order is None or not self.listens(order.uid, order.contract_code):
+                continue
+            pushes.append(
+                Push(order.uid, order.contract_code, order_push(order, trades, batch.now))
+            )
+        return Pushes(pushes) if pushes else None
+
+
+def order_push(order: Order, trades: list[Trade], now: int) -> dict[str, Any]:
+    fields = shapes.order(order)
+    for name in _NOT_PUSHED:
+        fields.pop(name, None)
+    message = notify(f"orders.{order.contract_code.lower()}", now, uid=str(order.uid))
+    return {**message, **fields, "trade": [shapes.trade(t) for t in trades]}
+
+
+class MatchOrders(NotifyFeed):
+    kind = "matchOrders"
+
+    def capture(self, batch: Batch) -> object | None:
+        fills: dict[OrderId, list[Trade]] = {}
+        for event in batch.events:
+            if type(event) is OrderTraded:
+                assert isinstance(event, OrderTraded)
+                trade = event.trade
+                if self.listens(trade.uid, trade.contract_code):
+                    fills.setdefault(trade.order_id, []).append(trade)
+        pushes: list[Push] = []
+        reads = batch.reads
+        for order_id, trades in fills.items():
+            order = reads.order(order_id)
+            if order is None or order.order_type != ORDER_TYPE_QUOTATION:
+                continue
+            pushes.append(
+                Push(order.uid, order.contract_code, match_push(order, trades, batch.now))
+            )
+        return Pushes(pushes) if pushes else None
+
+
+def match_push(order: Order, trades: list[Trade], now: int) -> dict[str, Any]:
+    full = shapes.order(order)
+    message = notify(f"matchOrders.{order.contract_code.lower()}", now, uid=str(order.uid))
+    message.update((name, full[name]) for name in _MATCH_ORDER_FIELDS)
+    message["trade"] = [
+        {name: row[name] for name in _MATCH_TRADE_FIELDS} for row in map(shapes.trade, trades)
+    ]
+    return message
