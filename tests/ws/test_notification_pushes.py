@@ -32,7 +32,7 @@ ORDER_FIELDS = {
     "direction", "offset", "status", "lever_rate", "order_id", "order_id_str", "client_order_id",
     "order_source", "order_type", "created_at", "trade_volume", "trade_turnover", "fee",
     "trade_avg_price", "margin_frozen", "profit", "liquidation_type", "canceled_at", "fee_asset",
-    "is_tpsl", "real_profit", "trade",
+    "is_tpsl", "real_profit", "canceled_source", "trade",
 }  # fmt: skip
 TRADE_FIELDS = {
     "id", "trade_id", "trade_price", "trade_volume", "trade_turnover", "trade_fee", "fee_asset",
@@ -51,7 +51,7 @@ ACCOUNT_FIELDS = {
 POSITION_FIELDS = {
     "symbol", "contract_code", "volume", "available", "frozen", "cost_open", "cost_hold",
     "profit_unreal", "profit_rate", "profit", "position_margin", "lever_rate", "direction",
-    "last_price",
+    "last_price", "adl_risk_percent",
 }  # fmt: skip
 
 
