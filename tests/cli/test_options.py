@@ -38,6 +38,7 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "index_seed": ("7", 7),
     "index_step": ("0", 0),
     "index_interval": ("250ms", 250),
+    "fixtures": ("/srv/fixtures.toml", Path("/srv/fixtures.toml")),
 }
 MAKER_FIELDS = {"market_maker": "enabled", "maker_spread": "spread", "maker_depth": "depth",
                 "maker_size": "size", "maker_seed": "seed"}  # fmt: skip

@@ -115,6 +115,10 @@ class Harness:
         self.sent = 0
         market = MarketData.for_engine(self.engine)
         self.engine.subscribe(self._on_events)
+        self.engine.on_rebuild(self._on_rebuild)
+        self.saved: dict[str, tuple[dict[str, Decimal], list[OrderId], list[OrderId]]] = {}
+        """The books kept at each snapshot, for a restore of it."""
+        self._restoring: str | None = None
         self._log_handler = _Collect(self.logged)
         logging.getLogger("htx_sandbox").addHandler(self._log_handler)
         self.engine.start()
@@ -163,6 +167,17 @@ class Harness:
                     event.amount
                 )
 
+    def _on_rebuild(self, kind: str) -> None:
+        """A reset forgets what the harness counted; a restore brings back its count then."""
+        if kind == "restore":
+            kept = self.saved.get(self._restoring or "")
+            if kept is None:  # a snapshot saved around the harness: its books are unknown
+                return
+        else:
+            kept = ({}, [], [])
+        deposits, created, strategies = kept
+        self.deposits, self.created, self.strategies = dict(deposits), [*created], [*strategies]
+
     # -- checks ------------------------------------------------------------------------------
 
     def check_invariants(self) -> None:
@@ -193,6 +208,8 @@ class Harness:
             self.clock.advance(request.dt)
             await self.engine.execute_async(Tick())  # timers run now, not inside the request
         before = self._fingerprint()
+        if request.path.endswith("/restore"):
+            self._restoring = request.segment
         try:
             response = await self._send(request)
         except Exception as error:
@@ -232,6 +249,8 @@ class Harness:
         headers = dict(request.headers)
         if request.method == "GET":
             return await self.client.get(path, params=request.params, headers=headers)
+        if request.method == "DELETE":
+            return await self.client.delete(path, headers=headers)
         return await self.client.post(
             path, content=request.body_bytes(self.resolve), headers=headers
         )
@@ -239,7 +258,7 @@ class Harness:
     def resolve(self, placeholder: str) -> str:
         """The live value a placeholder in a request stands for."""
         if placeholder == "$ORDER":
-            return str(self.created[-1])
+            return str(self.created[-1]) if self.created else "1"  # none after a reset
         if placeholder == "$ORDERS":
             return ",".join(str(i) for i in self.created[-3:])
         if placeholder == "$STRATEGY":
@@ -264,6 +283,9 @@ class Harness:
         elif request.path.endswith("/api-keys") and request.method == "POST":
             assert isinstance(data, dict)
             self.access_keys.append(data["access_key"])
+        elif request.path.endswith("/snapshots") and request.method == "POST":
+            assert isinstance(data, dict)
+            self.saved[data["name"]] = (dict(self.deposits), [*self.created], [*self.strategies])
 
 
 STRATEGY_PLACING = ("/swap_trigger_order", "/swap_track_order")

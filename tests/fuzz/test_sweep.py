@@ -338,10 +338,19 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
         ("uid", J(1)), ("trade", J(5)), ("read", J(10)),
     )),
     "/sandbox-api/v1/faults/paths": ("admin", "v1", "GET", ()),
+    # Reset and snapshots (a reset with valid fields empties the harness's exchange: only
+    # resets follow it in this sweep).
+    "/sandbox-api/v1/reset": ("admin", "v1", "POST", (("empty", J(True)),)),
+    "/sandbox-api/v1/snapshots": ("admin", "v1", "POST", (("name", J("sweep")),)),
+    "/sandbox-api/v1/snapshots#list": ("admin", "v1", "GET", ()),
+    "/sandbox-api/v1/snapshots/{}/restore": ("admin", "v1", "POST", ()),
+    "/sandbox-api/v1/snapshots/{}": ("admin", "v1", "DELETE", ()),
 }  # fmt: skip
 SEGMENTS = {
     "/sandbox-api/v1/api-keys/{}/disable": "$KEY",
     "/sandbox-api/v1/contracts/{}": "BTC-USD",
+    "/sandbox-api/v1/snapshots/{}/restore": "sweep",
+    "/sandbox-api/v1/snapshots/{}": "sweep",
 }
 
 
@@ -441,6 +450,7 @@ def test_the_sweep_covers_every_route_of_the_app() -> None:
     from htx_sandbox.http.app import ROUTES
     served = {
         route.path.replace("{access_key}", "{}").replace("{contract_code}", "{}")
+        .replace("{name}", "{}")
         for route in ROUTES
         if isinstance(route, Route)
     }

@@ -22,7 +22,7 @@ from tests.http.conftest import SignedClient
 pytestmark = pytest.mark.anyio
 
 TOKEN = "failures-admin-token"
-PATH_VALUES = {"access_key": "ak-none", "contract_code": "BTC-USD"}
+PATH_VALUES = {"access_key": "ak-none", "contract_code": "BTC-USD", "name": "snap-none"}
 
 
 def endpoint_routes() -> list[tuple[str, str, Endpoint]]:

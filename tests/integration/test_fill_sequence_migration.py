@@ -15,6 +15,7 @@ from htx_sandbox.service.engine import Engine
 from htx_sandbox.storage import rows, sql
 
 from .conftest import StoreFactory
+from .test_migrations import no_journal
 
 MAKER, TAKER = UID(1), UID(2)
 BTC = "BTC-USD"
@@ -42,6 +43,7 @@ def test_fills_of_a_schema_15_store_are_numbered_in_the_order_they_were_made(
         whole_trade = rows.trade_row
         older.setattr(sql, "TRADES", sql.Insert("trades", old_columns))
         older.setattr(rows, "trade_row", lambda trade: whole_trade(trade)[:-1])
+        no_journal(older)
         store = store_factory()
         engine = Engine(store, ManualClock(T0))
         engine.start()

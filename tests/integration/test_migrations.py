@@ -49,6 +49,12 @@ def older_contracts(older: pytest.MonkeyPatch, schema: int) -> None:
     older.setattr(rows, "contract_row", lambda contract: whole_contract(contract)[:-count])
 
 
+def no_journal(older: pytest.MonkeyPatch) -> None:
+    """A build before the journal (schema 20): no entry written, none read."""
+    older.setattr(sql.SqlStore, "last_journal_seq", lambda self: 1)
+    older.setattr(Engine, "_journal_entries", lambda self, done: [])
+
+
 @pytest.mark.parametrize("store_kind", ["sqlite", "postgres"])
 def test_a_schema_3_store_is_migrated_and_keeps_its_data(
     store_factory: StoreFactory, monkeypatch: pytest.MonkeyPatch
@@ -76,6 +82,7 @@ def test_a_schema_3_store_is_migrated_and_keeps_its_data(
         older.setattr(rows, "account_row", lambda account: whole_account(account)[:-2])
         older.setattr(rows, "holding_row", lambda holding: whole_holding(holding)[:-2])
         older.setattr(UnitOfWork, "_records", lambda self, state: [])  # no financial records
+        no_journal(older)
         store = store_factory()
         engine = Engine(store, ManualClock(T0))
         engine.start()
@@ -126,6 +133,7 @@ def test_a_schema_12_store_gets_the_price_limit_rate_and_keeps_its_position_limi
     with monkeypatch.context() as older:
         older.setattr(sql, "migrations", lambda dialect: [m for m in every(dialect) if m[0] <= 12])
         older_contracts(older, 12)
+        no_journal(older)
         store = store_factory()
         engine = Engine(store, ManualClock(T0))
         engine.start()

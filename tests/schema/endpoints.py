@@ -242,6 +242,8 @@ OPEN_BTC = {
     "lever_rate": 10, "order_price_type": "limit", "price": "58500",
 }  # fmt: skip
 
+SNAPSHOT = {"name": "str", "created_at": "int", "exchange_time": "int"}
+
 ENTRIES: list[Entry] = [
     # -- public reference ----------------------------------------------------------------
     Entry("GET", V1 + "swap_contract_info", v1(rows(CONTRACT)), BTC),  # S8 _001
@@ -505,6 +507,12 @@ ENTRIES: list[Entry] = [
     }),
     Entry("POST", ADMIN + "index-prices", v1(INDEX_PRICE), {"contract_code": "ETH-USD",
                                                             "price": "3000"}),
+    # Snapshots (docs/test-controls.md): saved, listed, restored as it was (the world goes on
+    # unchanged), then deleted; the reset is left out, as it would empty the world.
+    Entry("POST", ADMIN + "snapshots", v1(SNAPSHOT), {"name": "schema"}),
+    Entry("GET", ADMIN + "snapshots", v1(rows(SNAPSHOT))),
+    Entry("POST", ADMIN + "snapshots/{name}/restore", v1(SNAPSHOT), {"name": "schema"}),
+    Entry("DELETE", ADMIN + "snapshots/{name}", v1({"name": "str"}), {"name": "schema"}),
     # -- private writes (S8 _038-_066, S1) -------------------------------------------------
     Entry("POST", V1 + "swap_order", v1(ORDER_ID), OPEN_BTC),  # S8 _038
     Entry("POST", V1 + "swap_batchorder", v1({  # S8 _039: one placed, one refused

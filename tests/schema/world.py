@@ -143,7 +143,7 @@ class World:
                    key: Key) -> Any:  # fmt: skip
         """The decoded answer to one request (numbers with a fraction as Decimal)."""
         fields = {name: self.resolve(value) for name, value in request.items()}
-        for name in ("access_key", "contract_code"):  # path parameters
+        for name in ("access_key", "contract_code", "name"):  # path parameters
             if "{" + name + "}" in path:
                 path = path.replace("{" + name + "}", str(fields.pop(name)))
         if auth in ("read", "trade"):
@@ -155,6 +155,8 @@ class World:
         elif auth == "admin":
             if method == "GET":
                 response = await self.client.get(path, params=fields, headers=ADMIN)
+            elif method == "DELETE":
+                response = await self.client.delete(path, headers=ADMIN)
             else:
                 response = await self.client.post(path, json=fields, headers=ADMIN)
         else:

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from .. import __version__
-from . import admin, controls, serve
+from . import admin, controls, replay, serve
 from .serve import CommandError
 
 PROG = "htx-sandbox"
@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_parser(commands)
     admin.add_parsers(commands)
     controls.add_parsers(commands)
+    replay.add_parser(commands)
     return parser
 
 

@@ -190,6 +190,29 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     p.add_argument("--direction", choices=("buy", "sell"), default=None)
     p.add_argument("--offset", choices=("open", "close"), default=None)
 
+    p = commands.add_parser(
+        "reset",
+        help="empty the exchange and bring back its fixtures",
+        description="Empty the running exchange (its contracts stay) and bring back the "
+        "fixtures it was started with (serve --fixtures), or those of --fixtures FILE.",
+        parents=[common],
+    )
+    p.set_defaults(command=_command(_reset, tables.record))
+    chosen = p.add_mutually_exclusive_group()
+    chosen.add_argument("--empty", action="store_true", help="leave out the fixtures")
+    chosen.add_argument("--fixtures", type=Path, default=None, metavar="FILE",
+                        help="reset to this fixtures file instead (this once)")  # fmt: skip
+
+    snapshots = group("snapshots", "save, list, restore and delete snapshots of the whole state")
+    p = leaf(snapshots, "save", "save the whole state under a name", _snapshot_save,
+             tables.record)  # fmt: skip
+    p.add_argument("name", metavar="NAME")
+    leaf(snapshots, "list", "list the snapshots", _snapshot_list, tables.snapshots)
+    p = leaf(snapshots, "restore", "bring back a snapshot", _snapshot_restore, tables.record)
+    p.add_argument("name", metavar="NAME")
+    p = leaf(snapshots, "delete", "forget a snapshot", _snapshot_delete, tables.record)
+    p.add_argument("name", metavar="NAME")
+
 
 def _missing_subcommand(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
@@ -321,6 +344,37 @@ def _orders_cancel_all(admin: AdminClient, args: argparse.Namespace) -> Any:
     return admin.cancel_all(
         args.uid, args.contract.upper(), direction=args.direction, offset=args.offset
     )
+
+
+def _reset(admin: AdminClient, args: argparse.Namespace) -> Any:
+    text = None
+    if args.fixtures is not None:
+        try:
+            text = args.fixtures.read_text(encoding="utf-8")
+        except OSError as error:
+            raise CommandError(f"cannot read {args.fixtures}: {error.strerror}") from None
+        except UnicodeDecodeError:
+            raise CommandError(f"{args.fixtures}: not UTF-8 text") from None
+    answer = admin.reset(empty=args.empty, fixtures=text)
+    source = str(args.fixtures) if text is not None else answer.fixtures
+    return {"fixtures": source}
+
+
+def _snapshot_save(admin: AdminClient, args: argparse.Namespace) -> Any:
+    return admin.save_snapshot(args.name)
+
+
+def _snapshot_list(admin: AdminClient, args: argparse.Namespace) -> Any:
+    return admin.list_snapshots()
+
+
+def _snapshot_restore(admin: AdminClient, args: argparse.Namespace) -> Any:
+    return admin.restore_snapshot(args.name)
+
+
+def _snapshot_delete(admin: AdminClient, args: argparse.Namespace) -> Any:
+    admin.delete_snapshot(args.name)
+    return {"deleted": args.name}
 
 
 # -- running a command -------------------------------------------------------------------------

@@ -92,6 +92,8 @@ class ServeConfig:
     market_maker: MakerConfig = field(default_factory=MakerConfig)
     contracts: tuple[Contract, ...] = ()
     """Contracts to list at start when the exchange does not have them yet."""
+    fixtures: Path | None = None
+    """A fixtures file (service/fixtures.py): applied to a new exchange, and the reset's."""
 
     @property
     def no_rate_limit(self) -> bool:

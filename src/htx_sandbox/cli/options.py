@@ -156,6 +156,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("index_interval", values.duration_between(10, HOUR_MS, "10ms", "1h"),
            "time between two steps of the index walk on the exchange's clock, 10ms to 1h "
            f"(default {DEFAULT_INDEX.interval_ms // 1000}s)", "DURATION", "index prices"),
+    Option("fixtures", values.path,
+           "a TOML file of accounts, balances, API keys, positions and orders: applied to a new "
+           "exchange, and what POST /sandbox-api/v1/reset brings back", "PATH"),
 )
 # fmt: on
 BY_NAME = {option.name: option for option in OPTIONS}

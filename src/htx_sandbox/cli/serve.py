@@ -25,13 +25,16 @@ from ..http.core.access_log import AccessLog, AccessLogWriter, configure_logging
 from ..http.core.gateway import HttpSettings
 from ..http.core.guard import HttpLimits, guarded_protocol
 from ..http.ws.frames import MAX_CLIENT_FRAME as WS_MAX_FRAME
-from ..service.clock import ExchangeClock, SystemClock
+from ..service import fixtures as fixtures_file
+from ..service.clock import Clock, ExchangeClock, SystemClock
 from ..service.collector import freeze_survivors
-from ..service.engine import Engine, EngineSettings
+from ..service.engine import Engine, EngineSettings, RebuildError
+from ..service.fixtures import Fixtures, FixturesError
 from ..service.market import MarketData
 from ..service.market_maker import MakerSettings, MarketMaker
 from ..service.ports import StorageError, Store
 from ..service.price_source import PriceSource, PriceSourceSettings
+from ..service.state_control import StateControl
 from ..storage.postgres import PostgresStore
 from ..storage.sqlite import SqliteStore
 from . import config as settings
@@ -212,6 +215,7 @@ def run(args: argparse.Namespace) -> int:
         config = settings.resolve(args)
     except ConfigError as error:
         raise CommandError(str(error)) from None
+    fixtures = load_fixtures(config.fixtures)  # a bad file refuses the start, nothing written
     sock = bind(config.host, config.port)
     if not is_loopback(sock):
         print(network_warning(sock), file=sys.stderr, flush=True)
@@ -244,6 +248,7 @@ def run(args: argparse.Namespace) -> int:
         prices = PriceSource(engine, clock, price_source_settings(config))
         prices.start()
         cleanup.callback(prices.stop)
+        applied = apply_fixtures(engine, clock, prices, fixtures) if fixtures else None
         url = base_url(sock)
         app = create_app(
             engine,
@@ -252,6 +257,7 @@ def run(args: argparse.Namespace) -> int:
             market,
             admin_token=token,
             prices=prices,
+            fixtures=fixtures,
         )
         served: ASGIApp = app
         if config.access_log:
@@ -291,6 +297,8 @@ def run(args: argparse.Namespace) -> int:
         elif not config.admin_token:
             print(f"admin token (kept in {admin_token_file(data_dir)})", flush=True)
         print(f"dashboard: {url}/sandbox/ (log in with the admin token)", flush=True)
+        if applied is not None:
+            print(applied, flush=True)
         start_extras = _start_demo_and_maker(engine, config, data_dir, url, token)
         cleanup.enter_context(start_extras)
         # SIGINT/SIGTERM stop accepting, let in-flight requests finish, then return; the
@@ -299,6 +307,36 @@ def run(args: argparse.Namespace) -> int:
     if engine.failure is not None:
         raise CommandError(f"the engine stopped: {engine.failure}")
     return 0
+
+
+def load_fixtures(path: Path | None) -> Fixtures | None:
+    if path is None:
+        return None
+    try:
+        return fixtures_file.load(path)
+    except FixturesError as error:
+        raise CommandError(str(error)) from None
+
+
+def apply_fixtures(
+    engine: Engine, clock: Clock, prices: PriceSource, fixtures: Fixtures
+) -> str:
+    """Bring a new exchange to its fixtures; an exchange that holds accounts already is left
+    as it is (a restart must not fund its accounts twice). Returns the line to print."""
+    if engine.query(_has_users).result():
+        return (
+            f"fixtures {fixtures.source} not applied: the exchange holds accounts already "
+            "(POST /sandbox-api/v1/reset brings them back)"
+        )
+    try:
+        StateControl(engine, clock, prices, fixtures).reset()
+    except (FixturesError, RebuildError) as error:
+        raise CommandError(str(error)) from None
+    return f"fixtures applied from {fixtures.source}"
+
+
+def _has_users(exchange: Exchange) -> bool:
+    return bool(exchange.state.users)
 
 
 def _start_demo_and_maker(

@@ -135,3 +135,8 @@ def index_prices(data: Any) -> str:
 
 def index_price(data: Any) -> str:
     return index_prices([data])
+
+
+def snapshots(data: Any) -> str:
+    return _columns(data, [("NAME", "name"), ("CREATED_AT", "created_at"),
+                           ("EXCHANGE_TIME", "exchange_time")])  # fmt: skip

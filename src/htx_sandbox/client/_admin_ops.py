@@ -18,6 +18,8 @@ from .models import (
     Order,
     SandboxContract,
     SandboxIndexPrice,
+    SandboxReset,
+    SandboxSnapshot,
     SandboxUser,
 )
 
@@ -180,3 +182,31 @@ def set_index_path(
 def walk_index(contract_code: str) -> Op[SandboxIndexPrice]:
     body = {"contract_code": contract_code, "walk": True}
     return _post("index-prices", SandboxIndexPrice, body)
+
+
+# -- reset and snapshots ---------------------------------------------------------------------
+
+
+def reset(*, empty: bool = False, fixtures: str | None = None) -> Op[SandboxReset]:
+    body: dict[str, Any] = {"empty": True} if empty else {}
+    if fixtures is not None:
+        body["fixtures"] = fixtures
+    return _post("reset", SandboxReset, body)
+
+
+def save_snapshot(name: str) -> Op[SandboxSnapshot]:
+    return _post("snapshots", SandboxSnapshot, {"name": name})
+
+
+def list_snapshots() -> Op[list[SandboxSnapshot]]:
+    return _get("snapshots", list[SandboxSnapshot])
+
+
+def restore_snapshot(name: str) -> Op[SandboxSnapshot]:
+    return _post(f"snapshots/{quote(name, safe='')}/restore", SandboxSnapshot, {})
+
+
+def delete_snapshot(name: str) -> Op[None]:
+    return Op(
+        "DELETE", f"{PREFIX}snapshots/{quote(name, safe='')}", lambda data: None, private=False
+    )

@@ -39,7 +39,7 @@ class Op(Generic[T]):
 
     @property
     def content(self) -> bytes | None:
-        if self.method == "GET":
+        if self.method != "POST":
             return None
         return _encoder.encode({} if self.body is None else self.body)
 

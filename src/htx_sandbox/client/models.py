@@ -885,6 +885,23 @@ class SandboxIndexPrice(Model, frozen=True, kw_only=True):
     index_ts: int | None = None
     mode: str
     path: list[tuple[int, Decimal]] = []
+
+
+class SandboxSnapshot(Model, frozen=True, kw_only=True):
+    """A saved state of the sandbox: its name, when it was taken (ms, the exchange's clock)
+    and the exchange's own time in it."""
+
+    name: str
+    created_at: int
+    exchange_time: int
+
+
+class SandboxReset(Model, frozen=True, kw_only=True):
+    """What a reset brought back: the fixtures' source (None: an empty exchange)."""
+
+    fixtures: str | None = None
+
+
 # -- risk ------------------------------------------------------------------------------------
 
 

@@ -241,6 +241,19 @@ NO_POSITION_LIMIT = 0
 
 
 @dataclass(frozen=True, slots=True)
+class SeedPosition:
+    """Sandbox only (fixtures): a position opened at `price` without an order (seeding.py)."""
+
+    uid: UID
+    contract_code: str
+    direction: Direction
+    """buy: a long position, sell: a short one."""
+    volume: int
+    price: Decimal
+    lever_rate: int
+
+
+@dataclass(frozen=True, slots=True)
 class Tick:
     """No change of its own: lets time-driven work (the switch, delayed cancels) run."""
 
@@ -265,6 +278,7 @@ Command = (
     | SetIndexPrices
     | Tick
     | SetPositionLimits
+    | SeedPosition
 )
 
 

@@ -29,6 +29,7 @@ from .commands import (
     PlaceTrackOrder,
     PlaceTriggerOrder,
     Reply,
+    SeedPosition,
     SetContract,
     SetIndexPrices,
     SetPositionLimits,
@@ -41,6 +42,7 @@ from .listing import list_contract, set_contract
 from .placement import place_order
 from .position_limits import set_position_limits
 from .prices import set_index_prices
+from .seeding import seed_position
 from .state import ExchangeState
 from .strategy_cancel import cancel_all_strategy, cancel_strategy_orders
 from .tpsl import place_tpsl
@@ -83,5 +85,6 @@ HANDLERS: Mapping[type[Any], Handler[Any]] = dict(
         _row(SetIndexPrices, set_index_prices),
         _row(Tick, tick),
         _row(SetPositionLimits, set_position_limits),
+        _row(SeedPosition, seed_position),
     ]
 )

@@ -17,6 +17,7 @@ from starlette.types import Receive, Scope, Send
 
 from ..service.clock import Clock
 from ..service.engine import Engine
+from ..service.fixtures import Fixtures
 from ..service.market import MarketData
 from ..service.price_source import PriceSource
 from . import admin, dashboard, market, swap, ws
@@ -84,12 +85,14 @@ def create_app(
     market: MarketData | None = None,
     admin_token: str | None = None,
     prices: PriceSource | None = None,
+    fixtures: Fixtures | None = None,
     ws_settings: ws.WsSettings | None = None,
 ) -> HotPaths:
     """The app over a built engine. `market` must have subscribed before engine.start() (see
     MarketData.for_engine); without it one is made here, which sees only later trades.
     `admin_token` opens the admin API (/sandbox-api/v1/); without one it answers 401 to all.
-    `prices` is the index price source the admin API drives (a passive one when not given).
+    `prices` is the index price source the admin API drives (a passive one when not given);
+    `fixtures` what the admin API's reset brings back (None: an empty exchange).
     `ws_settings` are the WebSocket services' limits."""
     app = Starlette(
         routes=[*ROUTES, *dashboard.routes],
@@ -99,7 +102,8 @@ def create_app(
     # a client's POST land where it did not send it.
     app.router.redirect_slashes = False
     gateway = Gateway(
-        engine, clock, settings or HttpSettings(), market, AdminToken(admin_token), prices
+        engine, clock, settings or HttpSettings(), market, AdminToken(admin_token), prices,
+        fixtures,
     )
     gateway.paths = frozenset(r.path for r in ROUTES if isinstance(r, Route))
     app.state.gateway = gateway

@@ -23,7 +23,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
@@ -37,13 +37,15 @@ from ..domain.money import MONEY_PRECISION
 from ..domain.restore import Snapshot, restore
 from ..domain.strategy_book import StrategyLimits
 from ..domain.types import Millis
+from . import journal
 from .api_keys import ApiKeyCommand, ApiKeyRegistry, CreateApiKey, DisableApiKey
 from .bars import SeriesBar
 from .clock import Clock, ExchangeClock, SetClock
 from .completion import Completion, LoopCompletion, LoopWaker
 from .funding_series import SAMPLERS as FUNDING_SAMPLERS
 from .health import Backoff, Health
-from .ports import StorageError, StorageOutageError, Store
+from .journal import Start
+from .ports import JournalEntry, StorageError, StorageOutageError, Store
 from .runtime import SetCancelDelay
 from .series_book import Sampler, SeriesBook
 from .unit_of_work import UnitOfWork
@@ -80,11 +82,24 @@ class _PoisonedCommandError(Exception):
         self.error = error
 
 
+@dataclass(frozen=True, slots=True)
+class _Rebuild:
+    operation: Callable[[Store], Any]
+    kind: str | None
+    """"reset" or "restore": memory is rebuilt after the operation; None: it is not."""
+    after: tuple[Command | ApiKeyCommand, ...] = ()
+
+
+class RebuildError(RuntimeError):
+    """A command applied right after a rebuild (a fixture) was refused."""
+
+
 @dataclass(slots=True)
 class _Job:
     command: EngineCommand | None
     query: Callable[[Exchange], Any] | None
     future: Completion
+    rebuild: _Rebuild | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,40 +133,15 @@ class Engine:
         self.store = store
         self.clock = clock
         self.settings = settings
-        now = clock.now()
-        snapshot = store.load(
-            now,
-            retention_ms=settings.retention_ms,
-            client_id_window_ms=settings.client_id_window_ms,
-        )
-        if snapshot is None:
-            self.exchange = Exchange(
-                contracts,
-                cancel_delay_ms=settings.cancel_delay_ms,
-                strategy_limits=settings.strategy_limits,
-                settlement_window_ms=settings.settlement_window_ms,
-            )
-            self.exchange.start_funding_clock(now)
-        else:
-            self.exchange = self._restore(snapshot)
+        self._contracts = contracts
         self.series = SeriesBook()
         """The kline bars of trades, mark prices, open interest, the premium index and the
         estimated funding rate, kept with each commit; `samplers` add other sampled series."""
         for sampler in (*FUNDING_SAMPLERS, *samplers):
             self.series.add_sampler(sampler)
-        self.series.load(store, self.exchange.state)
-        if snapshot is None:
-            first = UnitOfWork()
-            first.include_contracts()
-            changes = first.changes(self.exchange.state)
-            changes.bars = self.series.stage((), self.exchange.state, now)  # the first samples
-            store.commit(changes)
-            self.series.committed()
-        elif self.exchange.start_funding_clock(now):  # a store written before funding
-            started = UnitOfWork()
-            started.include_funding()
-            store.commit(started.changes(self.exchange.state))
-        self.api_keys = ApiKeyRegistry({k.access_key: k for k in store.load_api_keys()})
+        self._journal_seq = 0
+        """The number of the newest journal entry committed."""
+        self._open(fresh=False, rebuilt=False)
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._listeners: list[Callable[[list[Event]], None]] = []
@@ -168,6 +158,58 @@ class Engine:
         self._backoff = Backoff()
         self._dropped: set[Timer] = set()
         """Timers that raised when due: dropped again after every reload from the store."""
+        self._rebuild_listeners: list[Callable[[str], None]] = []
+        self._applied_at: list[Millis] = []
+        """The exchange time each command of the batch being applied was applied at."""
+
+    def _open(self, *, fresh: bool, rebuilt: bool = True) -> None:
+        """Memory from the store (a new exchange for a new store), and what a start commits:
+        a new store's contracts and first samples, the funding clock if it never ran, the
+        journal's Start when the journal begins here (a new store, or `fresh`: a reset one),
+        and after a rebuild the exchange clock's setting (the clock runs on: a restart must
+        find it where it is, not where the restored store had it)."""
+        store, settings, now = self.store, self.settings, self.clock.now()
+        snapshot = store.load(
+            now,
+            retention_ms=settings.retention_ms,
+            client_id_window_ms=settings.client_id_window_ms,
+        )
+        if snapshot is None:
+            self.exchange = Exchange(
+                self._contracts,
+                cancel_delay_ms=settings.cancel_delay_ms,
+                strategy_limits=settings.strategy_limits,
+                settlement_window_ms=settings.settlement_window_ms,
+            )
+            self.exchange.start_funding_clock(now)
+        else:
+            self.exchange = self._restore(snapshot)
+        state = self.exchange.state
+        self.series.load(store, state)
+        self._journal_seq = store.last_journal_seq()
+        first = UnitOfWork()
+        if snapshot is None:
+            first.include_contracts()
+        elif self.exchange.start_funding_clock(now):  # a store written before funding
+            first.include_funding()
+        if rebuilt and isinstance(self.clock, ExchangeClock):
+            first.record_clock(self.clock.setting)
+        changes = first.changes(state)
+        if snapshot is None:
+            changes.bars = self.series.stage((), state, now)  # the first samples
+        if self._journal_seq == 0 and (snapshot is None or fresh):
+            start = Start(
+                list(state.contracts),
+                settings.cancel_delay_ms,
+                settings.settlement_window_ms,
+                settings.strategy_limits,
+            )
+            changes.journal = [journal.entry(1, now, start)]
+        if snapshot is None or first.touched or changes.journal:
+            store.commit(changes)
+            self._journal_seq += len(changes.journal)
+        self.series.committed()
+        self.api_keys = ApiKeyRegistry({k.access_key: k for k in store.load_api_keys()})
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -207,6 +249,13 @@ class Engine:
         stored; memory then shows the batch's state (the pushes read it). It must not block."""
         self._batch_listeners = [*self._batch_listeners, listener]
 
+    def on_rebuild(self, listener: Callable[[str], None]) -> None:
+        """Call `listener` on the engine thread after memory was rebuilt from a store that
+        changed under it ("reset" or "restore"), before any later command: whatever keeps its
+        own copy of the exchange (market data, the price source, the maker, WebSocket
+        sessions) starts over from it. A listener must not block."""
+        self._rebuild_listeners = [*self._rebuild_listeners, listener]
+
     def on_failure(self, callback: Callable[[BaseException], None]) -> None:
         """Call `callback` (on the engine thread) if the engine stops on a failure."""
         self._failure_callbacks.append(callback)
@@ -227,6 +276,28 @@ class Engine:
 
     def execute(self, command: EngineCommand) -> Outcome:
         return self.submit(command).result()
+
+    def rebuild(
+        self,
+        operation: Callable[[Store], T],
+        kind: str,
+        after: Sequence[Command | ApiKeyCommand] = (),
+    ) -> Future[T]:
+        """Run `operation` on the store (one transaction: reset, restore a snapshot) once every
+        command submitted before it is committed, then rebuild memory from the store, tell the
+        rebuild listeners (`kind`) and apply the commands `after` (fixtures); nothing else is
+        applied in between. Should the operation raise, nothing changed and the future holds
+        its error; should a command of `after` be refused, it holds a RebuildError."""
+        future: Future[T] = Future()
+        self._enqueue(_Job(None, None, future, _Rebuild(operation, kind, tuple(after))))
+        return future
+
+    def in_turn(self, operation: Callable[[Store], T]) -> Future[T]:
+        """Run `operation` on the store (saving a snapshot) once every command submitted
+        before it is committed, with nothing applied meanwhile; memory is left as it is."""
+        future: Future[T] = Future()
+        self._enqueue(_Job(None, None, future, _Rebuild(operation, None)))
+        return future
 
     # Plain functions returning the future to await, not coroutines: a coroutine level costs
     # every request on the signed hot path a frame and a resumption.
@@ -268,10 +339,20 @@ class Engine:
                 batch = self._take_batch()
                 stop = None in batch
                 jobs = [job for job in batch if job is not None]
-                if self.health.store_available:
-                    self._apply(jobs)
-                else:
-                    self._apply_unavailable(jobs)
+                # A rebuild ends the commands before it: they commit first, those after it
+                # apply to the rebuilt memory.
+                while jobs:
+                    cut = next((i for i, j in enumerate(jobs) if j.rebuild is not None), None)
+                    segment = jobs if cut is None else jobs[:cut]
+                    if segment:
+                        if self.health.store_available:
+                            self._apply(segment)
+                        else:
+                            self._apply_unavailable(segment)
+                    if cut is None:
+                        break
+                    self._run_rebuild(jobs[cut])
+                    jobs = jobs[cut + 1 :]
             except BaseException as error:  # a bug of the loop itself, not of a command
                 self._fail(error, batch)
                 return
@@ -302,6 +383,55 @@ class Engine:
             return IDLE_WAIT_S
         return min(IDLE_WAIT_S, max(0.0, self.clock.seconds_until(due)))
 
+    # -- a rebuild -------------------------------------------------------------------------
+
+    def _run_rebuild(self, job: _Job) -> None:
+        """Run a rebuild job and answer its future (unless its caller gave up on it)."""
+        try:
+            result: Any = self._rebuilt(job)
+        except Exception as error:
+            if not job.future.done():
+                job.future.set_exception(error)
+            return
+        if not job.future.done():
+            job.future.set_result(result)
+
+    def _rebuilt(self, job: _Job) -> Any:
+        rebuild = job.rebuild
+        assert rebuild is not None
+        if not self.health.store_available:
+            raise StoreUnavailableError("the store is unavailable")
+        # One transaction: should it raise, the store is as it was, and so is memory.
+        result = rebuild.operation(self.store)
+        if rebuild.kind is None:
+            return result
+        try:
+            self._open(fresh=rebuild.kind == "reset")
+        except Exception as error:
+            log.error("cannot rebuild memory from the store after a %s: %s", rebuild.kind, error)
+            self.health = replace(self.health, memory_current=False, last_error=_one_line(error))
+            self._store_down(error, [])
+            raise StoreUnavailableError(f"the store is unavailable: {error}") from None
+        self._dropped.clear()
+        self.health = replace(self.health, memory_current=True)
+        for listener in self._rebuild_listeners:
+            try:
+                listener(rebuild.kind)
+            except Exception:  # memory is rebuilt already: a listener's bug is not the exchange's
+                log.exception("engine rebuild listener %r failed", listener)
+        applied: list[tuple[Command | ApiKeyCommand, Future[Outcome]]] = [
+            (command, Future()) for command in rebuild.after
+        ]
+        if applied:
+            self._apply([_Job(command, None, done) for command, done in applied])
+        unanswered = Outcome(error=HtxError(ErrorCode.SYSTEM_ERROR))  # never waited for here
+        for command, done in applied:
+            outcome = done.result() if done.done() else unanswered
+            if outcome.error is not None:
+                message = f"{command!r}: {outcome.error.code} {outcome.error.message()}"
+                raise RebuildError(message)
+        return result
+
     # -- a batch ---------------------------------------------------------------------------
 
     def _apply(self, jobs: list[_Job]) -> None:
@@ -329,6 +459,7 @@ class Engine:
         if unit.touched or bars:
             changes = unit.changes(state)
             changes.bars = bars
+            changes.journal = self._journal_entries(done)
             try:
                 self.store.commit(changes)
             except Exception as error:
@@ -336,6 +467,7 @@ class Engine:
                 self._commit_failed(error, jobs)
                 return
             self.series.committed()
+            self._journal_seq += len(changes.journal)
             self.commits += 1
             self._backoff.succeeded()
             self.api_keys.publish(unit.api_keys.values())
@@ -363,24 +495,56 @@ class Engine:
     ) -> tuple[UnitOfWork, list[tuple[_Job, Outcome]]]:
         unit = UnitOfWork()
         done: list[tuple[_Job, Outcome]] = []
+        applied_at = self._applied_at = []
         for index, job in enumerate(jobs):
             command = job.command
             if command is None or index in refused:
                 continue
+            now = self.clock.now()
             try:
                 if isinstance(command, CreateApiKey | DisableApiKey):
-                    outcome = self._apply_key(command, unit)
-                elif isinstance(command, SetClock):
-                    outcome = self._apply_clock(command, unit)
+                    outcome = self._apply_key(command, unit, now)
                 elif isinstance(command, SetCancelDelay):
                     outcome = self._apply_cancel_delay(command)
+                elif isinstance(command, SetClock):
+                    outcome = self._apply_clock(command, unit)
+                    now = self.exchange.state.now  # where the moved clock ran the timers
                 else:
-                    outcome = self.exchange.execute(command, self.clock.now())
+                    outcome = self.exchange.execute(command, now)
                     unit.record(outcome.events)
+                    now = self.exchange.state.now  # never before the exchange's time
             except Exception as error:  # a bug: this command alone is refused
                 raise _PoisonedCommandError(index, error) from None
+            applied_at.append(now)  # the time the journal replays it at
             done.append((job, outcome))
         return unit, done
+
+    def _journal_entries(self, done: list[tuple[_Job, Outcome]]) -> list[JournalEntry]:
+        """The journal's entries of a batch: every command that changed something (a refused
+        one too when time passing fired timers), every key created or disabled and every cancel
+        delay set, at the exchange time it was applied at. A move of the clock is kept as the
+        Tick it ran (replayed at its time, it runs the same timers). Never raises: a command
+        the journal cannot keep is logged, and the batch commits without it."""
+        entries: list[JournalEntry] = []
+        seq = self._journal_seq
+        for (job, outcome), at in zip(done, self._applied_at, strict=True):
+            command = job.command
+            kept: journal.Journaled | None = None
+            if isinstance(command, SetClock):
+                kept = Tick() if outcome.events else None
+            elif isinstance(command, CreateApiKey | DisableApiKey | SetCancelDelay):
+                kept = command if outcome.error is None else None
+            elif outcome.events:
+                kept = command
+            if kept is None:
+                continue
+            try:
+                entries.append(journal.entry(seq + 1, at, kept))
+            except Exception:  # a bug of the journal's: the exchange goes on without it
+                log.exception("the journal cannot keep %r", kept)
+                continue
+            seq += 1
+        return entries
 
     def _commit_failed(self, error: Exception, jobs: list[_Job]) -> None:
         """The batch's changes never reached the store: memory goes back to the last commit.
@@ -525,10 +689,10 @@ class Engine:
             )
         return exchange
 
-    def _apply_key(self, command: ApiKeyCommand, unit: UnitOfWork) -> Outcome:
+    def _apply_key(self, command: ApiKeyCommand, unit: UnitOfWork, now: Millis) -> Outcome:
         state = self.exchange.state
         try:
-            key = self.api_keys.prepare(command, self.clock.now(), state.users, unit.api_keys)
+            key = self.api_keys.prepare(command, now, state.users, unit.api_keys)
         except HtxError as error:
             return Outcome(error=error.with_traceback(None))  # a value: see Exchange.execute
         unit.record_api_key(key)

@@ -175,7 +175,16 @@ class MarketData:
         if not engine.running:  # once running, the store belongs to the engine thread
             market.warm_up(engine.store, engine.clock.now())
         engine.subscribe(market.on_events)
+        engine.on_rebuild(lambda kind: market.reload(engine))
         return market
+
+    def reload(self, engine: Engine) -> None:
+        """Start over from the engine's store (after a reset or a restore; on the engine
+        thread): the tape and the window hold what the store holds, nothing of before."""
+        codes = [c.contract_code for c in engine.exchange.contracts]
+        with self._lock:
+            self._series = {code.upper(): _Series(self.tape_size) for code in codes}
+        self.warm_up(engine.store, engine.clock.now())
 
     # -- feeding ---------------------------------------------------------------------------
 

@@ -158,6 +158,8 @@ class MarketMaker:
         self._thread: threading.Thread | None = None
         self._walks: dict[str, _Walk] = {}
         self._subscribed = False
+        self._reopen = False
+        """Set when the exchange was reset or restored: the maker's UID may be gone."""
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -170,6 +172,7 @@ class MarketMaker:
         self._fund(self._view())
         if not self._subscribed:
             self.engine.subscribe(self._on_events)
+            self.engine.on_rebuild(self._on_rebuild)
             self._subscribed = True
         self._thread = threading.Thread(target=self._run, name="htx-market-maker", daemon=True)
         self._thread.start()
@@ -203,6 +206,10 @@ class MarketMaker:
                 self._wake.set()
                 return
 
+    def _on_rebuild(self, kind: str) -> None:
+        self._reopen = True
+        self._wake.set()
+
     # -- the maker's thread ----------------------------------------------------------------
 
     def _run(self) -> None:
@@ -232,6 +239,10 @@ class MarketMaker:
             log.exception("market maker: stopped on an unexpected error")
 
     def _requote(self, step: bool) -> None:
+        if self._reopen:  # its UID, funds and quotes are those of the state brought back
+            self._reopen = False
+            self._walks.clear()
+            self._execute(OpenUser(self.uid))
         view = self._view()
         self._fund(view)
         pending: list[Future[Outcome]] = []

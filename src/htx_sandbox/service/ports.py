@@ -69,6 +69,8 @@ class ChangeSet:
     """Kline bars new or changed (service/series_book.py): whole rows, inserted or replaced."""
     insurance_fund: list[FundRecord] = field(default_factory=list)
     """The insurance fund's balance of each coin a liquidation of this commit moved."""
+    journal: list[JournalEntry] = field(default_factory=list)
+    """The commands this commit covers, as the journal keeps them (htx-sandbox replay)."""
     last_order_id: int = 0
     last_trade_id: int = 0
     now: Millis = EPOCH
@@ -76,6 +78,34 @@ class ChangeSet:
     """The exchange clock's new setting, when this commit's commands changed it."""
     commands: int = 0
     """How many commands this commit covers (for figures, not stored)."""
+
+
+@dataclass(slots=True)
+class JournalEntry:
+    """One accepted command: its place in the order applied, the exchange time it was applied
+    at, its type's name and its JSON (service/journal.py). Not frozen: one is made for every
+    command, and a frozen dataclass costs twice as much to make."""
+
+    seq: int
+    ts: Millis
+    kind: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotInfo:
+    """A saved state: its name, when it was taken (the exchange's clock, ms), the exchange's
+    time in it, and what the service keeps beside the store's tables (JSON: the price feeds)."""
+
+    name: str
+    created_at: Millis
+    exchange_time: Millis
+    extra: str = "{}"
+
+
+class SnapshotError(Exception):
+    """A snapshot cannot be saved or restored as asked (the message says why, in one line);
+    nothing was changed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,6 +335,35 @@ class Store(Protocol):
 
     def bars(self, query: BarQuery) -> list[Bar]:
         """Stored kline bars (by the table's key: the cost depends on the bars asked for)."""
+        ...
+
+    def last_journal_seq(self) -> int:
+        """The number of the newest journal entry (0: none)."""
+        ...
+
+    def journal(self, after: int, limit: int) -> list[JournalEntry]:
+        """At most `limit` journal entries numbered above `after`, in order."""
+        ...
+
+    def reset(self) -> None:
+        """Delete the whole state but the contracts, in one transaction (snapshots stay)."""
+        ...
+
+    def save_snapshot(self, info: SnapshotInfo) -> None:
+        """Copy the whole state under `info.name` (SnapshotError if the name is taken)."""
+        ...
+
+    def restore_snapshot(self, name: str) -> SnapshotInfo:
+        """Replace the whole state by the snapshot's, in one transaction (SnapshotError if
+        there is no such snapshot or it was taken with another schema)."""
+        ...
+
+    def snapshots(self) -> list[SnapshotInfo]:
+        """Every saved snapshot, oldest first."""
+        ...
+
+    def delete_snapshot(self, name: str) -> bool:
+        """Forget a snapshot; False if there was none of that name."""
         ...
 
     def close(self) -> None: ...

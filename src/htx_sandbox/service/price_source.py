@@ -14,13 +14,15 @@ restart every contract walks again from its stored index (docs/compatibility.md)
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from ..domain.commands import Outcome, SetIndexPrices
 from ..domain.exchange import Exchange
@@ -165,6 +167,50 @@ class PriceSource:
     def feed_state(self, code: str) -> FeedState:
         return self.feeds().get(code, FeedState("walk", []))
 
+    # -- reset and snapshots (service/state_control.py) ------------------------------------
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """No step is decided while held: a reset or a restore replaces the feeds inside."""
+        with self._lock:
+            yield
+
+    def saved(self) -> dict[str, Any]:
+        """The feeds as a snapshot keeps them (JSON): fixed values and paths; walks are not
+        kept (a walk starts again from the restored index)."""
+        with self._lock:
+            now = self.clock.now()
+            kept: dict[str, Any] = {}
+            for code, feed in self._feeds.items():
+                if isinstance(feed, Fixed):
+                    kept[code] = {"mode": "fixed", "price": str(feed.price)}
+                elif isinstance(feed, Path):
+                    kept[code] = {
+                        "mode": "path",
+                        "price": str(feed.price_at(now)),
+                        "tick": str(feed.tick),
+                        "points": [[t, str(p)] for t, p in feed.points(now)],
+                    }
+            return kept
+
+    def start_over(self, kept: dict[str, Any] | None = None) -> None:
+        """Feeds as a snapshot kept them (`kept`), every other contract walking from its
+        index; with None (a reset) every walk starts as on a new exchange, its generator
+        seeded again."""
+        with self._lock:
+            now = self.clock.now()
+            self._feeds.clear()
+            if kept is None:
+                self._rngs.clear()
+                return
+            for code, saved in kept.items():
+                price = Decimal(saved["price"])
+                points = [(Millis(int(t)), Decimal(p)) for t, p in saved.get("points", [])]
+                if saved.get("mode") == "path" and points:
+                    self._feeds[code] = Path(points, Decimal(saved["tick"]), price, now)
+                else:
+                    self._feeds[code] = Fixed(price)
+
     # -- inside the lock -------------------------------------------------------------------
 
     def _set(self, code: str, feed: Feed, price: Decimal) -> Future[Outcome]:
@@ -186,10 +232,14 @@ class PriceSource:
         def settle(done: Future[Outcome]) -> None:  # on the engine thread, after the commit
             error = None if done.cancelled() else done.exception()
             refused = done.cancelled() or error is not None or done.result().error is not None
-            if refused:
-                with self._lock:
+            # Never waits for the lock: a reset holds it while it waits for the engine, whose
+            # thread runs this (the reset replaces every feed anyway).
+            if refused and self._lock.acquire(blocking=False):
+                try:
                     if self._feeds.get(code) is feed:
                         self._restore(code, previous)
+                finally:
+                    self._lock.release()
             if error is not None:
                 answer.set_exception(error)
             elif done.cancelled():

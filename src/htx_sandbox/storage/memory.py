@@ -5,8 +5,9 @@ same checks, so that the three stores agree down to what they refuse."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ..domain.contracts import ContractRegistry
 from ..domain.orders import ORDER_TYPE_LIQUIDATION, Order, Trade
@@ -25,9 +26,12 @@ from ..service.ports import (
     FinancialRecordQuery,
     FundRecord,
     HistoryQuery,
+    JournalEntry,
     LiquidationQuery,
     OrderQuery,
     SettlementQuery,
+    SnapshotError,
+    SnapshotInfo,
     StrategyOrderQuery,
 )
 from . import rows
@@ -36,8 +40,13 @@ from .columns import Row
 
 class MemoryStore:
     def __init__(self) -> None:
-        self.users: set[UID] = set()
+        self._snapshots: dict[str, tuple[SnapshotInfo, dict[str, Any]]] = {}
         self.contracts: dict[str, Row] = {}
+        self._empty()
+
+    def _empty(self) -> None:
+        """Every table but the contracts (and the snapshots) emptied."""
+        self.users: set[UID] = set()
         self.accounts: dict[tuple[int, str], Row] = {}
         self.holdings: dict[tuple[int, str], Row] = {}
         self.orders: dict[int, Row] = {}
@@ -51,6 +60,7 @@ class MemoryStore:
         self.user_settlements: dict[tuple[int, str, int], Row] = {}
         self.klines: dict[SeriesKey, dict[int, Row]] = {}
         self.fund_records: dict[tuple[str, int], str] = {}
+        self.journal_entries: list[JournalEntry] = []
 
     def commit(self, c: ChangeSet) -> None:
         self.users.update(c.users)
@@ -85,6 +95,7 @@ class MemoryStore:
             self.klines.setdefault(b.key, {})[b.bar.id] = rows.kline_row(b)[3:]
         for point in c.insurance_fund:
             self.fund_records[(point.symbol, point.ts)] = str(point.balance)
+        self.journal_entries.extend(c.journal)
         self.kv.update(rows.exchange_values(c))
 
     def recover(self) -> None:
@@ -272,6 +283,40 @@ class MemoryStore:
     def order(self, order_id: int) -> Order | None:
         row = self.orders.get(order_id)
         return self._order(row) if row is not None else None
+
+    def last_journal_seq(self) -> int:
+        return self.journal_entries[-1].seq if self.journal_entries else 0
+
+    def journal(self, after: int, limit: int) -> list[JournalEntry]:
+        return [j for j in self.journal_entries if j.seq > after][:limit]
+
+    # -- reset and snapshots: copies of the tables, as the SQL stores make them -------------
+
+    def _tables(self) -> dict[str, Any]:
+        return {k: v for k, v in vars(self).items() if k != "_snapshots"}
+
+    def reset(self) -> None:
+        self._empty()
+
+    def save_snapshot(self, info: SnapshotInfo) -> None:
+        if info.name in self._snapshots:
+            raise SnapshotError(f'a snapshot named "{info.name}" exists already')
+        self._snapshots[info.name] = (info, copy.deepcopy(self._tables()))
+
+    def restore_snapshot(self, name: str) -> SnapshotInfo:
+        found = self._snapshots.get(name)
+        if found is None:
+            raise SnapshotError(f'no snapshot named "{name}"')
+        info, tables = found
+        for key, value in copy.deepcopy(tables).items():
+            setattr(self, key, value)
+        return info
+
+    def snapshots(self) -> list[SnapshotInfo]:
+        return [info for info, _ in self._snapshots.values()]
+
+    def delete_snapshot(self, name: str) -> bool:
+        return self._snapshots.pop(name, None) is not None
 
     def close(self) -> None:
         pass

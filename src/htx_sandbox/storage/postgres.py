@@ -119,6 +119,13 @@ class PostgresStore(SqlStore):
     def _run_script(self, sql: str) -> None:
         self._execute(sql)
 
+    def _tables(self) -> list[str]:
+        found = self._execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        )
+        return [str(name) for (name,) in found]
+
     def close(self) -> None:
         # The server frees a session's advisory lock only once the backend has exited, which
         # can lag the disconnect; unlocking first lets the next server start at once.

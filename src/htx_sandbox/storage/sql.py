@@ -27,9 +27,12 @@ from ..service.ports import (
     FinancialRecordQuery,
     FundRecord,
     HistoryQuery,
+    JournalEntry,
     LiquidationQuery,
     OrderQuery,
     SettlementQuery,
+    SnapshotError,
+    SnapshotInfo,
     StorageError,
     StorageOutageError,
     StrategyOrderQuery,
@@ -132,6 +135,14 @@ USER_SETTLEMENTS = Insert("user_settlements", rows.USER_SETTLEMENT_COLUMNS)
 # A bar changes with every trade of its period: upserted whole, by its series and id.
 KLINES = Insert("klines", rows.KLINE_COLUMNS, keys=4)
 INSURANCE_FUND = Insert("insurance_fund", ("symbol", "ts", "balance"), keys=2)
+JOURNAL = Insert("journal", ("seq", "ts", "kind", "body"))
+SNAPSHOTS = Insert(
+    "snapshots",
+    ("name", "id", "created_at", "exchange_time", "schema_version", "tables", "extra"),
+)
+KEPT_TABLES = frozenset({"meta", "snapshots"})
+"""Tables that are no part of the exchange's state: neither reset nor copied."""
+SNAPSHOT_TABLE_PREFIX = "snapshot_"
 LIQUIDATED = "order_type = 3 AND liquidation_type <> '1' AND trade_volume > 0"
 """The public feed's orders: partial and full liquidations that filled (the partial index of
 the risk migration carries the first two predicates)."""
@@ -199,6 +210,10 @@ class SqlStore(abc.ABC):
     @abc.abstractmethod
     def _run_script(self, sql: str) -> None:
         """Run a migration's statements inside the current transaction."""
+
+    @abc.abstractmethod
+    def _tables(self) -> list[str]:
+        """The names of every table of the database (of the current schema)."""
 
     # -- schema ----------------------------------------------------------------------------
 
@@ -324,6 +339,8 @@ class SqlStore(abc.ABC):
             write(KLINES, [rows.kline_row(b) for b in c.bars])
         if c.insurance_fund:
             write(INSURANCE_FUND, [(f.symbol, f.ts, str(f.balance)) for f in c.insurance_fund])
+        if c.journal:
+            write(JOURNAL, [(j.seq, j.ts, j.kind, j.body) for j in c.journal])
         write(EXCHANGE, rows.exchange_values(c))
 
     # -- read ------------------------------------------------------------------------------
@@ -701,3 +718,139 @@ class SqlStore(abc.ABC):
         order = rows.order_from(found[0])
         self._attach_trades([order])
         return order
+
+    # -- journal -----------------------------------------------------------------------------
+
+    @outages
+    def last_journal_seq(self) -> int:
+        return int(self._read("SELECT max(seq) FROM journal")[0][0] or 0)
+
+    @outages
+    def journal(self, after: int, limit: int) -> list[JournalEntry]:
+        m = self.mark
+        return [
+            JournalEntry(int(seq), Millis(ts), kind, body)
+            for seq, ts, kind, body in self._read(
+                f"SELECT seq, ts, kind, body FROM journal WHERE seq > {m} ORDER BY seq LIMIT {m}",
+                (after, limit),
+            )
+        ]
+
+    # -- reset and snapshots -----------------------------------------------------------------
+    # Copies inside the database, in one transaction each: no replay, and the same SQL in both
+    # dialects. Data tables are found by listing the database's tables, so that a table a
+    # later migration adds is reset and copied with the rest.
+
+    def _data_tables(self) -> list[str]:
+        return sorted(
+            t
+            for t in self._tables()
+            if t not in KEPT_TABLES and not t.startswith(SNAPSHOT_TABLE_PREFIX)
+        )
+
+    def _in_transaction(self, work: Callable[[], R]) -> R:
+        self._begin()
+        try:
+            result = work()
+            self._commit()
+        except BaseException:
+            self._rollback()
+            raise
+        return result
+
+    @outages
+    def reset(self) -> None:
+        def clear() -> None:
+            for table in self._data_tables():
+                if table != "contracts":
+                    self._execute(f"DELETE FROM {table}")
+
+        self._in_transaction(clear)
+
+    def _snapshot_row(self, name: str) -> tuple[Any, ...] | None:
+        found = self._execute(
+            "SELECT id, created_at, exchange_time, schema_version, tables, extra "
+            f"FROM snapshots WHERE name = {self.mark}",
+            (name,),
+        )
+        return found[0] if found else None
+
+    @outages
+    def save_snapshot(self, info: SnapshotInfo) -> None:
+        def save() -> None:
+            if self._snapshot_row(info.name) is not None:
+                raise SnapshotError(f'a snapshot named "{info.name}" exists already')
+            (last,) = self._execute("SELECT max(id) FROM snapshots")[0]
+            number = int(last or 0) + 1
+            tables = self._data_tables()
+            for table in tables:
+                self._execute(
+                    f"CREATE TABLE {_snapshot_table(number, table)} AS SELECT * FROM {table}"
+                )
+            self._executemany(
+                statement(SNAPSHOTS, self.mark),
+                [
+                    (
+                        info.name,
+                        number,
+                        info.created_at,
+                        info.exchange_time,
+                        self._schema_version(),
+                        ",".join(tables),
+                        info.extra,
+                    )
+                ],
+            )
+
+        self._in_transaction(save)
+
+    @outages
+    def restore_snapshot(self, name: str) -> SnapshotInfo:
+        def restore() -> SnapshotInfo:
+            found = self._snapshot_row(name)
+            if found is None:
+                raise SnapshotError(f'no snapshot named "{name}"')
+            number, created_at, exchange_time, version, tables, extra = found
+            if int(version) != self._schema_version():
+                raise SnapshotError(
+                    f'snapshot "{name}" was taken with schema version {version}, this database '
+                    f"is at {self._schema_version()}: it cannot be restored"
+                )
+            for table in self._data_tables():
+                self._execute(f"DELETE FROM {table}")
+            for table in str(tables).split(","):
+                if table:
+                    self._execute(
+                        f"INSERT INTO {table} SELECT * FROM {_snapshot_table(int(number), table)}"
+                    )
+            return SnapshotInfo(name, Millis(created_at), Millis(exchange_time), str(extra))
+
+        return self._in_transaction(restore)
+
+    @outages
+    def snapshots(self) -> list[SnapshotInfo]:
+        return [
+            SnapshotInfo(name, Millis(created_at), Millis(exchange_time), str(extra))
+            for name, created_at, exchange_time, extra in self._read(
+                "SELECT name, created_at, exchange_time, extra FROM snapshots ORDER BY id"
+            )
+        ]
+
+    @outages
+    def delete_snapshot(self, name: str) -> bool:
+        def delete() -> bool:
+            found = self._snapshot_row(name)
+            if found is None:
+                return False
+            number, tables = int(found[0]), str(found[4])
+            for table in tables.split(","):
+                if table:
+                    self._execute(f"DROP TABLE {_snapshot_table(number, table)}")
+            self._execute(f"DELETE FROM snapshots WHERE name = {self.mark}", (name,))
+            return True
+
+        return self._in_transaction(delete)
+
+
+def _snapshot_table(number: int, table: str) -> str:
+    return f"{SNAPSHOT_TABLE_PREFIX}{number}__{table}"

@@ -113,6 +113,12 @@ class SqliteStore(SqlStore):
         for each in split_statements(sql):
             self._conn.execute(each)
 
+    def _tables(self) -> list[str]:
+        found = self._conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
+        ).fetchall()
+        return [name for (name,) in found]
+
     def close(self) -> None:
         self._conn.close()
         self._lock.release()

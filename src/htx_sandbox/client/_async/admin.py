@@ -23,6 +23,8 @@ from ..models import (
     SandboxFault,
     SandboxIndexPrice,
     SandboxRateLimits,
+    SandboxReset,
+    SandboxSnapshot,
     SandboxUser,
 )
 from ._session import AsyncSession
@@ -255,3 +257,23 @@ class AsyncAdminClient(AsyncSession):
     async def clear_rate_limits(self, uid: int | None = None) -> SandboxRateLimits:
         """The UID's limits (every UID's when not given) back to the defaults."""
         return await self._send(controls.clear_rate_limits(uid))
+    # -- reset and snapshots -----------------------------------------------------------------
+
+    async def reset(self, *, empty: bool = False, fixtures: str | None = None) -> SandboxReset:
+        """Empty the exchange (its contracts stay) and bring back its fixtures: the ones it was
+        started with, `fixtures` (a TOML document) instead, or none with `empty`."""
+        return await self._send(ops.reset(empty=empty, fixtures=fixtures))
+
+    async def save_snapshot(self, name: str) -> SandboxSnapshot:
+        """Save the whole state as `name` (1 to 64 letters, digits, ".", "_" or "-")."""
+        return await self._send(ops.save_snapshot(name))
+
+    async def list_snapshots(self) -> list[SandboxSnapshot]:
+        return await self._send(ops.list_snapshots())
+
+    async def restore_snapshot(self, name: str) -> SandboxSnapshot:
+        """Bring back the state saved as `name`."""
+        return await self._send(ops.restore_snapshot(name))
+
+    async def delete_snapshot(self, name: str) -> None:
+        await self._send(ops.delete_snapshot(name))

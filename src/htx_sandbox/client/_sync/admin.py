@@ -24,6 +24,8 @@ from ..models import (
     SandboxFault,
     SandboxIndexPrice,
     SandboxRateLimits,
+    SandboxReset,
+    SandboxSnapshot,
     SandboxUser,
 )
 from ._session import Session
@@ -256,3 +258,23 @@ class AdminClient(Session):
     def clear_rate_limits(self, uid: int | None = None) -> SandboxRateLimits:
         """The UID's limits (every UID's when not given) back to the defaults."""
         return self._send(controls.clear_rate_limits(uid))
+    # -- reset and snapshots -----------------------------------------------------------------
+
+    def reset(self, *, empty: bool = False, fixtures: str | None = None) -> SandboxReset:
+        """Empty the exchange (its contracts stay) and bring back its fixtures: the ones it was
+        started with, `fixtures` (a TOML document) instead, or none with `empty`."""
+        return self._send(ops.reset(empty=empty, fixtures=fixtures))
+
+    def save_snapshot(self, name: str) -> SandboxSnapshot:
+        """Save the whole state as `name` (1 to 64 letters, digits, ".", "_" or "-")."""
+        return self._send(ops.save_snapshot(name))
+
+    def list_snapshots(self) -> list[SandboxSnapshot]:
+        return self._send(ops.list_snapshots())
+
+    def restore_snapshot(self, name: str) -> SandboxSnapshot:
+        """Bring back the state saved as `name`."""
+        return self._send(ops.restore_snapshot(name))
+
+    def delete_snapshot(self, name: str) -> None:
+        self._send(ops.delete_snapshot(name))

@@ -29,6 +29,7 @@ from . import (
     orders,
     positions,
     runtime,
+    state,
     strategy_orders,
 )
 
@@ -47,4 +48,5 @@ routes: list[BaseRoute] = [
     *clock.routes,
     *faults.routes,
     *runtime.routes,
+    *state.routes,
 ]

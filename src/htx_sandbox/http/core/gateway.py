@@ -10,9 +10,11 @@ from typing import TypeVar
 from ...service.clock import Clock, ExchangeClock
 from ...service.clock_control import ClockControl
 from ...service.engine import Engine
+from ...service.fixtures import Fixtures
 from ...service.market import MarketData
 from ...service.price_source import PriceSource
 from ...service.queries import Reads
+from ...service.state_control import StateControl
 from ..auth.admin_token import AdminToken
 from ..auth.signed import AuthSettings
 from .faults import FaultBook
@@ -46,6 +48,7 @@ class Gateway:
         market: MarketData | None = None,
         admin: AdminToken | None = None,
         prices: PriceSource | None = None,
+        fixtures: Fixtures | None = None,
     ) -> None:
         self.engine = engine
         self.clock = clock
@@ -66,6 +69,8 @@ class Gateway:
         """Faults armed on HTX paths by the admin API (http/admin/faults.py)."""
         self.paths: frozenset[str] = frozenset()
         """Every path the app declares (create_app sets it): what a fault may be armed on."""
+        self.state_control = StateControl(engine, clock, self.prices, fixtures)
+        """Reset and snapshots; a reset brings back `fixtures` (None: an empty exchange)."""
         enabled = settings.rate_limit
         # Per endpoint bucket: trade and read count per UID, public and market per IP.
         self.limiters: dict[str, RateLimiter] = {
