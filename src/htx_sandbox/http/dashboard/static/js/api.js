@@ -92,6 +92,7 @@ const TOPICS = {
   faultPaths: () => get("/faults/paths"),
   cancelDelay: () => get("/cancel-delay"),
   rateLimits: () => get("/rate-limits"),
+  snapshots: () => get("/snapshots"),
 };
 
 /** Read a topic once. */
@@ -154,3 +155,10 @@ export const clearFaults = () => del("/faults");
 export const setCancelDelay = (cancel_delay_ms) => post("/cancel-delay", { cancel_delay_ms });
 export const setRateLimit = (limits) => post("/rate-limits", limits);
 export const clearRateLimits = (uid) => del("/rate-limits", uid === undefined ? undefined : { uid });
+
+export const reset = (empty) => post("/reset", empty ? { empty: true } : {});
+export const saveSnapshot = (name) => post("/snapshots", { name });
+// The name goes in the path encoded: a name the API would refuse reaches it whole, never as
+// another path.
+export const restoreSnapshot = (name) => post(`/snapshots/${encodeURIComponent(name)}/restore`);
+export const deleteSnapshot = (name) => del(`/snapshots/${encodeURIComponent(name)}`);

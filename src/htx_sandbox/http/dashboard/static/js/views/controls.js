@@ -316,8 +316,82 @@ const runtime = {
   },
 };
 
+// -- reset and snapshots ------------------------------------------------------------------------
+
+/**
+ * A button that asks before it acts: the first press shows what will go and a confirm button
+ * beside a cancel; only the confirm runs `action(confirmButton)`.
+ */
+function confirming(label, testid, warning, action, cls = "button.danger") {
+  const ask = h(cls, { type: "button", "data-testid": testid }, label);
+  const yes = h("button.danger", { type: "button", "data-testid": `${testid}-confirm` }, `Yes, ${label.toLowerCase()}`);
+  const no = h("button", { type: "button", "data-testid": `${testid}-cancel` }, "Cancel");
+  const question = h("span.confirm", { hidden: true }, h("span.error", warning), " ", yes, " ", no);
+  const asking = (on) => {
+    question.hidden = !on;
+    ask.hidden = on;
+  };
+  ask.addEventListener("click", () => asking(true));
+  no.addEventListener("click", () => asking(false));
+  yes.addEventListener("click", async () => {
+    await action(yes);
+    asking(false);
+  });
+  return h("span", ask, question);
+}
+
+const resetPanel = {
+  title: "Reset",
+  mount(container) {
+    const outcome = h("p.note", { role: "status", "data-testid": "reset-outcome" });
+    const empty = h("input", { type: "checkbox", "data-testid": "reset-empty" });
+    fill(container,
+      h("p.note", "Empties the exchange without a restart (accounts, orders, positions, " +
+        "history), then applies the fixtures the server was started with; snapshots stay."),
+      h("div.toolbar", h("label", empty, " leave the fixtures out (an empty exchange)")),
+      h("div.toolbar", confirming("Reset", "reset", "Every account, order and position goes.",
+        (button) => perform(outcome, button, "Reset", () => api.reset(empty.checked),
+          (d) => (d.fixtures ? `fixtures ${d.fixtures} applied` : "empty exchange")))),
+      outcome);
+    return () => {};
+  },
+};
+
+const snapshots = {
+  title: "Snapshots",
+  mount(container) {
+    const list = h("div");
+    const outcome = h("p.note", { role: "status", "data-testid": "snapshot-outcome" });
+    const name = field("snapshot name", "snapshot-name", { placeholder: "before-the-test", class: "wide" });
+    const described = (s) => `${s.name}, exchange time ${utc(s.exchange_time)} UTC`;
+    fill(container,
+      h("p.note", "The whole state under a name (letters, digits, . _ -), kept in the store; " +
+        "restoring one replaces the exchange's state with it."),
+      list,
+      form("Save", "snapshot-save", [name], (button) => perform(outcome, button, "Saved",
+        () => api.saveSnapshot(name.value.trim()), described)),
+      outcome);
+    return api.watch("snapshots", {}, whenChanged((rows) => fill(list, table([
+      // Saved at (created_at) is the exchange's clock then too: one time is enough.
+      { title: "Name", cell: (s) => s.name },
+      { title: "Exchange time (UTC)", cell: (s) => dateTime(s.exchange_time) },
+      { title: "", cell: (s) => confirming("Restore", "snapshot-restore",
+        "Replace the state?", (button) => perform(outcome, button, "Restored",
+          () => api.restoreSnapshot(s.name), described), "button") },
+      { title: "", cell: (s) => {
+        const button = h("button", {
+          type: "button", "data-testid": "snapshot-delete",
+          onclick: () => perform(outcome, button, "Deleted", () => api.deleteSnapshot(s.name),
+            (d) => d.name),
+        }, "Delete");
+        return button;
+      } },
+    ], rows, { empty: "no snapshot saved", testid: "snapshots-table", rowId: (s) => s.name }))));
+  },
+};
+
 // What a test moves most first; the exchange's health last.
-export const PANELS = [clock, faults, indexPrices, runtime, health];
+export const PANELS = [clock, faults, indexPrices, runtime, snapshots, resetPanel, health];
 
 export function controlsView(root) {
   const stops = [];
