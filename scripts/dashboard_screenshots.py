@@ -4,10 +4,10 @@
 
 Starts `htx-sandbox serve --demo` (its market maker quotes around a walking index) on a free
 port with a fresh data directory, trades against it with two accounts for a few minutes so the
-chart has bars, leaves a few resting orders on the demo account, arms a fault and a UID's rate
-limit so the controls view shows them, then photographs each view (or those named) in
-Debian's chromium (headless, through Playwright, /usr/bin/chromium; never `playwright
-install`). Needs the dev extra (playwright).
+chart has bars, leaves a few resting orders on the demo account, arms faults, sets a UID's rate
+limit and saves a snapshot so the controls view shows them, then photographs each view (or
+those named) in Debian's chromium (headless, through Playwright, /usr/bin/chromium; never
+`playwright install`). Needs the dev extra (playwright).
 """
 
 from __future__ import annotations
@@ -71,10 +71,11 @@ VIEWS = ("market", "accounts", "orders", "controls")
 
 
 def arm_controls(admin: AdminClient, uid: int) -> None:
-    """Something in each control panel: an armed fault, a UID's own limits."""
+    """Something in each control panel: armed faults, a UID's own limits, a snapshot."""
     admin.arm_fault("/swap-api/v1/swap_order", uid=uid, count=2, err_code=1032)
     admin.arm_fault("/swap-api/v1/swap_cancel", http_status=502)
     admin.set_rate_limit(uid, trade=10, read=20)
+    admin.save_snapshot("after-the-demo-trades")
 
 
 def photograph(url: str, token: str, uid: int, out: Path, views: list[str]) -> None:

@@ -1,6 +1,5 @@
 // The test controls, one panel each, all through the admin API. A panel is
-// { title, mount(container) -> stop }: a new control (reset, snapshots) is one more entry in
-// PANELS.
+// { title, mount(container) -> stop }: a new control is one more entry in PANELS.
 
 import * as api from "../api.js";
 import { dateTime, durationMs, fill, h, select, show, stat, table } from "../dom.js";
