@@ -35,7 +35,10 @@ class WsServer:
         self.hub = PushHub(gateway.engine)
         market, engine = gateway.market, gateway.engine
         self.trades = TradeDetail(self.hub, market)
-        self.book = Book(self.hub, market)
+        self.book = Book(
+            self.hub, market, self.settings.step_depth_interval_s,
+            self.settings.high_freq_interval_s,
+        )
         self.detail = Detail(self.hub, market)
         quiet = self.settings.quiet_check_s
         self.klines = Klines(self.hub, engine, market, (KLINES,), quiet)
