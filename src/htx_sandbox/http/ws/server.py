@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from starlette.types import Send
 from starlette.websockets import WebSocket
 
 from ...service.push import PushHub
@@ -53,7 +54,8 @@ class WsServer:
         )
         self._per_ip: dict[str, int] = {}
 
-    async def serve(self, websocket: WebSocket, service: Service) -> None:
+    async def serve(self, websocket: WebSocket, service: Service, send: Send) -> None:
+        """Run one connection; `send` is its ASGI send (the Sender writes frames with it)."""
         self.hub.bind(asyncio.get_running_loop())
         ip = websocket.client.host if websocket.client else ""
         count = self._per_ip.get(ip, 0)
@@ -64,7 +66,7 @@ class WsServer:
             return
         self._per_ip[ip] = count + 1
         try:
-            await session.serve(websocket, service, self.gateway.clock, self.settings)
+            await session.serve(websocket, send, service, self.gateway.clock, self.settings)
         finally:
             left = self._per_ip[ip] - 1
             if left:

@@ -16,6 +16,7 @@ import contextlib
 import logging
 from typing import Any, Protocol
 
+from starlette.types import Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ...service.clock import Clock
@@ -75,12 +76,14 @@ class Session:
         return self.clock.now()
 
 
-async def serve(websocket: WebSocket, service: Service, clock: Clock, settings: WsSettings) -> None:
-    """Run one connection to its end."""
+async def serve(
+    websocket: WebSocket, send: Send, service: Service, clock: Clock, settings: WsSettings
+) -> None:
+    """Run one connection to its end (`send`: the connection's ASGI send, for its frames)."""
     await websocket.accept()
     client = websocket.client
     name = f"{service.name} {client.host}:{client.port}" if client else service.name
-    sender = Sender(websocket, settings.queue_limit, name)
+    sender = Sender(websocket, send, settings.queue_limit, name)
     session = Session(websocket, sender, clock, settings)
     heartbeat = asyncio.get_running_loop().create_task(_heartbeat(session, service))
     try:
