@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from starlette.types import Send
 from starlette.websockets import WebSocket
 
 from ...domain.types import UID
@@ -39,7 +40,10 @@ class WsServer:
         self.hub = PushHub(gateway.engine)
         market, engine = gateway.market, gateway.engine
         self.trades = TradeDetail(self.hub, market)
-        self.book = Book(self.hub, market)
+        self.book = Book(
+            self.hub, market, self.settings.step_depth_interval_s,
+            self.settings.high_freq_interval_s,
+        )
         self.detail = Detail(self.hub, market)
         quiet = self.settings.quiet_check_s
         self.klines = Klines(self.hub, engine, market, (KLINES,), quiet)
@@ -77,7 +81,8 @@ class WsServer:
             what = "restored to a snapshot" if how == "restore" else "reset"
             loop.call_soon_threadsafe(self.close_sessions, None, f"the exchange was {what}")
 
-    async def serve(self, websocket: WebSocket, service: Service) -> None:
+    async def serve(self, websocket: WebSocket, service: Service, send: Send) -> None:
+        """Run one connection; `send` is its ASGI send (the Sender writes frames with it)."""
         loop = asyncio.get_running_loop()
         self.hub.bind(loop)
         if self._loop is None:
@@ -91,7 +96,9 @@ class WsServer:
             return
         self._per_ip[ip] = count + 1
         try:
-            await session.serve(websocket, service, self.gateway.clock, self.settings, self.live)
+            await session.serve(
+                websocket, send, service, self.gateway.clock, self.settings, self.live
+            )
         finally:
             left = self._per_ip[ip] - 1
             if left:
