@@ -951,6 +951,7 @@ ADMIN_POSTS: dict[str, st.SearchStrategy[list[tuple[str, Value]]]] = {
         ("count", integer((1, 2))),
     ),
     "/rate-limits": fixed(("uid", uids), ("trade", integer((1, 72))), ("read", integer((2,)))),
+    "/sessions/close": fixed(("uid", uids)),
 }
 ADMIN_GETS: dict[str, st.SearchStrategy[tuple[tuple[str, str], ...]]] = {
     "/accounts": text_params(),

@@ -334,6 +334,7 @@ BASES: dict[str, tuple[str, str, str, tuple[tuple[str, Value], ...]]] = {
         ("err_code", J(1032)),
     )),
     "/sandbox-api/v1/cancel-delay": ("admin", "v1", "POST", (("cancel_delay_ms", J(1000)),)),
+    "/sandbox-api/v1/sessions/close": ("admin", "v1", "POST", (("uid", J(1)),)),
     "/sandbox-api/v1/rate-limits": ("admin", "v1", "POST", (
         ("uid", J(1)), ("trade", J(5)), ("read", J(10)),
     )),

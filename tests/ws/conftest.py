@@ -83,14 +83,24 @@ def http_limits() -> HttpLimits:
 
 
 @pytest.fixture
+def admin_token() -> str | None:
+    """The admin API's token (None: the admin API refuses everything)."""
+    return None
+
+
+@pytest.fixture
 def server(
     engine: Engine,
     clock: ManualClock,
     ws_settings: WsSettings,
     send_buffer: int | None,
     http_limits: HttpLimits,
+    admin_token: str | None,
 ) -> Iterator[Served]:
-    app = create_app(engine, clock, HttpSettings(rate_limit=False), ws_settings=ws_settings)
+    app = create_app(
+        engine, clock, HttpSettings(rate_limit=False), ws_settings=ws_settings,
+        admin_token=admin_token,
+    )  # fmt: skip
     sock = socket.socket()
     if send_buffer is not None:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)

@@ -37,7 +37,9 @@ def send_buffer() -> int:
 
 @pytest.fixture
 def ws_settings() -> WsSettings:
-    return WsSettings(queue_limit=QUEUE)
+    # The book checked about every change (HTX's 100 ms would leave too few pushes to fill a
+    # queue in a test's time).
+    return WsSettings(queue_limit=QUEUE, step_depth_interval_s=0.001)
 
 
 async def test_a_slow_consumer_is_closed_and_the_others_get_everything(

@@ -1,6 +1,7 @@
 """The test-control commands over the admin API (docs/test-controls.md): `clock show | freeze
 | live | speed N | advance DURATION`, `faults arm | list | clear`, `cancel-delay show | set`,
-`rate-limits show | set | clear`, and `prices play CODE FILE` (added to admin.py's `prices`)."""
+`rate-limits show | set | clear`, `sessions close [--uid N]`, and `prices play CODE FILE`
+(added to admin.py's `prices`)."""
 
 from __future__ import annotations
 
@@ -97,6 +98,12 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     p = leaf(limits, "clear", "back to the defaults",
              lambda a, args: a.clear_rate_limits(args.uid), _limits_table)  # fmt: skip
     p.add_argument("--uid", type=UID, default=None, help="default: every UID")
+
+    sessions = group("sessions", "WebSocket sessions")
+    p = leaf(sessions, "close", "close sessions (code 1012, as a server restart): a UID's or all",
+             lambda a, args: {"closed": a.close_sessions(args.uid)})  # fmt: skip
+    p.add_argument("--uid", type=UID, default=None,
+                   help="that UID's /swap-notification sessions (default: every session)")
 
 
 def add_play(

@@ -107,3 +107,15 @@ def clear_rate_limits(uid: int | None) -> Op[SandboxRateLimits]:
     body = {} if uid is None else {"uid": uid}
     return Op("DELETE", PREFIX + "rate-limits", parse_as(SandboxRateLimits), private=False,
               body=body)  # fmt: skip
+
+
+# -- WebSocket sessions ----------------------------------------------------------------------
+
+
+def _closed(data: Any) -> int:
+    return convert(data, dict[str, int])["closed"]
+
+
+def close_sessions(uid: int | None) -> Op[int]:
+    body = {} if uid is None else {"uid": uid}
+    return Op("POST", PREFIX + "sessions/close", _closed, private=False, body=body)

@@ -59,8 +59,9 @@ def exact_paths(routes: list[BaseRoute]) -> dict[tuple[str, str], Endpoint]:
 
 
 class HotPaths:
-    """The exact-path table ahead of Starlette's router and middleware. Anything else goes to
-    the Starlette app unchanged."""
+    """The exact-path table ahead of Starlette's router and middleware, and the WebSocket
+    services (each pushed frame then costs one call into the server, not one per middleware
+    layer too). Anything else goes to the Starlette app unchanged."""
 
     def __init__(self, app: Starlette, endpoints: dict[tuple[str, str], Endpoint]) -> None:
         self.app = app
@@ -74,6 +75,12 @@ class HotPaths:
             if endpoint is not None:
                 scope["app"] = self.app
                 await endpoint.serve(self.gateway, scope, receive, send)
+                return
+        elif scope["type"] == "websocket":
+            socket = ws.endpoints.get(scope["path"])
+            if socket is not None:
+                scope["app"] = self.app
+                await socket(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 

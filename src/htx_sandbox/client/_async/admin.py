@@ -244,6 +244,11 @@ class AsyncAdminClient(AsyncSession):
         """How long a cancel stays in status 11 (cancelling) from now on, 0 to 60000 ms."""
         return await self._send(controls.set_cancel_delay(ms))
 
+    async def close_sessions(self, uid: int | None = None) -> int:
+        """Close `uid`'s /swap-notification sessions, or every WebSocket session (close code
+        1012); how many were closed."""
+        return await self._send(controls.close_sessions(uid))
+
     async def rate_limits(self) -> SandboxRateLimits:
         return await self._send(controls.rate_limits())
 

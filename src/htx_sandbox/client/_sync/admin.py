@@ -245,6 +245,11 @@ class AdminClient(Session):
         """How long a cancel stays in status 11 (cancelling) from now on, 0 to 60000 ms."""
         return self._send(controls.set_cancel_delay(ms))
 
+    def close_sessions(self, uid: int | None = None) -> int:
+        """Close `uid`'s /swap-notification sessions, or every WebSocket session (close code
+        1012); how many were closed."""
+        return self._send(controls.close_sessions(uid))
+
     def rate_limits(self) -> SandboxRateLimits:
         return self._send(controls.rate_limits())
 

@@ -29,6 +29,7 @@ from . import (
     orders,
     positions,
     runtime,
+    sessions,
     state,
     strategy_orders,
 )
@@ -48,5 +49,6 @@ routes: list[BaseRoute] = [
     *clock.routes,
     *faults.routes,
     *runtime.routes,
+    *sessions.routes,
     *state.routes,
 ]

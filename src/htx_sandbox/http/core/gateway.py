@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
+from ...domain.types import UID
 from ...service.clock import Clock, ExchangeClock
 from ...service.clock_control import ClockControl
 from ...service.engine import Engine
@@ -39,6 +40,12 @@ class HttpSettings:
     rate_limit: bool = True
 
 
+class SessionCloser(Protocol):
+    """What closes WebSocket sessions (http/ws/server.py's WsServer)."""
+
+    def close_sessions(self, uid: UID | None, reason: str) -> int: ...
+
+
 class Gateway:
     def __init__(
         self,
@@ -65,6 +72,8 @@ class Gateway:
             ClockControl(engine, clock, self.prices) if isinstance(clock, ExchangeClock) else None
         )
         """The clock's controls; None over a clock only its owner moves (a test's)."""
+        self.sessions: SessionCloser | None = None
+        """The WebSocket services' sessions (set by the app's WsServer)."""
         self.faults = FaultBook()
         """Faults armed on HTX paths by the admin API (http/admin/faults.py)."""
         self.paths: frozenset[str] = frozenset()

@@ -10,37 +10,40 @@ the captures to the event loop in commit order; there each feed shapes its messa
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.routing import BaseRoute, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from .server import WsServer
+from .session import Service
 from .settings import WsSettings
 
-__all__ = ["WsServer", "WsSettings", "routes"]
+__all__ = ["WsServer", "WsSettings", "endpoints", "routes"]
 
 
-def _server(websocket: WebSocket) -> WsServer:
-    server: WsServer = websocket.app.state.ws
-    return server
+class _Endpoint:
+    """One service's ASGI endpoint (a class, so Starlette hands it the ASGI triple): Starlette's
+    WebSocket for the handshake, reads and close, and the ASGI `send` itself for the frames, so
+    that a push costs each subscriber one ASGI call and not the WebSocket wrapper's state checks
+    too (the connection's Sender writes only between accept and close)."""
+
+    def __init__(self, service: Callable[[WsServer], Service]) -> None:
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        websocket = WebSocket(scope, receive, send)
+        server: WsServer = websocket.app.state.ws
+        await server.serve(websocket, self.service(server), send)
 
 
-async def swap_ws(websocket: WebSocket) -> None:
-    server = _server(websocket)
-    await server.serve(websocket, server.market)
+endpoints: dict[str, _Endpoint] = {
+    "/swap-ws": _Endpoint(lambda server: server.market),
+    "/ws_index": _Endpoint(lambda server: server.index),
+    "/swap-notification": _Endpoint(lambda server: server.notification),
+}
+"""Path -> endpoint: the app's HotPaths calls them ahead of Starlette's middleware, so the
+`send` a Sender writes with is the server's own (no wrapper per frame)."""
 
-
-async def ws_index(websocket: WebSocket) -> None:
-    server = _server(websocket)
-    await server.serve(websocket, server.index)
-
-
-async def swap_notification(websocket: WebSocket) -> None:
-    server = _server(websocket)
-    await server.serve(websocket, server.notification)
-
-
-routes: list[BaseRoute] = [
-    WebSocketRoute("/swap-ws", swap_ws),
-    WebSocketRoute("/ws_index", ws_index),
-    WebSocketRoute("/swap-notification", swap_notification),
-]
+routes: list[BaseRoute] = [WebSocketRoute(path, app) for path, app in endpoints.items()]

@@ -14,6 +14,7 @@ import contextlib
 import logging
 from collections import deque
 
+from starlette.types import Send
 from starlette.websockets import WebSocket
 
 log = logging.getLogger(__name__)
@@ -23,11 +24,13 @@ SLOW_CONSUMER = 1013
 
 class Sender:
     __slots__ = (
-        "_closing", "_queue", "_ready", "_task", "closed", "limit", "name", "websocket",
+        "_closing", "_queue", "_ready", "_send", "_task", "closed", "limit", "name", "websocket",
     )  # fmt: skip
 
-    def __init__(self, websocket: WebSocket, limit: int, name: str) -> None:
+    def __init__(self, websocket: WebSocket, send: Send, limit: int, name: str) -> None:
         self.websocket = websocket
+        self._send = send
+        """The connection's ASGI send: frames go straight to the server's protocol."""
         self.limit = limit
         self.name = name
         """For log lines: the service and the client's address."""
@@ -57,11 +60,11 @@ class Sender:
         return len(self._queue)
 
     async def _write(self) -> None:
-        queue, ready, send = self._queue, self._ready, self.websocket.send_bytes
+        queue, ready, send = self._queue, self._ready, self._send
         try:
             while True:
                 while queue:
-                    await send(queue.popleft())
+                    await send({"type": "websocket.send", "bytes": queue.popleft()})
                 if self._closing is not None:
                     break
                 ready.clear()

@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from starlette.types import Send
 from starlette.websockets import WebSocket
 
+from ...domain.types import UID
 from ...service.push import PushHub
 from ..core.gateway import Gateway
 from . import session
@@ -20,12 +22,15 @@ from .market.klines import INDEX_SPECS, KLINES, Klines
 from .market.service import MarketService
 from .market.topics import Kind
 from .market.trades import TradeDetail
-from .notification import NotificationService
-from .session import Service
+from .notification import NotificationService, authenticated_uid
+from .session import Service, Session
 from .settings import WsSettings
 
 log = logging.getLogger(__name__)
 TOO_MANY_CONNECTIONS = 1013
+SERVICE_RESTART = 1012
+"""RFC 6455 "Service Restart": a reset or a snapshot's restore replaced the exchange the
+session was following (HTX's sessions end when its servers restart; clients reconnect)."""
 
 
 class WsServer:
@@ -35,7 +40,10 @@ class WsServer:
         self.hub = PushHub(gateway.engine)
         market, engine = gateway.market, gateway.engine
         self.trades = TradeDetail(self.hub, market)
-        self.book = Book(self.hub, market)
+        self.book = Book(
+            self.hub, market, self.settings.step_depth_interval_s,
+            self.settings.high_freq_interval_s,
+        )
         self.detail = Detail(self.hub, market)
         quiet = self.settings.quiet_check_s
         self.klines = Klines(self.hub, engine, market, (KLINES,), quiet)
@@ -49,9 +57,36 @@ class WsServer:
             self.settings,
         )
         self._per_ip: dict[str, int] = {}
+        self.live: set[Session] = set()
+        """Every open session of the three services."""
+        self._loop: asyncio.AbstractEventLoop | None = None
+        gateway.sessions = self
+        gateway.engine.on_rebuild(self._rebuilt)
 
-    async def serve(self, websocket: WebSocket, service: Service) -> None:
-        self.hub.bind(asyncio.get_running_loop())
+    def close_sessions(self, uid: UID | None, reason: str, code: int = SERVICE_RESTART) -> int:
+        """Close every open session (`uid` None) or those /swap-notification sessions logged
+        in as `uid`, with `code` and `reason`; how many. On the event loop."""
+        chosen = [s for s in self.live if uid is None or authenticated_uid(s) == uid]
+        for found in chosen:
+            log.info("%s: closed by the sandbox: %s", found.sender.name, reason)
+            found.sender.close(code, reason)
+        return len(chosen)
+
+    def _rebuilt(self, how: str) -> None:
+        """The engine rebuilt the exchange (a reset or a restore; on its thread): what every
+        session was sent no longer follows from what it will be sent, so each is closed, as
+        HTX's end when its servers restart."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            what = "restored to a snapshot" if how == "restore" else "reset"
+            loop.call_soon_threadsafe(self.close_sessions, None, f"the exchange was {what}")
+
+    async def serve(self, websocket: WebSocket, service: Service, send: Send) -> None:
+        """Run one connection; `send` is its ASGI send (the Sender writes frames with it)."""
+        loop = asyncio.get_running_loop()
+        self.hub.bind(loop)
+        if self._loop is None:
+            self._loop = loop
         ip = websocket.client.host if websocket.client else ""
         count = self._per_ip.get(ip, 0)
         if count >= self.settings.max_connections_per_ip:
@@ -61,7 +96,9 @@ class WsServer:
             return
         self._per_ip[ip] = count + 1
         try:
-            await session.serve(websocket, service, self.gateway.clock, self.settings)
+            await session.serve(
+                websocket, send, service, self.gateway.clock, self.settings, self.live
+            )
         finally:
             left = self._per_ip[ip] - 1
             if left:

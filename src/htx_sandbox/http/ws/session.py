@@ -16,6 +16,7 @@ import contextlib
 import logging
 from typing import Any, Protocol
 
+from starlette.types import Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ...service.clock import Clock
@@ -75,13 +76,24 @@ class Session:
         return self.clock.now()
 
 
-async def serve(websocket: WebSocket, service: Service, clock: Clock, settings: WsSettings) -> None:
-    """Run one connection to its end."""
+async def serve(
+    websocket: WebSocket,
+    send: Send,
+    service: Service,
+    clock: Clock,
+    settings: WsSettings,
+    live: set[Session] | None = None,
+) -> None:
+    """Run one connection to its end (`send`: the connection's ASGI send, for its frames);
+    while it runs its session is in `live` (the server's registry, for closing sessions from
+    outside: a reset, the admin API)."""
     await websocket.accept()
     client = websocket.client
     name = f"{service.name} {client.host}:{client.port}" if client else service.name
-    sender = Sender(websocket, settings.queue_limit, name)
+    sender = Sender(websocket, send, settings.queue_limit, name)
     session = Session(websocket, sender, clock, settings)
+    if live is not None:
+        live.add(session)
     heartbeat = asyncio.get_running_loop().create_task(_heartbeat(session, service))
     try:
         while not sender.closed:
@@ -105,6 +117,8 @@ async def serve(websocket: WebSocket, service: Service, clock: Clock, settings: 
         log.exception("%s: connection failed", name)
         sender.close(1011, "internal error")
     finally:
+        if live is not None:
+            live.discard(session)
         heartbeat.cancel()
         with contextlib.suppress(BaseException):
             await heartbeat

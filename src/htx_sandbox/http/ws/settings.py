@@ -21,6 +21,10 @@ class WsSettings:
     quiet_check_s: float = 1.0
     """How often the kline topics look for a new period that nothing has traded in yet (its
     flat bar is pushed once, as HTX pushes a quiet period's bar)."""
+    step_depth_interval_s: float = 0.1
+    """depth.stepN: the book is checked this often and pushed if it changed (HTX: 100 ms)."""
+    high_freq_interval_s: float = 0.03
+    """depth.size_N.high_freq: checked this often, pushed on change (HTX: 30 ms)."""
     max_connections_per_uid: int = 30
     """/swap-notification connections authenticated as one UID (HTX: 30; over it, 2030)."""
     snapshot_interval_s: float = 5.0
@@ -33,5 +37,9 @@ class WsSettings:
     def __post_init__(self) -> None:
         if min(self.queue_limit, self.ping_misses) < 1:
             raise ValueError("WebSocket limits must be positive")
-        if min(self.ping_interval_s, self.quiet_check_s) <= 0:
+        intervals = (
+            self.ping_interval_s, self.quiet_check_s, self.step_depth_interval_s,
+            self.high_freq_interval_s,
+        )  # fmt: skip
+        if min(intervals) <= 0:
             raise ValueError("WebSocket intervals must be positive")

@@ -2,20 +2,24 @@
 the event loop:
 
 - `market.$contract_code.depth.stepN`: the whole top of the book (150 levels for step0-5, 14,
-  15; 20 for step6-13; unmerged, as the REST depth answers), pushed whenever it changed, and
-  once at subscription.
+  15; 20 for step6-13; unmerged, as the REST depth answers), once at subscription, then checked
+  every 100 ms (HTX's interval) and pushed when it changed since the last push.
 - `market.$contract_code.depth.size_20.high_freq` and `size_150`: with `"data_type":
   "incremental"`, a snapshot (`"event": "snapshot"`) then only the levels that changed
   (`"event": "update"`, a removed level as `[price, 0]`, `version` exactly one more than the
-  last push); without it every push is the full book (`"event": "snapshot"`).
-- `market.$contract_code.bbo`: the best bid and ask, pushed when either changes.
+  last push); without it every push is the full book (`"event": "snapshot"`). Checked every
+  30 ms, as HTX does, and pushed on change.
+- `market.$contract_code.bbo`: the best bid and ask, pushed when either changes (the changes
+  the loop delivers in one go make one push: HTX drops intermediate states too).
 
 What the engine thread does per batch is proportional to what the batch did: for each order
 an event names (accepted, traded, cancelled) on a subscribed contract it reads the volume now
 resting at that order's price, and ships those levels. The loop applies them to its copy of
 the book, which started from the whole book (a prime, between two batches: every level
 shipped after it applies on top of it, those shipped before are already in it), and derives
-every channel's message from the copy, once for all the batches delivered in one go.
+every channel's message from the copy, once per check for all the batches delivered since.
+A check is a loop timer armed by the first change after the last one, so a quiet book costs
+nothing.
 `version` counts the updates of one contract's book on this server, so every subscriber of a
 channel gets the same bytes (compressed once) and a new subscriber starts from a snapshot at
 the current version.
@@ -43,6 +47,11 @@ FULL = 150
 DEPTH_150 = frozenset({0, 1, 2, 3, 4, 5, 14, 15})
 DEPTH_20 = frozenset(range(6, 14))
 SIZES = {"size_20": 20, "size_150": 150}
+BBO, STEP, SIZE = "bbo", "step", "size"
+CADENCES = (BBO, STEP, SIZE)
+"""The three ways the book topics are sampled: bbo on every change (as soon as the loop gets
+to it), depth.stepN every `step_depth_interval_s`, size_N.high_freq every
+`high_freq_interval_s`, as HTX checks them (100 ms and 30 ms), each pushed only on change."""
 _BUY = Direction.BUY
 Ticks = tuple[tuple[int, int], ...]
 """(ticks, volume) levels, best first."""
@@ -101,12 +110,22 @@ class _Book:
     asks: _Side
     mrid: int
     ts: int
-    tops: tuple[Ticks, Ticks] = ((), ())
-    """The top of each side as last pushed: 150 levels, or 1 while only bbo is subscribed."""
+    pushed: dict[str, tuple[Ticks, Ticks]] = field(default_factory=dict)
+    """Per cadence, the top of each side as it last looked at it (150 levels; 1 for bbo)."""
     versions: dict[int, int] = field(default_factory=lambda: dict.fromkeys(SIZES.values(), 1))
 
     def __post_init__(self) -> None:
-        self.tops = (self.bids.top(FULL), self.asks.top(FULL))
+        for cadence in CADENCES:
+            self.pushed[cadence] = self.top(1 if cadence == BBO else FULL)
+
+    def top(self, count: int) -> tuple[Ticks, Ticks]:
+        return self.bids.top(count), self.asks.top(count)
+
+    def advance(self, cadence: str) -> tuple[tuple[Ticks, Ticks], tuple[Ticks, Ticks]]:
+        """The top as `cadence` last saw it and as it is now (which it sees from now on)."""
+        before = self.pushed[cadence]
+        after = self.pushed[cadence] = self.top(1 if cadence == BBO else FULL)
+        return before, after
 
     def levels(self, levels: Ticks) -> list[list[Any]]:
         tick = self.price_tick
@@ -121,14 +140,17 @@ class _Book:
 
 
 class Book(TopicFeed):
-    def __init__(self, hub: PushHub, market: MarketData) -> None:
+    def __init__(
+        self, hub: PushHub, market: MarketData, step_interval_s: float, high_freq_interval_s: float
+    ) -> None:
         super().__init__(hub)
         self.market = market
         self._books: dict[str, _Book] = {}
         self._waiting: dict[str, list[tuple[str, Session]]] = {}
         """Per contract, subscribers still owed their first message (channel, session)."""
-        self._dirty: dict[str, None] = {}
-        """Contracts whose book changed since the last flush."""
+        self._delays = {BBO: 0.0, STEP: step_interval_s, SIZE: high_freq_interval_s}
+        self._dirty: dict[str, dict[str, None]] = {cadence: {} for cadence in CADENCES}
+        """Per cadence, the contracts whose book changed since it last looked."""
 
     # -- the request side ------------------------------------------------------------------
 
@@ -197,7 +219,8 @@ class Book(TopicFeed):
         super().lost(reason)
         self._books.clear()
         self._waiting.clear()
-        self._dirty.clear()
+        for dirty in self._dirty.values():
+            dirty.clear()
 
     # -- the engine thread -----------------------------------------------------------------
 
@@ -241,19 +264,28 @@ class Book(TopicFeed):
             for bid, ticks, volume in levels.levels:
                 (book.bids if bid else book.asks).set(ticks, volume)
             book.mrid, book.ts = levels.mrid, levels.ts
-            if not self._dirty:
-                asyncio.get_running_loop().call_soon(self._flush)
-            self._dirty[levels.code] = None
+            for cadence, dirty in self._dirty.items():
+                if not dirty:
+                    self._schedule(cadence)
+                dirty[levels.code] = None
 
-    def _flush(self) -> None:
-        """Push what every batch delivered since the last flush changed, once per contract:
-        the batches that piled up while the loop was busy make one update, not one each (HTX
-        samples its books every 30 ms the same way)."""
-        dirty, self._dirty = self._dirty, {}
+    def _schedule(self, cadence: str) -> None:
+        loop, delay = asyncio.get_running_loop(), self._delays[cadence]
+        if delay:
+            loop.call_later(delay, self._flush, cadence)
+        else:
+            loop.call_soon(self._flush, cadence)
+
+    def _flush(self, cadence: str) -> None:
+        """Push what the batches delivered since `cadence` last looked changed, once per
+        contract: the changes in between make one update, not one each (HTX samples its books
+        the same way)."""
+        dirty, self._dirty[cadence] = self._dirty[cadence], {}
+        push = {BBO: self._push_bbo, STEP: self._push_steps, SIZE: self._push_sizes}[cadence]
         for code in dirty:
             book = self._books.get(code)
             if book is not None:
-                self._push(code, book)
+                push(f"market.{code}.", book)
 
     def _start(self, whole: Whole) -> None:
         code = whole.code
@@ -270,31 +302,32 @@ class Book(TopicFeed):
             if self.channels.holds(channel, session.sender):
                 self._first(channel, session, book)
 
-    def _push(self, code: str, book: _Book) -> None:
-        channels, prefix = self.channels, f"market.{code}."
+    def _push_bbo(self, prefix: str, book: _Book) -> None:
+        before, after = book.advance(BBO)
         bbo = prefix + "bbo"
+        if before != after and bbo in self.channels:
+            self.channels.publish(bbo, self._bbo(bbo, book, after))
+
+    def _push_steps(self, prefix: str, book: _Book) -> None:
+        channels = self.channels
         steps = [
             (f"{prefix}depth.step{step}", FULL if step in DEPTH_150 else 20)
             for step in (*DEPTH_150, *DEPTH_20)
             if f"{prefix}depth.step{step}" in channels
         ]
-        sizes = []
+        (bids, asks), after = book.advance(STEP)
+        for channel, count in steps:
+            if (bids[:count], asks[:count]) != (after[0][:count], after[1][:count]):
+                channels.publish(channel, self._step(channel, book, after, count))
+
+    def _push_sizes(self, prefix: str, book: _Book) -> None:
+        channels = self.channels
+        before, after = book.advance(SIZE)
         for name, size in SIZES.items():
             ch = f"{prefix}depth.{name}.high_freq"
             incremental, snapshot = f"{ch}#incremental" in channels, f"{ch}#snapshot" in channels
-            if incremental or snapshot:
-                sizes.append((ch, size, incremental, snapshot))
-        need = FULL if steps or sizes else 1  # only what the subscribed channels show
-        before = book.tops
-        after = book.tops = (book.bids.top(need), book.asks.top(need))
-        if before[0][:need] == after[0] and before[1][:need] == after[1]:
-            return
-        if (before[0][:1], before[1][:1]) != (after[0][:1], after[1][:1]) and bbo in channels:
-            channels.publish(bbo, self._bbo(bbo, book, after))
-        for channel, count in steps:
-            if (before[0][:count], before[1][:count]) != (after[0][:count], after[1][:count]):
-                channels.publish(channel, self._step(channel, book, after, count))
-        for ch, size, incremental, snapshot in sizes:
+            if not incremental and not snapshot:
+                continue
             bids = book.changes(before[0][:size], after[0][:size])
             asks = book.changes(before[1][:size], after[1][:size])
             if not bids and not asks:
@@ -310,7 +343,7 @@ class Book(TopicFeed):
         """A new subscriber's first message: the current state of what it subscribed to (taken
         from the book itself: changes not flushed yet are in it, and the update that follows
         repeats them, which changes nothing for the client)."""
-        now = (book.bids.top(FULL), book.asks.top(FULL))
+        now = book.top(FULL)
         ch = channel.partition("#")[0]
         if ch.endswith(".bbo"):
             session.send(self._bbo(ch, book, now))

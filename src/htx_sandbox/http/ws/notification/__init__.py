@@ -49,6 +49,13 @@ MAX_CID = 64
 AUTH_FAILED_CLOSE = 1008
 """RFC 6455 "Policy Violation": the close after a refused authentication."""
 _UID = "uid"
+
+
+def authenticated_uid(session: Session) -> UID | None:
+    """The UID a /swap-notification session logged in as (None: not logged in, or another
+    service's session)."""
+    uid = session.state.get(_UID)
+    return UID(uid) if isinstance(uid, int) else None
 _SUB_WINDOW = "sub-window"
 
 
