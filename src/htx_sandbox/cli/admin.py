@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import httpx
 import msgspec
@@ -87,24 +87,41 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
-def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def command_group(commands: SubParsers, name: str, help_text: str) -> SubParsers:
+    """`htx-sandbox NAME COMMAND ...`: NAME alone prints its usage and fails."""
+    parser = commands.add_parser(name, help=help_text)
+    parser.set_defaults(command=_missing_subcommand(parser))
+    return parser.add_subparsers(title="commands", metavar="COMMAND")
+
+
+def command_leaf(
+    parent: SubParsers,
+    name: str,
+    help_text: str,
+    action: Action,
+    render: Render,
+    common: argparse.ArgumentParser,
+) -> argparse.ArgumentParser:
+    """A command that calls the admin API (`action`) and prints its answer (`render`), with
+    the options every such command takes (`common`: URL, token, --json ...)."""
+    parser = parent.add_parser(name, help=help_text, parents=[common])
+    parser.set_defaults(command=_command(action, render))
+    return parser
+
+
+def add_parsers(commands: SubParsers) -> None:
     common = _common()
 
-    def group(name: str, help_text: str) -> argparse._SubParsersAction[argparse.ArgumentParser]:
-        parser = commands.add_parser(name, help=help_text)
-        parser.set_defaults(command=_missing_subcommand(parser))
-        return parser.add_subparsers(title="commands", metavar="COMMAND")
+    def group(name: str, help_text: str) -> SubParsers:
+        return command_group(commands, name, help_text)
 
     def leaf(
-        parent: argparse._SubParsersAction[argparse.ArgumentParser],
-        name: str,
-        help_text: str,
-        action: Action,
-        render: Render,
+        parent: SubParsers, name: str, help_text: str, action: Action, render: Render
     ) -> argparse.ArgumentParser:
-        parser = parent.add_parser(name, help=help_text, parents=[common])
-        parser.set_defaults(command=_command(action, render))
-        return parser
+        return command_leaf(parent, name, help_text, action, render, common)
 
     accounts = group("accounts", "open, list and fund accounts")
     p = leaf(accounts, "create", "open an account", _accounts_create, tables.record)

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..client import AdminClient
 from . import tables
-from .admin import DEFAULT_URL, _command, _common, _missing_subcommand
+from .admin import DEFAULT_URL, SubParsers, _command, _common, command_group, command_leaf
 from .price_files import PriceFileError, read_points
 from .serve import CommandError
 from .values import argtype, duration_between, integer_between, positive_integer
@@ -34,24 +34,16 @@ MAX_PATH_POINTS = 1000
 """What one index path holds (http/admin/index_prices.py)."""
 
 
-def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parsers(commands: SubParsers) -> None:
     common = _common()
 
-    def group(name: str, help_text: str) -> argparse._SubParsersAction[argparse.ArgumentParser]:
-        parser = commands.add_parser(name, help=help_text)
-        parser.set_defaults(command=_missing_subcommand(parser))
-        return parser.add_subparsers(title="commands", metavar="COMMAND")
+    def group(name: str, help_text: str) -> SubParsers:
+        return command_group(commands, name, help_text)
 
     def leaf(
-        parent: argparse._SubParsersAction[argparse.ArgumentParser],
-        name: str,
-        help_text: str,
-        action: Any,
-        render: Any = tables.record,
+        parent: SubParsers, name: str, help_text: str, action: Any, render: Any = tables.record
     ) -> argparse.ArgumentParser:
-        parser = parent.add_parser(name, help=help_text, parents=[common])
-        parser.set_defaults(command=_command(action, render))
-        return parser
+        return command_leaf(parent, name, help_text, action, render, common)
 
     clock = group("clock", "show, freeze, run, speed up or advance the exchange clock")
     leaf(clock, "show", "the exchange's time, mode and speed", lambda a, _: a.clock())
