@@ -46,7 +46,7 @@ from htx_sandbox.domain.types import UID, Direction, Offset, OrderPriceType
 from htx_sandbox.http.app import create_app
 from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.http.core.guard import HttpLimits, guarded_protocol
-from htx_sandbox.http.ws import WsSettings
+from htx_sandbox.http.ws import PushProtocol, WsSettings
 from htx_sandbox.http.ws.frames import MAX_CLIENT_FRAME
 from htx_sandbox.service.api_keys import READ, TRADE, CreateApiKey
 from htx_sandbox.service.clock import ExchangeClock, SystemClock
@@ -164,7 +164,7 @@ def main() -> None:
                 http=guarded_protocol(
                     HttpLimits(max_connections_per_ip=args.max_connections_per_ip)
                 ),
-                ws="websockets-sansio" if args.ws else "none",
+                ws=PushProtocol if args.ws else "none",
                 ws_per_message_deflate=False,  # frames are gzipped once, as `serve` has it
                 ws_max_size=MAX_CLIENT_FRAME,
                 access_log=False,

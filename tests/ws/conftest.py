@@ -40,7 +40,7 @@ from htx_sandbox.domain.types import UID, Direction, Offset, OrderPriceType
 from htx_sandbox.http.app import create_app
 from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.http.core.guard import HttpLimits, guarded_protocol
-from htx_sandbox.http.ws import WsSettings
+from htx_sandbox.http.ws import PushProtocol, WsSettings
 from htx_sandbox.http.ws.frames import MAX_CLIENT_FRAME
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
@@ -109,7 +109,7 @@ def server(
     config = uvicorn.Config(
         app,
         http=guarded_protocol(http_limits),
-        ws="websockets-sansio",
+        ws=PushProtocol,
         ws_per_message_deflate=False,
         ws_max_size=MAX_CLIENT_FRAME,
         lifespan="off",

@@ -21,7 +21,7 @@ import uvicorn
 from htx_sandbox.http.app import create_app
 from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.http.core.guard import guarded_protocol
-from htx_sandbox.http.ws import WsSettings
+from htx_sandbox.http.ws import PushProtocol, WsSettings
 from htx_sandbox.http.ws.frames import MAX_CLIENT_FRAME
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
@@ -148,7 +148,7 @@ def serve(
     """The app served by uvicorn on `sock` (the serve command's protocols), on a thread."""
     app = create_app(engine, clock, HttpSettings(rate_limit=False), ws_settings=settings)
     config = uvicorn.Config(
-        app, http=guarded_protocol(), ws="websockets-sansio", ws_per_message_deflate=False,
+        app, http=guarded_protocol(), ws=PushProtocol, ws_per_message_deflate=False,
         ws_max_size=MAX_CLIENT_FRAME, lifespan="off", log_level="warning", log_config=None,
     )  # fmt: skip
     uv = uvicorn.Server(config)

@@ -24,6 +24,7 @@ from ..http.app import create_app
 from ..http.core.access_log import AccessLog, AccessLogWriter, configure_logging
 from ..http.core.gateway import HttpSettings
 from ..http.core.guard import HttpLimits, guarded_protocol
+from ..http.ws import PushProtocol
 from ..http.ws.frames import MAX_CLIENT_FRAME as WS_MAX_FRAME
 from ..service import fixtures as fixtures_file
 from ..service.clock import Clock, ExchangeClock, SystemClock
@@ -272,7 +273,7 @@ def run(args: argparse.Namespace) -> int:
                 http=guarded_protocol(
                     HttpLimits(max_connections_per_ip=config.max_connections_per_ip)
                 ),
-                ws="websockets-sansio",
+                ws=PushProtocol,
                 # Frames are gzipped once for every subscriber (http/ws/frames.py): a
                 # per-connection deflate on top would compress them again, per socket.
                 ws_per_message_deflate=False,

@@ -16,11 +16,12 @@ from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
+from .protocol import PushProtocol
 from .server import WsServer
 from .session import Service
 from .settings import WsSettings
 
-__all__ = ["WsServer", "WsSettings", "endpoints", "routes"]
+__all__ = ["PushProtocol", "WsServer", "WsSettings", "endpoints", "routes"]
 
 
 class _Endpoint:

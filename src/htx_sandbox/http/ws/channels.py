@@ -1,26 +1,31 @@
 """Who listens to what: channel -> subscribers, and per subscriber its channels.
 
-`publish` packs a message once (gzip, `frames.pack`) and offers the same bytes to every
-subscriber of its channel, so a public message costs one compression whatever the audience.
-A subscriber is a connection's `Sender`; a closed one is dropped from everything it held.
+`publish` packs a message once (gzip, `frames.pack`) and hands it to the round (`Fanout`) for
+every subscriber of its channel, so a public message costs one compression and one append
+whatever the audience. A subscriber is a connection's `Sender`; its session drops it from
+everything it held when it ends. A change of a channel's subscribers first flushes the round,
+so that a frame published before a subscription never reaches it, nor one after it ended.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from . import frames
+from .fanout import Fanout
 from .sender import Sender
 
 
 class Channels:
-    def __init__(self) -> None:
+    def __init__(self, fanout: Fanout) -> None:
+        self.fanout = fanout
         self._subscribers: dict[str, dict[Sender, None]] = {}
         self._held: dict[Sender, dict[str, None]] = {}
 
     def add(self, channel: str, sender: Sender) -> bool:
         """Subscribe; False if `sender` already holds `channel`."""
+        self._settle()
         subscribers = self._subscribers.setdefault(channel, {})
         if sender in subscribers:
             return False
@@ -30,6 +35,7 @@ class Channels:
 
     def remove(self, channel: str, sender: Sender) -> bool:
         """Unsubscribe; False if `sender` did not hold `channel`."""
+        self._settle()
         subscribers = self._subscribers.get(channel)
         if subscribers is None or sender not in subscribers:
             return False
@@ -44,6 +50,7 @@ class Channels:
 
     def drop(self, sender: Sender) -> list[str]:
         """Everything `sender` held, unsubscribed; the channels it held."""
+        self._settle()
         held = list(self._held.pop(sender, ()))
         for channel in held:
             subscribers = self._subscribers[channel]
@@ -68,19 +75,21 @@ class Channels:
     def __bool__(self) -> bool:
         return bool(self._subscribers)
 
-    def publish(self, channel: str, message: Any) -> int:
-        """Send `message` to every subscriber of `channel`, packed once; how many took it."""
+    def publish(self, channel: str, message: Any) -> None:
+        """Send `message` to every subscriber of `channel`, packed once."""
         subscribers = self._subscribers.get(channel)
-        if not subscribers:
-            return 0
-        frame = frames.pack(message)
-        taken = 0
-        for sender in list(subscribers):
-            if sender.offer(frame):
-                taken += 1
-            else:  # closed (or just closed for its backlog): it holds nothing any more
-                self.drop(sender)
-        return taken
+        if subscribers:
+            self.fanout.publish((subscribers,), frames.pack(message))
+
+    def publish_any(self, channels: Sequence[str], message: Any) -> None:
+        """Send `message` once to every subscriber of any of `channels`, packed once."""
+        found = [s for s in map(self._subscribers.get, channels) if s]
+        if found:
+            self.fanout.publish(found, frames.pack(message))
+
+    def _settle(self) -> None:
+        if self.fanout.pending:
+            self.fanout.flush()
 
     def close_all(self, code: int, reason: str) -> None:
         """Close every subscriber (a gap in what they would be sent)."""

@@ -8,13 +8,14 @@ from collections.abc import Callable
 
 from ...service.push import Batch, PushHub
 from .channels import Channels
+from .fanout import Fanout
 from .sender import SLOW_CONSUMER, Sender
 
 
 class TopicFeed:
-    def __init__(self, hub: PushHub) -> None:
+    def __init__(self, hub: PushHub, fanout: Fanout) -> None:
         self.hub = hub
-        self.channels = Channels()
+        self.channels = Channels(fanout)
         self.codes: frozenset[str] = frozenset()
         """Contracts with a subscriber on any of the feed's channels."""
         self._code_of: dict[str, str] = {}

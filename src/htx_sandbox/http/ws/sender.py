@@ -1,9 +1,15 @@
-"""One connection's outgoing frames: a bounded queue and the task that writes it.
+"""One connection's outgoing frames: a bounded backlog and the task that writes it.
 
-`offer` never waits: the engine's pushes and every other subscriber go on whatever this socket
-does. The queue fills only while the socket cannot take more (the transport's buffer is full:
-the client reads too slowly); once it holds `limit` frames the connection is closed with close
-code 1013 and a reason saying so, and a log line, instead of dropping frames silently. A client
+Nothing here waits: the engine's pushes and every other subscriber go on whatever this socket
+does. On a `PushProtocol` connection (`sink`) frames are written straight to the transport
+while it takes more: a round's pushes (`Fanout`) as one write, a frame sent to this
+connection alone (`offer`) at once. While the transport is paused (its buffer is past the
+high-water mark: the client reads too slowly) frames wait in the backlog, written by a task
+once it resumes. Without a sink (a test client's app) every frame goes through the backlog
+and ASGI's `websocket.send`, one message each.
+
+Once the backlog would hold more than `limit` frames the connection is closed with close code
+1013 and a reason saying so, and a log line, instead of dropping frames silently. A client
 that reconnects starts from a new snapshot.
 """
 
@@ -13,9 +19,14 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
+from collections.abc import Sequence
 
 from starlette.types import Send
 from starlette.websockets import WebSocket
+
+from .fanout import Fanout
+from .frames import Frame
+from .protocol import FrameSink
 
 log = logging.getLogger(__name__)
 SLOW_CONSUMER = 1013
@@ -24,54 +35,109 @@ SLOW_CONSUMER = 1013
 
 class Sender:
     __slots__ = (
-        "_closing", "_queue", "_ready", "_send", "_task", "closed", "limit", "name", "websocket",
+        "_backlog", "_closing", "_count", "_fanout", "_loop", "_ready", "_send", "_sink",
+        "_task", "closed", "limit", "name", "websocket",
     )  # fmt: skip
 
-    def __init__(self, websocket: WebSocket, send: Send, limit: int, name: str) -> None:
+    def __init__(
+        self,
+        websocket: WebSocket,
+        send: Send,
+        limit: int,
+        name: str,
+        fanout: Fanout,
+        sink: FrameSink | None = None,
+    ) -> None:
         self.websocket = websocket
         self._send = send
-        """The connection's ASGI send: frames go straight to the server's protocol."""
+        """The connection's ASGI send, for frames when there is no sink."""
+        self._sink = sink
+        self._fanout = fanout
         self.limit = limit
         self.name = name
         """For log lines: the service and the client's address."""
         self.closed = False
         self._closing: tuple[int, str] | None = None
-        self._queue: deque[bytes] = deque()
+        self._backlog: deque[bytes] = deque()
+        """With a sink, built frames (a round's joined); without, one message's payload each."""
+        self._count = 0
+        """Frames in the backlog."""
         self._ready = asyncio.Event()
-        self._task = asyncio.get_running_loop().create_task(self._write())
+        self._loop = asyncio.get_running_loop()
+        self._task = self._loop.create_task(self._write())
 
-    def offer(self, frame: bytes) -> bool:
-        """Queue a frame; False if the connection is closed or was just closed for being
-        `limit` frames behind."""
+    def offer(self, frame: Frame) -> bool:
+        """Send a frame to this connection alone, after everything published before it; False
+        if the connection is closed or was just closed for being `limit` frames behind."""
         if self.closed or self._closing is not None:
             return False
-        if len(self._queue) >= self.limit:
-            log.warning(
-                "%s: closed, %d frames behind (slow consumer)", self.name, len(self._queue)
-            )
-            self.close(SLOW_CONSUMER, f"slow consumer: {len(self._queue)} frames not read")
+        if self._fanout.pending:
+            self._fanout.flush()
+        if self._sink is None:
+            return self._queue(frame.payload, 1)
+        return self.take((frame,), frame.wire)
+
+    def take(self, frames: Sequence[Frame], wire: bytes) -> bool:
+        """A round's frames for this connection, and the same joined into `wire` (the Fanout's
+        way in); False if the connection is closed or was just closed for its backlog."""
+        if self.closed or self._closing is not None:
             return False
-        self._queue.append(frame)
+        sink = self._sink
+        if sink is None:
+            return all(self._queue(frame.payload, 1) for frame in frames)
+        if not self._backlog and sink.writable.is_set():
+            if sink.write(wire):
+                return True
+            self._gone()
+            return False
+        return self._queue(wire, len(frames))
+
+    def _queue(self, data: bytes, count: int) -> bool:
+        behind = self._count + count
+        if behind > self.limit:
+            log.warning("%s: closed, %d frames behind (slow consumer)", self.name, behind)
+            self.close(SLOW_CONSUMER, f"slow consumer: {behind} frames not read")
+            return False
+        self._backlog.append(data)
+        self._count = behind
         self._ready.set()
         return True
 
     @property
     def backlog(self) -> int:
-        return len(self._queue)
+        """Frames waiting for the socket."""
+        return self._count
+
+    def _gone(self) -> None:
+        """The client went away: the receive loop sees it and cleans up."""
+        self.closed = True
+        self._backlog.clear()
+        self._count = 0
 
     async def _write(self) -> None:
-        queue, ready, send = self._queue, self._ready, self._send
+        backlog, ready, sink = self._backlog, self._ready, self._sink
         try:
             while True:
-                while queue:
-                    await send({"type": "websocket.send", "bytes": queue.popleft()})
+                if sink is None:
+                    while backlog:
+                        payload = backlog.popleft()
+                        self._count -= 1
+                        await self._send({"type": "websocket.send", "bytes": payload})
+                else:
+                    while backlog:
+                        await sink.writable.wait()
+                        wire = b"".join(backlog)
+                        backlog.clear()
+                        self._count = 0
+                        if self.closed or not sink.write(wire):
+                            self._gone()
+                            return
                 if self._closing is not None:
                     break
                 ready.clear()
                 await ready.wait()
         except Exception:  # the client went away: the receive loop sees it and cleans up
-            self.closed = True
-            queue.clear()
+            self._gone()
             return
         closing = self._closing
         assert closing is not None
@@ -90,10 +156,9 @@ class Sender:
         """Stop sending and close the connection with `code` and `reason` (once)."""
         if self.closed:
             return
-        self.closed = True
-        self._queue.clear()
+        self._gone()
         self._task.cancel()
-        asyncio.get_running_loop().create_task(self._close(code, reason))
+        self._loop.create_task(self._close(code, reason))
 
     async def _close(self, code: int, reason: str) -> None:
         # Waits until the socket takes the close frame: behind the frames already written, so

@@ -16,6 +16,7 @@ from ...domain.types import UID
 from ...service.push import PushHub
 from ..core.gateway import Gateway
 from . import session
+from .fanout import Fanout
 from .market.book import Book
 from .market.detail import Detail
 from .market.klines import INDEX_SPECS, KLINES, Klines
@@ -37,23 +38,25 @@ class WsServer:
     def __init__(self, gateway: Gateway, settings: WsSettings | None = None) -> None:
         self.gateway = gateway
         self.settings = settings or WsSettings()
-        self.hub = PushHub(gateway.engine)
+        self.hub = hub = PushHub(gateway.engine)
+        self.fanout = fanout = Fanout()
+        """One round for the three services: each connection's frames keep publish order."""
         market, engine = gateway.market, gateway.engine
-        self.trades = TradeDetail(self.hub, market)
+        self.trades = TradeDetail(hub, fanout, market)
         self.book = Book(
-            self.hub, market, self.settings.step_depth_interval_s,
+            hub, fanout, market, self.settings.step_depth_interval_s,
             self.settings.high_freq_interval_s,
-        )
-        self.detail = Detail(self.hub, market)
+        )  # fmt: skip
+        self.detail = Detail(hub, fanout, market)
         quiet = self.settings.quiet_check_s
-        self.klines = Klines(self.hub, engine, market, (KLINES,), quiet)
-        self.index_klines = Klines(self.hub, engine, market, INDEX_SPECS, quiet)
+        self.klines = Klines(hub, fanout, engine, market, (KLINES,), quiet)
+        self.index_klines = Klines(hub, fanout, engine, market, INDEX_SPECS, quiet)
         market_kinds: list[Kind] = [self.klines, self.book, self.detail, self.trades]
         index_kinds: list[Kind] = [self.index_klines]
         self.market = MarketService("/swap-ws", market_kinds, market.knows)
         self.index = MarketService("/ws_index", index_kinds, market.knows)
         self.notification = NotificationService(
-            self.hub, market.knows, lambda: gateway.engine.api_keys, gateway.settings.auth,
+            hub, fanout, market.knows, lambda: gateway.engine.api_keys, gateway.settings.auth,
             self.settings,
         )
         self._per_ip: dict[str, int] = {}
@@ -97,8 +100,9 @@ class WsServer:
         self._per_ip[ip] = count + 1
         try:
             await session.serve(
-                websocket, send, service, self.gateway.clock, self.settings, self.live
-            )
+                websocket, send, service, self.gateway.clock, self.settings, self.fanout,
+                self.live,
+            )  # fmt: skip
         finally:
             left = self._per_ip[ip] - 1
             if left:

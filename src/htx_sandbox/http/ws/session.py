@@ -6,7 +6,8 @@ Client frames are read one at a time and answered in order; a frame that is not 
 gets the service's error answer and the connection stays. Every `ping_interval_s` the server
 sends the service's ping; after `ping_misses` pings in a row without a pong it closes the
 connection (close code 1008, the reason says why). WebSocket protocol pings (RFC 6455, what
-ccxt sends) are answered by the server below this (uvicorn's websockets protocol).
+ccxt sends) are answered by the server below this (uvicorn's websockets protocol, as
+`protocol.PushProtocol` extends it).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from starlette.types import Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ...service.clock import Clock
-from . import frames
+from . import frames, protocol
+from .fanout import Fanout
 from .sender import Sender
 from .settings import WsSettings
 
@@ -82,6 +84,7 @@ async def serve(
     service: Service,
     clock: Clock,
     settings: WsSettings,
+    fanout: Fanout,
     live: set[Session] | None = None,
 ) -> None:
     """Run one connection to its end (`send`: the connection's ASGI send, for its frames);
@@ -90,7 +93,8 @@ async def serve(
     await websocket.accept()
     client = websocket.client
     name = f"{service.name} {client.host}:{client.port}" if client else service.name
-    sender = Sender(websocket, send, settings.queue_limit, name)
+    sink = protocol.sink(websocket.scope.get("extensions"))
+    sender = Sender(websocket, send, settings.queue_limit, name, fanout, sink)
     session = Session(websocket, sender, clock, settings)
     if live is not None:
         live.add(session)

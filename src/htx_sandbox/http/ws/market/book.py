@@ -39,6 +39,7 @@ from ....service.market import MarketData
 from ....service.push import Batch, PushHub
 from ...core.envelopes import MarketError
 from ...core.wire import num
+from ..fanout import Fanout
 from ..feed import TopicFeed
 from ..session import Session
 from .topics import BAD_REQUEST, Topic
@@ -141,9 +142,14 @@ class _Book:
 
 class Book(TopicFeed):
     def __init__(
-        self, hub: PushHub, market: MarketData, step_interval_s: float, high_freq_interval_s: float
+        self,
+        hub: PushHub,
+        fanout: Fanout,
+        market: MarketData,
+        step_interval_s: float,
+        high_freq_interval_s: float,
     ) -> None:
-        super().__init__(hub)
+        super().__init__(hub, fanout)
         self.market = market
         self._books: dict[str, _Book] = {}
         self._waiting: dict[str, list[tuple[str, Session]]] = {}

@@ -16,6 +16,7 @@ from ....service.push import Batch, PushHub
 from ...core.envelopes import MarketError
 from ...core.wire import num
 from ...market.fields import SIDES
+from ..fanout import Fanout
 from ..feed import TopicFeed
 from ..sender import Sender
 from ..session import Session
@@ -43,8 +44,8 @@ class _Push:
 
 
 class Detail(TopicFeed):
-    def __init__(self, hub: PushHub, market: MarketData) -> None:
-        super().__init__(hub)
+    def __init__(self, hub: PushHub, fanout: Fanout, market: MarketData) -> None:
+        super().__init__(hub, fanout)
         self.market = market
         self._fresh: dict[str, set[Sender]] = {}
         """Per channel, subscribers not sent any figures yet (the prime's go to them alone,

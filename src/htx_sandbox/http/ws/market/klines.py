@@ -36,6 +36,7 @@ from ....service.series_book import INDEX, KLINE, MARK_PRICE
 from ...core.envelopes import MarketError
 from ...core.wire import num, text
 from ...market.fields import MAX_SIZE, SIDES
+from ..fanout import Fanout
 from ..feed import TopicFeed
 from ..sender import Sender
 from ..session import Session
@@ -159,10 +160,10 @@ def _read(reads: Reads, key: _Key, first: int, last: int) -> list[Any]:
 
 class Klines(TopicFeed):
     def __init__(
-        self, hub: PushHub, engine: Engine, market: MarketData, specs: tuple[Spec, ...],
-        quiet_check_s: float = 1.0,
+        self, hub: PushHub, fanout: Fanout, engine: Engine, market: MarketData,
+        specs: tuple[Spec, ...], quiet_check_s: float = 1.0,
     ) -> None:  # fmt: skip
-        super().__init__(hub)
+        super().__init__(hub, fanout)
         self.engine = engine
         self.quiet_check_s = quiet_check_s
         self._quiet: asyncio.Task[None] | None = None

@@ -18,6 +18,7 @@ from ....service.push import Batch, PushHub
 from ...core.envelopes import MarketError
 from ...core.wire import num, text
 from ...market.fields import SIDES
+from ..fanout import Fanout
 from ..feed import TopicFeed
 from ..session import Session
 from .topics import BAD_REQUEST, Topic
@@ -27,8 +28,8 @@ _REST = "trade.detail"
 
 
 class TradeDetail(TopicFeed):
-    def __init__(self, hub: PushHub, market: MarketData) -> None:
-        super().__init__(hub)
+    def __init__(self, hub: PushHub, fanout: Fanout, market: MarketData) -> None:
+        super().__init__(hub, fanout)
         self.market = market
 
     def match(self, rest: str) -> str | None:

@@ -27,6 +27,7 @@ from ....domain.types import UID
 from ....service.api_keys import ApiKeyRegistry
 from ....service.push import PushHub
 from ...auth.signed import AuthSettings
+from ..fanout import Fanout
 from ..session import Session
 from ..settings import WsSettings
 from . import auth as auth_frame
@@ -65,6 +66,7 @@ class NotificationService:
     def __init__(
         self,
         hub: PushHub,
+        fanout: Fanout,
         known: Callable[[str], bool],
         keys: Callable[[], ApiKeyRegistry],
         auth: AuthSettings,
@@ -80,15 +82,15 @@ class NotificationService:
         self.keys = keys
         """The engine's key registry, read at each auth as REST does."""
         self.auth = auth
-        self.orders = Orders(hub)
-        self.match_orders = MatchOrders(hub)
-        self.accounts = Accounts(hub, settings.snapshot_interval_s)
-        self.positions = Positions(hub, settings.snapshot_interval_s)
-        self.trigger_orders = TriggerOrders(hub)
-        self.cross_positions = CrossPositions(hub, settings.snapshot_interval_s)
-        self.liquidation_orders = LiquidationOrders(hub)
-        self.funding_rate = FundingRate(hub, settings.funding_interval_s)
-        self.contract_info = ContractInfo(hub, settings.contract_info_interval_s)
+        self.orders = Orders(hub, fanout)
+        self.match_orders = MatchOrders(hub, fanout)
+        self.accounts = Accounts(hub, fanout, settings.snapshot_interval_s)
+        self.positions = Positions(hub, fanout, settings.snapshot_interval_s)
+        self.trigger_orders = TriggerOrders(hub, fanout)
+        self.cross_positions = CrossPositions(hub, fanout, settings.snapshot_interval_s)
+        self.liquidation_orders = LiquidationOrders(hub, fanout)
+        self.funding_rate = FundingRate(hub, fanout, settings.funding_interval_s)
+        self.contract_info = ContractInfo(hub, fanout, settings.contract_info_interval_s)
         feeds: list[NotifyFeed] = [
             self.orders, self.match_orders, self.accounts, self.positions, self.trigger_orders,
             self.liquidation_orders, self.funding_rate, self.contract_info, self.cross_positions,

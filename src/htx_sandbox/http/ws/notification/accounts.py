@@ -36,6 +36,7 @@ from ....domain.types import UID, Offset
 from ....service.push import Batch, PushHub
 from ....service.queries import Reads
 from ...shapes import accounts as shapes
+from ..fanout import Fanout
 from ..sender import Sender
 from ..session import Session
 from .base import Direct, NotifyFeed, Owner, Push, Pushes, notify
@@ -120,8 +121,8 @@ def _changes(batch: Batch, changed: type[AccountChanged] | type[PositionChanged]
 class _Periodic(NotifyFeed):
     """An account or position topic: init on subscribe, a snapshot to quiet subscriptions."""
 
-    def __init__(self, hub: PushHub, interval_s: float) -> None:
-        super().__init__(hub)
+    def __init__(self, hub: PushHub, fanout: Fanout, interval_s: float) -> None:
+        super().__init__(hub, fanout)
         self.interval_s = interval_s
         self._last: dict[Sender, float] = {}
         """When each connection was last pushed to (monotonic seconds)."""

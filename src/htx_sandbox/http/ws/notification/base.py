@@ -131,21 +131,9 @@ class NotifyFeed(TopicFeed):
         for push in captured.pushes:
             self.publish(push.owner, push.code, push.message)
 
-    def publish(self, owner: Owner, code: str, message: dict[str, Any]) -> int:
-        """To every subscriber of the contract or of `*`, packed once; how many took it."""
-        channels = self.channels
-        senders = channels.subscribers(self.channel(owner, code))
-        senders += channels.subscribers(self.channel(owner, ALL))
-        if not senders:
-            return 0
-        frame = frames.pack(message)
-        taken = 0
-        for sender in dict.fromkeys(senders):
-            if sender.offer(frame):
-                taken += 1
-            else:
-                self.drop(sender)
-        return taken
+    def publish(self, owner: Owner, code: str, message: dict[str, Any]) -> None:
+        """To every subscriber of the contract or of `*`, packed once, once per connection."""
+        self.channels.publish_any((self.channel(owner, code), self.channel(owner, ALL)), message)
 
     def capture(self, batch: Batch) -> object | None:
         raise NotImplementedError

@@ -30,6 +30,7 @@ from ....service.queries import Reads
 from ...core.wire import num
 from ...shapes import contracts as contract_shapes
 from ...shapes import funding as funding_shapes
+from ..fanout import Fanout
 from ..session import Session
 from .base import Direct, NotifyFeed, Owner, Push, Pushes, notify
 from .topics import ALL, Topic
@@ -94,8 +95,8 @@ class LiquidationOrders(_Public):
 class _Timed(_Public):
     """A public topic pushed to all its subscribers every `interval_s`."""
 
-    def __init__(self, hub: PushHub, interval_s: float) -> None:
-        super().__init__(hub)
+    def __init__(self, hub: PushHub, fanout: Fanout, interval_s: float) -> None:
+        super().__init__(hub, fanout)
         self.interval_s = interval_s
         self._timer: asyncio.Task[None] | None = None
 

@@ -1,0 +1,63 @@
+"""uvicorn's sans-I/O WebSocket protocol, plus one way in that ASGI lacks: writing a frame that
+is already built.
+
+A push goes to many subscribers with the same bytes (`frames.Frame.wire`: the gzip payload
+behind its RFC 6455 header, built once). Through ASGI each subscriber would pay a
+`websocket.send` await and websockets' frame serialization (`send_binary`, `data_to_send`)
+for the same bytes, which cost 85 % of the event loop's push time with 100 subscribers. This
+protocol offers the ASGI app, under `scope["extensions"][EXTENSION]`, a `FrameSink`: a
+synchronous `write` of the built frame straight to the transport, and the protocol's
+`writable` event (cleared while the transport's buffer is above its high-water mark), so that
+a sender can stop and queue while the client reads slowly.
+
+Everything else (handshake, client frames, RFC 6455 pings, close) is uvicorn's. Frames
+written here bypass websockets' connection state, which tracks no outgoing data frame, only
+the close: `write` refuses once a close was sent or the connection is gone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Protocol
+
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+
+EXTENSION = "htx-sandbox.frame-sink"
+
+
+class FrameSink(Protocol):
+    writable: asyncio.Event
+    """Set while the transport takes more without buffering past its high-water mark."""
+
+    def write(self, wire: bytes) -> bool:
+        """Write one whole frame (header and payload); False if the connection is closed."""
+        ...
+
+
+class PushProtocol(WebSocketsSansIOProtocol):
+    """What `uvicorn.Config(ws=...)` gets wherever the sandbox serves its WebSockets."""
+
+    async def run_asgi(self) -> None:
+        self.scope["extensions"][EXTENSION] = {"sink": self}
+        await super().run_asgi()
+
+    def write(self, wire: bytes) -> bool:
+        if self.close_sent or self.disconnected or not self.handshake_complete:
+            return False
+        transport = self.transport
+        if transport.is_closing():
+            return False
+        transport.write(wire)
+        return True
+
+
+def sink(scope_extensions: dict[str, dict[object, object]] | None) -> FrameSink | None:
+    """The connection's sink, if the server is a `PushProtocol` (a test client or another
+    server gives none: frames then go through ASGI's `websocket.send`)."""
+    if not scope_extensions:
+        return None
+    found = scope_extensions.get(EXTENSION)
+    if found is None:
+        return None
+    value = found.get("sink")
+    return value if isinstance(value, PushProtocol) else None
