@@ -16,15 +16,17 @@ Starts bench/http_server.py --ws (SQLite, durability normal, uvloop; the WebSock
                           `market.BTC-USD.trade.detail`, attached before wrk starts.
      ratio = orders/s of 2 / orders/s of 1 (target >= 0.80); the two alternate, --repeat times.
   3. latency              wrk paced to about --rate orders/s (each connection waits between
-                          requests), the subscribers of 2 attached, plus one measuring client of
+                          requests; a 3 s probe first sets how many connections that takes on
+                          this machine), the subscribers of 2 attached, plus one measuring client of
                           each service written with the project's own feeds
                           (htx_sandbox.client.AsyncMarketFeed / AsyncNotificationFeed), reading
                           every push: commit-to-push latency = the time the push is read minus
                           its `ts` (the engine's clock right after the batch's commit, in ms; same
-                          machine, so same clock), p50 and p99 per topic.
+                          machine, so same clock), p50 and p99 per topic, from pushes read
+                          once the load started (not the subscriptions' first snapshots).
 
-The attached subscribers live in a child process (this script with --child) that reads their
-sockets and throws the bytes away without decoding: they cost the server all it does for a
+The attached subscribers live in a child process (this script with --child, on uvloop, each
+socket a bare protocol) that reads their sockets and throws the bytes away without decoding: they cost the server all it does for a
 subscriber (capture, shape, gzip once, queue, write to the socket) and the machine as little as
 possible, so that the ratio measures the server. They count the bytes read and the connections
 the server closed (a slow consumer is closed, never skipped: 1013). Each group is probed first
@@ -56,7 +58,9 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+import uvloop
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -97,36 +101,63 @@ class Tally:
     closed_by_server: int = 0
 
 
+class _Reader(asyncio.Protocol):
+    """One attached subscriber's socket: the upgrade, its frames, then bytes counted and
+    dropped (a protocol on uvloop: the cheapest reader, so that the machine's second core
+    stays the server's as far as it can)."""
+
+    def __init__(self, head: bytes, frames: list[str], tally: Tally, path: str) -> None:
+        self.head, self.frames, self.tally, self.path = head, frames, tally, path
+        self.upgraded = False
+        self.buffer = b""
+        self.closed = asyncio.get_running_loop().create_future()
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's is no subclass of it
+        self.transport.write(self.head)
+
+    def data_received(self, data: bytes) -> None:
+        if self.upgraded:
+            self.tally.bytes_read += len(data)
+            return
+        self.buffer += data
+        end = self.buffer.find(b"\r\n\r\n")
+        if end < 0:
+            return
+        assert self.transport is not None
+        if not self.buffer.startswith(b"HTTP/1.1 101"):
+            self.closed.set_exception(SystemExit(f"{self.path}: no upgrade: {self.buffer[:100]!r}"))
+            self.transport.close()
+            return
+        self.upgraded = True
+        self.tally.bytes_read += len(self.buffer) - end - 4
+        for text in self.frames:
+            self.transport.write(frame(text))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+
 async def subscriber(host: str, port: int, path: str, frames: list[str], tally: Tally,
                      stop: asyncio.Event) -> None:  # fmt: skip
-    reader, writer = await asyncio.open_connection(host, port)
     key = base64.b64encode(os.urandom(16)).decode()
-    writer.write(
+    head = (
         f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
         f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
-        .encode()
+    ).encode()
+    loop = asyncio.get_running_loop()
+    transport, reader = await loop.create_connection(
+        lambda: _Reader(head, frames, tally, path), host, port
     )
-    head = await reader.readuntil(b"\r\n\r\n")
-    if not head.startswith(b"HTTP/1.1 101"):
-        raise SystemExit(f"{path}: no upgrade: {head[:100]!r}")
-    for text in frames:
-        writer.write(frame(text))
-    await writer.drain()
-    reading = asyncio.ensure_future(reader.read(1 << 16))
     stopping = asyncio.ensure_future(stop.wait())
-    while True:
-        await asyncio.wait({reading, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        if stopping.done():
-            reading.cancel()
-            break
-        chunk = reading.result()
-        if not chunk:
-            tally.closed_by_server += 1
-            stopping.cancel()
-            return
-        tally.bytes_read += len(chunk)
-        reading = asyncio.ensure_future(reader.read(1 << 16))
-    writer.close()
+    await asyncio.wait({stopping, reader.closed}, return_when=asyncio.FIRST_COMPLETED)
+    if reader.closed.done():
+        reader.closed.result()  # a refused upgrade ends the run
+        tally.closed_by_server += 1
+    stopping.cancel()
+    transport.close()
 
 
 async def child(spec: dict[str, Any]) -> None:
@@ -236,8 +267,9 @@ class Latencies:
     ms: dict[str, list[int]] = field(default_factory=dict)
 
 
-async def measure(server: Server, available: dict[str, str | None], stop: asyncio.Event,
-                  out: Latencies) -> None:  # fmt: skip
+async def measure(server: Server, available: dict[str, str | None], loading: asyncio.Event,
+                  stop: asyncio.Event, out: Latencies) -> None:  # fmt: skip
+    """Read every push of each topic; from `loading` on, sample its commit-to-push latency."""
     async def read(feed: Any, topic: str, label: str) -> None:
         async with feed:
             await feed.subscribe(topic)
@@ -248,7 +280,7 @@ async def measure(server: Server, available: dict[str, str | None], stop: asynci
                 except TimeoutError:
                     continue
                 ts = getattr(message, "ts", None)
-                if isinstance(ts, int) and ts > 0:
+                if loading.is_set() and isinstance(ts, int) and ts > 0:
                     samples.append(int(time.time() * 1000) - ts)
 
     readers = []
@@ -289,15 +321,20 @@ def orders(args: argparse.Namespace, server: Server, tmp: Path, connections: int
 def paced(args: argparse.Namespace, server: Server, tmp: Path,
           available: dict[str, str | None]) -> tuple[Result, Latencies]:  # fmt: skip
     # Each connection waits delay_ms between its requests: at most connections * 1000 /
-    # delay_ms orders/s, less by the reply time; 50 ms of pause leaves room for slow replies.
+    # delay_ms orders/s, less by the reply time. A 3 s probe at that guess measures how far
+    # the reply time takes it below --rate; the measured run scales the connections by it.
     delay_ms = 50
     connections = max(1, round(args.rate * delay_ms / 1000))
+    probe = orders(argparse.Namespace(**{**vars(args), "duration": 3}), server, tmp,
+                   connections, delay_ms)  # fmt: skip
+    connections = min(4 * args.connections, round(connections * args.rate / max(probe.rate, 1)))
     latencies = Latencies()
 
     async def main() -> Result:
-        stop = asyncio.Event()
-        measuring = asyncio.ensure_future(measure(server, available, stop, latencies))
-        await asyncio.sleep(1.0)
+        stop, loading = asyncio.Event(), asyncio.Event()
+        measuring = asyncio.ensure_future(measure(server, available, loading, stop, latencies))
+        await asyncio.sleep(1.0)  # subscribed; what came so far is the subscriptions' snapshots
+        loading.set()
         loop = asyncio.get_running_loop()
         result = await loop.run_in_executor(
             None, lambda: orders(args, server, tmp, connections, delay_ms)
@@ -325,7 +362,7 @@ def main() -> None:
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        asyncio.run(child(json.loads(sys.stdin.readline())))
+        uvloop.run(child(json.loads(sys.stdin.readline())))
         return
     import bench_http
 
