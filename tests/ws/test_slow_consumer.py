@@ -39,7 +39,8 @@ def send_buffer() -> int:
 def ws_settings() -> WsSettings:
     # The book checked about every change (HTX's 100 ms would leave too few pushes to fill a
     # queue in a test's time).
-    return WsSettings(queue_limit=QUEUE, step_depth_interval_s=0.001)
+    # It reads its close late, after the whole run: never dropped for that here.
+    return WsSettings(queue_limit=QUEUE, step_depth_interval_s=0.001, close_wait_s=600)
 
 
 async def test_a_slow_consumer_is_closed_and_the_others_get_everything(

@@ -10,7 +10,8 @@ synchronous `write` of the built frame straight to the transport, and the protoc
 `writable` event (cleared while the transport's buffer is above its high-water mark), so that
 a sender can stop and queue while the client reads slowly.
 
-Everything else (handshake, client frames, RFC 6455 pings, close) is uvicorn's. Frames
+Everything else (handshake, client frames, RFC 6455 pings, close) is uvicorn's; `abort` ends
+a connection whose client does not read even the close frame, which ASGI cannot do. Frames
 written here bypass websockets' connection state, which tracks no outgoing data frame, only
 the close: `write` refuses once a close was sent or the connection is gone.
 """
@@ -33,6 +34,10 @@ class FrameSink(Protocol):
         """Write one whole frame (header and payload); False if the connection is closed."""
         ...
 
+    def abort(self) -> None:
+        """Drop the connection at once (a client that reads nothing, not even its close)."""
+        ...
+
 
 class PushProtocol(WebSocketsSansIOProtocol):
     """What `uvicorn.Config(ws=...)` gets wherever the sandbox serves its WebSockets."""
@@ -49,6 +54,9 @@ class PushProtocol(WebSocketsSansIOProtocol):
             return False
         transport.write(wire)
         return True
+
+    def abort(self) -> None:
+        self.transport.abort()
 
 
 def sink(scope_extensions: dict[str, dict[object, object]] | None) -> FrameSink | None:

@@ -9,8 +9,9 @@ once it resumes. Without a sink (a test client's app) every frame goes through t
 and ASGI's `websocket.send`, one message each.
 
 Once the backlog would hold more than `limit` frames the connection is closed with close code
-1013 and a reason saying so, and a log line, instead of dropping frames silently. A client
-that reconnects starts from a new snapshot.
+1013 and a reason saying so, and a log line, instead of dropping frames silently; a client
+that does not read even the close frame within `close_wait_s` is dropped. A client that
+reconnects starts from a new snapshot.
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ SLOW_CONSUMER = 1013
 
 class Sender:
     __slots__ = (
-        "_backlog", "_closing", "_count", "_fanout", "_loop", "_ready", "_send", "_sink",
-        "_task", "closed", "limit", "name", "websocket",
+        "_backlog", "_close_wait_s", "_closing", "_count", "_fanout", "_loop", "_ready", "_send",
+        "_sink", "_task", "closed", "limit", "name", "websocket",
     )  # fmt: skip
 
     def __init__(
@@ -47,12 +48,14 @@ class Sender:
         name: str,
         fanout: Fanout,
         sink: FrameSink | None = None,
+        close_wait_s: float = 10.0,
     ) -> None:
         self.websocket = websocket
         self._send = send
         """The connection's ASGI send, for frames when there is no sink."""
         self._sink = sink
         self._fanout = fanout
+        self._close_wait_s = close_wait_s
         self.limit = limit
         self.name = name
         """For log lines: the service and the client's address."""
@@ -163,9 +166,16 @@ class Sender:
     async def _close(self, code: int, reason: str) -> None:
         # Waits until the socket takes the close frame: behind the frames already written, so
         # a client that reads again sees them, then the reason (never a silent gap). One that
-        # never reads is dropped by the server's protocol pings (uvicorn, 1011).
-        with contextlib.suppress(Exception):
-            await self.websocket.close(code, reason)
+        # reads nothing for close_wait_s more is dropped (with a sink; without one, by the
+        # server's protocol pings).
+        try:
+            await asyncio.wait_for(self.websocket.close(code, reason), self._close_wait_s)
+        except TimeoutError:
+            if self._sink is not None:
+                log.info("%s: dropped, the close frame was not read", self.name)
+                self._sink.abort()
+        except Exception:  # the client went away first: nothing to close
+            pass
 
     async def finish(self) -> None:
         """The connection is over: stop the writer."""

@@ -94,7 +94,9 @@ async def serve(
     client = websocket.client
     name = f"{service.name} {client.host}:{client.port}" if client else service.name
     sink = protocol.sink(websocket.scope.get("extensions"))
-    sender = Sender(websocket, send, settings.queue_limit, name, fanout, sink)
+    sender = Sender(
+        websocket, send, settings.queue_limit, name, fanout, sink, settings.close_wait_s
+    )
     session = Session(websocket, sender, clock, settings)
     if live is not None:
         live.add(session)

@@ -9,6 +9,10 @@ from dataclasses import dataclass
 class WsSettings:
     queue_limit: int = 1024
     """Frames a connection may be behind before it is closed as a slow consumer."""
+    close_wait_s: float = 10.0
+    """How long a connection closed by the server (slow consumer, lost heartbeat) may take to
+    read its close frame before its TCP connection is dropped (uvicorn's own wait for the
+    client's closing handshake is 10 s too)."""
     ping_interval_s: float = 5.0
     """HTX pings every 5 s."""
     ping_misses: int = 5
@@ -39,7 +43,7 @@ class WsSettings:
             raise ValueError("WebSocket limits must be positive")
         intervals = (
             self.ping_interval_s, self.quiet_check_s, self.step_depth_interval_s,
-            self.high_freq_interval_s,
+            self.high_freq_interval_s, self.close_wait_s,
         )  # fmt: skip
         if min(intervals) <= 0:
             raise ValueError("WebSocket intervals must be positive")
