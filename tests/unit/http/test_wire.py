@@ -35,3 +35,16 @@ def test_the_printed_number_reads_back_as_the_rounded_figure() -> None:
     figure = Decimal(1) / Decimal(3)  # 0.333... to the context's precision
     decoded = msgspec.json.decode(encode([num(figure)]), type=list[Decimal])
     assert decoded == [Decimal("0.333333333333333333")]
+
+
+def test_a_figure_prints_the_same_however_often_and_in_whatever_form() -> None:
+    """num remembers what it printed by value: equal Decimals of any exponent share it, and
+    the memory is bounded."""
+    from htx_sandbox.http.core import wire
+
+    for form in ("60000", "60000.0", "6E+4", "60000.000000000000000000"):
+        assert encode([num(Decimal(form)), num(Decimal(form))]) == b"[60000,60000]"
+    for i in range(wire._PRINTED_MAX + 10):
+        num(Decimal(i) / 7)
+    assert len(wire._PRINTED) <= wire._PRINTED_MAX
+    assert encode([num(Decimal(22) / 7)]) == b"[3.142857142857142857]"

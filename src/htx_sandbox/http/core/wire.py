@@ -20,11 +20,25 @@ JSON = "application/json"
 _ZERO_RAW = msgspec.Raw(b"0")
 
 
+_PRINTED: dict[Decimal, msgspec.Raw] = {}
+"""num's answers by value: prices, sizes and fees repeat, and printing one costs ten times the
+lookup. Equal Decimals print alike (the text is of the normalized value), so the value is the
+key. Both threads read it (a dict's get and set are atomic); at `_PRINTED_MAX` it starts over."""
+_PRINTED_MAX = 1 << 16
+
+
 def num(value: Decimal) -> msgspec.Raw:
     """A Decimal as a JSON number on the 1e-18 grid, in plain digits (0.000000333333333333, not
     3.33333333333E-7; 0, where HTX's Java prints a zero of scale 18 as 0E-18), without the
     grid's trailing zeros (10, not 10.000000000000000000), so one figure never prints two ways."""
-    return msgspec.Raw(text(value).encode()) if value else _ZERO_RAW
+    if not value:
+        return _ZERO_RAW
+    printed = _PRINTED.get(value)
+    if printed is None:
+        if len(_PRINTED) >= _PRINTED_MAX:
+            _PRINTED.clear()
+        printed = _PRINTED[value] = msgspec.Raw(text(value).encode())
+    return printed
 
 
 def num_or_null(value: Decimal | None) -> msgspec.Raw | None:
