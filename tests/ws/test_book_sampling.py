@@ -20,7 +20,9 @@ STEP0 = "market.BTC-USD.depth.step0"
 
 @pytest.fixture
 def ws_settings() -> WsSettings:
-    return WsSettings(step_depth_interval_s=1.5, high_freq_interval_s=1.5)
+    return WsSettings(
+        step_depth_interval_s=1.5, high_freq_interval_s=1.5, step_depth_refresh_s=600
+    )
 
 
 def is_push(channel: str) -> Any:
@@ -58,4 +60,5 @@ async def test_incremental_depth_sends_one_update_for_the_changes_of_one_interva
     update = (await ws.recv_until(is_push(topic)))["tick"]
     assert update["event"] == "update" and update["version"] == snapshot["version"] + 1
     assert sorted(update["bids"]) == [[D(49100), 2], [D(49200), 2]]
+
 

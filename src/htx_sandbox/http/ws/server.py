@@ -45,7 +45,7 @@ class WsServer:
         self.trades = TradeDetail(hub, fanout, market)
         self.book = Book(
             hub, fanout, market, self.settings.step_depth_interval_s,
-            self.settings.high_freq_interval_s,
+            self.settings.high_freq_interval_s, self.settings.step_depth_refresh_s,
         )  # fmt: skip
         self.detail = Detail(hub, fanout, market)
         quiet = self.settings.quiet_check_s

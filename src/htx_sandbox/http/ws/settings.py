@@ -29,6 +29,9 @@ class WsSettings:
     """depth.stepN: the book is checked this often and pushed if it changed (HTX: 100 ms)."""
     high_freq_interval_s: float = 0.03
     """depth.size_N.high_freq: checked this often, pushed on change (HTX: 30 ms)."""
+    step_depth_refresh_s: float = 1.0
+    """depth.stepN: pushed again, unchanged, when nothing changed it for this long (HTX: at
+    least once a second)."""
     max_connections_per_uid: int = 30
     """/swap-notification connections authenticated as one UID (HTX: 30; over it, 2030)."""
     snapshot_interval_s: float = 5.0
@@ -43,7 +46,7 @@ class WsSettings:
             raise ValueError("WebSocket limits must be positive")
         intervals = (
             self.ping_interval_s, self.quiet_check_s, self.step_depth_interval_s,
-            self.high_freq_interval_s, self.close_wait_s,
+            self.high_freq_interval_s, self.close_wait_s, self.step_depth_refresh_s,
         )  # fmt: skip
         if min(intervals) <= 0:
             raise ValueError("WebSocket intervals must be positive")

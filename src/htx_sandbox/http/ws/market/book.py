@@ -148,9 +148,14 @@ class Book(TopicFeed):
         market: MarketData,
         step_interval_s: float,
         high_freq_interval_s: float,
+        step_refresh_s: float = 1.0,
     ) -> None:
         super().__init__(hub, fanout)
         self.market = market
+        self._refresh_s = step_refresh_s
+        self._refreshing: asyncio.TimerHandle | None = None
+        self._step_at: dict[str, float] = {}
+        """Per depth.stepN channel, the loop time of its last push."""
         self._books: dict[str, _Book] = {}
         self._waiting: dict[str, list[tuple[str, Session]]] = {}
         """Per contract, subscribers still owed their first message (channel, session)."""
@@ -187,6 +192,9 @@ class Book(TopicFeed):
         if channel.endswith("high_freq"):
             channel = f"{channel}#{message.get('data_type', 'snapshot')}"
         self.subscribe(channel, topic.code, session.sender)
+        if ".depth.step" in channel and self._refreshing is None:
+            loop = asyncio.get_running_loop()
+            self._refreshing = loop.call_later(self._refresh_s, self._repeat_steps)
         book = self._books.get(topic.code)
         if book is not None:
             self._first(channel, session, book)
@@ -322,9 +330,30 @@ class Book(TopicFeed):
             if f"{prefix}depth.step{step}" in channels
         ]
         (bids, asks), after = book.advance(STEP)
+        now = asyncio.get_running_loop().time()
         for channel, count in steps:
             if (bids[:count], asks[:count]) != (after[0][:count], after[1][:count]):
                 channels.publish(channel, self._step(channel, book, after, count))
+                self._step_at[channel] = now
+
+    def _repeat_steps(self) -> None:
+        """HTX pushes depth.stepN at least once a second: a channel whose book did not change
+        for that long gets the image it was last sent again (a change still to be checked
+        comes with the next check)."""
+        loop = asyncio.get_running_loop()
+        now, due = loop.time(), self._refresh_s * 0.99
+        steps = [c for c in self.channels.channels() if ".depth.step" in c]
+        for channel in steps:
+            _, code, _, step = channel.split(".")
+            book = self._books.get(code)
+            if book is None or now - self._step_at.get(channel, 0.0) < due:
+                continue
+            count = FULL if int(step[4:]) in DEPTH_150 else 20
+            self.channels.publish(channel, self._step(channel, book, book.pushed[STEP], count))
+            self._step_at[channel] = now
+        for gone in [c for c in self._step_at if c not in self.channels]:
+            del self._step_at[gone]
+        self._refreshing = loop.call_later(self._refresh_s, self._repeat_steps) if steps else None
 
     def _push_sizes(self, prefix: str, book: _Book) -> None:
         channels = self.channels
