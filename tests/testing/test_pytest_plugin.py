@@ -122,10 +122,32 @@ def test_the_async_client_and_ccxt(pytester: pytest.Pytester) -> None:
                 return set(markets), balance["ETH"]["total"]
 
             assert asyncio.run(main()) == ({"BTC/USD:BTC", "ETH/USD:ETH"}, 100)
+
+
+        def test_the_websocket_feeds(htx_sandbox, htx_account, htx_client):
+            from decimal import Decimal
+
+            from htx_sandbox.client import AsyncNotificationFeed
+
+            async def main():
+                async with AsyncNotificationFeed(
+                    htx_account.access_key, htx_account.secret_key,
+                    base_url=htx_sandbox.base_url,
+                ) as feed:
+                    await feed.subscribe("orders.BTC-USD")
+                    placed = await asyncio.to_thread(
+                        htx_client.swap_order, "BTC-USD", volume=1, direction="buy",
+                        offset="open", lever_rate=5, order_price_type="limit",
+                        price=Decimal(50000),
+                    )
+                    return placed.order_id, await asyncio.wait_for(feed.recv(), 10)
+
+            order_id, pushed = asyncio.run(main())
+            assert pushed.order_id == order_id and pushed.status == 3
         """
     )
     result = run(pytester)
-    result.assert_outcomes(passed=3)
+    result.assert_outcomes(passed=4)
 
 
 def test_the_suite_starts_from_the_fixtures_file_of_its_ini(pytester: pytest.Pytester) -> None:

@@ -27,6 +27,8 @@ from ..client import AdminClient, SandboxClock, SandboxFault, SandboxIndexPrice,
 from ..http.app import create_app
 from ..http.core.gateway import HttpSettings
 from ..http.core.guard import HttpLimits, guarded_protocol
+from ..http.ws import PushProtocol
+from ..http.ws.frames import MAX_CLIENT_FRAME
 from ..service import fixtures as fixtures_file
 from ..service.clock import ExchangeClock, SystemClock
 from ..service.engine import Engine
@@ -183,7 +185,10 @@ class SandboxServer:
                 app,
                 loop="asyncio",
                 http=guarded_protocol(HttpLimits()),
-                ws="none",
+                # The WebSocket services too, as `serve` runs them: a bot's feeds work in tests.
+                ws=PushProtocol,
+                ws_per_message_deflate=False,
+                ws_max_size=MAX_CLIENT_FRAME,
                 access_log=False,
                 log_config=None,
                 log_level="warning",
