@@ -17,7 +17,8 @@ Starts bench/http_server.py --ws (SQLite, durability normal, uvloop; the WebSock
      ratio = orders/s of 2 / orders/s of 1 (target >= 0.80); the two alternate, --repeat times.
   3. latency              wrk paced to about --rate orders/s (each connection waits between
                           requests; a 3 s probe first sets how many connections that takes on
-                          this machine), the subscribers of 2 attached, plus one measuring client of
+                          this machine), the subscribers of 2 attached, plus one measuring
+                          client of
                           each service written with the project's own feeds
                           (htx_sandbox.client.AsyncMarketFeed / AsyncNotificationFeed), reading
                           every push: commit-to-push latency = the time the push is read minus
@@ -26,13 +27,12 @@ Starts bench/http_server.py --ws (SQLite, durability normal, uvloop; the WebSock
                           once the load started (not the subscriptions' first snapshots).
 
 The attached subscribers live in a child process (this script with --child, on uvloop, each
-socket a bare protocol) that reads their sockets and throws the bytes away without decoding: they cost the server all it does for a
-subscriber (capture, shape, gzip once, queue, write to the socket) and the machine as little as
-possible, so that the ratio measures the server. They count the bytes read and the connections
-the server closed (a slow consumer is closed, never skipped: 1013). Each group is probed first
-with the project's client; a topic this build does not serve yet (the notification topics
-before issue 15's notification part) is reported as such and its group left out, so the same
-command measures the whole set once the server has it.
+socket a bare protocol) that reads their sockets and throws the bytes away without decoding:
+they cost the server all it does for a subscriber (capture, shape, gzip once, queue, write to
+the socket) and the machine as little as possible, so that the ratio measures the server.
+They count the bytes read and the connections the server closed (a slow consumer is closed,
+never skipped: 1013). Each group is probed first with the project's client; a topic this
+build does not serve is reported as such and its group left out.
 
 Bounded: every phase stops after --duration s, the child and the server at the end; loopback
 only. Reports a table of the medians (orders/s, ratio, server CPU per order split into event
