@@ -38,10 +38,7 @@ async def _v3(call: Call, *, exact: bool) -> Any:
     code = body.text("contract", required=True)
     assert code is not None
     filters = paging.OrderFilters(body, "price_type")
-    start, end = paging.v3_window(body, call.now)
-    newest_first = paging.newest_first(body)
-    from_id = paging.from_id(body)
-    size = paging.size(body, paging.V3_MAX_SIZE)
+    cursor = paging.v3_cursor(body, call.now)
     uid = call.uid
 
     def read(reads: Reads) -> list[dict[str, Any]]:
@@ -49,9 +46,8 @@ async def _v3(call: Call, *, exact: bool) -> Any:
         if filters.matches_nothing:
             return []
         query = filters.query(
-            uid=uid, contract_code=contract.contract_code, start=start, end=end,
-            newest_first=newest_first, from_id=from_id, size=size,
-        )  # fmt: skip
+            uid=uid, contract_code=contract.contract_code, **cursor.fields()
+        )
         found, _ = reads.order_window(query)
         return [shapes.v3_order(o, update_time=not exact) for o in found]
 
@@ -68,10 +64,7 @@ async def swap_hisorders_exact(call: Call) -> Any:
     code = fields.contract_code(body, required=True)
     assert code is not None
     filters = paging.OrderFilters(body, "order_price_type")
-    start, end = paging.v1_window(body, call.now)
-    newest_first = paging.newest_first(body)
-    from_id = paging.from_id(body)
-    size = paging.size(body, paging.V1_MAX_SIZE)
+    cursor = paging.v1_cursor(body, call.now)
     uid = call.uid
 
     def read(reads: Reads) -> dict[str, Any]:
@@ -79,9 +72,8 @@ async def swap_hisorders_exact(call: Call) -> Any:
         if filters.matches_nothing:
             return {"orders": [], "remain_size": 0, "next_id": None}
         query = filters.query(
-            uid=uid, contract_code=contract.contract_code, start=start, end=end,
-            newest_first=newest_first, from_id=from_id, size=size,
-        )  # fmt: skip
+            uid=uid, contract_code=contract.contract_code, **cursor.fields()
+        )
         return paging.v1_page(reads.order_window, query, _query_id, shapes.exact_order, "orders")
 
     return await call.read(read)

@@ -45,17 +45,13 @@ async def _v3(call: Call) -> Any:
     code = body.text("contract", required=True)
     assert code is not None
     sides, order_types = _trade_type(body)
-    start, end = paging.v3_window(body, call.now)
-    newest_first = paging.newest_first(body)
-    from_id = paging.from_id(body)
-    size = paging.size(body, paging.V3_MAX_SIZE)
+    cursor = paging.v3_cursor(body, call.now)
     uid = call.uid
 
     def read(reads: Reads) -> list[dict[str, Any]]:
         contract = reads.contract(code)
         found, _ = reads.fill_window(HistoryQuery(
-            uid, contract.contract_code, start, end, sides=sides, order_types=order_types,
-            newest_first=newest_first, from_id=from_id, size=size,
+            uid, contract.contract_code, sides=sides, order_types=order_types, **cursor.fields()
         ))  # fmt: skip
         return [shapes.fill(f) for f in found]
 
@@ -94,18 +90,14 @@ async def swap_matchresults_exact_v1(call: Call) -> Any:
     code = fields.contract_code(body, required=True)
     assert code is not None
     sides, order_types = _trade_type(body)
-    start, end = paging.v1_window(body, call.now)
-    newest_first = paging.newest_first(body)
-    from_id = paging.from_id(body)
-    size = paging.size(body, paging.V1_MAX_SIZE)
+    cursor = paging.v1_cursor(body, call.now)
     uid = call.uid
 
     def read(reads: Reads) -> dict[str, Any]:
         contract = reads.contract(code)
         query = HistoryQuery(
-            uid, contract.contract_code, start, end, sides=sides, order_types=order_types,
-            newest_first=newest_first, from_id=from_id, size=size,
-        )  # fmt: skip
+            uid, contract.contract_code, sides=sides, order_types=order_types, **cursor.fields()
+        )
         return paging.v1_page(reads.fill_window, query, _query_id, shapes.fill, "trades")
 
     return await call.read(read)

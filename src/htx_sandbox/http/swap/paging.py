@@ -15,7 +15,7 @@ page, null on the last).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from ...domain.errors import ErrorCode, HtxError
@@ -83,6 +83,35 @@ def v1_window(body: Body, now: int) -> tuple[Millis, Millis]:
 
 def newest_first(body: Body) -> bool:
     return direction(body) == "prev"
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """A paged history request's window and page, read in HTX's order of checks (the window,
+    then direct, from_id and size)."""
+
+    start: Millis
+    end: Millis
+    newest_first: bool
+    from_id: int | None
+    size: int
+
+    def fields(self) -> dict[str, Any]:
+        """As HistoryQuery's keyword arguments."""
+        return {
+            "start": self.start, "end": self.end, "newest_first": self.newest_first,
+            "from_id": self.from_id, "size": self.size,
+        }  # fmt: skip
+
+
+def v3_cursor(body: Body, now: int) -> Cursor:
+    start, end = v3_window(body, now)
+    return Cursor(start, end, newest_first(body), from_id(body), size(body, V3_MAX_SIZE))
+
+
+def v1_cursor(body: Body, now: int) -> Cursor:
+    start, end = v1_window(body, now)
+    return Cursor(start, end, newest_first(body), from_id(body), size(body, V1_MAX_SIZE))
 
 
 def v1_page(
