@@ -185,3 +185,22 @@ async def test_a_round_beyond_the_limit_is_written_while_the_socket_takes_it() -
     await end_of_round()
     assert len(messages(sink.writes[0])) == 50
     assert not one.closed and socket.closed == []
+
+
+async def test_a_connection_that_fails_costs_only_itself() -> None:
+    fanout = Fanout()
+    channels = Channels(fanout)
+    broken, broken_sink, socket = sender(fanout)
+    fine, fine_sink, _ = sender(fanout)
+
+    def fail(wire: bytes) -> bool:
+        raise RuntimeError("a bug below the sender")
+
+    broken_sink.write = fail  # type: ignore[method-assign]
+    channels.add("trades", broken)
+    channels.add("trades", fine)
+    channels.publish("trades", {"n": 1})
+    await end_of_round()
+    await asyncio.sleep(0.01)
+    assert [messages(w) for w in fine_sink.writes] == [[{"n": 1}]]
+    assert broken.closed and socket.closed == [(1011, "internal error")]

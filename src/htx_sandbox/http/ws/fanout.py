@@ -19,6 +19,7 @@ it subscribed or after it left.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ from .frames import Frame
 if TYPE_CHECKING:
     from .sender import Sender
 
+log = logging.getLogger(__name__)
 Subscribers = dict["Sender", None]
 """A channel's subscribers (an ordered set): the dict `Channels` keeps for it."""
 
@@ -88,4 +90,8 @@ class Fanout:
                 indices = lists[0] if len(lists) == 1 else sorted({i for p in lists for i in p})
                 chosen = [frames[i] for i in indices]
                 found = built[key] = (chosen, b"".join([f.wire for f in chosen]))
-            sender.take(*found)  # a closed one refuses: its session drops its channels
+            try:
+                sender.take(*found)  # a closed one refuses: its session drops its channels
+            except Exception:  # a bug costs this connection, never the round's others
+                log.exception("%s: push failed", sender.name)
+                sender.close(1011, "internal error")
