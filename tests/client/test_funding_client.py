@@ -18,7 +18,12 @@ from htx_sandbox.domain.commands import PlaceOrder, SetIndexPrices, Tick
 from htx_sandbox.domain.types import Direction, Offset, OrderPriceType
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
-from tests.http.conftest import UID1, UID2
+from tests.http.conftest import UID1, UID2, between_settlements
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return between_settlements()
 
 
 def settle_once(engine: Engine, clock: ManualClock) -> int:

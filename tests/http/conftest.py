@@ -79,6 +79,8 @@ import httpx
 import pytest
 
 from htx_sandbox.domain.commands import Deposit, OpenUser
+from htx_sandbox.domain.contracts import FUNDING_INTERVAL_MS
+from htx_sandbox.domain.funding_clock import next_settlement_after
 from htx_sandbox.domain.types import UID, Millis
 from htx_sandbox.http.app import create_app
 from htx_sandbox.http.core.gateway import HttpSettings
@@ -258,6 +260,14 @@ def anyio_backend() -> str:
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(int(datetime.now(UTC).timestamp() * 1000))
+
+
+def between_settlements() -> ManualClock:
+    """A clock today, halfway between two funding settlements, for a module whose tests count
+    settlements: moved by minutes or hours it crosses none it did not ask for, whatever the time
+    of day the suite runs at (the wall clock's now may be a minute before one)."""
+    now = int(datetime.now(UTC).timestamp() * 1000)
+    return ManualClock(next_settlement_after(now) - FUNDING_INTERVAL_MS // 2)
 
 
 @pytest.fixture

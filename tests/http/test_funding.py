@@ -16,7 +16,7 @@ from htx_sandbox.domain.commands import PlaceOrder, SetIndexPrices, Tick
 from htx_sandbox.domain.types import UID, Direction, Offset, OrderPriceType
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
-from tests.http.conftest import UID1, UID2, SignedClient
+from tests.http.conftest import UID1, UID2, SignedClient, between_settlements
 from tests.texts import empty, invalid
 
 pytestmark = pytest.mark.anyio
@@ -25,6 +25,11 @@ V1 = "/swap-api/v1/"
 V3 = "/swap-api/v3/"
 PERIOD = 8 * 3_600_000
 DAY = 86_400_000
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return between_settlements()
 
 
 def ok(outcome: Any) -> None:
