@@ -19,11 +19,14 @@ from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
 from htx_sandbox.service.push import Batch, PushHub
 from htx_sandbox.storage.memory import MemoryStore
+from tests.batches import one_batch
 
 DEADLINE_S = 10
 
 
 class Recorder:
+    each_command = False
+
     def __init__(self, hub: PushHub, *, fail_on: int | None = None) -> None:
         self.listening = True
         self.fail_on = fail_on
@@ -49,6 +52,18 @@ class Recorder:
 
     def lost(self, reason: str) -> None:
         self.lost_reasons.append(reason)
+
+
+class Balances(Recorder):
+    """A feed of every change: each command's deposits with the balance that command left."""
+
+    each_command = True
+
+    def capture(self, batch: Batch) -> object | None:
+        amounts = super().capture(batch)
+        if amounts is None:
+            return None
+        return amounts, batch.reads.account(UID(1), "BTC").margin_static
 
 
 @pytest.fixture
@@ -162,3 +177,40 @@ def test_nothing_is_captured_before_a_loop_is_bound(engine: Engine) -> None:
     deposit(engine, 1)
     engine.query(lambda exchange: None).result()
     assert feed.captured_on == set()
+
+
+def test_an_each_command_feed_sees_the_state_each_command_left_in_one_batch(
+    engine: Engine, loop: asyncio.AbstractEventLoop
+) -> None:
+    hub = PushHub(engine)
+    changes, batches = Balances(hub), Recorder(hub)
+    hub.bind(loop)
+    deposit(engine, 100)
+    run_until(loop, lambda: len(batches.delivered) == 1)
+    commits = engine.commits
+    outcomes = one_batch(engine, *(Deposit(UID(1), "BTC", Decimal(a)) for a in (1, 2, 3)))
+    assert all(o.error is None for o in outcomes)
+    assert engine.commits == commits + 1  # one batch, one commit
+    run_until(loop, lambda: len(changes.delivered) == 4)
+    # The batch feed sees the batch once; the each-command feed each deposit, with the balance
+    # it left, not the batch's end state, in engine order and after the batch feed's earlier.
+    assert batches.delivered[1:] == [[Decimal(1), Decimal(2), Decimal(3)]]
+    assert changes.delivered == [
+        ([Decimal(100)], Decimal(100)), ([Decimal(1)], Decimal(101)),
+        ([Decimal(2)], Decimal(103)), ([Decimal(3)], Decimal(106)),
+    ]  # fmt: skip
+    assert changes.captured_on == {"htx-engine"}
+
+
+def test_a_failing_each_command_capture_refuses_no_command(
+    engine: Engine, loop: asyncio.AbstractEventLoop
+) -> None:
+    hub = PushHub(engine)
+    broken, healthy = Balances(hub, fail_on=2), Balances(hub)
+    hub.bind(loop)
+    outcomes = one_batch(engine, *(Deposit(UID(1), "BTC", Decimal(a)) for a in (1, 2, 3)))
+    assert all(o.error is None for o in outcomes)
+    run_until(loop, lambda: len(healthy.delivered) == 3)
+    assert broken.lost_reasons == ["server push failed"]
+    assert [d[0] for d in broken.delivered] == [[Decimal(1)], [Decimal(3)]]
+    assert healthy.lost_reasons == []

@@ -14,13 +14,15 @@ import pytest
 from htx_sandbox.domain.commands import (
     CancelAll,
     CancelStrategyOrders,
+    PlaceOrder,
     PlaceTriggerOrder,
     SwitchLeverRate,
 )
 from htx_sandbox.domain.strategy_orders import StrategyKind, TriggerType
-from htx_sandbox.domain.types import Direction, Offset
+from htx_sandbox.domain.types import Direction, Offset, OrderPriceType
 from htx_sandbox.http.ws import WsSettings
 from htx_sandbox.service.clock import ManualClock
+from tests.batches import one_batch
 from tests.http.conftest import KEYS, UID1, UID2, UID3, SignedClient
 from tests.ws.conftest import Served, place
 from tests.ws.notify import PATH, login, push, sub, unsub, until
@@ -158,6 +160,36 @@ async def test_match_orders_pushes_fills_without_fees(
         "id", "trade_id", "trade_price", "trade_volume", "trade_turnover", "created_at", "role",
     }  # fmt: skip
     assert trade["role"] == "maker" and trade["trade_turnover"] == Decimal(100)
+
+
+async def test_an_order_two_commands_of_one_batch_fill_is_pushed_twice(
+    connect: Any, server: Served, clock: ManualClock
+) -> None:
+    ws = await logged_in(connect, clock, "orders.btc-usd", "accounts.btc-usd")
+    assert (await push(ws, "accounts."))["event"] == "init"
+    sell = place(server.engine, UID1, "sell", "50000", 3)
+    assert (await push(ws, "orders."))["status"] == 3
+    opened = await push(ws, "accounts.")
+    buys = [
+        PlaceOrder(uid, "BTC-USD", Direction.BUY, Offset.OPEN, volume, 20, OrderPriceType.LIMIT,
+                   Decimal(50000))
+        for uid, volume in ((UID2, 1), (UID3, 2))
+    ]  # fmt: skip
+    commits = server.engine.commits
+    assert all(o.error is None for o in one_batch(server.engine, *buys))
+    assert server.engine.commits == commits + 1
+    # HTX pushes each change: the state after the first taker, then after the second, not
+    # one message with the batch's end state.
+    first, second = await push(ws, "orders."), await push(ws, "orders.")
+    assert {first["order_id"], second["order_id"]} == {sell.order_id}
+    assert (first["status"], first["trade_volume"]) == (4, 1)
+    assert (second["status"], second["trade_volume"]) == (6, 3)
+    assert [t["trade_volume"] for t in first["trade"]] == [1]
+    assert [t["trade_volume"] for t in second["trade"]] == [2]
+    fills = [await push(ws, "accounts."), await push(ws, "accounts.")]
+    assert [m["event"] for m in fills] == ["order.match", "order.match"]
+    frozen = [m["data"][0]["margin_frozen"] for m in (opened, *fills)]
+    assert frozen[0] > frozen[1] > frozen[2] == 0  # each as its own fill left it
 
 
 async def test_cancel_all_pushes_one_orders_message_per_cancelled_order(

@@ -94,6 +94,29 @@ class RebuildError(RuntimeError):
     """A command applied right after a rebuild (a fixture) was refused."""
 
 
+BatchListener = Callable[[list[list[Event]], list[SeriesBar], list[object]], None]
+"""What `Engine.subscribe_batches` calls: each command's events, the bars, what was taken."""
+
+
+@dataclass(frozen=True, slots=True)
+class _BatchSubscription:
+    listener: BatchListener
+    each_command: Callable[[list[Event]], object | None] | None
+
+    def take(self, events: list[Event], into: list[object]) -> None:
+        """What `each_command` takes from the command just applied. Its bug costs what the
+        listener gets from that command, never the command."""
+        if self.each_command is None:
+            return
+        try:
+            value = self.each_command(events)
+        except Exception:
+            log.exception("engine command listener %r failed", self.each_command)
+            return
+        if value is not None:
+            into.append(value)
+
+
 @dataclass(slots=True)
 class _Job:
     command: EngineCommand | None
@@ -145,7 +168,7 @@ class Engine:
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._listeners: list[Callable[[list[Event]], None]] = []
-        self._batch_listeners: list[Callable[[list[list[Event]], list[SeriesBar]], None]] = []
+        self._batch_listeners: list[_BatchSubscription] = []
         self._wakers: dict[asyncio.AbstractEventLoop, LoopWaker] = {}
         self._failure: BaseException | None = None
         self._failure_callbacks: list[Callable[[BaseException], None]] = []
@@ -161,6 +184,8 @@ class Engine:
         self._rebuild_listeners: list[Callable[[str], None]] = []
         self._applied_at: list[Millis] = []
         """The exchange time each command of the batch being applied was applied at."""
+        self._taken: list[list[object]] = []
+        """Per batch subscription, what its `each_command` took from the batch being applied."""
 
     def _open(self, *, fresh: bool, rebuilt: bool = True) -> None:
         """Memory from the store (a new exchange for a new store), and what a start commits:
@@ -242,12 +267,18 @@ class Engine:
         self._listeners = [*self._listeners, listener]  # replaced, never mutated: thread-safe
 
     def subscribe_batches(
-        self, listener: Callable[[list[list[Event]], list[SeriesBar]], None]
+        self,
+        listener: BatchListener,
+        each_command: Callable[[list[Event]], object | None] | None = None,
     ) -> None:
         """Call `listener` on the engine thread once per committed batch, after `subscribe`'s
-        listeners, with each command's events (engine order) and the kline bars the commit
-        stored; memory then shows the batch's state (the pushes read it). It must not block."""
-        self._batch_listeners = [*self._batch_listeners, listener]
+        listeners, with each command's events (engine order), the kline bars the commit
+        stored and what `each_command` took; memory then shows the batch's state (the pushes
+        read it). `each_command` runs right after each command that had events, while memory
+        shows the state that command left (an order a later command of the batch changes
+        again): its values (those not None, in engine order) reach `listener` only once the
+        batch is committed, and a batch that fails drops them. Neither may block."""
+        self._batch_listeners = [*self._batch_listeners, _BatchSubscription(listener, each_command)]
 
     def on_rebuild(self, listener: Callable[[str], None]) -> None:
         """Call `listener` on the engine thread after memory was rebuilt from a store that
@@ -480,11 +511,11 @@ class Engine:
                         log.exception("engine listener %r failed", listener)
         if self._batch_listeners:
             batch = [outcome.events for _, outcome in done if outcome.events]
-            for batch_listener in self._batch_listeners:
+            for subscription, taken in zip(self._batch_listeners, self._taken, strict=True):
                 try:
-                    batch_listener(batch, bars)
+                    subscription.listener(batch, bars, taken)
                 except Exception:  # committed already, as above
-                    log.exception("engine batch listener %r failed", batch_listener)
+                    log.exception("engine batch listener %r failed", subscription.listener)
         for job, outcome in done:
             _settle(job.future, outcome)
         self._answer_queries(jobs)
@@ -496,6 +527,8 @@ class Engine:
         unit = UnitOfWork()
         done: list[tuple[_Job, Outcome]] = []
         applied_at = self._applied_at = []
+        subscriptions = self._batch_listeners
+        taken = self._taken = [[] for _ in subscriptions]  # a pass that fails drops them
         for index, job in enumerate(jobs):
             command = job.command
             if command is None or index in refused:
@@ -517,6 +550,9 @@ class Engine:
                 raise _PoisonedCommandError(index, error) from None
             applied_at.append(now)  # the time the journal replays it at
             done.append((job, outcome))
+            if outcome.events:
+                for subscription, values in zip(subscriptions, taken, strict=True):
+                    subscription.take(outcome.events, values)
         return unit, done
 
     def _journal_entries(self, done: list[tuple[_Job, Outcome]]) -> list[JournalEntry]:

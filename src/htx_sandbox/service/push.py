@@ -27,7 +27,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, cast
 
 from ..domain.events import Event
 from ..domain.exchange import Exchange
@@ -55,6 +55,12 @@ class Batch:
 
 
 class Feed(Protocol):
+    each_command: bool
+    """Whether `capture` runs after each command (with that command's events, memory showing
+    the state it left, before the batch's commit) instead of once per committed batch: a feed
+    that pushes every change of an object (an order filled by two commands of one batch is
+    two pushes) where one push of the batch's end state would skip one."""
+
     def wanted(self) -> bool:
         """Whether anyone listens (read on the engine thread: keep it a plain attribute read)."""
         ...
@@ -86,7 +92,7 @@ class PushHub:
         self._scheduled = False
         self._overflowed = False
         self.overflows = 0
-        engine.subscribe_batches(self._on_batch)
+        engine.subscribe_batches(self._on_batch, self._on_command)
 
     def attach(self, feed: Feed) -> None:
         self._feeds = (*self._feeds, feed)  # replaced, never mutated: read on the engine thread
@@ -126,14 +132,31 @@ class PushHub:
         reads = Reads(exchange, engine.store, engine.series)
         return Batch(events, bars, reads, engine.clock.now())
 
-    def _on_batch(self, commands: list[list[Event]], bars: list[SeriesBar]) -> None:
+    def _on_command(self, events: list[Event]) -> _Posted | None:
+        """After one command, before the commit: the captures of the `each_command` feeds,
+        which the engine hands to `_on_batch` once the batch is committed."""
+        if self._loop is None:
+            return None
+        feeds = [feed for feed in self._feeds if feed.each_command and feed.wanted()]
+        if not feeds:
+            return None
+        return self._capture(feeds, self._batch(self.engine.exchange, events, ())) or None
+
+    def _on_batch(
+        self, commands: list[list[Event]], bars: list[SeriesBar], taken: list[object]
+    ) -> None:
         if self._loop is None:
             return
-        feeds = [feed for feed in self._feeds if feed.wanted()]
-        if not feeds:
-            return
-        events = [event for events in commands for event in events]
-        batch = self._batch(self.engine.exchange, events, bars)
+        posted: _Posted = [entry for captures in taken for entry in cast(_Posted, captures)]
+        feeds = [feed for feed in self._feeds if not feed.each_command and feed.wanted()]
+        if feeds:
+            events = [event for events in commands for event in events]
+            posted += self._capture(feeds, self._batch(self.engine.exchange, events, bars))
+        if posted:
+            self._post(posted)
+
+    @staticmethod
+    def _capture(feeds: Sequence[Feed], batch: Batch) -> _Posted:
         posted: _Posted = []
         for feed in feeds:
             try:
@@ -144,8 +167,7 @@ class PushHub:
                 continue
             if captured is not None:
                 posted.append((feed, captured))
-        if posted:
-            self._post(posted)
+        return posted
 
     def _post(self, posted: _Posted) -> None:
         loop = self._loop

@@ -13,6 +13,10 @@ from .sender import SLOW_CONSUMER, Sender
 
 
 class TopicFeed:
+    each_command = False
+    """Captured once per committed batch (market data: sampled, or its batch's trades); a
+    feed that pushes every change of an order or an account sets it (PushHub's Feed)."""
+
     def __init__(self, hub: PushHub, fanout: Fanout) -> None:
         self.hub = hub
         self.channels = Channels(fanout)

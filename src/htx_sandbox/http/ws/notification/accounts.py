@@ -1,5 +1,6 @@
 """`accounts.$contract_code` and `positions.$contract_code`: a UID's margin account and its
-positions on a contract, pushed after every batch that changed them, with `event` saying why
+positions on a contract, pushed for every command that changed them (the figures as it left
+them, sent once its batch is committed), with `event` saying why
 (HTX's values: order.open, order.close, order.match, order.liquidation, order.cancel,
 settlement, switch_lever_rate, contract.transfer, other; `init` right after a subscription,
 `snapshot` every `snapshot_interval_s` to the subscriptions nothing else was pushed to
@@ -120,6 +121,7 @@ def _changes(batch: Batch, changed: type[AccountChanged] | type[PositionChanged]
 
 class _Periodic(NotifyFeed):
     """An account or position topic: init on subscribe, a snapshot to quiet subscriptions."""
+    each_command = True
 
     def __init__(self, hub: PushHub, fanout: Fanout, interval_s: float) -> None:
         super().__init__(hub, fanout)

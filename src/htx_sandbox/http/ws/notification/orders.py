@@ -1,14 +1,15 @@
 """`orders.$contract_code` and `matchOrders.$contract_code`.
 
 `orders`: every change of an order (placed, filled in part or whole, cancelling, cancelled,
-refused by FOK/IOC/post_only), one push per order and batch, with the order as it stands after
-the batch's commit and under `trade` the fills that batch made (empty for a change without
-one). A cancel-all therefore pushes one message per cancelled order. The order's fields are
+refused by FOK/IOC/post_only), one push per order and command, with the order as that command
+left it and under `trade` the fills it made (empty for a change without one), sent once the
+batch is committed. An order two commands of one batch filled is two pushes, whatever the
+load; a cancel-all pushes one message per cancelled order. The order's fields are
 swap_openorders' (http/shapes/orders.py) less `update_time` and `self_match_prevent`, which
 HTX's push does not carry; the fills are swap_order_detail's.
 
 `matchOrders`: the matching engine's fills only (no liquidation orders), one push per order
-and batch, with the fields of HTX's table: no fee, no profit.
+and command, with the fields of HTX's table: no fee, no profit.
 
 Topics are pushed as `orders.btc-usd`: HTX's examples print the code in lower case, and ccxt
 routes a push by that exact string (or by it less `.btc-usd`, for a `*` subscription).
@@ -54,6 +55,7 @@ def _changed(batch: Batch) -> dict[OrderId, list[Trade]]:
 
 class Orders(NotifyFeed):
     kind = "orders"
+    each_command = True
 
     def capture(self, batch: Batch) -> object | None:
         pushes: list[Push] = []
@@ -78,6 +80,7 @@ def order_push(order: Order, trades: list[Trade], now: int) -> dict[str, Any]:
 
 class MatchOrders(NotifyFeed):
     kind = "matchOrders"
+    each_command = True
 
     def capture(self, batch: Batch) -> object | None:
         fills: dict[OrderId, list[Trade]] = {}

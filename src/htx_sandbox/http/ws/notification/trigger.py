@@ -27,6 +27,7 @@ EVENTS = {
 
 class TriggerOrders(NotifyFeed):
     kind = "trigger_order"
+    each_command = True
 
     def covered(self, sender: Sender, owner: Owner, topic: Topic) -> bool:
         return topic.code != ALL and self.channels.holds(self.channel(owner, ALL), sender)
