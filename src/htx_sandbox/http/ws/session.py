@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from typing import Any, Protocol
 
 from starlette.types import Send
@@ -52,6 +53,9 @@ class Service(Protocol):
         ...
 
 
+_WINDOWS = "rate-windows"
+
+
 class Session:
     """A connection as the services see it: `send` a message, `sender` to subscribe."""
 
@@ -76,6 +80,21 @@ class Session:
 
     def now(self) -> int:
         return self.clock.now()
+
+    def within(self, kind: str, quota: int) -> bool:
+        """Count one `kind` frame (sub, req): False, and not counted, when `quota` of them came
+        within the second that began with the first frame counted. The window is on the wall
+        clock, as REST's rate limits are: it bounds how fast a client sends, and a frozen
+        exchange clock would never end it."""
+        now = time.monotonic()
+        windows: dict[str, list[float]] = self.state.setdefault(_WINDOWS, {})
+        window = windows.get(kind)
+        if window is None or now - window[0] >= 1.0:
+            window = windows[kind] = [now, 0]
+        if window[1] >= quota:
+            return False
+        window[1] += 1
+        return True
 
 
 async def serve(

@@ -93,15 +93,9 @@ class MarketService:
             self._error(session, id, MarketError(busy, SYSTEM_BUSY))
 
     def _limit(self, session: Session, what: str, quota: int) -> None:
-        """At most `quota` frames of a kind in any second (a window per whole second)."""
-        second = session.now() // 1000
-        key = f"{what}-window"
-        window = session.state.get(key)
-        if window is None or window[0] != second:
-            window = session.state[key] = [second, 0]
-        if window[1] >= quota:
+        """At most `quota` frames of a kind a second."""
+        if not session.within(what, quota):
             raise MarketError(TOO_MANY, TOO_MANY_REQUESTS)
-        window[1] += 1
 
     @staticmethod
     def _error(session: Session, id: str | int | None, error: MarketError) -> None:
