@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from htx_sandbox.http.ws import WsSettings
+from htx_sandbox.service.clock import ManualClock
 
 from .conftest import UID1, Served, place
 
@@ -27,17 +28,21 @@ def is_push(channel: str) -> Any:
 
 
 async def test_an_unchanged_step_book_is_pushed_again_every_refresh(
-    connect: Any, server: Served
+    connect: Any, server: Served, clock: ManualClock
 ) -> None:
     place(server.engine, UID1, "buy", "49000", 1)
     ws = await connect("/swap-ws")
     await ws.request({"sub": STEP0, "id": "d"})
     await ws.request({"sub": "market.BTC-USD.bbo", "id": "b"})
     first = await ws.recv_until(is_push(STEP0))
+    clock.advance(500)
     again = await ws.recv_until(lambda m: "ch" in m)
     assert again["ch"] == STEP0  # nothing else (the bbo) is repeated
     assert again["tick"]["bids"] == first["tick"]["bids"] == [[D(49000), 1]]
     assert again["tick"]["mrid"] == first["tick"]["mrid"]
+    # The same image under the time it was sent: HTX's outer ts is the push's, tick.ts the book's.
+    assert again["tick"]["ts"] == first["tick"]["ts"]
+    assert again["ts"] == clock.now() == first["ts"] + 500
 
 
 async def test_a_changing_book_is_not_repeated_on_top_of_its_pushes(

@@ -338,8 +338,8 @@ class Book(TopicFeed):
 
     def _repeat_steps(self) -> None:
         """HTX pushes depth.stepN at least once a second: a channel whose book did not change
-        for that long gets the image it was last sent again (a change still to be checked
-        comes with the next check)."""
+        for that long gets the image it was last sent again, under the time it is sent (a
+        change still to be checked comes with the next check)."""
         loop = asyncio.get_running_loop()
         now, due = loop.time(), self._refresh_s * 0.99
         steps = [c for c in self.channels.channels() if ".depth.step" in c]
@@ -349,7 +349,9 @@ class Book(TopicFeed):
             if book is None or now - self._step_at.get(channel, 0.0) < due:
                 continue
             count = FULL if int(step[4:]) in DEPTH_150 else 20
-            self.channels.publish(channel, self._step(channel, book, book.pushed[STEP], count))
+            image = self._step(channel, book, book.pushed[STEP], count)
+            image["ts"] = self.hub.engine.clock.now()  # sent now; the tick is the book's
+            self.channels.publish(channel, image)
             self._step_at[channel] = now
         for gone in [c for c in self._step_at if c not in self.channels]:
             del self._step_at[gone]
