@@ -162,6 +162,28 @@ async def test_match_orders_pushes_fills_without_fees(
     assert trade["role"] == "maker" and trade["trade_turnover"] == Decimal(100)
 
 
+async def test_match_orders_pushes_a_post_only_order_when_placed(
+    connect: Any, server: Served, clock: ManualClock
+) -> None:
+    ws = await logged_in(connect, clock, "matchOrders.*")
+    place(server.engine, UID1, "sell", "50000", 1)  # a limit order: no matchOrders push
+
+    def post_only(price: str) -> int:
+        outcome = server.engine.execute(PlaceOrder(
+            UID1, "BTC-USD", Direction.BUY, Offset.OPEN, 1, 20, OrderPriceType.POST_ONLY,
+            Decimal(price),
+        ))  # fmt: skip
+        assert outcome.error is None, outcome.error
+        return int(outcome.reply.order_id)
+
+    resting, refused = post_only("49000"), post_only("50000")  # the second would take
+    on_book, rejected = await push(ws, "matchOrders."), await push(ws, "matchOrders.")
+    assert set(on_book) == MATCH_FIELDS
+    assert (on_book["order_id"], on_book["status"], on_book["trade"]) == (resting, 3, [])
+    assert (rejected["order_id"], rejected["status"], rejected["trade"]) == (refused, 7, [])
+    assert on_book["order_price_type"] == "post_only" and on_book["trade_volume"] == 0
+
+
 async def test_an_order_two_commands_of_one_batch_fill_is_pushed_twice(
     connect: Any, server: Served, clock: ManualClock
 ) -> None:

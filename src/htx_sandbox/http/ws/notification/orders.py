@@ -8,8 +8,10 @@ load; a cancel-all pushes one message per cancelled order. The order's fields ar
 swap_openorders' (http/shapes/orders.py) less `update_time` and `self_match_prevent`, which
 HTX's push does not carry; the fills are swap_order_detail's.
 
-`matchOrders`: the matching engine's fills only (no liquidation orders), one push per order
-and command, with the fields of HTX's table: no fee, no profit.
+`matchOrders`: the matching engine's fills (no liquidation orders), one push per order and
+command, with the fields of HTX's table: no fee, no profit; and, as HTX notes, a post_only
+order as soon as it is placed: status 3 on the book or 7 refused (it would have taken), no
+trade.
 
 Topics are pushed as `orders.btc-usd`: HTX's examples print the code in lower case, and ccxt
 routes a push by that exact string (or by it less `.btc-usd`, for a `*` subscription).
@@ -21,7 +23,7 @@ from typing import Any
 
 from ....domain.events import OrderAccepted, OrderCancelled, OrderCancelling, OrderTraded
 from ....domain.orders import Order, Trade
-from ....domain.types import OrderId
+from ....domain.types import OrderId, OrderPriceType
 from ....service.push import Batch
 from ...shapes import orders as shapes
 from .base import NotifyFeed, Push, Pushes, notify
@@ -84,14 +86,24 @@ class MatchOrders(NotifyFeed):
 
     def capture(self, batch: Batch) -> object | None:
         fills: dict[OrderId, list[Trade]] = {}
+        reads = batch.reads
         for event in batch.events:
-            if type(event) is OrderTraded:
+            kind = type(event)
+            if kind is OrderTraded:
                 assert isinstance(event, OrderTraded)
                 trade = event.trade
                 if self.listens(trade.uid, trade.contract_code):
                     fills.setdefault(trade.order_id, []).append(trade)
+            elif kind is OrderAccepted:  # HTX: a post_only order comes at once, 3 or 7
+                assert isinstance(event, OrderAccepted)
+                placed = reads.order(event.order_id)
+                if (
+                    placed is not None
+                    and placed.order_price_type is OrderPriceType.POST_ONLY
+                    and self.listens(placed.uid, placed.contract_code)
+                ):
+                    fills.setdefault(placed.order_id, [])
         pushes: list[Push] = []
-        reads = batch.reads
         for order_id, trades in fills.items():
             order = reads.order(order_id)
             if order is None or order.order_type != ORDER_TYPE_QUOTATION:
