@@ -184,8 +184,9 @@ class Engine:
         self._rebuild_listeners: list[Callable[[str], None]] = []
         self._applied_at: list[Millis] = []
         """The exchange time each command of the batch being applied was applied at."""
-        self._taken: list[list[object]] = []
-        """Per batch subscription, what its `each_command` took from the batch being applied."""
+        self._taken: list[tuple[_BatchSubscription, list[object]]] = []
+        """The batch subscriptions as the batch being applied began, each with what its
+        `each_command` took from it (one subscribed meanwhile waits for the next batch)."""
 
     def _open(self, *, fresh: bool, rebuilt: bool = True) -> None:
         """Memory from the store (a new exchange for a new store), and what a start commits:
@@ -509,9 +510,9 @@ class Engine:
                         listener(outcome.events)
                     except Exception:  # committed already: a listener's bug is not the exchange's
                         log.exception("engine listener %r failed", listener)
-        if self._batch_listeners:
+        if self._taken:
             batch = [outcome.events for _, outcome in done if outcome.events]
-            for subscription, taken in zip(self._batch_listeners, self._taken, strict=True):
+            for subscription, taken in self._taken:
                 try:
                     subscription.listener(batch, bars, taken)
                 except Exception:  # committed already, as above
@@ -527,8 +528,7 @@ class Engine:
         unit = UnitOfWork()
         done: list[tuple[_Job, Outcome]] = []
         applied_at = self._applied_at = []
-        subscriptions = self._batch_listeners
-        taken = self._taken = [[] for _ in subscriptions]  # a pass that fails drops them
+        taken = self._taken = [(s, []) for s in self._batch_listeners]  # a failed pass drops them
         for index, job in enumerate(jobs):
             command = job.command
             if command is None or index in refused:
@@ -551,7 +551,7 @@ class Engine:
             applied_at.append(now)  # the time the journal replays it at
             done.append((job, outcome))
             if outcome.events:
-                for subscription, values in zip(subscriptions, taken, strict=True):
+                for subscription, values in taken:
                     subscription.take(outcome.events, values)
         return unit, done
 
