@@ -79,13 +79,16 @@ class Channels:
         """Send `message` to every subscriber of `channel`, packed once."""
         subscribers = self._subscribers.get(channel)
         if subscribers:
-            self.fanout.publish((subscribers,), frames.pack(message))
+            frame = frames.pack(message, shared=len(subscribers) > 1)
+            self.fanout.publish((subscribers,), frame)
 
     def publish_any(self, channels: Sequence[str], message: Any) -> None:
         """Send `message` once to every subscriber of any of `channels`, packed once."""
         found = [s for s in map(self._subscribers.get, channels) if s]
         if found:
-            self.fanout.publish(found, frames.pack(message))
+            # Two channels may be one connection's: packed as shared, it costs time, not bytes.
+            shared = len(found) > 1 or len(found[0]) > 1
+            self.fanout.publish(found, frames.pack(message, shared=shared))
 
     def _settle(self) -> None:
         if self.fanout.pending:

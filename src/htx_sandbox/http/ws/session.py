@@ -72,7 +72,7 @@ class Session:
 
     def send(self, message: Any) -> None:
         """A reply or push for this connection alone."""
-        self.sender.offer(frames.pack(message))
+        self.sender.offer(frames.pack(message, shared=False))
 
     def answered(self) -> None:
         """The client answered the heartbeat."""

@@ -123,7 +123,7 @@ class NotifyFeed(TopicFeed):
             sender = captured.sender
             if self.channels.holds(captured.channel, sender):
                 for message in captured.messages:
-                    if not sender.offer(frames.pack(message)):
+                    if not sender.offer(frames.pack(message, shared=False)):
                         self.drop(sender)
                         return
             return
