@@ -89,6 +89,7 @@ class PushHub:
         self.engine = engine
         self.max_pending = max_pending
         self._feeds: tuple[Feed, ...] = ()
+        self._each_command: tuple[Feed, ...] = ()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()
         self._pending: list[_Posted] = []
@@ -99,6 +100,7 @@ class PushHub:
 
     def attach(self, feed: Feed) -> None:
         self._feeds = (*self._feeds, feed)  # replaced, never mutated: read on the engine thread
+        self._each_command = tuple(f for f in self._feeds if f.each_command)
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         """The loop that delivers (the server's); the first connection binds it. Until then
@@ -140,7 +142,7 @@ class PushHub:
         which the engine hands to `_on_batch` once the batch is committed."""
         if self._loop is None:
             return None
-        feeds = [feed for feed in self._feeds if feed.each_command and feed.wanted()]
+        feeds = [feed for feed in self._each_command if feed.wanted()]
         if not feeds:
             return None
         return self._capture(feeds, self._batch(self.engine.exchange, events, ())) or None

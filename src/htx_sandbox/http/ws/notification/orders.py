@@ -30,7 +30,6 @@ from .base import NotifyFeed, Push, Pushes, notify
 
 ORDER_TYPE_QUOTATION = 1
 """order_type of an ordinary order (3 liquidation, 4 delivery)."""
-_NOT_PUSHED = ("update_time", "self_match_prevent")
 _MATCH_ORDER_FIELDS = (
     "symbol", "contract_code", "status", "order_id", "order_id_str", "client_order_id",
     "order_type", "trade_volume", "volume", "is_tpsl", "direction", "offset", "lever_rate",
@@ -73,11 +72,11 @@ class Orders(NotifyFeed):
 
 
 def order_push(order: Order, trades: list[Trade], now: int) -> dict[str, Any]:
-    fields = shapes.order(order)
-    for name in _NOT_PUSHED:
-        fields.pop(name, None)
     message = notify(f"orders.{order.contract_code.lower()}", now, uid=str(order.uid))
-    return {**message, **fields, "trade": [shapes.trade(t) for t in trades]}
+    message.update(shapes.order(order, update_time=False))
+    del message["self_match_prevent"]
+    message["trade"] = [shapes.trade(t) for t in trades]
+    return message
 
 
 class MatchOrders(NotifyFeed):
