@@ -121,6 +121,7 @@ def _changes(batch: Batch, changed: type[AccountChanged] | type[PositionChanged]
 
 class _Periodic(NotifyFeed):
     """An account or position topic: init on subscribe, a snapshot to quiet subscriptions."""
+
     each_command = True
 
     def __init__(self, hub: PushHub, fanout: Fanout, interval_s: float) -> None:
