@@ -1,7 +1,7 @@
 """One WebSocket connection over the `websockets` library, in both forms: `AsyncWsTransport`
 (its asyncio client) and `WsTransport` (its threading client). Hand-written rather than generated:
 the two libraries differ in more than `await` (a receive timeout is an argument of the sync
-`recv` but a `wait_for` around the asyncio one; sleeping is `time.sleep` against
+`recv` but a timeout around the asyncio one; sleeping is `time.sleep` against
 `asyncio.sleep`). The feeds in `_async/` call only these methods, so `scripts/unasync.py` turns
 them into the blocking feeds by its usual renames.
 
@@ -71,7 +71,10 @@ class AsyncWsTransport:
     async def recv(self, timeout: float) -> bytes | str:
         """The next frame; TimeoutError if none comes within `timeout` seconds."""
         try:
-            return await asyncio.wait_for(self._connection.recv(), timeout)
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for returns the frame when a
+            # cancel and its arrival meet, and the cancelled caller reads on forever.
+            async with asyncio.timeout(timeout):
+                return await self._connection.recv()
         except TimeoutError:
             raise  # an OSError, but not a lost connection: the caller decides
         except (ConnectionClosed, OSError) as error:

@@ -169,7 +169,8 @@ class Sender:
         # reads nothing for close_wait_s more is dropped (with a sink; without one, by the
         # server's protocol pings).
         try:
-            await asyncio.wait_for(self.websocket.close(code, reason), self._close_wait_s)
+            async with asyncio.timeout(self._close_wait_s):
+                await self.websocket.close(code, reason)
         except TimeoutError:
             if self._sink is not None:
                 log.info("%s: dropped, the close frame was not read", self.name)
