@@ -22,7 +22,9 @@ def one_batch(engine: Engine, *commands: Any) -> list[Outcome]:
         release.wait(WAIT_S)
 
     engine.query(hold)
-    assert held.wait(WAIT_S)
-    futures = [engine.submit(command) for command in commands]
-    release.set()
+    try:
+        assert held.wait(WAIT_S)
+        futures = [engine.submit(command) for command in commands]
+    finally:
+        release.set()
     return [f.result(WAIT_S) for f in futures]

@@ -85,3 +85,34 @@ def test_a_failing_each_command_refuses_no_command(engine: Engine) -> None:
     outcomes = one_batch(engine, deposit(1), deposit(2), deposit(3))
     assert [o.error for o in outcomes] == [None, None, None]
     assert listener.batches[-1] == ([[Decimal(1)], [Decimal(2)], [Decimal(3)]], ["ok", "ok"])
+
+
+class RefusingStore(MemoryStore):
+    """Refuses its next commit as a store refuses data (not an outage)."""
+
+    refuse_next = False
+
+    def commit(self, changes: Any) -> None:
+        if self.refuse_next:
+            self.refuse_next = False
+            raise ValueError("a row the store refuses")
+        super().commit(changes)
+
+
+def test_a_batch_whose_commit_fails_delivers_nothing_it_took() -> None:
+    store = RefusingStore()
+    engine = Engine(store, ManualClock())
+    engine.start()
+    try:
+        assert engine.execute(OpenUser(UID1)).error is None
+        listener = Listener()
+        engine.subscribe_batches(listener, lambda events: amounts(events) or None)
+        store.refuse_next = True
+        outcomes = one_batch(engine, deposit(1), deposit(2), deposit(3))
+        # The batch is rolled back and its commands committed one by one: each is taken and
+        # delivered once, with its own commit, never with the failed batch's.
+        assert [o.error for o in outcomes] == [None, None, None]
+        delivered = [b for b in listener.batches if b[0]]
+        assert delivered == [([[Decimal(a)]], [[Decimal(a)]]) for a in (1, 2, 3)]
+    finally:
+        engine.stop()

@@ -4,13 +4,14 @@ event loop in engine order.
 A `Feed` (one per kind of push: trades, depth, klines, orders ...) has two halves. `capture` runs
 on the engine thread right after a batch's commit, while memory shows exactly that batch's
 state, and returns an immutable value (or None: nothing for it in this batch); a feed of every
-change (`each_command`: orders, accounts) is captured instead right after each command, while
-memory shows what that command left, and its values wait for the batch's commit. A capture is
-called only while `wanted()` says someone listens, so a feed nobody subscribes to costs one
-call per batch. `deliver` runs on the event loop with those values, batch after batch in
-commit order, and does the fan-out. The engine never waits for the loop, let alone a socket:
-a batch's captures are appended to a list and the loop is woken once (one
-`call_soon_threadsafe` however many batches are waiting).
+change (`each_command`: orders, matchOrders, trigger_order, accounts, positions) is captured
+instead right after each command, while memory shows what that command left, and its values
+wait for the batch's commit. A capture is called only while `wanted()` says someone listens,
+so a feed nobody subscribes to costs one call per batch (per command for those). `deliver`
+runs on the event loop with those values, batch after batch in commit order, and does the
+fan-out. The engine never waits for the loop, let alone a socket: a batch's captures are
+appended to a list and the loop is woken once (one `call_soon_threadsafe` however many
+batches are waiting).
 
 That list is bounded. Should the loop fall `max_pending` batches behind (it is blocked, or the
 machine is), the backlog is dropped and every feed is told (`lost`), so that it closes its
@@ -51,7 +52,7 @@ class Batch:
     events: Sequence[Event]
     """Every command's events (or that command's), in engine order."""
     bars: Sequence[SeriesBar]
-    """The kline bars the commit stored."""
+    """The kline bars the commit stored (none for one command)."""
     reads: Reads
     """The exchange right after the commit."""
     now: Millis

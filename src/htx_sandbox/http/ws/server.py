@@ -101,7 +101,7 @@ class WsServer:
         try:
             await session.serve(
                 websocket, send, service, self.gateway.clock, self.settings, self.fanout,
-                self.live,
+                self.live, self.gateway.wall,
             )  # fmt: skip
         finally:
             left = self._per_ip[ip] - 1

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from typing import Any, Protocol
 
 from starlette.types import Send
@@ -60,11 +59,18 @@ class Session:
     """A connection as the services see it: `send` a message, `sender` to subscribe."""
 
     def __init__(
-        self, websocket: WebSocket, sender: Sender, clock: Clock, settings: WsSettings
+        self,
+        websocket: WebSocket,
+        sender: Sender,
+        clock: Clock,
+        settings: WsSettings,
+        wall: Clock | None = None,
     ) -> None:
         self.websocket = websocket
         self.sender = sender
         self.clock = clock
+        self.wall = wall if wall is not None else clock
+        """The clock the rate windows run on: the wall clock under the exchange's (REST's)."""
         self.settings = settings
         self.unanswered = 0
         self.state: dict[str, Any] = {}
@@ -86,10 +92,10 @@ class Session:
         within the second that began with the first frame counted. The window is on the wall
         clock, as REST's rate limits are: it bounds how fast a client sends, and a frozen
         exchange clock would never end it."""
-        now = time.monotonic()
-        windows: dict[str, list[float]] = self.state.setdefault(_WINDOWS, {})
+        now = self.wall.now()
+        windows: dict[str, list[int]] = self.state.setdefault(_WINDOWS, {})
         window = windows.get(kind)
-        if window is None or now - window[0] >= 1.0:
+        if window is None or now - window[0] >= 1000:
             window = windows[kind] = [now, 0]
         if window[1] >= quota:
             return False
@@ -105,6 +111,7 @@ async def serve(
     settings: WsSettings,
     fanout: Fanout,
     live: set[Session] | None = None,
+    wall: Clock | None = None,
 ) -> None:
     """Run one connection to its end (`send`: the connection's ASGI send, for its frames);
     while it runs its session is in `live` (the server's registry, for closing sessions from
@@ -116,7 +123,7 @@ async def serve(
     sender = Sender(
         websocket, send, settings.queue_limit, name, fanout, sink, settings.close_wait_s
     )
-    session = Session(websocket, sender, clock, settings)
+    session = Session(websocket, sender, clock, settings, wall)
     if live is not None:
         live.add(session)
     heartbeat = asyncio.get_running_loop().create_task(_heartbeat(session, service))

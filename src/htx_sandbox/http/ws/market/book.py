@@ -348,6 +348,8 @@ class Book(TopicFeed):
             book = self._books.get(code)
             if book is None or now - self._step_at.get(channel, 0.0) < due:
                 continue
+            if code in self._dirty[STEP]:  # changed: its check, due within 100 ms, pushes it
+                continue
             count = FULL if int(step[4:]) in DEPTH_150 else 20
             image = self._step(channel, book, book.pushed[STEP], count)
             image["ts"] = self.hub.engine.clock.now()  # sent now; the tick is the book's
