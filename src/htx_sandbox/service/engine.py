@@ -517,6 +517,7 @@ class Engine:
                     subscription.listener(batch, bars, taken)
                 except Exception:  # committed already, as above
                     log.exception("engine batch listener %r failed", subscription.listener)
+            self._taken = []  # delivered: nothing keeps them alive until the next batch
         for job, outcome in done:
             _settle(job.future, outcome)
         self._answer_queries(jobs)
