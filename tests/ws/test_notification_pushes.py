@@ -13,6 +13,7 @@ import pytest
 
 from htx_sandbox.domain.commands import (
     CancelAll,
+    CancelAllStrategy,
     CancelStrategyOrders,
     PlaceOrder,
     PlaceTriggerOrder,
@@ -282,6 +283,22 @@ async def test_trigger_orders_push_placed_then_cancelled(
     cancelled = await push(ws, "trigger_order.")
     assert cancelled["event"] == "cancel" and cancelled["data"][0]["status"] == 6
     assert cancelled["data"][0]["canceled_at"] > 0
+
+
+async def test_a_trigger_order_placed_and_cancelled_in_one_batch_pushes_both(
+    connect: Any, server: Served, clock: ManualClock
+) -> None:
+    ws = await logged_in(connect, clock, "trigger_order.*")
+    trigger = PlaceTriggerOrder(
+        UID1, "BTC-USD", TriggerType.GE, Decimal(60000), Direction.BUY, Offset.OPEN, 1,
+        order_price=Decimal(60000), lever_rate=20,
+    )  # fmt: skip
+    cancel = CancelAllStrategy(StrategyKind.TRIGGER, UID1, "BTC-USD")
+    assert all(o.error is None for o in one_batch(server.engine, trigger, cancel))
+    placed, cancelled = await push(ws, "trigger_order."), await push(ws, "trigger_order.")
+    assert (placed["event"], placed["data"][0]["status"]) == ("order", 2)
+    assert (cancelled["event"], cancelled["data"][0]["status"]) == ("cancel", 6)
+    assert placed["data"][0]["order_id"] == cancelled["data"][0]["order_id"]
 
 
 async def test_another_uids_changes_are_not_pushed(
