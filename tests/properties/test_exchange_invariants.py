@@ -275,12 +275,16 @@ class ExchangeMachine(RuleBasedStateMachine):
         """Move time on by dt and let the timers run, checking what the switch did: through
         `advance(now)`, or with `by_tick` through `execute(Tick(), now)`, which advances itself
         (a Tick cannot be rejected, so invariant 7 needs no advance first). Timers end
-        strategy orders only as invariant 22 allows (a cancelled opening order's legs)."""
+        strategy orders only as invariant 22 allows (a cancelled opening order's legs). Timers
+        trade too (a settlement's funding can call for a liquidation), so the trailing orders'
+        invariants 20 and 21 are checked here as after a command."""
         self.now = Millis(self.now + dt)
         state = self.exchange.state
         due = {uid for uid, trigger in self.armed.items() if trigger <= self.now}
         was_open = [o for o in state.orders.values() if o.uid in due and o.status.is_open]
         before_strategies = strategy_statuses(state)
+        before_statuses = statuses(state)
+        trailing = trailing_before(state)
         rows = strategy_rows(state)
         if by_tick:
             outcome = self.exchange.execute(Tick(), self.now)
@@ -296,6 +300,9 @@ class ExchangeMachine(RuleBasedStateMachine):
         for uid in due:
             del self.armed[uid]
         check_strategy_endings(state, before_strategies, None)
+        timers = Outcome(events=events)
+        check_trailing_against_trades(state, before_statuses, trailing, timers)
+        check_trailing_extremes(state, timers, self.extremes)
         self.check_all()
         return events
 
