@@ -318,7 +318,8 @@ def thread_cpu(pid: int) -> dict[str, float]:
     """CPU seconds (user + system) of the server's threads from /proc: "loop" is the main thread
     (the event loop: HTTP, signature checks, JSON), "engine" every other thread, which in
     http_server.py is only the engine's (it applies commands and commits them; Python 3.11 does
-    not give threads OS names to tell them apart by). Empty where /proc is not available."""
+    not give threads OS names to tell them apart by), "relay" its child processes (with --ws,
+    the WebSocket socket relay). Empty where /proc is not available."""
     ticks = os.sysconf("SC_CLK_TCK")
     found: dict[str, float] = {}
     try:
@@ -333,6 +334,17 @@ def thread_cpu(pid: int) -> dict[str, float]:
         fields = stat[stat.rindex(")") + 2 :].split()
         name = "loop" if task.name == str(pid) else "engine"
         found[name] = found.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+    try:  # the server's child processes: with --ws, the socket relay
+        children = (Path(f"/proc/{pid}/task/{pid}/children").read_text()).split()
+    except OSError:
+        children = []
+    for child in children:
+        try:
+            stat = Path(f"/proc/{child}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        found["relay"] = found.get("relay", 0.0) + (int(fields[11]) + int(fields[12])) / ticks
     return found
 
 

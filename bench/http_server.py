@@ -46,6 +46,8 @@ from htx_sandbox.domain.types import UID, Direction, Offset, OrderPriceType
 from htx_sandbox.http.app import create_app
 from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.http.core.guard import HttpLimits, guarded_protocol
+from htx_sandbox.http.relay.link import SocketRelay
+from htx_sandbox.http.relay.link import available as relay_available
 from htx_sandbox.http.ws import PushProtocol, WsSettings
 from htx_sandbox.http.ws.frames import MAX_CLIENT_FRAME
 from htx_sandbox.service.api_keys import READ, TRADE, CreateApiKey
@@ -136,6 +138,11 @@ def main() -> None:
     parser.add_argument(
         "--ws", action="store_true", help="serve the WebSocket services too (bench/bench_ws.py)"
     )
+    parser.add_argument(
+        "--no-relay",
+        action="store_true",
+        help="with --ws, write every frame from the server's process (no socket relay)",
+    )
     args = parser.parse_args()
     durability: Durability = args.durability
 
@@ -158,13 +165,14 @@ def main() -> None:
             ws_settings = WsSettings(max_connections_per_ip=args.max_connections_per_ip)
             app = create_app(engine, clock, HttpSettings(rate_limit=False), ws_settings=ws_settings)
             sock = listening_socket(args.port)
+            relay = SocketRelay() if args.ws and not args.no_relay and relay_available() else None
             config = uvicorn.Config(
                 app,
                 loop="uvloop",
                 http=guarded_protocol(
                     HttpLimits(max_connections_per_ip=args.max_connections_per_ip)
                 ),
-                ws=PushProtocol if args.ws else "none",
+                ws=PushProtocol.relaying(relay) if args.ws else "none",
                 ws_per_message_deflate=False,  # frames are gzipped once, as `serve` has it
                 ws_max_size=MAX_CLIENT_FRAME,
                 access_log=False,
@@ -184,6 +192,8 @@ def main() -> None:
             with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
                 runner.run(serve(server, sock, ready))
             sock.close()
+            if relay is not None:
+                relay.stop()
         finally:
             engine.stop()
             store.close()

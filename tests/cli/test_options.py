@@ -26,6 +26,7 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "demo": ("true", True),
     "log_format": ("json", "json"),
     "access_log": ("false", False),
+    "ws_relay": ("false", False),
     "order_retention": ("90s", 90_000),
     "max_strategy_orders": ("8", 8),
     "max_strategy_orders_total": ("9", 9),

@@ -40,6 +40,8 @@ from htx_sandbox.domain.types import UID, Direction, Offset, OrderPriceType
 from htx_sandbox.http.app import create_app
 from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.http.core.guard import HttpLimits, guarded_protocol
+from htx_sandbox.http.relay.link import SocketRelay
+from htx_sandbox.http.relay.link import available as relay_available
 from htx_sandbox.http.ws import PushProtocol, WsSettings
 from htx_sandbox.http.ws.frames import MAX_CLIENT_FRAME
 from htx_sandbox.service.clock import ManualClock
@@ -60,6 +62,7 @@ class Served:
     port: int
     engine: Engine
     app: Any
+    relay: SocketRelay | None = None
 
     def url(self, path: str) -> str:
         return f"ws://127.0.0.1:{self.port}{path}"
@@ -89,6 +92,13 @@ def admin_token() -> str | None:
 
 
 @pytest.fixture
+def ws_relay() -> bool:
+    """Whether the server's frames go through the socket relay's process, as `serve` has it
+    (False: the server's process writes them; where the platform cannot, always)."""
+    return True
+
+
+@pytest.fixture
 def server(
     engine: Engine,
     clock: ManualClock,
@@ -96,6 +106,7 @@ def server(
     send_buffer: int | None,
     http_limits: HttpLimits,
     admin_token: str | None,
+    ws_relay: bool,
 ) -> Iterator[Served]:
     app = create_app(
         engine, clock, HttpSettings(rate_limit=False), ws_settings=ws_settings,
@@ -106,10 +117,11 @@ def server(
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
+    relay = SocketRelay() if ws_relay and relay_available() else None
     config = uvicorn.Config(
         app,
         http=guarded_protocol(http_limits),
-        ws=PushProtocol,
+        ws=PushProtocol.relaying(relay),
         ws_per_message_deflate=False,
         ws_max_size=MAX_CLIENT_FRAME,
         lifespan="off",
@@ -124,11 +136,13 @@ def server(
         assert time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.01)
     try:
-        yield Served(port, engine, app)
+        yield Served(port, engine, app, relay)
     finally:
         uv.should_exit = True
         thread.join(10)
         sock.close()
+        if relay is not None:
+            relay.stop()
 
 
 class HtxSocket:

@@ -21,6 +21,8 @@ import uvicorn
 from htx_sandbox.http.app import create_app
 from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.http.core.guard import guarded_protocol
+from htx_sandbox.http.relay.link import SocketRelay
+from htx_sandbox.http.relay.link import available as relay_available
 from htx_sandbox.http.ws import PushProtocol, WsSettings
 from htx_sandbox.http.ws.frames import MAX_CLIENT_FRAME
 from htx_sandbox.service.clock import ManualClock
@@ -134,21 +136,32 @@ async def push(ws: HtxSocket, topic_start: str) -> Any:
 class Running:
     server: uvicorn.Server
     thread: threading.Thread
+    relay: SocketRelay | None
 
     def stop(self) -> None:
         """Shut the server down (its connections closed) and wait for its thread."""
         self.server.should_exit = True
         self.thread.join(10)
         assert not self.thread.is_alive(), "uvicorn did not stop"
+        if self.relay is not None:
+            self.relay.stop()
 
 
 def serve(
-    engine: Engine, clock: ManualClock, sock: socket.socket, settings: WsSettings | None = None
+    engine: Engine,
+    clock: ManualClock,
+    sock: socket.socket,
+    settings: WsSettings | None = None,
+    *,
+    relay: bool = True,
 ) -> Running:
-    """The app served by uvicorn on `sock` (the serve command's protocols), on a thread."""
+    """The app served by uvicorn on `sock` (the serve command's protocols, the socket relay
+    too unless `relay` is False), on a thread."""
     app = create_app(engine, clock, HttpSettings(rate_limit=False), ws_settings=settings)
+    relayed = SocketRelay() if relay and relay_available() else None
     config = uvicorn.Config(
-        app, http=guarded_protocol(), ws=PushProtocol, ws_per_message_deflate=False,
+        app, http=guarded_protocol(), ws=PushProtocol.relaying(relayed),
+        ws_per_message_deflate=False,
         ws_max_size=MAX_CLIENT_FRAME, lifespan="off", log_level="warning", log_config=None,
     )  # fmt: skip
     uv = uvicorn.Server(config)
@@ -158,7 +171,7 @@ def serve(
     while not uv.started:
         assert time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.01)
-    return Running(uv, thread)
+    return Running(uv, thread, relayed)
 
 
 def listening(port: int) -> socket.socket:

@@ -21,15 +21,16 @@ pytestmark = pytest.mark.anyio
 ORDERS = 600
 
 
+@pytest.mark.parametrize("relay", [True, False], ids=["relay", "no-relay"])
 async def test_a_subscriber_that_stops_reading_is_closed_and_costs_no_one_else(
-    engine: Engine, clock: ManualClock
+    engine: Engine, clock: ManualClock, relay: bool
 ) -> None:
     # Small socket buffers on both ends (accepted sockets inherit the listener's), and a client
     # library that stops reading once it holds one frame: the server's queue (8 frames) fills.
     server_socket = listening(0)
     server_socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
     port = server_socket.getsockname()[1]
-    uv = serve(engine, clock, server_socket, WsSettings(queue_limit=8))
+    uv = serve(engine, clock, server_socket, WsSettings(queue_limit=8), relay=relay)
     url = f"ws://127.0.0.1:{port}{PATH}"
     client_socket = socket.socket()
     client_socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)

@@ -30,6 +30,12 @@ def total(message: Any) -> int:
     return sum(level[1] for level in message["tick"]["bids"])
 
 
+@pytest.fixture(params=[True, False], ids=["relay", "no-relay"])
+def ws_relay(request: pytest.FixtureRequest) -> bool:
+    """Both ways a frame leaves: the socket relay's flow control and the transport's."""
+    return bool(request.param)
+
+
 @pytest.fixture
 def send_buffer() -> int:
     return 8192  # so that the slow subscriber's backlog reaches the server's queue soon

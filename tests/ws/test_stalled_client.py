@@ -21,6 +21,12 @@ CHANNEL = "market.BTC-USD.depth.step0"
 WAIT_S = 0.3
 
 
+@pytest.fixture(params=[True, False], ids=["relay", "no-relay"])
+def ws_relay(request: pytest.FixtureRequest) -> bool:
+    """Both ways a frame leaves: the socket relay's flow control and the transport's."""
+    return bool(request.param)
+
+
 @pytest.fixture
 def send_buffer() -> int:
     return 8192

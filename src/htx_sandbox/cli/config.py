@@ -78,6 +78,8 @@ class ServeConfig:
     demo: bool = False
     log_format: LogFormat = "text"
     access_log: bool = True
+    ws_relay: bool = True
+    """Hand WebSocket connections to the socket relay (http/relay) where the platform can."""
     order_retention: int = DEFAULT_ORDER_RETENTION_MS
     """Milliseconds a finished order stays in memory (storage keeps it for good)."""
     max_strategy_orders: int = DEFAULT_STRATEGY_LIMITS.per_contract

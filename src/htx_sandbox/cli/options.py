@@ -106,6 +106,8 @@ OPTIONS: tuple[Option, ...] = (
     _switch("demo", "create a funded demo account and key, and start the market maker"),
     _choice("log_format", "(default text)", "text", "json"),
     _switch("access_log", "one log line per request (default on)"),
+    _switch("ws_relay", "write WebSocket frames from a process of their own, off the server's "
+            "GIL (default on where sockets can be handed over: Linux, macOS)"),
     Option(
         "order_retention",
         values.duration_between(MIN_ORDER_RETENTION_MS, MAX_ORDER_RETENTION_MS, "1m", "7d"),

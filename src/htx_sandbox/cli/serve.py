@@ -24,6 +24,8 @@ from ..http.app import create_app
 from ..http.core.access_log import AccessLog, AccessLogWriter, configure_logging
 from ..http.core.gateway import HttpSettings
 from ..http.core.guard import HttpLimits, guarded_protocol
+from ..http.relay.link import SocketRelay
+from ..http.relay.link import available as relay_available
 from ..http.ws import PushProtocol
 from ..http.ws.frames import MAX_CLIENT_FRAME as WS_MAX_FRAME
 from ..service import fixtures as fixtures_file
@@ -266,6 +268,9 @@ def run(args: argparse.Namespace) -> int:
             writer.start()
             cleanup.callback(writer.close)  # after the last request: every line written
             served = AccessLog(app, writer)
+        relay = SocketRelay() if config.ws_relay and relay_available() else None
+        if relay is not None:
+            cleanup.callback(relay.stop)  # after the server: its connections are closed
         server = _Server(
             uvicorn.Config(
                 served,
@@ -273,7 +278,7 @@ def run(args: argparse.Namespace) -> int:
                 http=guarded_protocol(
                     HttpLimits(max_connections_per_ip=config.max_connections_per_ip)
                 ),
-                ws=PushProtocol,
+                ws=PushProtocol.relaying(relay),
                 # Frames are gzipped once for every subscriber (http/ws/frames.py): a
                 # per-connection deflate on top would compress them again, per socket.
                 ws_per_message_deflate=False,

@@ -27,6 +27,8 @@ from ..client import AdminClient, SandboxClock, SandboxFault, SandboxIndexPrice,
 from ..http.app import create_app
 from ..http.core.gateway import HttpSettings
 from ..http.core.guard import HttpLimits, guarded_protocol
+from ..http.relay.link import SocketRelay
+from ..http.relay.link import available as relay_available
 from ..http.ws import PushProtocol
 from ..http.ws.frames import MAX_CLIENT_FRAME
 from ..service import fixtures as fixtures_file
@@ -129,11 +131,14 @@ class SandboxServer:
         fixtures: Path | None = None,
         market_maker: bool = False,
         rate_limit: bool = False,
+        ws_relay: bool = True,
     ) -> None:
         self.data_dir = data_dir
         self.fixtures_path = fixtures
         self.market_maker = market_maker
         self.rate_limit = rate_limit
+        self.ws_relay = ws_relay
+        """Write WebSocket frames from the socket relay's process, as `serve` does."""
         self.base_url = ""
         self.admin_token = secrets.token_urlsafe(24)
         self._admin: AdminClient | None = None
@@ -179,6 +184,9 @@ class SandboxServer:
             prices=prices,
             fixtures=fixtures,
         )
+        relay = SocketRelay() if self.ws_relay and relay_available() else None
+        if relay is not None:
+            self._stops.append(relay.stop)
         # On a thread uvicorn installs no signal handlers: they stay the test runner's.
         server = uvicorn.Server(
             uvicorn.Config(
@@ -186,7 +194,7 @@ class SandboxServer:
                 loop="asyncio",
                 http=guarded_protocol(HttpLimits()),
                 # The WebSocket services too, as `serve` runs them: a bot's feeds work in tests.
-                ws=PushProtocol,
+                ws=PushProtocol.relaying(relay),
                 ws_per_message_deflate=False,
                 ws_max_size=MAX_CLIENT_FRAME,
                 access_log=False,

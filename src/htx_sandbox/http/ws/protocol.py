@@ -14,14 +14,21 @@ Everything else (handshake, client frames, RFC 6455 pings, close) is uvicorn's; 
 a connection whose client does not read even the close frame, which ASGI cannot do. Frames
 written here bypass websockets' connection state, which tracks no outgoing data frame, only
 the close: `write` refuses once a close was sent or the connection is gone.
+
+With a socket relay (`relaying`, http/relay), the first frame written once the handshake's
+bytes have left hands the connection to the relay's process: from then on everything the
+connection sends, uvicorn's frames too, goes through the relay in order (`RelayedTransport`),
+and the relay's pause and resume drive `writable` as the transport's own would.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+
+from ..relay.link import RelayedTransport, SocketRelay
 
 EXTENSION = "htx-sandbox.frame-sink"
 
@@ -40,7 +47,15 @@ class FrameSink(Protocol):
 
 
 class PushProtocol(WebSocketsSansIOProtocol):
-    """What `uvicorn.Config(ws=...)` gets wherever the sandbox serves its WebSockets."""
+    """What `uvicorn.Config(ws=...)` gets wherever the sandbox serves its WebSockets (the
+    class `relaying` makes, where a socket relay writes)."""
+
+    relay: ClassVar[SocketRelay | None] = None
+
+    @classmethod
+    def relaying(cls, relay: SocketRelay | None) -> type[PushProtocol]:
+        """This protocol, its connections handed to `relay` (None: each writes its own)."""
+        return type(cls.__name__, (cls,), {"relay": relay})
 
     async def run_asgi(self) -> None:
         self.scope["extensions"][EXTENSION] = {"sink": self}
@@ -52,11 +67,27 @@ class PushProtocol(WebSocketsSansIOProtocol):
         transport = self.transport
         if transport.is_closing():
             return False
+        relay = self.relay
+        # Handed over once the handshake's bytes are out: the relay writes after them.
+        if (
+            relay is not None
+            and not isinstance(transport, RelayedTransport)
+            and transport.get_write_buffer_size() == 0
+        ):
+            relayed = relay.open(transport, self)
+            if relayed is not None:
+                self.transport = transport = relayed
         transport.write(wire)
         return True
 
     def abort(self) -> None:
         self.transport.abort()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        transport = self.transport
+        if isinstance(transport, RelayedTransport):
+            transport.lost()
+        super().connection_lost(exc)
 
 
 def sink(scope_extensions: dict[str, dict[object, object]] | None) -> FrameSink | None:

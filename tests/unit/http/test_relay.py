@@ -1,0 +1,246 @@
+"""The socket relay (http/relay) on its own: real sockets, its real process, no WebSocket. What
+each client reads is exactly what was sent to it, in order; flow control, close, drop and the
+relay's death each do what the server's connections rely on."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+import pytest
+
+from htx_sandbox.http.relay.link import RelayedTransport, SocketRelay, available
+from htx_sandbox.http.relay.records import HIGH_WATER, MAX_FDS
+
+pytestmark = pytest.mark.skipif(not available(), reason="no SCM_RIGHTS on this platform")
+T = TypeVar("T")
+TIMEOUT_S = 10.0
+
+
+class Recorder(asyncio.Protocol):
+    """The server side's protocol: what the relay and the transport report."""
+
+    def __init__(self) -> None:
+        self.paused = 0
+        self.resumed = 0
+        self.lost = asyncio.Event()
+
+    def pause_writing(self) -> None:
+        self.paused += 1
+
+    def resume_writing(self) -> None:
+        self.resumed += 1
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.lost.set()
+
+
+class Client:
+    def __init__(self, sock: socket.socket, transport: asyncio.Transport, protocol: Recorder):
+        self.sock = sock
+        self.transport = transport
+        self.protocol = protocol
+
+    async def read(self, size: int) -> bytes:
+        """Exactly `size` bytes (fewer only if the connection ended first)."""
+        loop = asyncio.get_running_loop()
+        got = bytearray()
+        async with asyncio.timeout(TIMEOUT_S):
+            while len(got) < size:
+                chunk = await loop.sock_recv(self.sock, size - len(got))
+                if not chunk:
+                    break
+                got += chunk
+        return bytes(got)
+
+    async def ended(self) -> bool:
+        """Whether the server's side closed (EOF or reset) with nothing more sent."""
+        loop = asyncio.get_running_loop()
+        async with asyncio.timeout(TIMEOUT_S):
+            try:
+                return await loop.sock_recv(self.sock, 1) == b""
+            except ConnectionResetError:
+                return True
+
+
+async def connect(listener: socket.socket, *, small_buffers: bool = False) -> Client:
+    loop = asyncio.get_running_loop()
+    sock = socket.socket()
+    if small_buffers:  # so that a client that does not read is soon behind
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.setblocking(False)
+    await loop.sock_connect(sock, listener.getsockname())
+    accepted, _ = await loop.sock_accept(listener)
+    if small_buffers:
+        accepted.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+    protocol = Recorder()
+    transport, _ = await loop.connect_accepted_socket(lambda: protocol, accepted)
+    return Client(sock, transport, protocol)
+
+
+@contextmanager
+def listening() -> Iterator[socket.socket]:
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.setblocking(False)
+    try:
+        yield listener
+    finally:
+        listener.close()
+
+
+def run(test: Callable[[SocketRelay, socket.socket], Awaitable[T]]) -> T:
+    async def main() -> T:
+        relay = SocketRelay()
+        try:
+            with listening() as listener:
+                return await test(relay, listener)
+        finally:
+            relay.stop()
+
+    return asyncio.run(main())
+
+
+def relayed(relay: SocketRelay, client: Client) -> RelayedTransport:
+    found = relay.open(client.transport, client.protocol)
+    assert found is not None
+    return found
+
+
+def test_each_client_reads_what_it_was_sent_in_order_and_shared_bytes_once_each() -> None:
+    async def test(relay: SocketRelay, listener: socket.socket) -> None:
+        a, b = await connect(listener), await connect(listener)
+        ta, tb = relayed(relay, a), relayed(relay, b)
+        shared = b"S" * 5000
+        ta.write(b"a1")
+        tb.write(b"b1")
+        ta.write(shared)
+        tb.write(shared)
+        ta.write(b"a2")
+        await asyncio.sleep(0)  # a second turn of the loop: a second batch
+        tb.write(shared)
+        assert await a.read(2 + 5000 + 2) == b"a1" + shared + b"a2"
+        assert await b.read(2 + 10000) == b"b1" + shared + shared
+
+    run(test)
+
+
+def test_more_connections_in_one_turn_than_descriptors_in_one_write() -> None:
+    """Each socket reaches the relay before the record that names it, however many are
+    handed over at once (the relay reads MAX_FDS descriptors a time)."""
+
+    async def test(relay: SocketRelay, listener: socket.socket) -> None:
+        clients = [await connect(listener) for _ in range(2 * MAX_FDS + 5)]
+        for index, client in enumerate(clients):
+            relayed(relay, client).write(f"client {index:04}".encode())
+        for index, client in enumerate(clients):
+            assert await client.read(11) == f"client {index:04}".encode()
+        assert not relay.failed
+
+    run(test)
+
+
+def test_a_client_that_does_not_read_pauses_its_writer_and_reading_resumes_it() -> None:
+    async def test(relay: SocketRelay, listener: socket.socket) -> None:
+        client = await connect(listener, small_buffers=True)
+        transport = relayed(relay, client)
+        chunk = bytes(range(256)) * 64  # 16 KiB
+        count = 4 * HIGH_WATER // len(chunk) + 64
+        for _ in range(count):
+            transport.write(chunk)
+        async with asyncio.timeout(TIMEOUT_S):
+            while not client.protocol.paused:
+                await asyncio.sleep(0.01)
+        assert client.protocol.resumed == 0
+        assert await client.read(count * len(chunk)) == chunk * count
+        async with asyncio.timeout(TIMEOUT_S):
+            while not client.protocol.resumed:
+                await asyncio.sleep(0.01)
+        assert (client.protocol.paused, client.protocol.resumed) == (1, 1)
+
+    run(test)
+
+
+def test_close_sends_everything_first_then_closes_the_real_transport() -> None:
+    async def test(relay: SocketRelay, listener: socket.socket) -> None:
+        client = await connect(listener, small_buffers=True)
+        transport = relayed(relay, client)
+        payload = b"x" * (3 * HIGH_WATER)
+        transport.write(payload)
+        transport.close()
+        assert transport.is_closing()
+        transport.write(b"after the close")  # nothing follows a close
+        assert await client.read(len(payload)) == payload
+        assert await client.ended()
+        async with asyncio.timeout(TIMEOUT_S):
+            await client.protocol.lost.wait()  # the relay answered, the transport closed
+
+    run(test)
+
+
+def test_abort_drops_what_is_unsent_and_ends_the_connection() -> None:
+    async def test(relay: SocketRelay, listener: socket.socket) -> None:
+        client = await connect(listener, small_buffers=True)
+        other = await connect(listener)
+        transport = relayed(relay, client)
+        transport.write(b"y" * (8 * HIGH_WATER))
+        await asyncio.sleep(0.05)
+        transport.abort()
+        relayed(relay, other).write(b"still served")
+        async with asyncio.timeout(TIMEOUT_S):
+            await client.protocol.lost.wait()
+        got = bytearray()
+        loop = asyncio.get_running_loop()
+        async with asyncio.timeout(TIMEOUT_S):
+            while True:
+                try:
+                    chunk = await loop.sock_recv(client.sock, 1 << 16)
+                except ConnectionResetError:
+                    break
+                if not chunk:
+                    break
+                got += chunk
+        assert len(got) < 8 * HIGH_WATER  # the rest was dropped, not written
+        assert await other.read(12) == b"still served"
+
+    run(test)
+
+
+def test_a_client_that_went_away_is_aborted_on_the_server_side() -> None:
+    async def test(relay: SocketRelay, listener: socket.socket) -> None:
+        client = await connect(listener)
+        transport = relayed(relay, client)
+        client.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00" * 2)
+        client.sock.close()  # a reset: the relay's next writes fail
+        async with asyncio.timeout(TIMEOUT_S):
+            while not client.protocol.lost.is_set():
+                transport.write(b"z" * 1024)
+                await asyncio.sleep(0.01)
+        assert not relay.failed
+
+    run(test)
+
+
+def test_the_relay_dying_closes_its_connections_and_later_ones_are_refused(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def test(relay: SocketRelay, listener: socket.socket) -> None:
+        client = await connect(listener)
+        relayed(relay, client).write(b"before")
+        assert await client.read(6) == b"before"
+        os.kill(relay.pid, signal.SIGKILL)  # what a crash of the relay's process looks like
+        async with asyncio.timeout(TIMEOUT_S):
+            await client.protocol.lost.wait()
+        assert await client.ended()
+        assert relay.failed
+        later = await connect(listener)
+        assert relay.open(later.transport, later.protocol) is None
+
+    with caplog.at_level(logging.ERROR, "htx_sandbox.http.relay.link"):
+        run(test)
+    assert "WebSocket relay failed (its process ended" in caplog.text
