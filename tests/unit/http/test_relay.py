@@ -244,3 +244,22 @@ def test_the_relay_dying_closes_its_connections_and_later_ones_are_refused(
     with caplog.at_level(logging.ERROR, "htx_sandbox.http.relay.link"):
         run(test)
     assert "WebSocket relay failed (its process ended" in caplog.text
+
+
+def test_a_backlog_of_many_small_frames_is_written_whole_in_order() -> None:
+    """More pieces wait for a slow client than one write may carry (the relay writes them in
+    several): a client that reads again gets every one, in order."""
+
+    async def test(relay: SocketRelay, listener: socket.socket) -> None:
+        client = await connect(listener, small_buffers=True)
+        transport = relayed(relay, client)
+        pieces = [f"{index:05}|".encode() for index in range(5000)]
+        for piece in pieces:
+            transport.write(piece)
+            if int(piece[:5]) % 500 == 0:
+                await asyncio.sleep(0.005)  # several batches, while the client does not read
+        assert await client.read(6 * len(pieces)) == b"".join(pieces)
+        assert not relay.failed
+        assert relay.connections == 1  # still served, not given up
+
+    run(test)

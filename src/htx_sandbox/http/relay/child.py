@@ -17,6 +17,7 @@ It exits when the server's end of the Unix socket closes (the server stopped or 
 
 from __future__ import annotations
 
+import itertools
 import selectors
 import signal
 import socket
@@ -43,6 +44,8 @@ from .records import (
 )
 
 READ_SIZE = 1 << 18
+IOV_MAX = 512
+"""Buffers one write takes at most (Linux refuses more than 1024)."""
 HEADER = KIND.size
 
 
@@ -173,7 +176,7 @@ class Relay:
     def _drain(self, client: _Client) -> None:
         pending = client.pending
         try:
-            sent = client.sock.sendmsg(list(pending))
+            sent = client.sock.sendmsg(list(itertools.islice(pending, IOV_MAX)))
         except (BlockingIOError, InterruptedError):
             return
         except OSError:
