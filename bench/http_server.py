@@ -46,8 +46,7 @@ from htx_sandbox.domain.types import UID, Direction, Offset, OrderPriceType
 from htx_sandbox.http.app import create_app
 from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.http.core.guard import HttpLimits, guarded_protocol
-from htx_sandbox.http.relay.link import SocketRelay
-from htx_sandbox.http.relay.link import available as relay_available
+from htx_sandbox.http.relay.link import start_relay
 from htx_sandbox.http.ws import PushProtocol, WsSettings
 from htx_sandbox.http.ws.frames import MAX_CLIENT_FRAME
 from htx_sandbox.service.api_keys import READ, TRADE, CreateApiKey
@@ -165,7 +164,7 @@ def main() -> None:
             ws_settings = WsSettings(max_connections_per_ip=args.max_connections_per_ip)
             app = create_app(engine, clock, HttpSettings(rate_limit=False), ws_settings=ws_settings)
             sock = listening_socket(args.port)
-            relay = SocketRelay() if args.ws and not args.no_relay and relay_available() else None
+            relay = start_relay(args.ws and not args.no_relay)
             config = uvicorn.Config(
                 app,
                 loop="uvloop",

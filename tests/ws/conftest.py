@@ -40,8 +40,7 @@ from htx_sandbox.domain.types import UID, Direction, Offset, OrderPriceType
 from htx_sandbox.http.app import create_app
 from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.http.core.guard import HttpLimits, guarded_protocol
-from htx_sandbox.http.relay.link import SocketRelay
-from htx_sandbox.http.relay.link import available as relay_available
+from htx_sandbox.http.relay.link import SocketRelay, start_relay
 from htx_sandbox.http.ws import PushProtocol, WsSettings
 from htx_sandbox.http.ws.frames import MAX_CLIENT_FRAME
 from htx_sandbox.service.clock import ManualClock
@@ -117,7 +116,7 @@ def server(
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    relay = SocketRelay() if ws_relay and relay_available() else None
+    relay = start_relay(ws_relay)
     config = uvicorn.Config(
         app,
         http=guarded_protocol(http_limits),

@@ -21,8 +21,7 @@ import uvicorn
 from htx_sandbox.http.app import create_app
 from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.http.core.guard import guarded_protocol
-from htx_sandbox.http.relay.link import SocketRelay
-from htx_sandbox.http.relay.link import available as relay_available
+from htx_sandbox.http.relay.link import SocketRelay, start_relay
 from htx_sandbox.http.ws import PushProtocol, WsSettings
 from htx_sandbox.http.ws.frames import MAX_CLIENT_FRAME
 from htx_sandbox.service.clock import ManualClock
@@ -158,7 +157,7 @@ def serve(
     """The app served by uvicorn on `sock` (the serve command's protocols, the socket relay
     too unless `relay` is False), on a thread."""
     app = create_app(engine, clock, HttpSettings(rate_limit=False), ws_settings=settings)
-    relayed = SocketRelay() if relay and relay_available() else None
+    relayed = start_relay(relay)
     config = uvicorn.Config(
         app, http=guarded_protocol(), ws=PushProtocol.relaying(relayed),
         ws_per_message_deflate=False,

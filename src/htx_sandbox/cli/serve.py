@@ -24,8 +24,7 @@ from ..http.app import create_app
 from ..http.core.access_log import AccessLog, AccessLogWriter, configure_logging
 from ..http.core.gateway import HttpSettings
 from ..http.core.guard import HttpLimits, guarded_protocol
-from ..http.relay.link import SocketRelay
-from ..http.relay.link import available as relay_available
+from ..http.relay.link import start_relay
 from ..http.ws import PushProtocol
 from ..http.ws.frames import MAX_CLIENT_FRAME as WS_MAX_FRAME
 from ..service import fixtures as fixtures_file
@@ -268,7 +267,7 @@ def run(args: argparse.Namespace) -> int:
             writer.start()
             cleanup.callback(writer.close)  # after the last request: every line written
             served = AccessLog(app, writer)
-        relay = SocketRelay() if config.ws_relay and relay_available() else None
+        relay = start_relay(config.ws_relay)
         if relay is not None:
             cleanup.callback(relay.stop)  # after the server: its connections are closed
         server = _Server(

@@ -27,8 +27,7 @@ from ..client import AdminClient, SandboxClock, SandboxFault, SandboxIndexPrice,
 from ..http.app import create_app
 from ..http.core.gateway import HttpSettings
 from ..http.core.guard import HttpLimits, guarded_protocol
-from ..http.relay.link import SocketRelay
-from ..http.relay.link import available as relay_available
+from ..http.relay.link import start_relay
 from ..http.ws import PushProtocol
 from ..http.ws.frames import MAX_CLIENT_FRAME
 from ..service import fixtures as fixtures_file
@@ -184,7 +183,7 @@ class SandboxServer:
             prices=prices,
             fixtures=fixtures,
         )
-        relay = SocketRelay() if self.ws_relay and relay_available() else None
+        relay = start_relay(self.ws_relay)
         if relay is not None:
             self._stops.append(relay.stop)
         # On a thread uvicorn installs no signal handlers: they stay the test runner's.

@@ -57,6 +57,12 @@ def available() -> bool:
     return hasattr(socket, "send_fds") and hasattr(socket, "AF_UNIX")
 
 
+def start_relay(wanted: bool = True) -> SocketRelay | None:
+    """A running relay if `wanted` and the platform can hand sockets over; None: each
+    connection writes its own frames. Whoever starts one stops it after the server."""
+    return SocketRelay() if wanted and available() else None
+
+
 class SocketRelay:
     def __init__(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
