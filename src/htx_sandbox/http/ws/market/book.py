@@ -248,7 +248,7 @@ class Book(TopicFeed):
         for event in batch.events:
             if isinstance(event, OrderTraded):
                 order_id = event.trade.order_id
-            elif isinstance(event, OrderAccepted | OrderCancelled):
+            elif isinstance(event, (OrderAccepted, OrderCancelled)):
                 order_id = event.order_id
             else:
                 continue

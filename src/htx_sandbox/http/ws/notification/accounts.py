@@ -62,7 +62,7 @@ def _reason(uid: UID, causes: Sequence[Event], reads: Reads, *, position: bool) 
                 liquidation = order is not None and order.order_type == ORDER_TYPE_LIQUIDATION
                 found.add("order.liquidation" if liquidation else "order.match")
         elif kind is OrderCancelled or kind is OrderAccepted:
-            assert isinstance(event, OrderCancelled | OrderAccepted)
+            assert isinstance(event, (OrderCancelled, OrderAccepted))
             order = reads.order(event.order_id)
             if order is not None and order.uid == uid:
                 if kind is OrderCancelled:
@@ -111,7 +111,7 @@ def _changes(batch: Batch, changed: type[AccountChanged] | type[PositionChanged]
                 closing = True
                 causes = events[start:i]
             if kind is changed:
-                assert isinstance(event, AccountChanged | PositionChanged)
+                assert isinstance(event, (AccountChanged, PositionChanged))
                 out.append((event, causes))
         elif closing:
             closing = False

@@ -40,6 +40,10 @@ _MATCH_TRADE_FIELDS = (
 )  # fmt: skip
 
 
+_ORDER_CHANGES = (OrderAccepted, OrderCancelled, OrderCancelling)
+"""A tuple, not a union: `A | B` builds a new object each time it is evaluated."""
+
+
 def _changed(batch: Batch) -> dict[OrderId, list[Trade]]:
     """The orders the batch changed, in the order it first changed them, with their fills."""
     changed: dict[OrderId, list[Trade]] = {}
@@ -49,7 +53,7 @@ def _changed(batch: Batch) -> dict[OrderId, list[Trade]]:
             assert isinstance(event, OrderTraded)
             changed.setdefault(event.trade.order_id, []).append(event.trade)
         elif kind is OrderAccepted or kind is OrderCancelled or kind is OrderCancelling:
-            assert isinstance(event, OrderAccepted | OrderCancelled | OrderCancelling)
+            assert isinstance(event, _ORDER_CHANGES)
             changed.setdefault(event.order_id, [])
     return changed
 
