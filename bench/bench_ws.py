@@ -2,9 +2,11 @@
 long a committed change takes to reach a subscriber.
 
     python bench/bench_ws.py [--duration 8] [--repeat 2] [--connections 64] [--rate 1000]
+                             [--no-relay]
 
-Starts bench/http_server.py --ws (SQLite, durability normal, uvloop; the WebSocket services as
-`htx-sandbox serve` runs them) with --uids UIDs, then in each run:
+Starts bench/http_server.py --ws (SQLite, durability normal, uvloop; the WebSocket services and
+the socket relay as `htx-sandbox serve` runs them; --no-relay: the server writes every frame
+itself) with --uids UIDs, then in each run:
 
   1. throughput, none     wrk sends signed swap_order for --duration s over --connections
                           connections: 1-contract limit sells and buys at one price, rotating over
@@ -36,9 +38,11 @@ build does not serve is reported as such and its group left out.
 
 Bounded: every phase stops after --duration s, the child and the server at the end; loopback
 only. Reports a table of the medians (orders/s, ratio, server CPU per order split into event
-loop and engine threads, MB pushed) and the latency percentiles. On a shared machine the
-orders/s ratio moves with the neighbours' load; the ratio of server CPU per order (none over
-attached) is printed too: it is what the orders/s ratio would be with the cores to itself.
+loop and engine threads and the relay's process, MB pushed) and the latency percentiles. On a
+shared machine the orders/s ratio moves with the neighbours' load; the ratio of server CPU per
+order (none over attached, the relay's included) is printed too: what the orders/s ratio
+would be were CPU the bound. The server's own process is bound by the GIL instead: its two
+threads share one core's worth of Python, which the loop and engine columns show.
 """
 
 from __future__ import annotations
