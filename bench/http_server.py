@@ -188,11 +188,13 @@ def main() -> None:
                 "durability": durability,
                 "keys": keys,
             }
-            with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
-                runner.run(serve(server, sock, ready))
+            try:
+                with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
+                    runner.run(serve(server, sock, ready))
+            finally:
+                if relay is not None:
+                    relay.stop()
             sock.close()
-            if relay is not None:
-                relay.stop()
         finally:
             engine.stop()
             store.close()

@@ -130,11 +130,11 @@ def server(
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=lambda: uv.run(sockets=[sock]), daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
     try:
+        deadline = time.monotonic() + 10
+        while not uv.started:
+            assert time.monotonic() < deadline, "uvicorn did not start"
+            time.sleep(0.01)
         yield Served(port, engine, app, relay)
     finally:
         uv.should_exit = True

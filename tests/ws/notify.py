@@ -141,9 +141,9 @@ class Running:
         """Shut the server down (its connections closed) and wait for its thread."""
         self.server.should_exit = True
         self.thread.join(10)
-        assert not self.thread.is_alive(), "uvicorn did not stop"
         if self.relay is not None:
             self.relay.stop()
+        assert not self.thread.is_alive(), "uvicorn did not stop"
 
 
 def serve(

@@ -15,6 +15,7 @@ from typing import TypeVar
 
 import pytest
 
+from htx_sandbox.http.relay import link
 from htx_sandbox.http.relay.link import RelayedTransport, SocketRelay, available
 from htx_sandbox.http.relay.records import HIGH_WATER, MAX_FDS
 
@@ -211,19 +212,79 @@ def test_abort_drops_what_is_unsent_and_ends_the_connection() -> None:
     run(test)
 
 
-def test_a_client_that_went_away_is_aborted_on_the_server_side() -> None:
+def test_a_client_that_went_away_is_reported_by_the_relay_and_aborted() -> None:
     async def test(relay: SocketRelay, listener: socket.socket) -> None:
         client = await connect(listener)
         transport = relayed(relay, client)
+        client.transport.pause_reading()  # the server does not see the reset: the relay must
         client.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00" * 2)
         client.sock.close()  # a reset: the relay's next writes fail
         async with asyncio.timeout(TIMEOUT_S):
             while not client.protocol.lost.is_set():
                 transport.write(b"z" * 1024)
                 await asyncio.sleep(0.01)
+        assert relay.connections == 0
         assert not relay.failed
 
     run(test)
+
+
+def test_the_end_of_the_clients_stream_writes_what_waits_then_closes() -> None:
+    """A client that ended its side (EOF) may still read: what the relay holds for it is
+    written before the close, as a transport closing would; an error drops it."""
+
+    async def test(relay: SocketRelay, listener: socket.socket) -> None:
+        client = await connect(listener, small_buffers=True)
+        broken = await connect(listener, small_buffers=True)
+        transport, other = relayed(relay, client), relayed(relay, broken)
+        payload = b"w" * (4 * HIGH_WATER)
+        transport.write(payload)
+        other.write(payload)
+        await asyncio.sleep(0.05)
+        transport.lost(None)
+        broken.transport.abort()  # as an error ends the server's side before it tells the relay
+        other.lost(ConnectionResetError())
+        assert await client.read(len(payload)) == payload
+        assert await client.ended()
+        got = bytearray()
+        loop = asyncio.get_running_loop()
+        async with asyncio.timeout(TIMEOUT_S):
+            while True:
+                try:
+                    chunk = await loop.sock_recv(broken.sock, 1 << 16)
+                except ConnectionResetError:
+                    break
+                if not chunk:
+                    break
+                got += chunk
+        assert len(got) < len(payload)
+
+    run(test)
+
+
+def test_a_relay_that_stops_reading_is_ended_and_so_are_its_connections(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(link, "OUTBOX_LIMIT", 1 << 20)
+
+    async def test(relay: SocketRelay, listener: socket.socket) -> None:
+        client = await connect(listener)
+        transport = relayed(relay, client)
+        transport.write(b"first")
+        assert await client.read(5) == b"first"
+        os.kill(relay.pid, signal.SIGSTOP)  # alive, and reading nothing
+        async with asyncio.timeout(TIMEOUT_S):
+            while not relay.failed:
+                transport.write(b"q" * 65536)
+                await asyncio.sleep(0)
+        async with asyncio.timeout(TIMEOUT_S):
+            await client.protocol.lost.wait()
+        assert await client.ended()  # the relay's copy of the socket is gone too
+        assert relay.exit_code is not None
+
+    with caplog.at_level(logging.ERROR, "htx_sandbox.http.relay.link"):
+        run(test)
+    assert "bytes unread" in caplog.text
 
 
 def test_the_relay_dying_closes_its_connections_and_later_ones_are_refused(
@@ -263,3 +324,4 @@ def test_a_backlog_of_many_small_frames_is_written_whole_in_order() -> None:
         assert relay.connections == 1  # still served, not given up
 
     run(test)
+

@@ -81,20 +81,25 @@ class Relay:
         """The Unix socket is watched for writability: events are waiting for it."""
 
     def run(self) -> None:
-        select, control = self.selector.select, self.control
-        while True:
-            for key, events in select():
-                client = key.data
-                if client is None:
-                    if events & selectors.EVENT_WRITE:
-                        self._flush_events()
-                    if events & selectors.EVENT_READ and not self._read():
-                        return
-                else:
-                    assert isinstance(client, _Client)
+        while self.step():
+            pass
+
+    def step(self, timeout: float | None = None) -> bool:
+        """One pass over what is ready; False once the server closed its end."""
+        for key, events in self.selector.select(timeout):
+            client = key.data
+            if client is None:
+                if events & selectors.EVENT_WRITE:
+                    self._flush_events()
+                if events & selectors.EVENT_READ and not self._read():
+                    return False
+            else:
+                assert isinstance(client, _Client)
+                if self.clients.get(client.conn) is client:  # else ended in this pass
                     self._drain(client)
-            if self.outbox and control.fileno() >= 0:
-                self._flush_events()
+        if self.outbox:
+            self._flush_events()
+        return True
 
     # -- from the server -------------------------------------------------------------------
 
@@ -213,9 +218,11 @@ class Relay:
             self._event(PAUSED, client.conn)
 
     def _end(self, client: _Client, event: int | None) -> None:
+        if self.clients.pop(client.conn, None) is None:
+            return  # ended already
         if client.watched:
+            client.watched = False
             self.selector.unregister(client.sock)
-        del self.clients[client.conn]
         client.sock.close()
         if event is not None:
             self._event(event, client.conn)

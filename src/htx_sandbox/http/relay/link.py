@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 OUTBOX_LIMIT = 64 * 1024 * 1024
 """Bytes the relay may leave unread before it counts as failed."""
 STOP_WAIT_S = 5.0
+CLOSE_WAIT_S = 10.0
+"""How long the relay may go on writing to a client that ended its side of the stream."""
 
 
 class Writer(Protocol):
@@ -101,6 +103,11 @@ class SocketRelay:
         return self._process.pid
 
     @property
+    def exit_code(self) -> int | None:
+        """The relay's process's exit code; None while it runs."""
+        return self._process.poll()
+
+    @property
     def connections(self) -> int:
         """Connections the relay writes for now."""
         return len(self._connections)
@@ -113,17 +120,24 @@ class SocketRelay:
         failed or the transport has no socket."""
         if self.failed:
             return None
+        if self._process.poll() is not None:
+            self._fail(f"its process ended (exit code {self._process.returncode})")
+            return None
         sock = transport.get_extra_info("socket")
-        if sock is None:
+        if sock is None or transport.get_extra_info("sslcontext") is not None:
+            return None  # TLS: the relay would write the plain bytes
+        try:
+            # A duplicate: the transport may close its descriptor, and the number be reused
+            # by another connection, before this record is sent.
+            fd = os.dup(sock.fileno())
+        except OSError:  # out of descriptors: this connection writes its own
             return None
         if self._loop is None:
             self._loop = loop = asyncio.get_running_loop()
             loop.add_reader(self._sock.fileno(), self._on_readable)
         conn = self._next
         self._next += 1
-        # A duplicate: the transport may close its descriptor, and the number be reused by
-        # another connection, before this record is sent.
-        self._fds.append(os.dup(sock.fileno()))
+        self._fds.append(fd)
         self._record(KIND.pack(OPEN, conn, 0))
         relayed = self._connections[conn] = RelayedTransport(self, conn, transport, writer)
         return relayed
@@ -214,7 +228,9 @@ class SocketRelay:
             self._fail(f"its socket failed: {error}")
             return
         if not data:
-            self._fail(f"its process ended (exit code {self._process.poll()})")
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._process.wait(1.0)  # reaped, and its exit code known
+            self._fail(f"its process ended (exit code {self._process.returncode})")
             return
         inbox = self._inbox
         inbox += data
@@ -259,6 +275,13 @@ class SocketRelay:
         self._fds.clear()
         for relayed in connections:
             relayed.real.abort()
+        # A relay still running (stuck, or its socket failed) holds every socket it was
+        # handed: ended, so that their clients see them close.
+        self._sock.close()
+        if self._process.poll() is None:
+            self._process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._process.wait(STOP_WAIT_S)
 
     def _unwatch(self) -> None:
         loop = self._loop
@@ -271,7 +294,7 @@ class SocketRelay:
     def stop(self) -> None:
         """End the relay's process (after the server stopped serving)."""
         self._unwatch()
-        self._sock.close()
+        self._sock.close()  # idempotent: closed already if the relay failed
         for fd in self._fds:
             os.close(fd)
         self._fds.clear()
@@ -320,10 +343,17 @@ class RelayedTransport(asyncio.Transport):
         self.relay.drop(self.conn)
         self.real.abort()
 
-    def lost(self) -> None:
-        """The connection ended (the client went): the relay lets its socket go."""
-        self._closing = True
-        self.relay.drop(self.conn)
+    def lost(self, exc: Exception | None) -> None:
+        """The connection's reading ended. On an error the relay lets its socket go at once;
+        on the client's end of stream (it may still read) the relay first writes what it
+        holds, as a transport closing would, for at most CLOSE_WAIT_S."""
+        if exc is not None or self.relay.failed:
+            self._closing = True
+            self.relay.drop(self.conn)
+            return
+        self.close()
+        loop = asyncio.get_running_loop()
+        loop.call_later(CLOSE_WAIT_S, self.relay.drop, self.conn)  # after CLOSED: nothing
 
     def is_closing(self) -> bool:
         return self._closing or self.real.is_closing()

@@ -86,7 +86,7 @@ class PushProtocol(WebSocketsSansIOProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         transport = self.transport
         if isinstance(transport, RelayedTransport):
-            transport.lost()
+            transport.lost(exc)
         super().connection_lost(exc)
 
 
