@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import selectors
 import signal
 import socket
 from collections.abc import Awaitable, Callable, Iterator
@@ -16,8 +17,9 @@ from typing import TypeVar
 import pytest
 
 from htx_sandbox.http.relay import link
+from htx_sandbox.http.relay.child import Relay
 from htx_sandbox.http.relay.link import RelayedTransport, SocketRelay, available
-from htx_sandbox.http.relay.records import HIGH_WATER, MAX_FDS
+from htx_sandbox.http.relay.records import DROP, HIGH_WATER, KIND, MAX_FDS, OPEN
 
 pytestmark = pytest.mark.skipif(not available(), reason="no SCM_RIGHTS on this platform")
 T = TypeVar("T")
@@ -325,3 +327,32 @@ def test_a_backlog_of_many_small_frames_is_written_whole_in_order() -> None:
 
     run(test)
 
+
+
+def test_a_client_dropped_in_the_pass_that_finds_it_writable_is_skipped() -> None:
+    """The relay's own loop, in this process, with the selector's answer fixed: the server's
+    DROP comes first in the pass, the dropped client's readiness after it. The client ends
+    once and the relay goes on (it used to end it twice and stop)."""
+    server_end, relay_end = socket.socketpair()
+    listener = socket.create_server(("127.0.0.1", 0))
+    peer = socket.create_connection(listener.getsockname())
+    accepted, _ = listener.accept()
+    try:
+        relay = Relay(relay_end)
+        socket.send_fds(server_end, [KIND.pack(OPEN, 1, 0)], [accepted.fileno()])
+        assert relay.step(1.0)
+        client = relay.clients[1]
+        relay._write(client, b"x" * (8 << 20))  # more than the socket takes: some waits
+        assert client.pending and client.watched
+        server_end.sendall(KIND.pack(DROP, 1, 0))
+        ready = [
+            (relay.selector.get_key(relay_end), selectors.EVENT_READ),
+            (relay.selector.get_key(client.sock), selectors.EVENT_WRITE),
+        ]
+        relay.selector.select = lambda timeout=None: ready  # type: ignore[method-assign]
+        assert relay.step()
+        assert 1 not in relay.clients
+        assert client.sock.fileno() == -1  # closed, once
+    finally:
+        for sock in (server_end, relay_end, listener, peer, accepted):
+            sock.close()
