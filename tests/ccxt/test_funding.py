@@ -47,9 +47,12 @@ ACCOUNT = Account(101, "ak-funding-long-0001", "sk-funding-long-0001")
 
 
 def write_a_past(data_dir: Path, now: int) -> int:
-    """30 hours of an exchange in which LONG pays funding at every settlement, ending an hour
-    before `now`; the time of its first settlement."""
-    clock = ManualClock(now - 30 * HOUR)
+    """30 to 38 hours of an exchange in which LONG pays funding at every settlement, ending an
+    hour before `now`; the time of its first settlement. It starts halfway between two
+    settlements, whatever the hour: its trade is then as far from the first settlement on
+    every run (the settlement price depends on it)."""
+    start = now - 30 * HOUR
+    clock = ManualClock(start - start % PERIOD - PERIOD // 2)
     store = SqliteStore(data_dir / DATABASE_FILE)
     engine = Engine(store, clock)
     engine.start()
