@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from htx_sandbox.http.relay.link import available
+from htx_sandbox.http.relay.link import SocketRelay, available
 
 from .conftest import UID1, UID2, Served, place
 
@@ -30,15 +30,21 @@ async def trades_pushed(ws: Any, server: Served, volume: int) -> dict[str, Any]:
     return push
 
 
+async def relayed_subscriber(connect: Any, server: Served) -> tuple[SocketRelay, Any]:
+    """A trade.detail subscriber whose first push went through the server's relay."""
+    relay = server.relay
+    assert relay is not None
+    ws = await connect("/swap-ws")
+    assert (await ws.request({"sub": TRADES, "id": "1"}))["status"] == "ok"
+    assert (await trades_pushed(ws, server, 1))["tick"]["data"][0]["amount"] == 2
+    assert relay.connections == 1  # the push went through the relay
+    return relay, ws
+
+
 async def test_a_dead_relay_ends_its_connections_and_new_ones_are_served_without_it(
     connect: Any, server: Served
 ) -> None:
-    relay = server.relay
-    assert relay is not None
-    before = await connect("/swap-ws")
-    assert (await before.request({"sub": TRADES, "id": "1"}))["status"] == "ok"
-    assert (await trades_pushed(before, server, 1))["tick"]["data"][0]["amount"] == 2
-    assert relay.connections == 1  # the push went through the relay
+    relay, before = await relayed_subscriber(connect, server)
     os.kill(relay.pid, signal.SIGKILL)  # what a crash of the relay's process looks like
     with pytest.raises(ConnectionClosed):
         async with asyncio.timeout(10):
@@ -54,12 +60,7 @@ async def test_a_dead_relay_ends_its_connections_and_new_ones_are_served_without
 async def test_a_connection_the_client_ends_is_let_go_by_the_relay(
     connect: Any, server: Served
 ) -> None:
-    relay = server.relay
-    assert relay is not None
-    ws = await connect("/swap-ws")
-    await ws.request({"sub": TRADES, "id": "1"})
-    await trades_pushed(ws, server, 1)
-    assert relay.connections == 1
+    relay, ws = await relayed_subscriber(connect, server)
     await ws.connection.close()
     async with asyncio.timeout(10):
         while relay.connections:

@@ -62,6 +62,21 @@ class Client:
                 got += chunk
         return bytes(got)
 
+    async def rest(self) -> bytes:
+        """Everything until the connection ends (EOF or reset)."""
+        loop = asyncio.get_running_loop()
+        got = bytearray()
+        async with asyncio.timeout(TIMEOUT_S):
+            while True:
+                try:
+                    chunk = await loop.sock_recv(self.sock, 1 << 16)
+                except ConnectionResetError:
+                    break
+                if not chunk:
+                    break
+                got += chunk
+        return bytes(got)
+
     async def ended(self) -> bool:
         """Whether the server's side closed (EOF or reset) with nothing more sent."""
         loop = asyncio.get_running_loop()
@@ -197,17 +212,7 @@ def test_abort_drops_what_is_unsent_and_ends_the_connection() -> None:
         relayed(relay, other).write(b"still served")
         async with asyncio.timeout(TIMEOUT_S):
             await client.protocol.lost.wait()
-        got = bytearray()
-        loop = asyncio.get_running_loop()
-        async with asyncio.timeout(TIMEOUT_S):
-            while True:
-                try:
-                    chunk = await loop.sock_recv(client.sock, 1 << 16)
-                except ConnectionResetError:
-                    break
-                if not chunk:
-                    break
-                got += chunk
+        got = await client.rest()
         assert len(got) < 8 * HIGH_WATER  # the rest was dropped, not written
         assert await other.read(12) == b"still served"
 
@@ -248,17 +253,7 @@ def test_the_end_of_the_clients_stream_writes_what_waits_then_closes() -> None:
         other.lost(ConnectionResetError())
         assert await client.read(len(payload)) == payload
         assert await client.ended()
-        got = bytearray()
-        loop = asyncio.get_running_loop()
-        async with asyncio.timeout(TIMEOUT_S):
-            while True:
-                try:
-                    chunk = await loop.sock_recv(broken.sock, 1 << 16)
-                except ConnectionResetError:
-                    break
-                if not chunk:
-                    break
-                got += chunk
+        got = await broken.rest()
         assert len(got) < len(payload)
 
     run(test)
