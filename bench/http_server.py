@@ -44,11 +44,11 @@ import uvicorn
 from htx_sandbox.domain.commands import Deposit, OpenUser, Outcome, PlaceOrder
 from htx_sandbox.domain.types import UID, Direction, Offset, OrderPriceType
 from htx_sandbox.http.app import create_app
+from htx_sandbox.http.core.frames import MAX_CLIENT_FRAME
 from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.http.core.guard import HttpLimits, guarded_protocol
 from htx_sandbox.http.relay.link import start_relay
 from htx_sandbox.http.ws import PushProtocol, WsSettings
-from htx_sandbox.http.ws.frames import MAX_CLIENT_FRAME
 from htx_sandbox.service.api_keys import READ, TRADE, CreateApiKey
 from htx_sandbox.service.clock import ExchangeClock, SystemClock
 from htx_sandbox.service.collector import freeze_survivors

@@ -38,11 +38,11 @@ from websockets.asyncio.client import connect as ws_connect
 from htx_sandbox.domain.commands import PlaceOrder
 from htx_sandbox.domain.types import UID, Direction, Offset, OrderPriceType
 from htx_sandbox.http.app import create_app
+from htx_sandbox.http.core.frames import MAX_CLIENT_FRAME
 from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.http.core.guard import HttpLimits, guarded_protocol
 from htx_sandbox.http.relay.link import SocketRelay, start_relay
 from htx_sandbox.http.ws import PushProtocol, WsSettings
-from htx_sandbox.http.ws.frames import MAX_CLIENT_FRAME
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
 from tests.http import conftest as http_fixtures

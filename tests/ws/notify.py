@@ -19,11 +19,11 @@ from urllib.parse import quote
 import uvicorn
 
 from htx_sandbox.http.app import create_app
+from htx_sandbox.http.core.frames import MAX_CLIENT_FRAME
 from htx_sandbox.http.core.gateway import HttpSettings
 from htx_sandbox.http.core.guard import guarded_protocol
 from htx_sandbox.http.relay.link import SocketRelay, start_relay
 from htx_sandbox.http.ws import PushProtocol, WsSettings
-from htx_sandbox.http.ws.frames import MAX_CLIENT_FRAME
 from htx_sandbox.service.clock import ManualClock
 from htx_sandbox.service.engine import Engine
 from tests.http.conftest import KEYS, Key

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from htx_sandbox.http.ws import WsSettings, frames
+from htx_sandbox.http.core import frames
+from htx_sandbox.http.ws import WsSettings
 from htx_sandbox.service.clock import ManualClock
 
 from .conftest import UID1, UID2, Served, place

@@ -1,6 +1,7 @@
 """What /swap-notification pushes, seen by a client written with `websockets`: every topic's
 fields and types, both sides of a fill, one `orders` push per order a cancel-all cancels, and
-pushes that never lag behind a REST reply."""
+pushes that never lag behind a REST reply. Each runs with the socket relay (which packs the
+order pushes in its own process) and without (the server packs them)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,12 @@ from tests.ws.conftest import Served, place
 from tests.ws.notify import PATH, login, push, sub, unsub, until
 
 pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(params=[True, False], ids=["relay", "no-relay"])
+def ws_relay(request: pytest.FixtureRequest) -> bool:
+    return bool(request.param)
+
 
 ORDER_FIELDS = {
     "op", "topic", "ts", "uid", "symbol", "contract_code", "volume", "price", "order_price_type",

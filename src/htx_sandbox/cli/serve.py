@@ -22,11 +22,11 @@ from ..domain.exchange import Exchange
 from ..domain.strategy_book import StrategyLimits
 from ..http.app import create_app
 from ..http.core.access_log import AccessLog, AccessLogWriter, configure_logging
+from ..http.core.frames import MAX_CLIENT_FRAME as WS_MAX_FRAME
 from ..http.core.gateway import HttpSettings
 from ..http.core.guard import HttpLimits, guarded_protocol
 from ..http.relay.link import start_relay
 from ..http.ws import PushProtocol
-from ..http.ws.frames import MAX_CLIENT_FRAME as WS_MAX_FRAME
 from ..service import fixtures as fixtures_file
 from ..service.clock import Clock, ExchangeClock, SystemClock
 from ..service.collector import freeze_survivors
@@ -278,7 +278,7 @@ def run(args: argparse.Namespace) -> int:
                     HttpLimits(max_connections_per_ip=config.max_connections_per_ip)
                 ),
                 ws=PushProtocol.relaying(relay),
-                # Frames are gzipped once for every subscriber (http/ws/frames.py): a
+                # Frames are gzipped once for every subscriber (http/core/frames.py): a
                 # per-connection deflate on top would compress them again, per socket.
                 ws_per_message_deflate=False,
                 ws_max_size=WS_MAX_FRAME,

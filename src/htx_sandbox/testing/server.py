@@ -25,11 +25,11 @@ import uvicorn
 from ..cli.serve import DATABASE_FILE, base_url, bind
 from ..client import AdminClient, SandboxClock, SandboxFault, SandboxIndexPrice, SandboxSnapshot
 from ..http.app import create_app
+from ..http.core.frames import MAX_CLIENT_FRAME
 from ..http.core.gateway import HttpSettings
 from ..http.core.guard import HttpLimits, guarded_protocol
 from ..http.relay.link import start_relay
 from ..http.ws import PushProtocol
-from ..http.ws.frames import MAX_CLIENT_FRAME
 from ..service import fixtures as fixtures_file
 from ..service.clock import ExchangeClock, SystemClock
 from ..service.engine import Engine

@@ -16,10 +16,14 @@ from typing import TypeVar
 
 import pytest
 
+from htx_sandbox.http.core import frames
 from htx_sandbox.http.relay import link
 from htx_sandbox.http.relay.child import Relay
 from htx_sandbox.http.relay.link import RelayedTransport, SocketRelay, available
 from htx_sandbox.http.relay.records import DROP, HIGH_WATER, KIND, MAX_FDS, OPEN
+from htx_sandbox.http.shapes import pushes
+
+from .test_deferred_pushes import NOW, ORDERS, a_trade
 
 pytestmark = pytest.mark.skipif(not available(), reason="no SCM_RIGHTS on this platform")
 T = TypeVar("T")
@@ -351,3 +355,51 @@ def test_a_client_dropped_in_the_pass_that_finds_it_writable_is_skipped() -> Non
     finally:
         for sock in (server_end, relay_end, listener, peer, accepted):
             sock.close()
+
+
+def test_deferred_pushes_are_packed_by_the_relay_in_order_among_built_frames() -> None:
+    """A round's frames with an order's deferred push: each client reads the bytes the server
+    would have packed, in order, and the copy crosses once for both."""
+
+    async def test(relay: SocketRelay, listener: socket.socket) -> None:
+        a, b = await connect(listener), await connect(listener)
+        ta, tb = relayed(relay, a), relayed(relay, b)
+        order = ORDERS["filled in part"]
+        fills = [a_trade(order, 1, "60123.4")]
+        built = frames.pack({"op": "notify", "topic": "public.BTC-USD.funding_rate"})
+        deferred = frames.pack(pushes.deferred(pushes.ORDERS, order, fills, NOW))
+        expected = frames.pack(pushes.order_push(order, fills, NOW), shared=False).wire
+        ta.write_frames([built, deferred])
+        tb.write_frames([deferred])
+        ta.write(b"after")
+        assert deferred.deferred is not None  # not packed in this process
+        assert await a.read(len(built.wire) + len(expected) + 5) == (
+            built.wire + expected + b"after"
+        )
+        assert await b.read(len(expected)) == expected
+        assert not relay.failed
+
+    run(test)
+
+
+def test_a_push_the_relay_cannot_pack_ends_its_clients_and_only_them() -> None:
+    async def test(relay: SocketRelay, listener: socket.socket) -> None:
+        broken, fine = await connect(listener), await connect(listener)
+        tbroken, tfine = relayed(relay, broken), relayed(relay, fine)
+        order = ORDERS["new"]
+        good = frames.pack(pushes.deferred(pushes.ORDERS, order, [], NOW))
+        bad = frames.Frame(None, pushes.Deferred(pushes.ORDERS, b"no copy of an order"))
+        expected = frames.pack(pushes.order_push(order, [], NOW), shared=False).wire
+        tbroken.write(b"before")
+        tbroken.write_frames([bad, good])
+        tfine.write_frames([good])
+        # Then the reason, and the end: never the frames after a gap.
+        assert await broken.rest() == b"before" + frames.close_frame(1011, "internal error")
+        async with asyncio.timeout(TIMEOUT_S):
+            await broken.protocol.lost.wait()
+        assert await fine.read(len(expected)) == expected
+        tfine.write(b"still served")
+        assert await fine.read(12) == b"still served"
+        assert relay.connections == 1 and not relay.failed
+
+    run(test)

@@ -13,9 +13,9 @@ from typing import Any, cast
 import pytest
 from starlette.websockets import WebSocket
 
-from htx_sandbox.http.ws import frames
+from htx_sandbox.http.core import frames
 from htx_sandbox.http.ws.channels import Channels
-from htx_sandbox.http.ws.fanout import Fanout
+from htx_sandbox.http.ws.fanout import Fanout, Share
 from htx_sandbox.http.ws.sender import SLOW_CONSUMER, Sender
 
 pytestmark = pytest.mark.anyio
@@ -32,6 +32,9 @@ class Sink:
     def write(self, wire: bytes) -> bool:
         self.writes.append(wire)
         return True
+
+    def write_share(self, share: Share) -> bool:
+        return self.write(share.wire)
 
 
 class Socket:

@@ -8,7 +8,9 @@ once it upgraded, then sends each round's frames once over one Unix socket with,
 which of them to write; the writes, the buffering of a client that reads slowly and the wait
 for its socket run here, on another core. The server keeps reading the sockets (the protocol,
 subscriptions, pings) and decides everything; this process only writes, in the order it was
-told, and reports back (records.py).
+told, and reports back (records.py). It also packs the deferred pushes (an order's: shaped,
+encoded and gzipped from the copy the server sends, http/shapes/pushes.py), work the
+GIL-bound server would otherwise do.
 
 It exits when the server's end of the Unix socket closes (the server stopped or died).
 
@@ -24,8 +26,11 @@ import socket
 import sys
 from collections import deque
 
+from ..core.frames import close_frame, deferred_wire
+from ..shapes.pushes import Deferred
 from .records import (
     BLOB,
+    BUILD,
     CLOSE,
     CLOSED,
     DROP,
@@ -47,6 +52,8 @@ READ_SIZE = 1 << 18
 IOV_MAX = 512
 """Buffers one write takes at most (Linux refuses more than 1024)."""
 HEADER = KIND.size
+NOT_PACKED = close_frame(1011, "internal error")
+"""What a client is sent instead of a push the relay could not pack, and then nothing."""
 
 
 class _Client:
@@ -76,7 +83,8 @@ class Relay:
         """Descriptors received and not yet claimed by an `OPEN`, in the order sent."""
         self.inbox = bytearray()
         self.outbox = bytearray()
-        self.blobs: list[bytes] = []
+        self.blobs: list[bytes | None] = []
+        """The batch's blobs; None for a push that could not be packed."""
         self._waiting_to_send = False
         """The Unix socket is watched for writability: events are waiting for it."""
 
@@ -122,18 +130,26 @@ class Relay:
         size, at = len(inbox), 0
         while size - at >= HEADER:
             kind, conn, length = KIND.unpack_from(inbox, at)
-            if kind == BLOB:
+            if kind in (BLOB, BUILD):
                 end = at + HEADER + length
                 if end > size:
                     break
-                self.blobs.append(bytes(inbox[at + HEADER : end]))
+                data = bytes(inbox[at + HEADER : end])  # a BUILD's `conn` is the push's kind
+                self.blobs.append(data if kind == BLOB else _pack(conn, data))
                 at = end
                 continue
             at += HEADER
             if kind == SEND:
                 client = self.clients.get(conn)
                 if client is not None:  # else dropped, or gone, already
-                    self._write(client, self.blobs[length])
+                    blob = self.blobs[length]
+                    if blob is None:  # a push it could not pack: never a silent gap
+                        self._write(client, NOT_PACKED)
+                        client.closing = True
+                        if not client.pending:
+                            self._end(client, CLOSED)
+                    else:
+                        self._write(client, blob)
             elif kind == END:
                 self.blobs.clear()
             elif kind == OPEN:
@@ -247,6 +263,15 @@ class Relay:
             self._waiting_to_send = waiting
             events = selectors.EVENT_READ | (selectors.EVENT_WRITE if waiting else 0)
             self.selector.modify(self.control, events, None)
+
+
+def _pack(kind: int, copied: bytes) -> bytes | None:
+    """A deferred push's frame; None (and a line on stderr) if it cannot be packed."""
+    try:
+        return deferred_wire(Deferred(kind, copied))
+    except Exception as error:  # a copy this build cannot read: its clients are ended
+        print(f"htx-sandbox relay: a push of kind {kind} not packed: {error!r}", file=sys.stderr)
+        return None
 
 
 def main(argv: list[str]) -> int:

@@ -4,7 +4,8 @@ upgraded connection's socket, and sends it every turn of the event loop's frames
 `open` hands a connection over and returns the transport its protocol writes to from then on
 (`RelayedTransport`). What the connections are sent during one turn of the loop is gathered
 and written to the relay at the end of the turn: the same bytes sent to many connections (a
-round's frames for every subscriber of a topic, `Fanout`) cross once, as one blob.
+round's frames for every subscriber of a topic, `Fanout`) cross once, as one blob. A deferred
+push (an order's, http/shapes/pushes.py) crosses as the copy the relay's process packs it from.
 
 Should the relay fail (its process died, or it stopped reading for `OUTBOX_LIMIT` bytes), every
 connection handed to it is aborted, and a log line says why: a client never waits on frames
@@ -20,10 +21,12 @@ import os
 import socket
 import subprocess
 import sys
-from typing import Protocol
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from .records import (
     BLOB,
+    BUILD,
     CLOSE,
     CLOSED,
     DROP,
@@ -37,6 +40,9 @@ from .records import (
     RESUMED,
     SEND,
 )
+
+if TYPE_CHECKING:
+    from ..core.frames import Frame
 
 log = logging.getLogger(__name__)
 OUTBOX_LIMIT = 64 * 1024 * 1024
@@ -148,6 +154,21 @@ class SocketRelay:
             index = self._blobs[id(data)] = len(self._blobs)
             self._record(KIND.pack(BLOB, 0, len(data)), data)
         self._record(KIND.pack(SEND, conn, index))
+
+    def send_frames(self, conn: int, frames: Sequence[Frame]) -> None:
+        """Write `frames` to the connection in order; the relay's process packs the deferred
+        ones (each crosses once, however many connections it goes to)."""
+        for frame in frames:
+            push = frame.deferred
+            if push is None:
+                self.send(conn, frame.wire)
+                continue
+            copied = push.copied  # held by the pieces until the end of the turn: its id too
+            index = self._blobs.get(id(copied))
+            if index is None:
+                index = self._blobs[id(copied)] = len(self._blobs)
+                self._record(KIND.pack(BUILD, push.kind, len(copied)), copied)
+            self._record(KIND.pack(SEND, conn, index))
 
     def close(self, conn: int) -> None:
         self._record(KIND.pack(CLOSE, conn, 0))
@@ -323,6 +344,12 @@ class RelayedTransport(asyncio.Transport):
         if self._closing or self.relay.failed:
             return
         self.relay.send(self.conn, data if isinstance(data, bytes) else bytes(data))
+
+    def write_frames(self, frames: Sequence[Frame]) -> None:
+        """Like `write` of their joined bytes; a deferred push is packed by the relay."""
+        if self._closing or self.relay.failed:
+            return
+        self.relay.send_frames(self.conn, frames)
 
     def writelines(self, list_of_data: object) -> None:
         raise NotImplementedError  # uvicorn and the Sender write whole frames

@@ -7,6 +7,10 @@ carries data:
   relay received them (sent as SCM_RIGHTS with the bytes of this record or earlier ones).
 - `BLOB`: bytes a `SEND` of the same batch names by their index (`connection` is unused):
   one round's frames, which a hundred subscribers share, cross the socket once.
+- `BUILD`: a blob the relay packs itself, a deferred push (http/shapes/pushes.py): `size`
+  bytes of the order's copy, `connection` holding the push's kind. A connection sent a copy
+  the relay cannot pack gets a close frame (1011, "internal error") instead, and is closed
+  (`CLOSED`): never a silent gap.
 - `SEND`: write blob number `size` of the batch to the connection, after what it was sent
   before.
 - `END`: the batch is over (its blobs are forgotten).
@@ -25,7 +29,7 @@ import struct
 KIND = struct.Struct("<BII")
 EVENT = struct.Struct("<BI")
 
-OPEN, BLOB, SEND, END, CLOSE, DROP = 1, 2, 3, 4, 5, 6
+OPEN, BLOB, SEND, END, CLOSE, DROP, BUILD = 1, 2, 3, 4, 5, 6, 7
 PAUSED, RESUMED, GONE, CLOSED = 1, 2, 3, 4
 
 HIGH_WATER = 64 * 1024

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from . import frames
+from ..core import frames
 from .fanout import Fanout
 from .sender import Sender
 

@@ -6,8 +6,8 @@ channels.
 trade tape with 100 subscribers costs what it costs with one. At the end of the loop's turn
 (`flush`, one `call_soon` per round) each connection that holds a channel with frames this
 round gets them, in publish order, as one write: the frames of its channels joined once per
-distinct set of channels (100 subscribers of the same topic share one join and each make one
-transport write). The hub delivers every batch that is waiting in one callback, so a busy
+distinct set of channels (a `Share`: 100 subscribers of the same topic share one join and each
+make one transport write). The hub delivers every batch that is waiting in one callback, so a busy
 second costs a subscriber a write per round, not one per message.
 
 Order per connection is exact: a frame a connection is sent alone (`Sender.offer`: a reply, a
@@ -23,7 +23,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from .frames import Frame
+from ..core.frames import Frame
 
 if TYPE_CHECKING:
     from .sender import Sender
@@ -31,6 +31,30 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 Subscribers = dict["Sender", None]
 """A channel's subscribers (an ordered set): the dict `Channels` keeps for it."""
+
+
+class Share:
+    """The frames a connection is sent at once, in order, and the same joined into one write
+    on first use: once for all the connections of a round that get the same frames."""
+
+    __slots__ = ("_wire", "frames")
+
+    def __init__(self, frames: Sequence[Frame]) -> None:
+        self.frames = frames
+        self._wire: bytes | None = None
+
+    @property
+    def wire(self) -> bytes:
+        joined = self._wire
+        if joined is None:
+            joined = self._wire = b"".join([f.wire for f in self.frames])
+        return joined
+
+    @property
+    def deferred(self) -> bool:
+        """Whether a frame is still to be packed (a deferred push): the socket relay's
+        process packs it for a connection it writes."""
+        return any(f.deferred is not None for f in self.frames)
 
 
 class Fanout:
@@ -82,16 +106,15 @@ class Fanout:
                     held[sender] = [indices]
                 else:
                     lists.append(indices)
-        built: dict[object, tuple[Sequence[Frame], bytes]] = {}
+        built: dict[object, Share] = {}
         for sender, lists in held.items():
             key: object = id(lists[0]) if len(lists) == 1 else tuple(sorted(map(id, lists)))
-            found = built.get(key)
-            if found is None:
+            share = built.get(key)
+            if share is None:
                 indices = lists[0] if len(lists) == 1 else sorted({i for p in lists for i in p})
-                chosen = [frames[i] for i in indices]
-                found = built[key] = (chosen, b"".join([f.wire for f in chosen]))
+                share = built[key] = Share([frames[i] for i in indices])
             try:
-                sender.take(*found)  # a closed one refuses: its session drops its channels
+                sender.take(share)  # a closed one refuses: its session drops its channels
             except Exception:  # a bug costs this connection, never the round's others
                 log.exception("%s: push failed", sender.name)
                 sender.close(1011, "internal error")

@@ -18,17 +18,22 @@ the close: `write` refuses once a close was sent or the connection is gone.
 With a socket relay (`relaying`, http/relay), the first frame written once the handshake's
 bytes have left hands the connection to the relay's process: from then on everything the
 connection sends, uvicorn's frames too, goes through the relay in order (`RelayedTransport`),
-and the relay's pause and resume drive `writable` as the transport's own would.
+and the relay's pause and resume drive `writable` as the transport's own would. A round's
+frames that hold a deferred push (an order's, http/shapes/pushes.py) go to the relay frame by
+frame, the deferred ones as what the relay's process packs.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 from ..relay.link import RelayedTransport, SocketRelay
+
+if TYPE_CHECKING:
+    from .fanout import Share
 
 EXTENSION = "htx-sandbox.frame-sink"
 
@@ -38,7 +43,12 @@ class FrameSink(Protocol):
     """Set while the transport takes more without buffering past its high-water mark."""
 
     def write(self, wire: bytes) -> bool:
-        """Write one whole frame (header and payload); False if the connection is closed."""
+        """Write whole frames (headers and payloads); False if the connection is closed."""
+        ...
+
+    def write_share(self, share: Share) -> bool:
+        """Write a round's frames (`write` of their joined bytes, unless the socket relay
+        packs the deferred ones); False if the connection is closed."""
         ...
 
     def abort(self) -> None:
@@ -62,11 +72,29 @@ class PushProtocol(WebSocketsSansIOProtocol):
         await super().run_asgi()
 
     def write(self, wire: bytes) -> bool:
-        if self.close_sent or self.disconnected or not self.handshake_complete:
+        transport = self._writing()
+        if transport is None:
             return False
+        transport.write(wire)
+        return True
+
+    def write_share(self, share: Share) -> bool:
+        transport = self._writing()
+        if transport is None:
+            return False
+        if isinstance(transport, RelayedTransport) and share.deferred:
+            transport.write_frames(share.frames)
+        else:
+            transport.write(share.wire)
+        return True
+
+    def _writing(self) -> asyncio.Transport | None:
+        """The transport frames are written to now, or None if the connection is closed."""
+        if self.close_sent or self.disconnected or not self.handshake_complete:
+            return None
         transport = self.transport
         if transport.is_closing():
-            return False
+            return None
         relay = self.relay
         # Handed over once the handshake's bytes are out: the relay writes after them.
         if (
@@ -77,8 +105,7 @@ class PushProtocol(WebSocketsSansIOProtocol):
             relayed = relay.open(transport, self)
             if relayed is not None:
                 self.transport = transport = relayed
-        transport.write(wire)
-        return True
+        return transport
 
     def abort(self) -> None:
         self.transport.abort()

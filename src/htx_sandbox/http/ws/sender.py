@@ -20,13 +20,12 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Sequence
 
 from starlette.types import Send
 from starlette.websockets import WebSocket
 
-from .fanout import Fanout
-from .frames import Frame
+from ..core.frames import Frame
+from .fanout import Fanout, Share
 from .protocol import FrameSink
 
 log = logging.getLogger(__name__)
@@ -78,22 +77,22 @@ class Sender:
             self._fanout.flush()
         if self._sink is None:
             return self._queue(frame.payload, 1)
-        return self.take((frame,), frame.wire)
+        return self.take(Share((frame,)))
 
-    def take(self, frames: Sequence[Frame], wire: bytes) -> bool:
-        """A round's frames for this connection, and the same joined into `wire` (the Fanout's
-        way in); False if the connection is closed or was just closed for its backlog."""
+    def take(self, share: Share) -> bool:
+        """A round's frames for this connection (the Fanout's way in); False if the
+        connection is closed or was just closed for its backlog."""
         if self.closed or self._closing is not None:
             return False
         sink = self._sink
         if sink is None:
-            return all(self._queue(frame.payload, 1) for frame in frames)
+            return all(self._queue(frame.payload, 1) for frame in share.frames)
         if not self._backlog and sink.writable.is_set():
-            if sink.write(wire):
+            if sink.write_share(share):
                 return True
             self._gone()
             return False
-        return self._queue(wire, len(frames))
+        return self._queue(share.wire, len(share.frames))
 
     def _queue(self, data: bytes, count: int) -> bool:
         behind = self._count + count

@@ -21,7 +21,8 @@ from starlette.types import Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ...service.clock import Clock
-from . import frames, protocol
+from ..core import frames
+from . import protocol
 from .fanout import Fanout
 from .sender import Sender
 from .settings import WsSettings

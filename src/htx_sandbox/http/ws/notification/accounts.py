@@ -37,10 +37,11 @@ from ....domain.types import UID, Offset
 from ....service.push import Batch, PushHub
 from ....service.queries import Reads
 from ...shapes import accounts as shapes
+from ...shapes.pushes import notify
 from ..fanout import Fanout
 from ..sender import Sender
 from ..session import Session
-from .base import Direct, NotifyFeed, Owner, Push, Pushes, notify
+from .base import Direct, NotifyFeed, Owner, Push, Pushes
 from .topics import ALL, Topic
 
 INIT = "init"

@@ -19,7 +19,8 @@ from typing import Any
 
 from ....domain.types import UID
 from ....service.push import Batch
-from .. import frames
+from ...core import frames
+from ...shapes.pushes import Deferred
 from ..feed import TopicFeed
 from ..sender import Sender
 from ..session import Session
@@ -34,7 +35,7 @@ Owner = UID | None
 class Push:
     owner: Owner
     code: str
-    message: dict[str, Any]
+    message: dict[str, Any] | Deferred
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,14 +132,10 @@ class NotifyFeed(TopicFeed):
         for push in captured.pushes:
             self.publish(push.owner, push.code, push.message)
 
-    def publish(self, owner: Owner, code: str, message: dict[str, Any]) -> None:
+    def publish(self, owner: Owner, code: str, message: dict[str, Any] | Deferred) -> None:
         """To every subscriber of the contract or of `*`, packed once, once per connection."""
         self.channels.publish_any((self.channel(owner, code), self.channel(owner, ALL)), message)
 
     def capture(self, batch: Batch) -> object | None:
         raise NotImplementedError
 
-
-def notify(topic: str, ts: int, **fields: Any) -> dict[str, Any]:
-    """A push: `{"op": "notify", "topic", "ts", ...}`."""
-    return {"op": "notify", "topic": topic, "ts": ts, **fields}

@@ -6,7 +6,7 @@ left it and under `trade` the fills it made (empty for a change without one), se
 batch is committed. An order two commands of one batch filled is two pushes, whatever the
 load; a cancel-all pushes one message per cancelled order. The order's fields are
 swap_openorders' (http/shapes/orders.py) less `update_time` and `self_match_prevent`, which
-HTX's push does not carry; the fills are swap_order_detail's.
+HTX's push does not carry; the fills are swap_order_detail's (http/shapes/pushes.py).
 
 `matchOrders`: the matching engine's fills (no liquidation orders), one push per order and
 command, with the fields of HTX's table: no fee, no profit; and, as HTX notes, a post_only
@@ -15,29 +15,22 @@ trade.
 
 Topics are pushed as `orders.btc-usd`: HTX's examples print the code in lower case, and ccxt
 routes a push by that exact string (or by it less `.btc-usd`, for a `*` subscription).
+
+Both are captured as `Deferred` pushes: a copy of the order, shaped where the frame is written
+(in the socket relay's process when it writes the connection).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from ....domain.events import OrderAccepted, OrderCancelled, OrderCancelling, OrderTraded
-from ....domain.orders import Order, Trade
+from ....domain.orders import Trade
 from ....domain.types import OrderId, OrderPriceType
 from ....service.push import Batch
-from ...shapes import orders as shapes
-from .base import NotifyFeed, Push, Pushes, notify
+from ...shapes.pushes import MATCH_ORDERS, ORDERS, deferred
+from .base import NotifyFeed, Push, Pushes
 
 ORDER_TYPE_QUOTATION = 1
 """order_type of an ordinary order (3 liquidation, 4 delivery)."""
-_MATCH_ORDER_FIELDS = (
-    "symbol", "contract_code", "status", "order_id", "order_id_str", "client_order_id",
-    "order_type", "trade_volume", "volume", "is_tpsl", "direction", "offset", "lever_rate",
-    "price", "created_at", "order_source", "order_price_type",
-)  # fmt: skip
-_MATCH_TRADE_FIELDS = (
-    "id", "trade_id", "trade_price", "trade_volume", "trade_turnover", "created_at", "role",
-)  # fmt: skip
 
 
 _ORDER_CHANGES = (OrderAccepted, OrderCancelled, OrderCancelling)
@@ -69,18 +62,9 @@ class Orders(NotifyFeed):
             order = reads.order(order_id)
             if order is None or not self.listens(order.uid, order.contract_code):
                 continue
-            pushes.append(
-                Push(order.uid, order.contract_code, order_push(order, trades, batch.now))
-            )
+            push = deferred(ORDERS, order, trades, batch.now)
+            pushes.append(Push(order.uid, order.contract_code, push))
         return Pushes(pushes) if pushes else None
-
-
-def order_push(order: Order, trades: list[Trade], now: int) -> dict[str, Any]:
-    message = notify(f"orders.{order.contract_code.lower()}", now, uid=str(order.uid))
-    message.update(shapes.order(order, update_time=False))
-    del message["self_match_prevent"]
-    message["trade"] = [shapes.trade(t) for t in trades]
-    return message
 
 
 class MatchOrders(NotifyFeed):
@@ -111,17 +95,6 @@ class MatchOrders(NotifyFeed):
             order = reads.order(order_id)
             if order is None or order.order_type != ORDER_TYPE_QUOTATION:
                 continue
-            pushes.append(
-                Push(order.uid, order.contract_code, match_push(order, trades, batch.now))
-            )
+            push = deferred(MATCH_ORDERS, order, trades, batch.now)
+            pushes.append(Push(order.uid, order.contract_code, push))
         return Pushes(pushes) if pushes else None
-
-
-def match_push(order: Order, trades: list[Trade], now: int) -> dict[str, Any]:
-    full = shapes.order(order)
-    message = notify(f"matchOrders.{order.contract_code.lower()}", now, uid=str(order.uid))
-    message.update((name, full[name]) for name in _MATCH_ORDER_FIELDS)
-    message["trade"] = [
-        {name: row[name] for name in _MATCH_TRADE_FIELDS} for row in map(shapes.trade, trades)
-    ]
-    return message

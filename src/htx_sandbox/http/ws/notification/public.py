@@ -30,9 +30,10 @@ from ....service.queries import Reads
 from ...core.wire import num
 from ...shapes import contracts as contract_shapes
 from ...shapes import funding as funding_shapes
+from ...shapes.pushes import notify
 from ..fanout import Fanout
 from ..session import Session
-from .base import Direct, NotifyFeed, Owner, Push, Pushes, notify
+from .base import Direct, NotifyFeed, Owner, Push, Pushes
 from .topics import ALL, Topic
 
 MINUTE_MS = 60_000

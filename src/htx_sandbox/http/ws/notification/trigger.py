@@ -13,8 +13,9 @@ from ....domain.events import StrategyOrderChanged
 from ....domain.strategy_orders import StrategyKind, StrategyStatus
 from ....service.push import Batch
 from ...shapes import strategy_orders as shapes
+from ...shapes.pushes import notify
 from ..sender import Sender
-from .base import NotifyFeed, Owner, Push, Pushes, notify
+from .base import NotifyFeed, Owner, Push, Pushes
 from .topics import ALL, Topic
 
 EVENTS = {
