@@ -42,7 +42,9 @@ async def _not_found(request: Request, exc: Exception) -> Response:
         "error": reason,
         "path": request.url.path,
     }
-    return wire.json_response(body, status=status)
+    # Outside the endpoints: no envelope, the same encoder (wire.py imports no web framework:
+    # the socket relay's process imports it).
+    return Response(wire.encode(body), status_code=status, media_type=wire.JSON)
 
 
 def exact_paths(routes: list[BaseRoute]) -> dict[tuple[str, str], Endpoint]:

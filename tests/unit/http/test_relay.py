@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import pathlib
 import selectors
 import signal
 import socket
@@ -403,3 +404,28 @@ def test_a_push_the_relay_cannot_pack_ends_its_clients_and_only_them() -> None:
         assert relay.connections == 1 and not relay.failed
 
     run(test)
+
+
+@pytest.mark.parametrize(
+    ("script", "logged"),
+    [
+        ("exit 3", "its process ended with exit code 3"),
+        ("exec sleep 30", "no word from its process in 0.3 s"),  # killed, not left behind
+    ],
+)
+def test_a_relay_that_does_not_start_leaves_connections_writing_their_own_frames(
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    tmp_path: pathlib.Path,
+    script: str,
+    logged: str,
+) -> None:
+    fake = tmp_path / "python"  # run as the relay's interpreter, with the relay's arguments
+    fake.write_text(f"#!/bin/sh\n{script}\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(link.sys, "executable", str(fake))
+    monkeypatch.setattr(link, "START_WAIT_S", 0.3)
+    with caplog.at_level(logging.ERROR, "htx_sandbox.http.relay.link"):
+        assert link.start_relay() is None
+    assert f"socket relay not started ({logged})" in caplog.text
+

@@ -6,7 +6,6 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any
 
 import msgspec
-from starlette.responses import Response
 
 _encoder = msgspec.json.Encoder(decimal_format="number")
 # normalize() rounds to its context's precision: the event loop's default 28 digits would cut
@@ -66,8 +65,3 @@ def encode(body: Any) -> bytes:
 def gateway_error_body(message: str, ts: int) -> dict[str, Any]:
     """The gateway's own rejections (authentication) carry code 403 and a bilingual text."""
     return {"status": "error", "err_code": 403, "err_msg": message, "ts": ts}
-
-
-def json_response(body: Any, status: int = 200) -> Response:
-    """For the answers outside the endpoints (unknown paths)."""
-    return Response(_encoder.encode(body), status_code=status, media_type=JSON)

@@ -12,7 +12,8 @@ told, and reports back (records.py). It also packs the deferred pushes (an order
 encoded and gzipped from the copy the server sends, http/shapes/pushes.py), work the
 GIL-bound server would otherwise do.
 
-It exits when the server's end of the Unix socket closes (the server stopped or died).
+It says it runs (`STARTED`) once its modules are loaded, before the server hands it anything,
+and exits when the server's end of the Unix socket closes (the server stopped or died).
 
     python -m htx_sandbox.http.relay.child FD
 """
@@ -46,6 +47,7 @@ from .records import (
     PAUSED,
     RESUMED,
     SEND,
+    STARTED,
 )
 
 READ_SIZE = 1 << 18
@@ -278,7 +280,9 @@ def main(argv: list[str]) -> int:
     # A Ctrl-C reaches the whole process group: the server then closes its connections
     # gracefully, through this process, which ends when the server's end closes.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    Relay(socket.socket(fileno=int(argv[1]))).run()
+    control = socket.socket(fileno=int(argv[1]))
+    control.sendall(STARTED)
+    Relay(control).run()
     return 0
 
 

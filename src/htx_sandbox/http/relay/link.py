@@ -39,6 +39,7 @@ from .records import (
     PAUSED,
     RESUMED,
     SEND,
+    STARTED,
 )
 
 if TYPE_CHECKING:
@@ -48,6 +49,8 @@ log = logging.getLogger(__name__)
 OUTBOX_LIMIT = 64 * 1024 * 1024
 """Bytes the relay may leave unread before it counts as failed."""
 STOP_WAIT_S = 5.0
+START_WAIT_S = 30.0
+"""How long the relay's process may take to load its modules (a slow disk, a loaded machine)."""
 CLOSE_WAIT_S = 10.0
 """How long the relay may go on writing to a client that ended its side of the stream."""
 
@@ -65,10 +68,21 @@ def available() -> bool:
     return hasattr(socket, "send_fds") and hasattr(socket, "AF_UNIX")
 
 
+class RelayStartError(Exception):
+    """The relay's process ended, or did not say it runs within `START_WAIT_S`."""
+
+
 def start_relay(wanted: bool = True) -> SocketRelay | None:
     """A running relay if `wanted` and the platform can hand sockets over; None: each
-    connection writes its own frames. Whoever starts one stops it after the server."""
-    return SocketRelay() if wanted and available() else None
+    connection writes its own frames (so too, with a log line, if its process does not
+    start). Whoever starts one stops it after the server."""
+    if not (wanted and available()):
+        return None
+    try:
+        return SocketRelay()
+    except RelayStartError as error:
+        log.error("socket relay not started (%s): connections write their own frames", error)
+        return None
 
 
 class SocketRelay:
@@ -85,8 +99,9 @@ class SocketRelay:
             raise
         finally:
             theirs.close()
-        ours.setblocking(False)
         self._sock = ours
+        self._await_start()
+        ours.setblocking(False)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._connections: dict[int, RelayedTransport] = {}
         self._next = 1
@@ -102,6 +117,23 @@ class SocketRelay:
         self._due = False
         self._watching = False
         self.failed = False
+
+    def _await_start(self) -> None:
+        """Block until the process says it runs: a connection handed over before would have
+        its first frames (a heartbeat's pings) wait on the relay's imports."""
+        self._sock.settimeout(START_WAIT_S)
+        try:
+            said = self._sock.recv(len(STARTED))
+        except TimeoutError:
+            said = None
+        if said == STARTED:
+            return
+        self._process.kill()
+        code = self._process.wait()
+        self._sock.close()
+        if said is None:
+            raise RelayStartError(f"no word from its process in {START_WAIT_S:g} s")
+        raise RelayStartError(f"its process ended with exit code {code}")
 
     @property
     def pid(self) -> int:

@@ -17,7 +17,9 @@ carries data:
 - `CLOSE`: close the connection once everything sent to it is written; answered `CLOSED`.
 - `DROP`: close it now, whatever is left unwritten (the client went, or is aborted).
 
-Relay to server, each a header `EVENT` (kind, connection): `PAUSED` (more than the high-water
+Relay to server: first `STARTED`, once its modules are loaded (the server hands nothing over
+before, so that a connection's first frames never wait on the relay's start-up), then each a
+header `EVENT` (kind, connection): `PAUSED` (more than the high-water
 mark waits for the client), `RESUMED` (below the low-water mark again), `GONE` (a write
 failed: the client went away, or it was too far behind) and `CLOSED` (a `CLOSE` is done).
 """
@@ -31,6 +33,7 @@ EVENT = struct.Struct("<BI")
 
 OPEN, BLOB, SEND, END, CLOSE, DROP, BUILD = 1, 2, 3, 4, 5, 6, 7
 PAUSED, RESUMED, GONE, CLOSED = 1, 2, 3, 4
+STARTED = b"R"
 
 HIGH_WATER = 64 * 1024
 """Bytes waiting for one client above which the server is told to hold its frames (asyncio's
