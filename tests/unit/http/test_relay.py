@@ -410,7 +410,7 @@ def test_a_push_the_relay_cannot_pack_ends_its_clients_and_only_them() -> None:
     ("script", "logged"),
     [
         ("exit 3", "its process ended with exit code 3"),
-        ("exec sleep 30", "no word from its process in 0.3 s"),  # killed, not left behind
+        ("exec sleep 30", "no word from its process in 0.3 s"),  # killed: else a 30 s wait
     ],
 )
 def test_a_relay_that_does_not_start_leaves_connections_writing_their_own_frames(
@@ -428,4 +428,3 @@ def test_a_relay_that_does_not_start_leaves_connections_writing_their_own_frames
     with caplog.at_level(logging.ERROR, "htx_sandbox.http.relay.link"):
         assert link.start_relay() is None
     assert f"socket relay not started ({logged})" in caplog.text
-

@@ -123,9 +123,11 @@ class SocketRelay:
         its first frames (a heartbeat's pings) wait on the relay's imports."""
         self._sock.settimeout(START_WAIT_S)
         try:
-            said = self._sock.recv(len(STARTED))
+            said: bytes | None = self._sock.recv(len(STARTED))
         except TimeoutError:
             said = None
+        except OSError:  # reset: it ended
+            said = b""
         if said == STARTED:
             return
         self._process.kill()

@@ -37,11 +37,12 @@ class Share:
     """The frames a connection is sent at once, in order, and the same joined into one write
     on first use: once for all the connections of a round that get the same frames."""
 
-    __slots__ = ("_wire", "frames")
+    __slots__ = ("_deferred", "_wire", "frames")
 
     def __init__(self, frames: Sequence[Frame]) -> None:
         self.frames = frames
         self._wire: bytes | None = None
+        self._deferred: bool | None = None
 
     @property
     def wire(self) -> bytes:
@@ -53,8 +54,13 @@ class Share:
     @property
     def deferred(self) -> bool:
         """Whether a frame is still to be packed (a deferred push): the socket relay's
-        process packs it for a connection it writes."""
-        return any(f.deferred is not None for f in self.frames)
+        process packs it for a connection it writes. Found once for all the round's
+        connections: a frame packed here since only stops being deferred, and the relay's
+        way writes a packed frame as it is."""
+        found = self._deferred
+        if found is None:
+            found = self._deferred = any(f.deferred is not None for f in self.frames)
+        return found
 
 
 class Fanout:
